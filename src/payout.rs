@@ -1,0 +1,174 @@
+//! Payout arithmetic exactly as the chain computes it: signed 64-bit, an overflow is an error
+//! (never a wrap), division truncates toward zero. And the box value floor that decides
+//! whether a payout can be made at all.
+
+use thiserror::Error;
+
+/// The chain's arithmetic failed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ArithmeticError {
+    #[error("{a} {op} {b} overflows a signed 64-bit Long")]
+    Overflow { op: char, a: i64, b: i64 },
+    #[error("division by zero (maxScore is 0)")]
+    DivisionByZero,
+}
+
+/// A Design 1 payment: `score × initialValue / maxScore.toLong`.
+pub fn payout_amount(score: i64, initial_value: i64, max_score: i32) -> Result<i64, ArithmeticError> {
+    let product = score
+        .checked_mul(initial_value)
+        .ok_or(ArithmeticError::Overflow { op: '*', a: score, b: initial_value })?;
+    if max_score == 0 {
+        return Err(ArithmeticError::DivisionByZero);
+    }
+    // a forged maxScore of -1 makes i64::MIN / -1 overflow too
+    product
+        .checked_div(max_score as i64)
+        .ok_or(ArithmeticError::Overflow { op: '/', a: product, b: max_score as i64 })
+}
+
+/// `a + b` on the chain.
+pub fn add(a: i64, b: i64) -> Result<i64, ArithmeticError> {
+    a.checked_add(b).ok_or(ArithmeticError::Overflow { op: '+', a, b })
+}
+
+/// `a - b` on the chain.
+pub fn sub(a: i64, b: i64) -> Result<i64, ArithmeticError> {
+    a.checked_sub(b).ok_or(ArithmeticError::Overflow { op: '-', a, b })
+}
+
+/// The scores do not fit the contract's `Int` maxScore.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ScoreError {
+    #[error("the scores add up to {sum}, more than the contract's Int maxScore can hold (2147483647); scale them down proportionally (sharestate state build --scale)")]
+    SumTooLarge { sum: u128 },
+    #[error("score {score} of entry {index} is negative")]
+    Negative { index: usize, score: i64 },
+    #[error("the scores add up to 0: nobody can be paid")]
+    Zero,
+}
+
+/// maxScore: the sum of the scores, which must fit a signed 32-bit Int (R5 of the share-state
+/// box).
+pub fn max_score(scores: &[i64]) -> Result<i32, ScoreError> {
+    let mut sum: u128 = 0;
+    for (index, &score) in scores.iter().enumerate() {
+        if score < 0 {
+            return Err(ScoreError::Negative { index, score });
+        }
+        sum += score as u128;
+    }
+    if sum == 0 {
+        return Err(ScoreError::Zero);
+    }
+    i32::try_from(sum).map_err(|_| ScoreError::SumTooLarge { sum })
+}
+
+/// Proportional scaling of scores whose sum does not fit an Int: each score becomes
+/// `floor(score × i32::MAX / sum)`, computed exactly in 128 bits. The new sum is at most
+/// `i32::MAX`; every share changes by less than one part in 2^31 of the total, and the order
+/// of the scores is kept. Scores that fit already are returned unchanged.
+pub fn scale_scores(scores: &[i64]) -> Result<Vec<i64>, ScoreError> {
+    match max_score(scores) {
+        Ok(_) => Ok(scores.to_vec()),
+        Err(ScoreError::SumTooLarge { sum }) => Ok(scores
+            .iter()
+            .map(|&s| ((s as u128) * (i32::MAX as u128) / sum) as i64)
+            .collect()),
+        Err(e) => Err(e),
+    }
+}
+
+/// nanoErg a box must hold per byte of its serialized form (`minValuePerByte`).
+pub const MIN_VALUE_PER_BYTE: i64 = 360;
+
+/// Length of `v` as an unsigned VLQ.
+pub fn vlq_len(mut v: u64) -> usize {
+    let mut n = 1;
+    while v >= 0x80 {
+        v >>= 7;
+        n += 1;
+    }
+    n
+}
+
+/// Serialized size of a box with `value`, a script of `script_len` bytes, no tokens and no
+/// registers, created at `creation_height` as output `index` of a transaction: value,
+/// ErgoTree, height, token count, register count, transaction id (32) and index — the bytes
+/// the box value floor is computed from.
+pub fn plain_box_size(value: u64, script_len: usize, creation_height: u32, index: u16) -> usize {
+    vlq_len(value) + script_len + vlq_len(creation_height as u64) + 1 + 1 + 32 + vlq_len(index as u64)
+}
+
+/// The smallest value such a box may hold.
+pub fn min_plain_box_value(script_len: usize, creation_height: u32, index: u16) -> i64 {
+    let mut v: u64 = 0;
+    loop {
+        let need = plain_box_size(v, script_len, creation_height, index) as u64 * MIN_VALUE_PER_BYTE as u64;
+        if need <= v {
+            return v as i64;
+        }
+        v = need;
+    }
+}
+
+/// Length of a P2PK ErgoTree (`00 08 cd` ‖ 33-byte key): the script length assumed for a
+/// miner whose script is unknown.
+pub const P2PK_SCRIPT_LEN: usize = 36;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[crate::test]
+    fn payments_truncate_like_the_chain() {
+        assert_eq!(payout_amount(1, 10, 3), Ok(3));
+        assert_eq!(payout_amount(2, 10, 3), Ok(6));
+        assert_eq!(payout_amount(-1, 10, 3), Ok(-3), "truncation is toward zero");
+        assert_eq!(payout_amount(7, 67_500_000_000, 2_000_000_000), Ok(236));
+    }
+
+    #[crate::test]
+    fn overflow_and_division_by_zero_are_errors() {
+        assert_eq!(
+            payout_amount(i64::MAX / 2, 3, 1),
+            Err(ArithmeticError::Overflow { op: '*', a: i64::MAX / 2, b: 3 })
+        );
+        assert_eq!(payout_amount(1, 1, 0), Err(ArithmeticError::DivisionByZero));
+        assert_eq!(payout_amount(i64::MIN, 1, -1), Err(ArithmeticError::Overflow { op: '/', a: i64::MIN, b: -1 }));
+        assert!(add(i64::MAX, 1).is_err());
+        assert!(sub(i64::MIN, 1).is_err());
+    }
+
+    #[crate::test]
+    fn max_score_must_fit_an_int() {
+        assert_eq!(max_score(&[1, 2, 3]), Ok(6));
+        assert_eq!(max_score(&[i32::MAX as i64]), Ok(i32::MAX));
+        assert_eq!(max_score(&[i32::MAX as i64, 1]), Err(ScoreError::SumTooLarge { sum: 1 << 31 }));
+        assert_eq!(max_score(&[0, 0]), Err(ScoreError::Zero));
+        assert_eq!(max_score(&[1, -1]), Err(ScoreError::Negative { index: 1, score: -1 }));
+    }
+
+    #[crate::test]
+    fn scaling_fits_the_sum_and_keeps_proportions() {
+        let scores = vec![i64::MAX / 4, i64::MAX / 4, 1_000_000];
+        let scaled = scale_scores(&scores).unwrap();
+        let sum: i64 = scaled.iter().sum();
+        assert!(sum <= i32::MAX as i64 && sum > i32::MAX as i64 - 3);
+        assert_eq!(scaled[0], scaled[1]);
+        assert_eq!(scaled[2], 0);
+        assert_eq!(scale_scores(&[5, 6]).unwrap(), vec![5, 6]);
+    }
+
+    #[crate::test]
+    fn the_box_value_floor_counts_every_byte() {
+        // 0.001 ERG to a P2PK script at height 1,000,000 as output 2:
+        // value 3 + tree 36 + height 3 + 1 + 1 + tx id 32 + index 1 = 77 bytes
+        assert_eq!(plain_box_size(1_000_000, 36, 1_000_000, 2), 77);
+        let min = min_plain_box_value(36, 1_000_000, 2);
+        assert_eq!(min, 77 * 360);
+        assert_eq!(plain_box_size(min as u64, 36, 1_000_000, 2) as i64 * MIN_VALUE_PER_BYTE, min);
+        // output index 200 needs a two-byte index
+        assert_eq!(min_plain_box_value(36, 1_000_000, 200), 78 * 360);
+    }
+}

@@ -1,0 +1,128 @@
+//! The values stored under miner keys.
+//!
+//! - Design 1 (posted share state): [`ShareValue`] = score (8 bytes, big-endian) ‖ paid (1 byte,
+//!   0 or 1).
+//! - Design 2 (persistent balance state): [`Balance`] = nanoErg owed (8 bytes, big-endian).
+//!
+//! Both numbers are the chain's signed 64-bit `Long`s (`byteArrayToLong`); a negative one is
+//! not a score or a balance, and is refused.
+
+use thiserror::Error;
+
+/// Bytes that are not a share value or a balance.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ValueError {
+    #[error("a {what} has {expected} bytes, this value has {found}")]
+    Length { what: &'static str, expected: usize, found: usize },
+    #[error("the paid byte is {found:#04x}; it must be 0 (unpaid) or 1 (paid)")]
+    PaidByte { found: u8 },
+    #[error("the {what} {found} is negative")]
+    Negative { what: &'static str, found: i64 },
+}
+
+/// A Design 1 share-state value: a miner's score and whether it has been paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ShareValue {
+    pub score: i64,
+    pub paid: bool,
+}
+
+impl ShareValue {
+    /// Encoded length.
+    pub const LENGTH: usize = 9;
+
+    /// An unpaid score.
+    pub fn unpaid(score: i64) -> ShareValue {
+        ShareValue { score, paid: false }
+    }
+
+    /// The same score, paid.
+    pub fn into_paid(self) -> ShareValue {
+        ShareValue { paid: true, ..self }
+    }
+
+    /// `score(8, big-endian) ‖ paid(1)`.
+    pub fn to_bytes(&self) -> [u8; 9] {
+        let mut b = [0u8; 9];
+        b[..8].copy_from_slice(&self.score.to_be_bytes());
+        b[8] = self.paid as u8;
+        b
+    }
+
+    /// Parses exactly 9 bytes with a paid byte of 0 or 1 and a non-negative score.
+    pub fn from_bytes(bytes: &[u8]) -> Result<ShareValue, ValueError> {
+        let b: &[u8; 9] = bytes
+            .try_into()
+            .map_err(|_| ValueError::Length { what: "share value", expected: 9, found: bytes.len() })?;
+        let score = i64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+        if score < 0 {
+            return Err(ValueError::Negative { what: "score", found: score });
+        }
+        let paid = match b[8] {
+            0 => false,
+            1 => true,
+            found => return Err(ValueError::PaidByte { found }),
+        };
+        Ok(ShareValue { score, paid })
+    }
+}
+
+/// A Design 2 balance: nanoErg the pool owes a miner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Balance(pub i64);
+
+impl Balance {
+    /// Encoded length.
+    pub const LENGTH: usize = 8;
+
+    /// 8 bytes, big-endian.
+    pub fn to_bytes(&self) -> [u8; 8] {
+        self.0.to_be_bytes()
+    }
+
+    /// Parses exactly 8 bytes holding a non-negative number.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Balance, ValueError> {
+        let b: [u8; 8] = bytes
+            .try_into()
+            .map_err(|_| ValueError::Length { what: "balance", expected: 8, found: bytes.len() })?;
+        let v = i64::from_be_bytes(b);
+        if v < 0 {
+            return Err(ValueError::Negative { what: "balance", found: v });
+        }
+        Ok(Balance(v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[crate::test]
+    fn share_values_round_trip() {
+        let v = ShareValue { score: 0x0102030405060708, paid: true };
+        assert_eq!(v.to_bytes(), [1, 2, 3, 4, 5, 6, 7, 8, 1]);
+        assert_eq!(ShareValue::from_bytes(&v.to_bytes()), Ok(v));
+        assert_eq!(ShareValue::unpaid(5).into_paid(), ShareValue { score: 5, paid: true });
+    }
+
+    #[crate::test]
+    fn share_values_refuse_other_lengths_paid_bytes_and_negative_scores() {
+        assert_eq!(
+            ShareValue::from_bytes(&[0; 8]),
+            Err(ValueError::Length { what: "share value", expected: 9, found: 8 })
+        );
+        assert!(ShareValue::from_bytes(&[0; 10]).is_err());
+        assert_eq!(ShareValue::from_bytes(&[0, 0, 0, 0, 0, 0, 0, 1, 2]), Err(ValueError::PaidByte { found: 2 }));
+        let mut neg = [0xffu8; 9];
+        neg[8] = 0;
+        assert_eq!(ShareValue::from_bytes(&neg), Err(ValueError::Negative { what: "score", found: -1 }));
+    }
+
+    #[crate::test]
+    fn balances_round_trip_and_refuse_other_lengths() {
+        let b = Balance(1_000_000_000);
+        assert_eq!(Balance::from_bytes(&b.to_bytes()), Ok(b));
+        assert!(Balance::from_bytes(&[0; 9]).is_err());
+        assert!(Balance::from_bytes(&[0x80, 0, 0, 0, 0, 0, 0, 0]).is_err());
+    }
+}
