@@ -125,7 +125,9 @@ impl Constant {
         match self {
             Constant::Int(v) => {
                 w.push(INT);
-                put_vlq(&mut w, zigzag32(*v) as u64);
+                // as Scala and sigma-rust do: the zigzag Int is sign-extended to a Long, so
+                // |v| >= 2^30 takes ten bytes
+                put_vlq(&mut w, zigzag32(*v) as i32 as i64 as u64);
             }
             Constant::Long(v) => {
                 w.push(LONG);
@@ -293,30 +295,31 @@ impl<'a> Reader<'a> {
         Ok(self.take(1, what)?[0])
     }
 
-    fn vlq(&mut self, bits: u32, what: &'static str) -> Result<u64, RegisterError> {
+    /// An unsigned VLQ read as the chain reads it: at most ten bytes, bits beyond 64 dropped.
+    fn vlq(&mut self, what: &'static str) -> Result<u64, RegisterError> {
         let offset = self.pos;
         let mut v: u64 = 0;
         let mut shift = 0u32;
-        loop {
+        while shift < 64 {
             let b = self.byte(what)?;
-            if shift >= 64 || (shift == 63 && (b & 0x7f) > 1) {
-                return Err(RegisterError::VlqOverflow { offset, bits });
-            }
             v |= ((b & 0x7f) as u64) << shift;
             if b & 0x80 == 0 {
-                break;
+                return Ok(v);
             }
             shift += 7;
         }
-        if bits < 64 && v >> bits != 0 {
-            return Err(RegisterError::VlqOverflow { offset, bits });
-        }
-        Ok(v)
+        Err(RegisterError::VlqOverflow { offset, bits: 64 })
+    }
+
+    /// A VLQ that must fit 32 bits (lengths of AvlTree keys and values).
+    fn vlq_u32(&mut self, what: &'static str) -> Result<u32, RegisterError> {
+        let offset = self.pos;
+        u32::try_from(self.vlq(what)?).map_err(|_| RegisterError::VlqOverflow { offset, bits: 32 })
     }
 
     fn length(&mut self) -> Result<usize, RegisterError> {
         let offset = self.pos;
-        let n = self.vlq(64, "a collection length")?;
+        let n = self.vlq("a collection length")?;
         if n > u16::MAX as u64 {
             return Err(RegisterError::CollectionTooLong { offset, length: n });
         }
@@ -331,8 +334,9 @@ impl<'a> Reader<'a> {
     fn constant(&mut self) -> Result<Constant, RegisterError> {
         let offset = self.pos;
         match self.byte("a type code")? {
-            INT => Ok(Constant::Int(unzigzag32(self.vlq(32, "an Int")? as u32))),
-            LONG => Ok(Constant::Long(unzigzag64(self.vlq(64, "a Long")?))),
+            // the chain reads an Int as a Long and keeps its low 32 bits
+            INT => Ok(Constant::Int(unzigzag32(self.vlq("an Int")? as u32))),
+            LONG => Ok(Constant::Long(unzigzag64(self.vlq("a Long")?))),
             COLL_BYTE => Ok(Constant::Bytes(self.bytes()?)),
             COLL_COLL_BYTE => {
                 let n = self.length()?;
@@ -343,11 +347,11 @@ impl<'a> Reader<'a> {
                 let digest = Digest::from_slice(self.take(33, "an AvlTree digest")?)
                     .map_err(|_| RegisterError::Truncated { offset: self.pos, what: "an AvlTree digest" })?;
                 let flags = AvlFlags(self.byte("AvlTree flags")?);
-                let key_length = self.vlq(32, "an AvlTree key length")? as u32;
+                let key_length = self.vlq_u32("an AvlTree key length")?;
                 let tag_offset = self.pos;
                 let value_length = match self.byte("an AvlTree value length")? {
                     0 => None,
-                    1 => Some(self.vlq(32, "an AvlTree value length")? as u32),
+                    1 => Some(self.vlq_u32("an AvlTree value length")?),
                     tag => return Err(RegisterError::OptionTag { offset: tag_offset, tag }),
                 };
                 Ok(Constant::AvlTree(AvlTreeData { digest, flags, key_length, value_length }))
@@ -381,8 +385,13 @@ mod tests {
         assert_eq!(round_trip("0400"), Constant::Int(0));
         assert_eq!(round_trip("0401"), Constant::Int(-1));
         assert_eq!(round_trip("0402"), Constant::Int(1));
-        assert_eq!(round_trip("04feffffff0f"), Constant::Int(i32::MAX));
-        assert_eq!(round_trip("04ffffffff0f"), Constant::Int(i32::MIN));
+        assert_eq!(round_trip("04feffffff07"), Constant::Int((1 << 30) - 1));
+        // from 2^30 on, the chain writes ten bytes (a sign-extended zigzag Int)…
+        assert_eq!(round_trip("0480808080f8ffffffff01"), Constant::Int(1 << 30));
+        assert_eq!(round_trip("04feffffffffffffffff01"), Constant::Int(i32::MAX));
+        assert_eq!(round_trip("04ffffffffffffffffff01"), Constant::Int(i32::MIN));
+        // …and reads the five-byte form too, keeping the low 32 bits
+        assert_eq!(Constant::parse_hex("04feffffff0f").unwrap(), Constant::Int(i32::MAX));
         assert_eq!(round_trip("05feffffffffffffffff01"), Constant::Long(i64::MAX));
         assert_eq!(round_trip("05ffffffffffffffffff01"), Constant::Long(i64::MIN));
         assert_eq!(round_trip("0e03010203"), Constant::Bytes(vec![1, 2, 3]));
@@ -402,8 +411,11 @@ mod tests {
         assert_eq!(e("0e01aabb"), RegisterError::TrailingBytes { offset: 3, count: 1 });
         assert!(matches!(e("08cd"), RegisterError::UnsupportedType { offset: 0, .. }));
         assert!(matches!(e("0c0e0000"), RegisterError::UnsupportedType { offset: 0, .. }));
-        assert_eq!(e("0480808080ff01"), RegisterError::VlqOverflow { offset: 1, bits: 32 });
-        assert_eq!(e("05ffffffffffffffffff7f"), RegisterError::VlqOverflow { offset: 1, bits: 64 });
+        assert_eq!(e("05ffffffffffffffffffff01"), RegisterError::VlqOverflow { offset: 1, bits: 64 });
+        assert_eq!(
+            e(&format!("64{}07808080801000", Digest::EMPTY.to_hex())),
+            RegisterError::VlqOverflow { offset: 35, bits: 32 }
+        );
         assert_eq!(e("0e808004"), RegisterError::CollectionTooLong { offset: 1, length: 65536 });
         assert!(matches!(e(&format!("64{}072002", Digest::EMPTY.to_hex())), RegisterError::OptionTag { tag: 2, .. }));
         assert!(matches!(e("zz"), RegisterError::Hex(_)));
