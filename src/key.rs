@@ -68,6 +68,8 @@ pub enum AddressError {
     NotCompressedKey { found: u8 },
     #[error("the ErgoTree is empty")]
     EmptyTree,
+    #[error("not an ErgoTree: {0}")]
+    MalformedTree(String),
     #[error("the ErgoTree is not hex: {0}")]
     TreeHex(String),
     #[error("a miner key is 32 bytes of hex: {0}")]
@@ -192,7 +194,7 @@ impl Address {
             Some(expected) if content.len() != expected => {
                 return Err(AddressError::WrongLength { kind, expected, found: content.len() })
             }
-            None if content.is_empty() => return Err(AddressError::EmptyTree),
+            None => check_ergo_tree(&content)?,
             _ => {}
         }
         if kind == AddressKind::P2pk && !matches!(content[0], 2 | 3) {
@@ -203,9 +205,6 @@ impl Address {
 
     /// The address that pays to `ergo_tree`: P2PK when the tree is one, else P2S.
     pub fn from_ergo_tree(ergo_tree: &[u8], network: Network) -> Result<Address, AddressError> {
-        if ergo_tree.is_empty() {
-            return Err(AddressError::EmptyTree);
-        }
         if ergo_tree.len() == 36 && ergo_tree[..3] == P2PK_PREFIX && matches!(ergo_tree[3], 2 | 3) {
             return Address::new(network, AddressKind::P2pk, ergo_tree[3..].to_vec());
         }
@@ -257,6 +256,34 @@ impl fmt::Display for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.encode())
     }
+}
+
+/// The structural checks an ErgoTree passes before we hash it: a header with no unknown bits,
+/// a body, and — when the header says the size is given — a size that matches. (Evaluating the
+/// tree is the interpreter's business; a key is just the hash of these bytes.)
+fn check_ergo_tree(tree: &[u8]) -> Result<(), AddressError> {
+    let (&header, body) = tree.split_first().ok_or(AddressError::EmptyTree)?;
+    if header & 0xe0 != 0 {
+        return Err(AddressError::MalformedTree(format!("header {header:#04x} sets reserved bits")));
+    }
+    if body.is_empty() {
+        return Err(AddressError::MalformedTree("the header is not followed by a body".into()));
+    }
+    if header & 0x08 != 0 {
+        let (mut size, mut shift, mut used) = (0u64, 0u32, 0usize);
+        for &b in body.iter().take(10) {
+            size |= ((b & 0x7f) as u64) << shift;
+            used += 1;
+            if b & 0x80 == 0 {
+                break;
+            }
+            shift += 7;
+        }
+        if size != (body.len() - used) as u64 {
+            return Err(AddressError::MalformedTree(format!("the header gives a size of {size}, {} bytes follow", body.len() - used)));
+        }
+    }
+    Ok(())
 }
 
 /// Reads what a user typed: an address, or an ErgoTree in hex (a string of hex digits only,
