@@ -49,8 +49,10 @@ pub fn decode(s: &str) -> Result<Vec<u8>, HexError> {
 /// Bytes of a hex string that must decode to exactly `N` bytes.
 pub fn decode_array<const N: usize>(s: &str) -> Result<[u8; N], FixedHexError> {
     let v = decode(s)?;
-    v.try_into()
-        .map_err(|v: Vec<u8>| FixedHexError::Length { expected: N, found: v.len() })
+    v.try_into().map_err(|v: Vec<u8>| FixedHexError::Length {
+        expected: N,
+        found: v.len(),
+    })
 }
 
 /// A hex string that is not hex, or not of the length a fixed-size value needs.
@@ -77,10 +79,19 @@ mod tests {
         assert_eq!(decode("abc"), Err(HexError::OddLength { len: 3 }));
         assert_eq!(
             decode("0g"),
-            Err(HexError::InvalidDigit { position: 1, found: 'g' })
+            Err(HexError::InvalidDigit {
+                position: 1,
+                found: 'g'
+            })
         );
         // a multi-byte character is reported whole, never split
-        assert!(matches!(decode("é00"), Err(HexError::InvalidDigit { position: 0, found: 'é' })));
+        assert!(matches!(
+            decode("é00"),
+            Err(HexError::InvalidDigit {
+                position: 0,
+                found: 'é'
+            })
+        ));
     }
 
     #[crate::test]

@@ -63,7 +63,11 @@ pub enum AddressError {
     #[error("unknown address type {kind} (1 P2PK, 2 P2SH, 3 P2S)")]
     UnknownKind { kind: u8 },
     #[error("a {kind} address holds {expected} bytes of content, this one {found}")]
-    WrongLength { kind: AddressKind, expected: usize, found: usize },
+    WrongLength {
+        kind: AddressKind,
+        expected: usize,
+        found: usize,
+    },
     #[error("a P2PK key starts with 02 or 03, this one with {found:#04x}")]
     NotCompressedKey { found: u8 },
     #[error("the ErgoTree is empty")]
@@ -159,14 +163,19 @@ impl Address {
         if s.is_empty() {
             return Err(AddressError::Empty);
         }
-        let bytes = bs58::decode(s).into_vec().map_err(|e| AddressError::Base58(e.to_string()))?;
+        let bytes = bs58::decode(s)
+            .into_vec()
+            .map_err(|e| AddressError::Base58(e.to_string()))?;
         if bytes.len() < 6 {
             return Err(AddressError::TooShort { found: bytes.len() });
         }
         let (body, checksum) = bytes.split_at(bytes.len() - 4);
         let expected = &blake2b256(body)[..4];
         if expected != checksum {
-            return Err(AddressError::Checksum { expected: hex::encode(expected), found: hex::encode(checksum) });
+            return Err(AddressError::Checksum {
+                expected: hex::encode(expected),
+                found: hex::encode(checksum),
+            });
         }
         let prefix = body[0];
         let network = match prefix & 0xf0 {
@@ -192,7 +201,11 @@ impl Address {
         };
         match expected {
             Some(expected) if content.len() != expected => {
-                return Err(AddressError::WrongLength { kind, expected, found: content.len() })
+                return Err(AddressError::WrongLength {
+                    kind,
+                    expected,
+                    found: content.len(),
+                })
             }
             None => check_ergo_tree(&content)?,
             _ => {}
@@ -264,10 +277,14 @@ impl fmt::Display for Address {
 fn check_ergo_tree(tree: &[u8]) -> Result<(), AddressError> {
     let (&header, body) = tree.split_first().ok_or(AddressError::EmptyTree)?;
     if header & 0xe0 != 0 {
-        return Err(AddressError::MalformedTree(format!("header {header:#04x} sets reserved bits")));
+        return Err(AddressError::MalformedTree(format!(
+            "header {header:#04x} sets reserved bits"
+        )));
     }
     if body.is_empty() {
-        return Err(AddressError::MalformedTree("the header is not followed by a body".into()));
+        return Err(AddressError::MalformedTree(
+            "the header is not followed by a body".into(),
+        ));
     }
     if header & 0x08 != 0 {
         let (mut size, mut shift, mut used) = (0u64, 0u32, 0usize);
@@ -280,7 +297,10 @@ fn check_ergo_tree(tree: &[u8]) -> Result<(), AddressError> {
             shift += 7;
         }
         if size != (body.len() - used) as u64 {
-            return Err(AddressError::MalformedTree(format!("the header gives a size of {size}, {} bytes follow", body.len() - used)));
+            return Err(AddressError::MalformedTree(format!(
+                "the header gives a size of {size}, {} bytes follow",
+                body.len() - used
+            )));
         }
     }
     Ok(())
@@ -314,11 +334,19 @@ mod tests {
         let cases = [
             p2pk(),
             Address::new(Network::Testnet, AddressKind::P2sh, vec![7; 24]).unwrap(),
-            Address::new(Network::Mainnet, AddressKind::P2s, vec![0x10, 0x01, 0x04, 0x02, 0xd1, 0x93]).unwrap(),
+            Address::new(
+                Network::Mainnet,
+                AddressKind::P2s,
+                vec![0x10, 0x01, 0x04, 0x02, 0xd1, 0x93],
+            )
+            .unwrap(),
         ];
         for a in cases {
             assert_eq!(Address::parse(&a.encode()), Ok(a.clone()));
-            assert_eq!(Address::from_ergo_tree(&a.proposition_bytes(), a.network), Ok(a.clone()));
+            assert_eq!(
+                Address::from_ergo_tree(&a.proposition_bytes(), a.network),
+                Ok(a.clone())
+            );
         }
     }
 
@@ -355,15 +383,25 @@ mod tests {
         body.extend_from_slice(&[1; 10]);
         let sum = blake2b256(&body);
         body.extend_from_slice(&sum[..4]);
-        assert_eq!(Address::parse(&bs58::encode(&body).into_string()), Err(AddressError::UnknownKind { kind: 5 }));
+        assert_eq!(
+            Address::parse(&bs58::encode(&body).into_string()),
+            Err(AddressError::UnknownKind { kind: 5 })
+        );
         let mut body = vec![0x21u8];
         body.extend_from_slice(&[1; 10]);
         let sum = blake2b256(&body);
         body.extend_from_slice(&sum[..4]);
-        assert_eq!(Address::parse(&bs58::encode(&body).into_string()), Err(AddressError::UnknownNetwork { prefix: 0x20 }));
+        assert_eq!(
+            Address::parse(&bs58::encode(&body).into_string()),
+            Err(AddressError::UnknownNetwork { prefix: 0x20 })
+        );
         assert_eq!(
             Address::new(Network::Mainnet, AddressKind::P2pk, vec![2; 32]),
-            Err(AddressError::WrongLength { kind: AddressKind::P2pk, expected: 33, found: 32 })
+            Err(AddressError::WrongLength {
+                kind: AddressKind::P2pk,
+                expected: 33,
+                found: 32
+            })
         );
         assert_eq!(
             Address::new(Network::Mainnet, AddressKind::P2pk, vec![4; 33]),

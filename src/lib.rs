@@ -38,10 +38,10 @@ pub use tree::{Key, OpError, KEY_LENGTH};
 pub use value::{Balance, ShareValue, ValueError};
 
 // Unit tests run natively and, under wasm-bindgen-test, as wasm in a browser.
-#[cfg(all(test, target_arch = "wasm32"))]
-pub(crate) use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) use core::prelude::v1::test;
+#[cfg(all(test, target_arch = "wasm32"))]
+pub(crate) use wasm_bindgen_test::wasm_bindgen_test as test;
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

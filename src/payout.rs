@@ -15,16 +15,20 @@ pub enum ArithmeticError {
 
 /// A Design 1 payment: `score × initialValue / maxScore.toLong`.
 pub fn payout_amount(score: i64, initial_value: i64, max_score: i32) -> Result<i64, ArithmeticError> {
-    let product = score
-        .checked_mul(initial_value)
-        .ok_or(ArithmeticError::Overflow { op: '*', a: score, b: initial_value })?;
+    let product = score.checked_mul(initial_value).ok_or(ArithmeticError::Overflow {
+        op: '*',
+        a: score,
+        b: initial_value,
+    })?;
     if max_score == 0 {
         return Err(ArithmeticError::DivisionByZero);
     }
     // a forged maxScore of -1 makes i64::MIN / -1 overflow too
-    product
-        .checked_div(max_score as i64)
-        .ok_or(ArithmeticError::Overflow { op: '/', a: product, b: max_score as i64 })
+    product.checked_div(max_score as i64).ok_or(ArithmeticError::Overflow {
+        op: '/',
+        a: product,
+        b: max_score as i64,
+    })
 }
 
 /// `a + b` on the chain.
@@ -132,10 +136,21 @@ mod tests {
     fn overflow_and_division_by_zero_are_errors() {
         assert_eq!(
             payout_amount(i64::MAX / 2, 3, 1),
-            Err(ArithmeticError::Overflow { op: '*', a: i64::MAX / 2, b: 3 })
+            Err(ArithmeticError::Overflow {
+                op: '*',
+                a: i64::MAX / 2,
+                b: 3
+            })
         );
         assert_eq!(payout_amount(1, 1, 0), Err(ArithmeticError::DivisionByZero));
-        assert_eq!(payout_amount(i64::MIN, 1, -1), Err(ArithmeticError::Overflow { op: '/', a: i64::MIN, b: -1 }));
+        assert_eq!(
+            payout_amount(i64::MIN, 1, -1),
+            Err(ArithmeticError::Overflow {
+                op: '/',
+                a: i64::MIN,
+                b: -1
+            })
+        );
         assert!(add(i64::MAX, 1).is_err());
         assert!(sub(i64::MIN, 1).is_err());
     }
@@ -144,7 +159,10 @@ mod tests {
     fn max_score_must_fit_an_int() {
         assert_eq!(max_score(&[1, 2, 3]), Ok(6));
         assert_eq!(max_score(&[i32::MAX as i64]), Ok(i32::MAX));
-        assert_eq!(max_score(&[i32::MAX as i64, 1]), Err(ScoreError::SumTooLarge { sum: 1 << 31 }));
+        assert_eq!(
+            max_score(&[i32::MAX as i64, 1]),
+            Err(ScoreError::SumTooLarge { sum: 1 << 31 })
+        );
         assert_eq!(max_score(&[0, 0]), Err(ScoreError::Zero));
         assert_eq!(max_score(&[1, -1]), Err(ScoreError::Negative { index: 1, score: -1 }));
     }
@@ -167,7 +185,10 @@ mod tests {
         assert_eq!(plain_box_size(1_000_000, 36, 1_000_000, 2), 77);
         let min = min_plain_box_value(36, 1_000_000, 2);
         assert_eq!(min, 77 * 360);
-        assert_eq!(plain_box_size(min as u64, 36, 1_000_000, 2) as i64 * MIN_VALUE_PER_BYTE, min);
+        assert_eq!(
+            plain_box_size(min as u64, 36, 1_000_000, 2) as i64 * MIN_VALUE_PER_BYTE,
+            min
+        );
         // output index 200 needs a two-byte index
         assert_eq!(min_plain_box_value(36, 1_000_000, 200), 78 * 360);
     }

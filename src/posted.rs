@@ -28,7 +28,7 @@ use crate::hex;
 use crate::payout::{self, ArithmeticError};
 use crate::proof::{self, Digest, Operation, ProofError};
 use crate::prover::{ProverError, ShareState};
-use crate::register::{AvlTreeData, Constant};
+use crate::register::{AvlTreeData, BytePair, Constant};
 use crate::tree::Key;
 use crate::value::{ShareValue, ValueError};
 use serde::Serialize;
@@ -81,7 +81,7 @@ pub struct PayoutTransaction {
     pub share_state: ShareStateInput,
     pub reward: RewardInput,
     /// Context variable 0 on INPUTS(0): `(key, score ‖ paid)` per miner paid now.
-    pub state_updates: Vec<(Vec<u8>, Vec<u8>)>,
+    pub state_updates: Vec<BytePair>,
     /// Context variable 1 on INPUTS(0): the proof.
     pub proof: Vec<u8>,
     pub outputs: Vec<Output>,
@@ -146,9 +146,15 @@ pub struct MinerCheck {
 
 impl MinerCheck {
     pub fn holds(&self) -> bool {
-        [&self.payment_is_valid, &self.was_not_paid, &self.is_now_paid, &self.scores_are_equal, &self.box_is_correct]
-            .iter()
-            .all(|c| c.holds())
+        [
+            &self.payment_is_valid,
+            &self.was_not_paid,
+            &self.is_now_paid,
+            &self.scores_are_equal,
+            &self.box_is_correct,
+        ]
+        .iter()
+        .all(|c| c.holds())
     }
 }
 
@@ -178,11 +184,20 @@ pub enum Weakness {
     /// The payment is computed from the score in context variable 0, and `scoresAreEqual`
     /// compares that score with itself: here it differs from the score in the tree.
     #[serde(rename_all = "camelCase")]
-    ScoreNotFromTree { key: String, tree_score: i64, claimed_score: i64 },
+    ScoreNotFromTree {
+        key: String,
+        tree_score: i64,
+        claimed_score: i64,
+    },
     /// A key appears again: every check uses its first index, so the output at the repeated
     /// position is paid from the reward but never checked.
     #[serde(rename_all = "camelCase")]
-    RepeatedKeyUnchecked { key: String, first: usize, again: usize, unchecked_output: usize },
+    RepeatedKeyUnchecked {
+        key: String,
+        first: usize,
+        again: usize,
+        unchecked_output: usize,
+    },
 }
 
 /// The verdict on a payout transaction, clause by clause.
@@ -208,7 +223,8 @@ pub struct PayoutReport {
 }
 
 fn byte_array_to_long(b: &[u8]) -> Option<i64> {
-    b.get(..8).map(|b| i64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+    b.get(..8)
+        .map(|b| i64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
 }
 
 /// The old values `getMany` and `update` see, and the digest `update` yields.
@@ -220,9 +236,14 @@ struct Replayed {
 }
 
 fn replay_both(tree: &AvlTreeData, updates: &[(Vec<u8>, Vec<u8>)], proof_bytes: &[u8]) -> Replayed {
-    let unsupported = |e: ProofError| Replayed { get_many: Err(e.to_string()), update: Err(e.to_string()) };
+    let unsupported = |e: ProofError| Replayed {
+        get_many: Err(e.to_string()),
+        update: Err(e.to_string()),
+    };
     if tree.key_length as usize != crate::tree::KEY_LENGTH {
-        return unsupported(ProofError::UnsupportedKeyLength { found: tree.key_length as usize });
+        return unsupported(ProofError::UnsupportedKeyLength {
+            found: tree.key_length as usize,
+        });
     }
     let keys = match proof::keys_from_slices(&updates.iter().map(|(k, _)| k.as_slice()).collect::<Vec<_>>()) {
         Ok(k) => k,
@@ -231,7 +252,11 @@ fn replay_both(tree: &AvlTreeData, updates: &[(Vec<u8>, Vec<u8>)], proof_bytes: 
     let value_length = tree.value_length.map(|l| l as usize);
     let update_allowed = tree.flags.update_allowed();
     if update_allowed {
-        let ops: Vec<Operation> = keys.iter().zip(updates).map(|(k, (_, v))| Operation::Update(*k, v.clone())).collect();
+        let ops: Vec<Operation> = keys
+            .iter()
+            .zip(updates)
+            .map(|(k, (_, v))| Operation::Update(*k, v.clone()))
+            .collect();
         if let Ok(r) = proof::replay(&tree.digest, proof_bytes, &ops, value_length) {
             // getMany returns the original value for every occurrence of a key
             let mut first: HashMap<Key, Option<Vec<u8>>> = HashMap::new();
@@ -240,15 +265,24 @@ fn replay_both(tree: &AvlTreeData, updates: &[(Vec<u8>, Vec<u8>)], proof_bytes: 
                 .zip(r.old_values)
                 .map(|(k, v)| first.entry(*k).or_insert(v).clone())
                 .collect();
-            return Replayed { get_many: Ok(old), update: Ok(r.digest) };
+            return Replayed {
+                get_many: Ok(old),
+                update: Ok(r.digest),
+            };
         }
     }
     let get_many = proof::verify_lookups(&tree.digest, proof_bytes, &keys, value_length).map_err(|e| e.to_string());
     let update = if !update_allowed {
         Err(format!("the tree's flags ({:#04x}) do not allow update", tree.flags.0))
     } else {
-        let ops: Vec<Operation> = keys.iter().zip(updates).map(|(k, (_, v))| Operation::Update(*k, v.clone())).collect();
-        proof::replay(&tree.digest, proof_bytes, &ops, value_length).map(|r| r.digest).map_err(|e| e.to_string())
+        let ops: Vec<Operation> = keys
+            .iter()
+            .zip(updates)
+            .map(|(k, (_, v))| Operation::Update(*k, v.clone()))
+            .collect();
+        proof::replay(&tree.digest, proof_bytes, &ops, value_length)
+            .map(|r| r.digest)
+            .map_err(|e| e.to_string())
     };
     Replayed { get_many, update }
 }
@@ -287,11 +321,18 @@ pub fn check_payout(tx: &PayoutTransaction) -> PayoutReport {
             let output = tx.outputs.get(idx + 2);
             let old: Result<&Vec<u8>, String> = match &replayed.get_many {
                 Err(e) => Err(format!("getMany throws: {e}")),
-                Ok(values) => values[idx].as_ref().ok_or_else(|| "the key is not in the tree: oldScores(index).get throws".to_string()),
+                Ok(values) => values[idx]
+                    .as_ref()
+                    .ok_or_else(|| "the key is not in the tree: oldScores(index).get throws".to_string()),
             };
             let no_output = || Clause::Error(format!("OUTPUTS({}) does not exist", idx + 2));
             let claimed_score = byte_array_to_long(updated);
-            let short_update = || Clause::Error(format!("the new value has {} bytes: byteArrayToLong needs 8", updated.len()));
+            let short_update = || {
+                Clause::Error(format!(
+                    "the new value has {} bytes: byteArrayToLong needs 8",
+                    updated.len()
+                ))
+            };
             let expected = claimed_score.map(|s| payout::payout_amount(s, initial_value, max_score));
 
             let payment_is_valid = match (&old, output, &expected) {
@@ -299,21 +340,31 @@ pub fn check_payout(tx: &PayoutTransaction) -> PayoutReport {
                 (_, _, None) => short_update(),
                 (_, None, _) => no_output(),
                 (_, _, Some(Err(e))) => Clause::Error(arith(e)),
-                (_, Some(o), Some(Ok(amount))) => {
-                    Clause::check(o.value == *amount, || format!("OUTPUTS({}) pays {} nanoErg, the contract demands {amount}", idx + 2, o.value))
-                }
+                (_, Some(o), Some(Ok(amount))) => Clause::check(o.value == *amount, || {
+                    format!(
+                        "OUTPUTS({}) pays {} nanoErg, the contract demands {amount}",
+                        idx + 2,
+                        o.value
+                    )
+                }),
             };
             let was_not_paid = match &old {
                 Err(e) => Clause::Error(e.clone()),
                 Ok(v) => match v.get(8) {
-                    None => Clause::Error(format!("the old value has {} bytes: its paid byte (index 8) is missing", v.len())),
+                    None => Clause::Error(format!(
+                        "the old value has {} bytes: its paid byte (index 8) is missing",
+                        v.len()
+                    )),
                     Some(0) => Clause::Holds,
                     Some(b) => Clause::Fails(format!("the old paid byte is {b}: this key was paid already")),
                 },
             };
             let is_now_paid = match (&old, updated.get(8)) {
                 (Err(e), _) => Clause::Error(e.clone()),
-                (_, None) => Clause::Error(format!("the new value has {} bytes: its paid byte (index 8) is missing", updated.len())),
+                (_, None) => Clause::Error(format!(
+                    "the new value has {} bytes: its paid byte (index 8) is missing",
+                    updated.len()
+                )),
                 (_, Some(1)) => Clause::Holds,
                 (_, Some(b)) => Clause::Fails(format!("the new paid byte is {b}, not 1")),
             };
@@ -329,7 +380,11 @@ pub fn check_payout(tx: &PayoutTransaction) -> PayoutReport {
                 (_, Some(o)) => {
                     let h = blake2b256(&o.script);
                     Clause::check(h.as_slice() == key.as_slice(), || {
-                        format!("OUTPUTS({}) pays a script whose hash is {}, not the key", idx + 2, hex::encode(&h))
+                        format!(
+                            "OUTPUTS({}) pays a script whose hash is {}, not the key",
+                            idx + 2,
+                            hex::encode(&h)
+                        )
                     })
                 }
             };
@@ -357,7 +412,11 @@ pub fn check_payout(tx: &PayoutTransaction) -> PayoutReport {
         if let (Some(t), Some(c)) = (m.tree_score, m.claimed_score) {
             let first = first_index[tx.state_updates[m.index].0.as_slice()];
             if t != c && m.index == first {
-                weaknesses.push(Weakness::ScoreNotFromTree { key: m.key.clone(), tree_score: t, claimed_score: c });
+                weaknesses.push(Weakness::ScoreNotFromTree {
+                    key: m.key.clone(),
+                    tree_score: t,
+                    claimed_score: c,
+                });
             }
         }
     }
@@ -375,7 +434,10 @@ pub fn check_payout(tx: &PayoutTransaction) -> PayoutReport {
         (Some(o), Ok(total)) => match payout::sub(tx.reward.value, *total) {
             Err(e) => Clause::Error(arith(&e)),
             Ok(rest) => Clause::check(o.value == rest, || {
-                format!("OUTPUTS(1) holds {} nanoErg; the reward box's {} minus the {total} paid is {rest}", o.value, tx.reward.value)
+                format!(
+                    "OUTPUTS(1) holds {} nanoErg; the reward box's {} minus the {total} paid is {rest}",
+                    o.value, tx.reward.value
+                )
             }),
         },
     };
@@ -398,31 +460,43 @@ pub fn check_payout(tx: &PayoutTransaction) -> PayoutReport {
     // the draft's unchecked parts, when this transaction uses them
     if let (Some(script), Some(o)) = (&st.script, tx.outputs.first()) {
         if o.script != *script {
-            weaknesses.push(Weakness::NextStateScriptChanged { script: hex::encode(&o.script) });
+            weaknesses.push(Weakness::NextStateScriptChanged {
+                script: hex::encode(&o.script),
+            });
         }
     }
     if let (Some(script), Some(o)) = (&tx.reward.script, tx.outputs.get(1)) {
         if o.script != *script {
-            weaknesses.push(Weakness::NextRewardScriptChanged { script: hex::encode(&o.script) });
+            weaknesses.push(Weakness::NextRewardScriptChanged {
+                script: hex::encode(&o.script),
+            });
         }
     }
     if let Some(o) = tx.outputs.get(1) {
         if o.r4 != Some(Constant::Long(initial_value)) {
-            weaknesses.push(Weakness::RewardInitialValueNotKept { found: o.r4.as_ref().map(Constant::to_hex) });
+            weaknesses.push(Weakness::RewardInitialValueNotKept {
+                found: o.r4.as_ref().map(Constant::to_hex),
+            });
         }
     }
     if let Some(o) = tx.outputs.first() {
         if o.r5 != Some(Constant::Int(max_score)) {
-            weaknesses.push(Weakness::MaxScoreNotKept { found: o.r5.as_ref().map(Constant::to_hex) });
+            weaknesses.push(Weakness::MaxScoreNotKept {
+                found: o.r5.as_ref().map(Constant::to_hex),
+            });
         }
         if let Some(Constant::AvlTree(t)) = &o.r4 {
             if (t.flags, t.key_length, t.value_length) != (st.tree.flags, st.tree.key_length, st.tree.value_length) {
-                weaknesses.push(Weakness::TreeParametersChanged { found: Constant::AvlTree(*t).to_hex() });
+                weaknesses.push(Weakness::TreeParametersChanged {
+                    found: Constant::AvlTree(*t).to_hex(),
+                });
             }
         }
         if let Some(token) = st.tokens.first() {
             if !o.tokens.iter().any(|t| t.id == token.id) {
-                weaknesses.push(Weakness::PoolTokenNotCarried { token: hex::encode(&token.id) });
+                weaknesses.push(Weakness::PoolTokenNotCarried {
+                    token: hex::encode(&token.id),
+                });
             }
         }
     }
@@ -432,7 +506,11 @@ pub fn check_payout(tx: &PayoutTransaction) -> PayoutReport {
         Err(e) => Clause::Error(format!("getMany throws: {e}")),
     };
     let valid_state_transition = miners.iter().all(MinerCheck::holds);
-    let accepted = get_many.holds() && update.holds() && valid_state_transition && next_reward_valid.holds() && next_share_state_valid.holds();
+    let accepted = get_many.holds()
+        && update.holds()
+        && valid_state_transition
+        && next_reward_valid.holds()
+        && next_share_state_valid.holds();
     PayoutReport {
         accepted,
         get_many,
@@ -480,6 +558,10 @@ pub enum PostedError {
     TooMany { count: usize },
     #[error("the proof has {length} bytes; a Coll[Byte] holds at most 65535")]
     ProofTooLong { length: usize },
+    #[error("the script of key {key} is not known, so it cannot be paid")]
+    UnknownScript { key: String },
+    #[error(transparent)]
+    Register(#[from] crate::register::RegisterError),
     #[error("key {key}: the new value is not the old score marked paid ({detail})")]
     NotAPayment { key: String, detail: String },
 }
@@ -516,7 +598,13 @@ impl PayoutBatch {
 
 /// Builds the payout batch for `keys` (in the given order; sort them ascending for small
 /// proofs): marks them paid and proves the updates. With `apply`, the state moves on.
-pub fn prove_payout(state: &mut ShareState, keys: &[Key], initial_value: i64, max_score: i32, apply: bool) -> Result<PayoutBatch, PostedError> {
+pub fn prove_payout(
+    state: &mut ShareState,
+    keys: &[Key],
+    initial_value: i64,
+    max_score: i32,
+    apply: bool,
+) -> Result<PayoutBatch, PostedError> {
     if keys.len() > u16::MAX as usize {
         return Err(PostedError::TooMany { count: keys.len() });
     }
@@ -535,9 +623,17 @@ pub fn prove_payout(state: &mut ShareState, keys: &[Key], initial_value: i64, ma
         let new = v.into_paid().to_bytes().to_vec();
         ops.push(Operation::Update(*key, new.clone()));
         pairs.push((key.to_vec(), new));
-        payments.push(Payment { key: *key, score: v.score, amount });
+        payments.push(Payment {
+            key: *key,
+            score: v.score,
+            amount,
+        });
     }
-    let p = if apply { state.prove(&ops)? } else { state.prove_without_applying(&ops)? };
+    let p = if apply {
+        state.prove(&ops)?
+    } else {
+        state.prove_without_applying(&ops)?
+    };
     if p.proof.len() > u16::MAX as usize {
         return Err(PostedError::ProofTooLong { length: p.proof.len() });
     }
@@ -547,6 +643,70 @@ pub fn prove_payout(state: &mut ShareState, keys: &[Key], initial_value: i64, ma
         digest_before: p.digest_before,
         digest_after: p.digest_after,
         payments,
+    })
+}
+
+/// The payout transaction a batch makes, laid out as the contract demands: OUTPUTS(0) the next
+/// share state (same script, value and tokens; R4 = the updated tree, R5 = maxScore),
+/// OUTPUTS(1) the next reward box (same script, value less the payments, R4 = initialValue),
+/// OUTPUTS(2 + i) the payment to miner i's script. Fee and change outputs, if any, come after.
+pub fn payout_transaction(
+    share_state: &ShareStateInput,
+    state_value: i64,
+    reward: &RewardInput,
+    batch: &PayoutBatch,
+    script_of: impl Fn(&Key) -> Option<Vec<u8>>,
+) -> Result<PayoutTransaction, PostedError> {
+    let total = batch
+        .payments
+        .iter()
+        .try_fold(0i64, |z, p| payout::add(z, p.amount))
+        .map_err(|source| PostedError::Arithmetic {
+            key: "-".into(),
+            source,
+        })?;
+    let rest = payout::sub(reward.value, total).map_err(|source| PostedError::Arithmetic {
+        key: "-".into(),
+        source,
+    })?;
+    let next_tree = AvlTreeData {
+        digest: batch.digest_after,
+        ..share_state.tree
+    };
+    let mut outputs = vec![
+        Output {
+            value: state_value,
+            script: share_state.script.clone().unwrap_or_default(),
+            r4: Some(Constant::AvlTree(next_tree)),
+            r5: Some(Constant::Int(share_state.max_score)),
+            tokens: share_state.tokens.clone(),
+        },
+        Output {
+            value: rest,
+            script: reward.script.clone().unwrap_or_default(),
+            r4: Some(Constant::Long(reward.initial_value)),
+            r5: None,
+            tokens: vec![],
+        },
+    ];
+    for p in &batch.payments {
+        let script = script_of(&p.key).ok_or_else(|| PostedError::UnknownScript {
+            key: hex::encode(&p.key),
+        })?;
+        outputs.push(Output {
+            value: p.amount,
+            script,
+            r4: None,
+            r5: None,
+            tokens: vec![],
+        });
+    }
+    Ok(PayoutTransaction {
+        share_state: share_state.clone(),
+        reward: reward.clone(),
+        state_updates: batch.state_updates.as_byte_pairs()?.to_vec(),
+        proof: batch.proof_bytes().to_vec(),
+        outputs,
     })
 }
 
@@ -571,21 +731,43 @@ pub struct ReplayedPayout {
 /// insists that it is an honest payout: every key present, unpaid before, the same score marked
 /// paid after. Weaknesses the draft lets through (a changed score, a repeated key) are errors
 /// here. Outputs are not needed (see [`check_payout`] for a whole transaction).
-pub fn replay_payout(tree: &AvlTreeData, max_score: i32, initial_value: i64, context0: &Constant, context1: &Constant) -> Result<ReplayedPayout, PostedError> {
-    let updates = context0.as_byte_pairs().map_err(|e| PostedError::NotAPayment { key: "-".into(), detail: format!("context variable 0: {e}") })?;
-    let proof_bytes = context1.as_bytes().map_err(|e| PostedError::NotAPayment { key: "-".into(), detail: format!("context variable 1: {e}") })?;
+pub fn replay_payout(
+    tree: &AvlTreeData,
+    max_score: i32,
+    initial_value: i64,
+    context0: &Constant,
+    context1: &Constant,
+) -> Result<ReplayedPayout, PostedError> {
+    let updates = context0.as_byte_pairs().map_err(|e| PostedError::NotAPayment {
+        key: "-".into(),
+        detail: format!("context variable 0: {e}"),
+    })?;
+    let proof_bytes = context1.as_bytes().map_err(|e| PostedError::NotAPayment {
+        key: "-".into(),
+        detail: format!("context variable 1: {e}"),
+    })?;
     if tree.key_length as usize != crate::tree::KEY_LENGTH {
-        return Err(ProofError::UnsupportedKeyLength { found: tree.key_length as usize }.into());
+        return Err(ProofError::UnsupportedKeyLength {
+            found: tree.key_length as usize,
+        }
+        .into());
     }
     let keys = proof::keys_from_slices(&updates.iter().map(|(k, _)| k.as_slice()).collect::<Vec<_>>())?;
-    let ops: Vec<Operation> = keys.iter().zip(updates).map(|(k, (_, v))| Operation::Update(*k, v.clone())).collect();
+    let ops: Vec<Operation> = keys
+        .iter()
+        .zip(updates)
+        .map(|(k, (_, v))| Operation::Update(*k, v.clone()))
+        .collect();
     let r = proof::replay(&tree.digest, proof_bytes, &ops, tree.value_length.map(|l| l as usize))?;
     let mut seen = std::collections::HashSet::new();
     let mut payments = Vec::with_capacity(keys.len());
     for ((key, (_, new)), old) in keys.iter().zip(updates).zip(r.old_values) {
         let khex = || hex::encode(key);
         if !seen.insert(*key) {
-            return Err(PostedError::NotAPayment { key: khex(), detail: "the key appears twice".into() });
+            return Err(PostedError::NotAPayment {
+                key: khex(),
+                detail: "the key appears twice".into(),
+            });
         }
         let old = old.ok_or_else(|| PostedError::UnknownKey { key: khex() })?;
         let old = ShareValue::from_bytes(&old).map_err(|source| PostedError::Value { key: khex(), source })?;
@@ -596,14 +778,24 @@ pub fn replay_payout(tree: &AvlTreeData, max_score: i32, initial_value: i64, con
         if new != old.into_paid() {
             return Err(PostedError::NotAPayment {
                 key: khex(),
-                detail: format!("tree score {} unpaid, new value score {} paid={}", old.score, new.score, new.paid),
+                detail: format!(
+                    "tree score {} unpaid, new value score {} paid={}",
+                    old.score, new.score, new.paid
+                ),
             });
         }
         let amount = payout::payout_amount(old.score, initial_value, max_score)
             .map_err(|source| PostedError::Arithmetic { key: khex(), source })?;
-        payments.push(ReplayedPayment { key: *key, score: old.score, amount });
+        payments.push(ReplayedPayment {
+            key: *key,
+            score: old.score,
+            amount,
+        });
     }
-    Ok(ReplayedPayout { next_digest: r.digest, payments })
+    Ok(ReplayedPayout {
+        next_digest: r.digest,
+        payments,
+    })
 }
 
 mod opt_i64_string {
@@ -645,35 +837,32 @@ mod tests {
                 (k, ShareValue::unpaid(1000 + i as i64 * 37).to_bytes().to_vec())
             })
             .collect();
-        let max_score = entries.iter().map(|(_, v)| ShareValue::from_bytes(v).unwrap().score).sum::<i64>() as i32;
-        Epoch { state: ShareState::from_entries(entries).unwrap(), max_score, scripts }
+        let max_score = entries
+            .iter()
+            .map(|(_, v)| ShareValue::from_bytes(v).unwrap().score)
+            .sum::<i64>() as i32;
+        Epoch {
+            state: ShareState::from_entries(entries).unwrap(),
+            max_score,
+            scripts,
+        }
     }
 
     fn honest_tx(e: &mut Epoch, count: usize) -> (PayoutTransaction, PayoutBatch) {
         let keys: Vec<Key> = e.state.keys().into_iter().take(count).collect();
-        let before = e.state.register();
-        let batch = prove_payout(&mut e.state, &keys, INITIAL, e.max_score, false).unwrap();
-        let total: i64 = batch.payments.iter().map(|p| p.amount).sum();
-        let mut outputs = vec![
-            Output {
-                value: 1_000_000,
-                script: vec![0x10, 0x01],
-                r4: Some(Constant::AvlTree(AvlTreeData::share_state(batch.digest_after))),
-                r5: Some(Constant::Int(e.max_score)),
-                tokens: vec![],
-            },
-            Output { value: INITIAL - total, script: vec![0x10, 0x02], r4: Some(Constant::Long(INITIAL)), r5: None, tokens: vec![] },
-        ];
-        for p in &batch.payments {
-            outputs.push(Output { value: p.amount, script: e.scripts[&p.key].clone(), r4: None, r5: None, tokens: vec![] });
-        }
-        let tx = PayoutTransaction {
-            share_state: ShareStateInput { tree: before, max_score: e.max_score, script: Some(vec![0x10, 0x01]), tokens: vec![] },
-            reward: RewardInput { value: INITIAL, initial_value: INITIAL, script: Some(vec![0x10, 0x02]) },
-            state_updates: batch.state_updates.as_byte_pairs().unwrap().to_vec(),
-            proof: batch.proof_bytes().to_vec(),
-            outputs,
+        let share_state = ShareStateInput {
+            tree: e.state.register(),
+            max_score: e.max_score,
+            script: Some(vec![0x10, 0x01]),
+            tokens: vec![],
         };
+        let reward = RewardInput {
+            value: INITIAL,
+            initial_value: INITIAL,
+            script: Some(vec![0x10, 0x02]),
+        };
+        let batch = prove_payout(&mut e.state, &keys, INITIAL, e.max_score, false).unwrap();
+        let tx = payout_transaction(&share_state, 1_000_000, &reward, &batch, |k| e.scripts.get(k).cloned()).unwrap();
         (tx, batch)
     }
 
@@ -686,9 +875,19 @@ mod tests {
         assert!(r.weaknesses.is_empty(), "{:?}", r.weaknesses);
         assert_eq!(r.next_digest, Some(batch.digest_after.to_hex()));
         assert_eq!(r.miners.len(), 30);
-        let replayed = replay_payout(&tx.share_state.tree, e.max_score, INITIAL, &batch.state_updates, &batch.proof).unwrap();
+        let replayed = replay_payout(
+            &tx.share_state.tree,
+            e.max_score,
+            INITIAL,
+            &batch.state_updates,
+            &batch.proof,
+        )
+        .unwrap();
         assert_eq!(replayed.next_digest, batch.digest_after);
-        assert_eq!(replayed.payments.iter().map(|p| p.amount).collect::<Vec<_>>(), batch.payments.iter().map(|p| p.amount).collect::<Vec<_>>());
+        assert_eq!(
+            replayed.payments.iter().map(|p| p.amount).collect::<Vec<_>>(),
+            batch.payments.iter().map(|p| p.amount).collect::<Vec<_>>()
+        );
     }
 
     #[crate::test]
@@ -733,8 +932,14 @@ mod tests {
         tx.outputs[0].r5 = Some(Constant::Int(1));
         let r = check_payout(&tx);
         assert!(r.accepted, "the draft does not check OUTPUTS(1)'s script");
-        assert!(r.weaknesses.iter().any(|w| matches!(w, Weakness::NextRewardScriptChanged { .. })));
-        assert!(r.weaknesses.iter().any(|w| matches!(w, Weakness::MaxScoreNotKept { .. })));
+        assert!(r
+            .weaknesses
+            .iter()
+            .any(|w| matches!(w, Weakness::NextRewardScriptChanged { .. })));
+        assert!(r
+            .weaknesses
+            .iter()
+            .any(|w| matches!(w, Weakness::MaxScoreNotKept { .. })));
     }
 
     #[crate::test]
@@ -743,11 +948,20 @@ mod tests {
         let keys: Vec<Key> = e.state.keys().into_iter().take(3).collect();
         let before = e.state.register();
         // the pool claims key 0 has a score of 10,000,000 (keeping it paid)
-        let inflated = ShareValue { score: 10_000_000, paid: true }.to_bytes().to_vec();
+        let inflated = ShareValue {
+            score: 10_000_000,
+            paid: true,
+        }
+        .to_bytes()
+        .to_vec();
         let mut ops = vec![Operation::Update(keys[0], inflated.clone())];
         let mut updates = vec![(keys[0].to_vec(), inflated)];
         for k in &keys[1..] {
-            let v = ShareValue::from_bytes(e.state.get(k).unwrap()).unwrap().into_paid().to_bytes().to_vec();
+            let v = ShareValue::from_bytes(e.state.get(k).unwrap())
+                .unwrap()
+                .into_paid()
+                .to_bytes()
+                .to_vec();
             ops.push(Operation::Update(*k, v.clone()));
             updates.push((k.to_vec(), v));
         }
@@ -758,24 +972,63 @@ mod tests {
             .collect();
         let total: i64 = amounts.iter().sum();
         let mut outputs = vec![
-            Output { value: 1, script: vec![1], r4: Some(Constant::AvlTree(AvlTreeData::share_state(p.digest_after))), r5: Some(Constant::Int(e.max_score)), tokens: vec![] },
-            Output { value: INITIAL - total, script: vec![2], r4: Some(Constant::Long(INITIAL)), r5: None, tokens: vec![] },
+            Output {
+                value: 1,
+                script: vec![1],
+                r4: Some(Constant::AvlTree(AvlTreeData::share_state(p.digest_after))),
+                r5: Some(Constant::Int(e.max_score)),
+                tokens: vec![],
+            },
+            Output {
+                value: INITIAL - total,
+                script: vec![2],
+                r4: Some(Constant::Long(INITIAL)),
+                r5: None,
+                tokens: vec![],
+            },
         ];
         for (k, a) in keys.iter().zip(&amounts) {
-            outputs.push(Output { value: *a, script: e.scripts[k].clone(), r4: None, r5: None, tokens: vec![] });
+            outputs.push(Output {
+                value: *a,
+                script: e.scripts[k].clone(),
+                r4: None,
+                r5: None,
+                tokens: vec![],
+            });
         }
         let tx = PayoutTransaction {
-            share_state: ShareStateInput { tree: before, max_score: e.max_score, script: None, tokens: vec![] },
-            reward: RewardInput { value: INITIAL, initial_value: INITIAL, script: None },
+            share_state: ShareStateInput {
+                tree: before,
+                max_score: e.max_score,
+                script: None,
+                tokens: vec![],
+            },
+            reward: RewardInput {
+                value: INITIAL,
+                initial_value: INITIAL,
+                script: None,
+            },
             state_updates: updates.clone(),
             proof: p.proof.clone(),
             outputs,
         };
         let r = check_payout(&tx);
         assert!(r.accepted);
-        assert!(matches!(r.weaknesses.as_slice(), [Weakness::ScoreNotFromTree { claimed_score: 10_000_000, .. }]));
+        assert!(matches!(
+            r.weaknesses.as_slice(),
+            [Weakness::ScoreNotFromTree {
+                claimed_score: 10_000_000,
+                ..
+            }]
+        ));
         // the strict replay refuses it
-        let e2 = replay_payout(&before, e.max_score, INITIAL, &Constant::BytePairs(updates), &Constant::Bytes(p.proof));
+        let e2 = replay_payout(
+            &before,
+            e.max_score,
+            INITIAL,
+            &Constant::BytePairs(updates),
+            &Constant::Bytes(p.proof),
+        );
         assert!(matches!(e2, Err(PostedError::NotAPayment { .. })));
     }
 
@@ -783,18 +1036,41 @@ mod tests {
     fn a_repeated_key_leaves_an_output_unchecked() {
         let mut e = epoch(50);
         let (mut tx, _) = honest_tx(&mut e, 3);
-        let keys: Vec<Key> = tx.state_updates.iter().map(|(k, _)| k.as_slice().try_into().unwrap()).collect();
-        let mut ops: Vec<Operation> = tx.state_updates.iter().zip(&keys).map(|((_, v), k)| Operation::Update(*k, v.clone())).collect();
+        let keys: Vec<Key> = tx
+            .state_updates
+            .iter()
+            .map(|(k, _)| k.as_slice().try_into().unwrap())
+            .collect();
+        let mut ops: Vec<Operation> = tx
+            .state_updates
+            .iter()
+            .zip(&keys)
+            .map(|((_, v), k)| Operation::Update(*k, v.clone()))
+            .collect();
         ops.push(ops[0].clone());
         let p = e.state.prove_without_applying(&ops).unwrap();
         tx.state_updates.push(tx.state_updates[0].clone());
         tx.proof = p.proof;
         // the extra output goes to anyone, and OUTPUTS(1) pays for it
-        tx.outputs.push(Output { value: 5_000_000_000, script: vec![0x42], r4: None, r5: None, tokens: vec![] });
+        tx.outputs.push(Output {
+            value: 5_000_000_000,
+            script: vec![0x42],
+            r4: None,
+            r5: None,
+            tokens: vec![],
+        });
         tx.outputs[1].value -= 5_000_000_000;
         let r = check_payout(&tx);
         assert!(r.accepted);
-        assert!(matches!(r.weaknesses.as_slice(), [Weakness::RepeatedKeyUnchecked { first: 0, again: 3, unchecked_output: 5, .. }]));
+        assert!(matches!(
+            r.weaknesses.as_slice(),
+            [Weakness::RepeatedKeyUnchecked {
+                first: 0,
+                again: 3,
+                unchecked_output: 5,
+                ..
+            }]
+        ));
     }
 
     #[crate::test]
@@ -818,7 +1094,13 @@ mod tests {
                 _ => unreachable!(),
             })
             .collect();
-        let e2 = replay_payout(&AvlTreeData::share_state(p.digest_before), e.max_score, INITIAL, &Constant::BytePairs(updates), &Constant::Bytes(p.proof));
+        let e2 = replay_payout(
+            &AvlTreeData::share_state(p.digest_before),
+            e.max_score,
+            INITIAL,
+            &Constant::BytePairs(updates),
+            &Constant::Bytes(p.proof),
+        );
         assert!(matches!(e2, Err(PostedError::AlreadyPaid { .. })));
         assert!(matches!(
             prove_payout(&mut e.state, &keys, INITIAL, e.max_score, false),

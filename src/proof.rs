@@ -188,7 +188,9 @@ struct Cursor<'p> {
 impl<'p> Cursor<'p> {
     fn take(&mut self, n: usize) -> Result<&'p [u8], ProofError> {
         let end = self.pos.checked_add(n).filter(|e| *e <= self.bytes.len());
-        let end = end.ok_or(ProofError::Truncated { offset: self.bytes.len() })?;
+        let end = end.ok_or(ProofError::Truncated {
+            offset: self.bytes.len(),
+        })?;
         let s = &self.bytes[self.pos..end];
         self.pos = end;
         Ok(s)
@@ -216,7 +218,12 @@ impl<'p> Verifier<'p> {
         let directions_index = (end + 1) * 8;
         Ok(Verifier {
             tree,
-            nav: ProofNavigator { proof, directions_index, last_right_step: 0, replay_index: 0 },
+            nav: ProofNavigator {
+                proof,
+                directions_index,
+                last_right_step: 0,
+                replay_index: 0,
+            },
             operations: 0,
             failed: false,
         })
@@ -235,7 +242,11 @@ impl<'p> Verifier<'p> {
             Ok(old) => Ok(old.map(|s| self.tree.value(s).to_vec())),
             Err(source) => {
                 self.failed = true;
-                Err(ProofError::Operation { index, key: hex::encode(op.key()), source })
+                Err(ProofError::Operation {
+                    index,
+                    key: hex::encode(op.key()),
+                    source,
+                })
             }
         }
     }
@@ -258,16 +269,29 @@ pub struct Replay {
 
 /// Replays `operations` in order from `digest` with `proof` and returns the old values and the
 /// resulting digest. Any failure of any operation is an error.
-pub fn replay(digest: &Digest, proof: &[u8], operations: &[Operation], value_length: Option<usize>) -> Result<Replay, ProofError> {
+pub fn replay(
+    digest: &Digest,
+    proof: &[u8],
+    operations: &[Operation],
+    value_length: Option<usize>,
+) -> Result<Replay, ProofError> {
     let mut v = Verifier::new(digest, proof, value_length)?;
-    let old_values = operations.iter().map(|op| v.perform(op)).collect::<Result<Vec<_>, _>>()?;
+    let old_values = operations
+        .iter()
+        .map(|op| v.perform(op))
+        .collect::<Result<Vec<_>, _>>()?;
     let digest = v.digest().ok_or(ProofError::HeightOverflow)?;
     Ok(Replay { old_values, digest })
 }
 
 /// Looks `keys` up in the tree of `digest` with `proof`: `Some(value)` for present keys,
 /// `None` for keys the proof shows absent. The contract's `getMany`.
-pub fn verify_lookups(digest: &Digest, proof: &[u8], keys: &[Key], value_length: Option<usize>) -> Result<Vec<Option<Vec<u8>>>, ProofError> {
+pub fn verify_lookups(
+    digest: &Digest,
+    proof: &[u8],
+    keys: &[Key],
+    value_length: Option<usize>,
+) -> Result<Vec<Option<Vec<u8>>>, ProofError> {
     let mut v = Verifier::new(digest, proof, value_length)?;
     keys.iter().map(|k| v.perform(&Operation::Lookup(*k))).collect()
 }
@@ -278,7 +302,8 @@ pub fn keys_from_slices<T: AsRef<[u8]>>(keys: &[T]) -> Result<Vec<Key>, ProofErr
         .enumerate()
         .map(|(index, k)| {
             let k = k.as_ref();
-            k.try_into().map_err(|_| ProofError::KeyLength { index, found: k.len() })
+            k.try_into()
+                .map_err(|_| ProofError::KeyLength { index, found: k.len() })
         })
         .collect()
 }
@@ -294,7 +319,11 @@ pub(crate) trait PackedTreeSink {
 /// Reads the packed tree at the start of `bytes` (a proof's, or a snapshot's whole tree) and
 /// hands its nodes to `sink`; returns the offset of the end-of-tree byte. The one parser of the
 /// format.
-pub(crate) fn parse_packed<S: PackedTreeSink>(bytes: &[u8], value_length: Option<usize>, sink: &mut S) -> Result<usize, S::Error> {
+pub(crate) fn parse_packed<S: PackedTreeSink>(
+    bytes: &[u8],
+    value_length: Option<usize>,
+    sink: &mut S,
+) -> Result<usize, S::Error> {
     if bytes.is_empty() {
         return Err(ProofError::Empty.into());
     }
@@ -325,7 +354,10 @@ pub(crate) fn parse_packed<S: PackedTreeSink>(bytes: &[u8], value_length: Option
                     }
                 };
                 let at = c.pos;
-                let value = c.take(len).map_err(|_| ProofError::ValueOverrun { offset: at, length: len as u64 })?;
+                let value = c.take(len).map_err(|_| ProofError::ValueOverrun {
+                    offset: at,
+                    length: len as u64,
+                })?;
                 sink.leaf(offset, key, value, next)?;
                 previous_leaf_next = Some(next);
             }
@@ -370,12 +402,64 @@ impl PackedTreeSink for ProofTree {
     }
 }
 
+/// What a proof is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ProofShape {
+    /// Leaves given whole.
+    pub leaves: usize,
+    /// Internal nodes given by their balance.
+    pub internal_nodes: usize,
+    /// Subtrees given by their label only.
+    pub labels: usize,
+    /// Bytes of the packed tree, end byte included.
+    pub tree_bytes: usize,
+    /// Bytes of direction bits after it.
+    pub direction_bytes: usize,
+}
+
+impl ProofShape {
+    /// Hashes a verifier computes to check the starting digest: one per leaf and internal node.
+    pub fn hashes_to_check(&self) -> usize {
+        self.leaves + self.internal_nodes
+    }
+}
+
+impl PackedTreeSink for ProofShape {
+    type Error = ProofError;
+    fn label(&mut self, _: usize, _: [u8; 32]) -> Result<(), ProofError> {
+        self.labels += 1;
+        Ok(())
+    }
+    fn leaf(&mut self, _: usize, _: Key, _: &[u8], _: Key) -> Result<(), ProofError> {
+        self.leaves += 1;
+        Ok(())
+    }
+    fn internal(&mut self, _: usize, _: i8) -> Result<(), ProofError> {
+        self.internal_nodes += 1;
+        Ok(())
+    }
+}
+
+/// Counts the parts of a proof (for sizes and benchmarks); checks only that it parses.
+pub fn shape(proof: &[u8], value_length: Option<usize>) -> Result<ProofShape, ProofError> {
+    let mut s = ProofShape::default();
+    let end = parse_packed(proof, value_length, &mut s)?;
+    s.tree_bytes = end + 1;
+    s.direction_bytes = proof.len() - end - 1;
+    Ok(s)
+}
+
 /// Rebuilds the part of the tree a proof holds; returns it and the offset of its end byte.
 fn unpack(bytes: &[u8], value_length: Option<usize>) -> Result<(Tree, usize), ProofError> {
-    let mut sink = ProofTree { tree: Tree::unrooted(value_length), stack: Vec::new() };
+    let mut sink = ProofTree {
+        tree: Tree::unrooted(value_length),
+        stack: Vec::new(),
+    };
     let end = parse_packed(bytes, value_length, &mut sink)?;
     let [root] = sink.stack[..] else {
-        return Err(ProofError::NotOneTree { roots: sink.stack.len() });
+        return Err(ProofError::NotOneTree {
+            roots: sink.stack.len(),
+        });
     };
     sink.tree.root = root;
     Ok((sink.tree, end))
@@ -405,7 +489,10 @@ mod tests {
         p.extend_from_slice(&[0u8; 32]);
         p.extend_from_slice(&[0xffu8; 32]);
         p.extend_from_slice(&u32::MAX.to_be_bytes());
-        assert!(matches!(Verifier::new(&Digest::EMPTY, &p, None), Err(ProofError::ValueOverrun { offset: 69, .. })));
+        assert!(matches!(
+            Verifier::new(&Digest::EMPTY, &p, None),
+            Err(ProofError::ValueOverrun { offset: 69, .. })
+        ));
     }
 
     #[crate::test]
@@ -430,16 +517,29 @@ mod tests {
         p.extend_from_slice(&[0xffu8; 32]);
         p.extend_from_slice(&[0, 0, 0, 0, END_OF_TREE]);
         let e = verify_lookups(&Digest::EMPTY, &p, &[[0u8; 32]], None).unwrap_err();
-        assert!(matches!(e, ProofError::Operation { index: 0, source: OpError::ReservedKey, .. }));
+        assert!(matches!(
+            e,
+            ProofError::Operation {
+                index: 0,
+                source: OpError::ReservedKey,
+                ..
+            }
+        ));
         let mut other = Digest::EMPTY;
         other.0[0] ^= 1;
-        assert!(matches!(verify_lookups(&other, &p, &[key(1)], None), Err(ProofError::DigestMismatch { .. })));
+        assert!(matches!(
+            verify_lookups(&other, &p, &[key(1)], None),
+            Err(ProofError::DigestMismatch { .. })
+        ));
     }
 
     #[crate::test]
     fn digest_parsing_checks_length_and_hex() {
         assert_eq!(Digest::from_hex(&Digest::EMPTY.to_hex()).unwrap(), Digest::EMPTY);
-        assert_eq!(Digest::from_slice(&[0; 32]), Err(ProofError::DigestLength { found: 32 }));
+        assert_eq!(
+            Digest::from_slice(&[0; 32]),
+            Err(ProofError::DigestLength { found: 32 })
+        );
         assert!(matches!(Digest::from_hex("zz"), Err(ProofError::DigestHex(_))));
     }
 }

@@ -8,7 +8,9 @@
 use crate::hex;
 use crate::proof::Digest;
 use crate::register::AvlTreeData;
-use crate::tree::{Internal, Key, Kind, Leaf, Navigator, NodeRef, OpError, Operation, Tree, NEGATIVE_INFINITY, POSITIVE_INFINITY};
+use crate::tree::{
+    Internal, Key, Kind, Leaf, Navigator, NodeRef, OpError, Operation, Tree, NEGATIVE_INFINITY, POSITIVE_INFINITY,
+};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use thiserror::Error;
@@ -125,7 +127,11 @@ impl Default for ShareState {
 impl ShareState {
     /// The empty share state.
     pub fn new() -> ShareState {
-        ShareState { tree: Tree::empty(None), len: 0, scripts: BTreeMap::new() }
+        ShareState {
+            tree: Tree::empty(None),
+            len: 0,
+            scripts: BTreeMap::new(),
+        }
     }
 
     /// Builds a share state from entries in any order, inserting them in ascending key order
@@ -133,10 +139,12 @@ impl ShareState {
     /// refused.
     pub fn from_entries<I: IntoIterator<Item = (Key, Vec<u8>)>>(entries: I) -> Result<ShareState, ProverError> {
         let mut entries: Vec<(Key, Vec<u8>)> = entries.into_iter().collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        entries.sort_unstable_by_key(|e| e.0);
         for w in entries.windows(2) {
             if w[0].0 == w[1].0 {
-                return Err(ProverError::DuplicateKey { key: hex::encode(&w[0].0) });
+                return Err(ProverError::DuplicateKey {
+                    key: hex::encode(&w[0].0),
+                });
             }
         }
         let mut s = ShareState::new();
@@ -147,7 +155,11 @@ impl ShareState {
             }
             s.tree
                 .perform(&mut rec, &Operation::Insert(*key, value.clone()))
-                .map_err(|source| ProverError::Operation { index, key: hex::encode(key), source })?;
+                .map_err(|source| ProverError::Operation {
+                    index,
+                    key: hex::encode(key),
+                    source,
+                })?;
             // the directions of a build are never packed into a proof
             rec.directions.clear();
             rec.bits = 0;
@@ -253,7 +265,10 @@ impl ShareState {
     pub fn set_script(&mut self, key: Key, script: Vec<u8>) -> Result<(), ProverError> {
         let found = crate::hash::blake2b256(&script);
         if found != key {
-            return Err(ProverError::ScriptMismatch { key: hex::encode(&key), found: hex::encode(&found) });
+            return Err(ProverError::ScriptMismatch {
+                key: hex::encode(&key),
+                found: hex::encode(&found),
+            });
         }
         self.scripts.insert(key, script);
         Ok(())
@@ -306,7 +321,11 @@ impl ShareState {
                 Err(source) => {
                     clear_visits(&mut self.tree, old_root);
                     self.tree.rollback(old_root, old_height, old_values_len);
-                    return Err(ProverError::Operation { index, key: hex::encode(op.key()), source });
+                    return Err(ProverError::Operation {
+                        index,
+                        key: hex::encode(op.key()),
+                        source,
+                    });
                 }
             }
         }
@@ -321,7 +340,12 @@ impl ShareState {
             self.len = len;
             self.compact_if_sparse();
         }
-        Ok(BatchProof { proof, old_values, digest_before, digest_after })
+        Ok(BatchProof {
+            proof,
+            old_values,
+            digest_before,
+            digest_after,
+        })
     }
 
     /// Copies the live nodes into fresh arenas once garbage outweighs them (old nodes are
@@ -419,7 +443,14 @@ mod tests {
         assert_eq!(p.digest_before, d);
         assert_eq!(p.digest_after, d);
         let got = verify_lookups(&d, &p.proof, &keys, None).unwrap();
-        assert_eq!(got, vec![Some(3u32.to_be_bytes().to_vec()), None, Some(99u32.to_be_bytes().to_vec())]);
+        assert_eq!(
+            got,
+            vec![
+                Some(3u32.to_be_bytes().to_vec()),
+                None,
+                Some(99u32.to_be_bytes().to_vec())
+            ]
+        );
         assert_eq!(got, p.old_values);
         assert_eq!(s.digest(), d, "a lookup proof leaves the state as it was");
     }
@@ -452,7 +483,14 @@ mod tests {
         let before = s.digest();
         let ops = [Operation::Update(k(1), vec![5]), Operation::Insert(k(2), vec![1])];
         let e = s.prove(&ops).unwrap_err();
-        assert!(matches!(e, ProverError::Operation { index: 1, source: OpError::KeyExists, .. }));
+        assert!(matches!(
+            e,
+            ProverError::Operation {
+                index: 1,
+                source: OpError::KeyExists,
+                ..
+            }
+        ));
         assert_eq!(s.digest(), before);
         assert_eq!(s.get(&k(1)), Some(&1u32.to_be_bytes()[..]));
         // and the next proof is still right
@@ -489,7 +527,9 @@ mod tests {
     fn many_batches_stay_correct_across_compactions() {
         let mut s = state(200);
         for round in 0..40u32 {
-            let ops: Vec<Operation> = (0..60).map(|i| Operation::Update(k((round * 7 + i) % 200), round.to_be_bytes().to_vec())).collect();
+            let ops: Vec<Operation> = (0..60)
+                .map(|i| Operation::Update(k((round * 7 + i) % 200), round.to_be_bytes().to_vec()))
+                .collect();
             let before = s.digest();
             let p = s.prove(&ops).unwrap();
             assert_eq!(replay(&before, &p.proof, &ops, None).unwrap().digest, p.digest_after);

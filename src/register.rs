@@ -38,7 +38,10 @@ pub enum RegisterError {
     #[error("{count} bytes follow the value, from byte {offset}")]
     TrailingBytes { offset: usize, count: usize },
     #[error("expected a register of type {expected}, found {found}")]
-    WrongType { expected: &'static str, found: &'static str },
+    WrongType {
+        expected: &'static str,
+        found: &'static str,
+    },
 }
 
 /// AvlTree flags: which operations the tree allows (bit 0x01 insert, 0x02 update, 0x04 remove).
@@ -72,7 +75,12 @@ pub struct AvlTreeData {
 impl AvlTreeData {
     /// A share state's tree: every operation allowed, 32-byte keys, variable-length values.
     pub fn share_state(digest: Digest) -> AvlTreeData {
-        AvlTreeData { digest, flags: AvlFlags::ALL, key_length: 32, value_length: None }
+        AvlTreeData {
+            digest,
+            flags: AvlFlags::ALL,
+            key_length: 32,
+            value_length: None,
+        }
     }
 
     /// The register bytes (`64 ‖ …`).
@@ -81,6 +89,9 @@ impl AvlTreeData {
     }
 }
 
+/// One `(Coll[Byte], Coll[Byte])` pair: a key and its value in a context variable.
+pub type BytePair = (Vec<u8>, Vec<u8>);
+
 /// A sigma constant of one of the types share-state contracts use.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Constant {
@@ -88,7 +99,7 @@ pub enum Constant {
     Long(i64),
     Bytes(Vec<u8>),
     BytesColl(Vec<Vec<u8>>),
-    BytePairs(Vec<(Vec<u8>, Vec<u8>)>),
+    BytePairs(Vec<BytePair>),
     AvlTree(AvlTreeData),
 }
 
@@ -108,7 +119,10 @@ impl Constant {
         let mut r = Reader { bytes, pos: 0 };
         let c = r.constant()?;
         if r.pos != bytes.len() {
-            return Err(RegisterError::TrailingBytes { offset: r.pos, count: bytes.len() - r.pos });
+            return Err(RegisterError::TrailingBytes {
+                offset: r.pos,
+                count: bytes.len() - r.pos,
+            });
         }
         Ok(c)
     }
@@ -180,12 +194,20 @@ impl Constant {
         let longest = match self {
             Constant::Int(_) | Constant::Long(_) | Constant::AvlTree(_) => None,
             Constant::Bytes(b) => too_long(b.len()),
-            Constant::BytesColl(items) => too_long(items.len()).or_else(|| items.iter().find_map(|b| too_long(b.len()))),
-            Constant::BytePairs(pairs) => too_long(pairs.len())
-                .or_else(|| pairs.iter().find_map(|(a, b)| too_long(a.len()).or_else(|| too_long(b.len())))),
+            Constant::BytesColl(items) => {
+                too_long(items.len()).or_else(|| items.iter().find_map(|b| too_long(b.len())))
+            }
+            Constant::BytePairs(pairs) => too_long(pairs.len()).or_else(|| {
+                pairs
+                    .iter()
+                    .find_map(|(a, b)| too_long(a.len()).or_else(|| too_long(b.len())))
+            }),
         };
         match longest {
-            Some(n) => Err(RegisterError::CollectionTooLong { offset: 0, length: n as u64 }),
+            Some(n) => Err(RegisterError::CollectionTooLong {
+                offset: 0,
+                length: n as u64,
+            }),
             None => Ok(()),
         }
     }
@@ -203,7 +225,10 @@ impl Constant {
     }
 
     fn wrong(&self, expected: &'static str) -> RegisterError {
-        RegisterError::WrongType { expected, found: self.type_name() }
+        RegisterError::WrongType {
+            expected,
+            found: self.type_name(),
+        }
     }
 
     pub fn as_int(&self) -> Result<i32, RegisterError> {
@@ -230,7 +255,7 @@ impl Constant {
             c => Err(c.wrong("Coll[Coll[Byte]]")),
         }
     }
-    pub fn as_byte_pairs(&self) -> Result<&[(Vec<u8>, Vec<u8>)], RegisterError> {
+    pub fn as_byte_pairs(&self) -> Result<&[BytePair], RegisterError> {
         match self {
             Constant::BytePairs(v) => Ok(v),
             c => Err(c.wrong("Coll[(Coll[Byte], Coll[Byte])]")),
@@ -285,7 +310,10 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], RegisterError> {
         let end = self.pos.checked_add(n).filter(|e| *e <= self.bytes.len());
-        let end = end.ok_or(RegisterError::Truncated { offset: self.bytes.len(), what })?;
+        let end = end.ok_or(RegisterError::Truncated {
+            offset: self.bytes.len(),
+            what,
+        })?;
         let s = &self.bytes[self.pos..end];
         self.pos = end;
         Ok(s)
@@ -344,28 +372,49 @@ impl<'a> Reader<'a> {
                 Ok(Constant::BytesColl(items))
             }
             AVL_TREE => {
-                let digest = Digest::from_slice(self.take(33, "an AvlTree digest")?)
-                    .map_err(|_| RegisterError::Truncated { offset: self.pos, what: "an AvlTree digest" })?;
+                let digest =
+                    Digest::from_slice(self.take(33, "an AvlTree digest")?).map_err(|_| RegisterError::Truncated {
+                        offset: self.pos,
+                        what: "an AvlTree digest",
+                    })?;
                 let flags = AvlFlags(self.byte("AvlTree flags")?);
                 let key_length = self.vlq_u32("an AvlTree key length")?;
                 let tag_offset = self.pos;
                 let value_length = match self.byte("an AvlTree value length")? {
                     0 => None,
                     1 => Some(self.vlq_u32("an AvlTree value length")?),
-                    tag => return Err(RegisterError::OptionTag { offset: tag_offset, tag }),
+                    tag => {
+                        return Err(RegisterError::OptionTag {
+                            offset: tag_offset,
+                            tag,
+                        })
+                    }
                 };
-                Ok(Constant::AvlTree(AvlTreeData { digest, flags, key_length, value_length }))
+                Ok(Constant::AvlTree(AvlTreeData {
+                    digest,
+                    flags,
+                    key_length,
+                    value_length,
+                }))
             }
             0x0c => {
                 let rest = self.take(3, "a collection's element type")?;
                 if rest != &COLL_PAIRS[1..] {
-                    return Err(RegisterError::UnsupportedType { offset, code: format!("0c{}", hex::encode(rest)) });
+                    return Err(RegisterError::UnsupportedType {
+                        offset,
+                        code: format!("0c{}", hex::encode(rest)),
+                    });
                 }
                 let n = self.length()?;
-                let pairs = (0..n).map(|_| Ok((self.bytes()?, self.bytes()?))).collect::<Result<_, RegisterError>>()?;
+                let pairs = (0..n)
+                    .map(|_| Ok((self.bytes()?, self.bytes()?)))
+                    .collect::<Result<_, RegisterError>>()?;
                 Ok(Constant::BytePairs(pairs))
             }
-            code => Err(RegisterError::UnsupportedType { offset, code: format!("{code:02x}") }),
+            code => Err(RegisterError::UnsupportedType {
+                offset,
+                code: format!("{code:02x}"),
+            }),
         }
     }
 }
@@ -396,7 +445,10 @@ mod tests {
         assert_eq!(round_trip("05ffffffffffffffffff01"), Constant::Long(i64::MIN));
         assert_eq!(round_trip("0e03010203"), Constant::Bytes(vec![1, 2, 3]));
         assert_eq!(round_trip("1a0201aa00"), Constant::BytesColl(vec![vec![0xaa], vec![]]));
-        assert_eq!(round_trip("0c3c0e0e0101aa02bbcc"), Constant::BytePairs(vec![(vec![0xaa], vec![0xbb, 0xcc])]));
+        assert_eq!(
+            round_trip("0c3c0e0e0101aa02bbcc"),
+            Constant::BytePairs(vec![(vec![0xaa], vec![0xbb, 0xcc])])
+        );
         let t = round_trip(&format!("64{}072000", Digest::EMPTY.to_hex()));
         assert_eq!(t, Constant::AvlTree(AvlTreeData::share_state(Digest::EMPTY)));
         let fixed = round_trip(&format!("64{}022001 09", Digest::EMPTY.to_hex()).replace(' ', ""));
@@ -410,14 +462,29 @@ mod tests {
         assert!(matches!(e("0e05aa"), RegisterError::Truncated { offset: 3, .. }));
         assert_eq!(e("0e01aabb"), RegisterError::TrailingBytes { offset: 3, count: 1 });
         assert!(matches!(e("08cd"), RegisterError::UnsupportedType { offset: 0, .. }));
-        assert!(matches!(e("0c0e0000"), RegisterError::UnsupportedType { offset: 0, .. }));
-        assert_eq!(e("05ffffffffffffffffffff01"), RegisterError::VlqOverflow { offset: 1, bits: 64 });
+        assert!(matches!(
+            e("0c0e0000"),
+            RegisterError::UnsupportedType { offset: 0, .. }
+        ));
+        assert_eq!(
+            e("05ffffffffffffffffffff01"),
+            RegisterError::VlqOverflow { offset: 1, bits: 64 }
+        );
         assert_eq!(
             e(&format!("64{}07808080801000", Digest::EMPTY.to_hex())),
             RegisterError::VlqOverflow { offset: 35, bits: 32 }
         );
-        assert_eq!(e("0e808004"), RegisterError::CollectionTooLong { offset: 1, length: 65536 });
-        assert!(matches!(e(&format!("64{}072002", Digest::EMPTY.to_hex())), RegisterError::OptionTag { tag: 2, .. }));
+        assert_eq!(
+            e("0e808004"),
+            RegisterError::CollectionTooLong {
+                offset: 1,
+                length: 65536
+            }
+        );
+        assert!(matches!(
+            e(&format!("64{}072002", Digest::EMPTY.to_hex())),
+            RegisterError::OptionTag { tag: 2, .. }
+        ));
         assert!(matches!(e("zz"), RegisterError::Hex(_)));
     }
 
@@ -425,7 +492,10 @@ mod tests {
     fn typed_access_names_both_types() {
         assert_eq!(
             Constant::Int(1).as_long(),
-            Err(RegisterError::WrongType { expected: "Long", found: "Int" })
+            Err(RegisterError::WrongType {
+                expected: "Long",
+                found: "Int"
+            })
         );
         assert_eq!(Constant::Long(5).as_long(), Ok(5));
     }
@@ -434,6 +504,8 @@ mod tests {
     fn collection_limits_are_checked_before_serializing() {
         assert!(Constant::Bytes(vec![0; 65535]).check_lengths().is_ok());
         assert!(Constant::Bytes(vec![0; 65536]).check_lengths().is_err());
-        assert!(Constant::BytePairs(vec![(vec![], vec![0; 70000])]).check_lengths().is_err());
+        assert!(Constant::BytePairs(vec![(vec![], vec![0; 70000])])
+            .check_lengths()
+            .is_err());
     }
 }

@@ -102,11 +102,18 @@ struct Builder {
 
 impl Builder {
     fn new(value_length: Option<usize>) -> Builder {
-        Builder { tree: Tree::unrooted(value_length), stack: Vec::new(), nodes: 0 }
+        Builder {
+            tree: Tree::unrooted(value_length),
+            stack: Vec::new(),
+            nodes: 0,
+        }
     }
 
     fn malformed(&self, problem: impl Into<String>) -> SnapshotError {
-        SnapshotError::Malformed { node: self.nodes, problem: problem.into() }
+        SnapshotError::Malformed {
+            node: self.nodes,
+            problem: problem.into(),
+        }
     }
 
     fn leaf(&mut self, key: Key, value: &[u8], next: Key) -> Result<(), SnapshotError> {
@@ -118,7 +125,10 @@ impl Builder {
                 return Err(self.malformed(format!("a value of {} bytes in a tree of {l}-byte values", value.len())));
             }
         }
-        let r = self.tree.push_leaf(key, value, next).map_err(|e| self.malformed(e.to_string()))?;
+        let r = self
+            .tree
+            .push_leaf(key, value, next)
+            .map_err(|e| self.malformed(e.to_string()))?;
         self.stack.push((r, key, next, 0));
         self.nodes += 1;
         Ok(())
@@ -137,7 +147,10 @@ impl Builder {
                 left.3, right.3
             )));
         }
-        let r = self.tree.push_internal(right.1, left.0, right.0, balance).map_err(|e| self.malformed(e.to_string()))?;
+        let r = self
+            .tree
+            .push_internal(right.1, left.0, right.0, balance)
+            .map_err(|e| self.malformed(e.to_string()))?;
         self.stack.push((r, left.1, right.2, left.3.max(right.3) + 1));
         self.nodes += 1;
         Ok(())
@@ -157,12 +170,18 @@ impl Builder {
         self.tree.height = height as usize;
         let computed = Digest(self.tree.digest().unwrap_or([0; 33]));
         if computed != *declared {
-            return Err(SnapshotError::DigestMismatch { declared: declared.to_hex(), computed: computed.to_hex() });
+            return Err(SnapshotError::DigestMismatch {
+                declared: declared.to_hex(),
+                computed: computed.to_hex(),
+            });
         }
         for (key, script) in &scripts {
             let found = crate::hash::blake2b256(script);
             if found != *key {
-                return Err(SnapshotError::ScriptMismatch { key: hex::encode(key), found: hex::encode(&found) });
+                return Err(SnapshotError::ScriptMismatch {
+                    key: hex::encode(key),
+                    found: hex::encode(&found),
+                });
             }
         }
         Ok(ShareState::from_tree(self.tree, scripts))
@@ -172,7 +191,10 @@ impl Builder {
 impl crate::proof::PackedTreeSink for Builder {
     type Error = SnapshotError;
     fn label(&mut self, offset: usize, _: [u8; 32]) -> Result<(), SnapshotError> {
-        Err(SnapshotError::Malformed { node: self.nodes, problem: format!("byte {offset} gives a subtree by its label; a snapshot holds every node") })
+        Err(SnapshotError::Malformed {
+            node: self.nodes,
+            problem: format!("byte {offset} gives a subtree by its label; a snapshot holds every node"),
+        })
     }
     fn leaf(&mut self, _: usize, key: Key, value: &[u8], next: Key) -> Result<(), SnapshotError> {
         Builder::leaf(self, key, value, next)
@@ -198,7 +220,10 @@ fn post_order(tree: &Tree, mut visit: impl FnMut(NodeRef)) {
 }
 
 fn field(name: &str, e: impl std::fmt::Display) -> SnapshotError {
-    SnapshotError::Field { field: name.to_string(), message: e.to_string() }
+    SnapshotError::Field {
+        field: name.to_string(),
+        message: e.to_string(),
+    }
 }
 
 /// The JSON form.
@@ -257,7 +282,10 @@ pub fn from_json(text: &str) -> Result<ShareState, SnapshotError> {
         let key = hex::decode_array::<KEY_LENGTH>(&e.key).map_err(|err| field(&format!("entries[{i}].key"), err))?;
         values.push(hex::decode(&e.value).map_err(|err| field(&format!("entries[{i}].value"), err))?);
         if let Some(script) = &e.script {
-            scripts.insert(key, hex::decode(script).map_err(|err| field(&format!("entries[{i}].script"), err))?);
+            scripts.insert(
+                key,
+                hex::decode(script).map_err(|err| field(&format!("entries[{i}].script"), err))?,
+            );
         }
         keys.push(key);
     }
@@ -268,22 +296,41 @@ pub fn from_json(text: &str) -> Result<ShareState, SnapshotError> {
         match c {
             '.' => {
                 if next_leaf > keys.len() {
-                    return Err(field("shape", format!("more leaves than entries at position {position}")));
+                    return Err(field(
+                        "shape",
+                        format!("more leaves than entries at position {position}"),
+                    ));
                 }
-                let next = if next_leaf == keys.len() { POSITIVE_INFINITY } else { keys[next_leaf] };
+                let next = if next_leaf == keys.len() {
+                    POSITIVE_INFINITY
+                } else {
+                    keys[next_leaf]
+                };
                 let sentinel_value = vec![0u8; b.tree.value_length.unwrap_or(0)];
-                let value = if next_leaf == 0 { &sentinel_value } else { &values[next_leaf - 1] };
+                let value = if next_leaf == 0 {
+                    &sentinel_value
+                } else {
+                    &values[next_leaf - 1]
+                };
                 b.leaf(key_of(next_leaf), value, next)?;
                 next_leaf += 1;
             }
             '-' => b.internal(-1)?,
             '0' => b.internal(0)?,
             '+' => b.internal(1)?,
-            other => return Err(field("shape", format!("{other:?} at position {position} is not one of . - 0 +"))),
+            other => {
+                return Err(field(
+                    "shape",
+                    format!("{other:?} at position {position} is not one of . - 0 +"),
+                ))
+            }
         }
     }
     if next_leaf != keys.len() + 1 {
-        return Err(field("shape", format!("{next_leaf} leaves for {} entries and the sentinel", keys.len())));
+        return Err(field(
+            "shape",
+            format!("{next_leaf} leaves for {} entries and the sentinel", keys.len()),
+        ));
     }
     b.finish(&declared, scripts)
 }
@@ -333,7 +380,9 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], SnapshotError> {
         let end = self.pos.checked_add(n).filter(|e| *e <= self.bytes.len());
-        let end = end.ok_or(SnapshotError::Truncated { offset: self.bytes.len() })?;
+        let end = end.ok_or(SnapshotError::Truncated {
+            offset: self.bytes.len(),
+        })?;
         let s = &self.bytes[self.pos..end];
         self.pos = end;
         Ok(s)
@@ -374,7 +423,9 @@ pub fn from_bytes(bytes: &[u8]) -> Result<ShareState, SnapshotError> {
         scripts.insert(key, r.take(len)?.to_vec());
     }
     if r.pos != bytes.len() {
-        return Err(SnapshotError::Trailing { count: bytes.len() - r.pos });
+        return Err(SnapshotError::Trailing {
+            count: bytes.len() - r.pos,
+        });
     }
     b.finish(&declared, scripts)
 }
@@ -385,9 +436,14 @@ mod tests {
     use crate::tree::Operation;
 
     fn state() -> ShareState {
-        let mut s = ShareState::from_entries((1..=50u32).map(|i| (crate::hash::blake2b256(&i.to_be_bytes()), vec![i as u8; 9]))).unwrap();
+        let mut s = ShareState::from_entries(
+            (1..=50u32).map(|i| (crate::hash::blake2b256(&i.to_be_bytes()), vec![i as u8; 9])),
+        )
+        .unwrap();
         // a shape that sorted inserts alone would not give
-        let ops: Vec<Operation> = (1..=10u32).map(|i| Operation::Remove(crate::hash::blake2b256(&(i * 3).to_be_bytes()))).collect();
+        let ops: Vec<Operation> = (1..=10u32)
+            .map(|i| Operation::Remove(crate::hash::blake2b256(&(i * 3).to_be_bytes())))
+            .collect();
         s.prove(&ops).unwrap();
         let script = vec![0x00, 0x08, 0xcd, 0x02, 0x01];
         let key = crate::hash::blake2b256(&script);
@@ -434,7 +490,10 @@ mod tests {
         let n = bytes.len();
         bytes[n / 2] ^= 0x40;
         assert!(from_bytes(&bytes).is_err());
-        assert!(matches!(from_bytes(&bytes[..n - 3]), Err(SnapshotError::Truncated { .. })));
+        assert!(matches!(
+            from_bytes(&bytes[..n - 3]),
+            Err(SnapshotError::Truncated { .. })
+        ));
         assert!(matches!(from_bytes(b"XXXX"), Err(SnapshotError::Magic)));
     }
 
@@ -464,8 +523,14 @@ mod tests {
     fn wrong_format_version_and_fields_are_named() {
         let mut s = state();
         let json = to_json(&mut s);
-        assert!(matches!(from_json(&json.replace(FORMAT, "other")), Err(SnapshotError::Format { .. })));
-        assert!(matches!(from_json(&json.replace("\"version\": 1", "\"version\": 2")), Err(SnapshotError::Version { found: 2 })));
+        assert!(matches!(
+            from_json(&json.replace(FORMAT, "other")),
+            Err(SnapshotError::Format { .. })
+        ));
+        assert!(matches!(
+            from_json(&json.replace("\"version\": 1", "\"version\": 2")),
+            Err(SnapshotError::Version { found: 2 })
+        ));
         assert!(matches!(from_json("{"), Err(SnapshotError::Json(_))));
     }
 }

@@ -119,7 +119,10 @@ const INDEX_MASK: u32 = (1 << TAG_SHIFT) - 1;
 
 impl NodeRef {
     fn new(kind: Kind, index: usize) -> Result<NodeRef, OpError> {
-        let index = u32::try_from(index).ok().filter(|i| *i <= INDEX_MASK).ok_or(OpError::TooLarge)?;
+        let index = u32::try_from(index)
+            .ok()
+            .filter(|i| *i <= INDEX_MASK)
+            .ok_or(OpError::TooLarge)?;
         let tag = match kind {
             Kind::Leaf => 0,
             Kind::Internal => 1,
@@ -208,7 +211,9 @@ impl Tree {
         let mut t = Tree::unrooted(value_length);
         let zeros = vec![0u8; value_length.unwrap_or(0)];
         // cannot fail: the arenas are empty
-        t.root = t.push_leaf(NEGATIVE_INFINITY, &zeros, POSITIVE_INFINITY).unwrap_or(NodeRef(0));
+        t.root = t
+            .push_leaf(NEGATIVE_INFINITY, &zeros, POSITIVE_INFINITY)
+            .unwrap_or(NodeRef(0));
         t.commit();
         t
     }
@@ -350,13 +355,32 @@ impl Tree {
 
     pub(crate) fn push_leaf_span(&mut self, key: Key, value: Span, next: Key) -> Result<NodeRef, OpError> {
         let r = NodeRef::new(Kind::Leaf, self.leaves.len())?;
-        self.leaves.push(Leaf { key, next, value, label: None, visited: false });
+        self.leaves.push(Leaf {
+            key,
+            next,
+            value,
+            label: None,
+            visited: false,
+        });
         Ok(r)
     }
 
-    pub(crate) fn push_internal(&mut self, key: Key, left: NodeRef, right: NodeRef, balance: i8) -> Result<NodeRef, OpError> {
+    pub(crate) fn push_internal(
+        &mut self,
+        key: Key,
+        left: NodeRef,
+        right: NodeRef,
+        balance: i8,
+    ) -> Result<NodeRef, OpError> {
         let r = NodeRef::new(Kind::Internal, self.internals.len())?;
-        self.internals.push(Internal { key, left, right, balance, label: None, visited: false });
+        self.internals.push(Internal {
+            key,
+            left,
+            right,
+            balance,
+            label: None,
+            visited: false,
+        });
         Ok(r)
     }
 
@@ -460,7 +484,10 @@ impl Tree {
         if let Operation::Insert(_, v) | Operation::Update(_, v) | Operation::InsertOrUpdate(_, v) = op {
             if let Some(expected) = self.value_length {
                 if v.len() != expected {
-                    return Err(OpError::ValueLength { expected, found: v.len() });
+                    return Err(OpError::ValueLength {
+                        expected,
+                        found: v.len(),
+                    });
                 }
             }
         }
@@ -481,7 +508,14 @@ impl Tree {
         Ok(m.old_value)
     }
 
-    fn modify<N: Navigator>(&mut self, nav: &mut N, r: NodeRef, key: &Key, op: &Operation, depth: usize) -> Result<Modified, OpError> {
+    fn modify<N: Navigator>(
+        &mut self,
+        nav: &mut N,
+        r: NodeRef,
+        key: &Key,
+        op: &Operation,
+        depth: usize,
+    ) -> Result<Modified, OpError> {
         check_depth(depth)?;
         match r.kind() {
             Kind::LabelOnly => Err(OpError::MissingNode),
@@ -493,7 +527,12 @@ impl Tree {
                 let m = self.modify(nav, child, key, op, depth + 1)?;
                 self.set_visited(r, true);
                 if !m.changed {
-                    return Ok(Modified { node: r, changed: false, height_increased: false, ..m });
+                    return Ok(Modified {
+                        node: r,
+                        changed: false,
+                        height_increased: false,
+                        ..m
+                    });
                 }
                 let (node_out, height_increased) = if go_left {
                     if m.height_increased && node.balance < 0 {
@@ -506,7 +545,11 @@ impl Tree {
                             (self.double_right_rotate(r, m.node, node.right)?, false)
                         }
                     } else {
-                        let balance = if m.height_increased { node.balance - 1 } else { node.balance };
+                        let balance = if m.height_increased {
+                            node.balance - 1
+                        } else {
+                            node.balance
+                        };
                         let grew = m.height_increased && node.balance == 0;
                         (self.update_internal(r, m.node, node.right, balance)?, grew)
                     }
@@ -520,19 +563,41 @@ impl Tree {
                         (self.double_left_rotate(r, node.left, m.node)?, false)
                     }
                 } else {
-                    let balance = if m.height_increased { node.balance + 1 } else { node.balance };
+                    let balance = if m.height_increased {
+                        node.balance + 1
+                    } else {
+                        node.balance
+                    };
                     let grew = m.height_increased && node.balance == 0;
                     (self.update_internal(r, node.left, m.node, balance)?, grew)
                 };
-                Ok(Modified { node: node_out, changed: true, height_increased, to_delete: false, old_value: m.old_value })
+                Ok(Modified {
+                    node: node_out,
+                    changed: true,
+                    height_increased,
+                    to_delete: false,
+                    old_value: m.old_value,
+                })
             }
         }
     }
 
-    fn modify_leaf<N: Navigator>(&mut self, nav: &mut N, r: NodeRef, key: &Key, op: &Operation) -> Result<Modified, OpError> {
+    fn modify_leaf<N: Navigator>(
+        &mut self,
+        nav: &mut N,
+        r: NodeRef,
+        key: &Key,
+        op: &Operation,
+    ) -> Result<Modified, OpError> {
         let leaf = self.leaves[r.index()].clone();
         let found = nav.key_matches_leaf(key, &leaf)?;
-        let unchanged = |old_value| Modified { node: r, changed: false, height_increased: false, to_delete: false, old_value };
+        let unchanged = |old_value| Modified {
+            node: r,
+            changed: false,
+            height_increased: false,
+            to_delete: false,
+            old_value,
+        };
         if found {
             match op.effect(true)? {
                 Effect::Nothing => {
@@ -541,13 +606,20 @@ impl Tree {
                 }
                 Effect::Delete => {
                     self.set_visited(r, true);
-                    Ok(Modified { to_delete: true, ..unchanged(Some(leaf.value)) })
+                    Ok(Modified {
+                        to_delete: true,
+                        ..unchanged(Some(leaf.value))
+                    })
                 }
                 Effect::Set(v) => {
                     let v = self.store_value(v)?;
                     let node = self.update_leaf(r, leaf.key, v, leaf.next)?;
                     self.set_visited(r, true);
-                    Ok(Modified { node, changed: true, ..unchanged(Some(leaf.value)) })
+                    Ok(Modified {
+                        node,
+                        changed: true,
+                        ..unchanged(Some(leaf.value))
+                    })
                 }
             }
         } else {
@@ -563,7 +635,13 @@ impl Tree {
                     let left = self.update_leaf(r, leaf.key, leaf.value, *key)?;
                     let right = self.push_leaf_span(*key, v, leaf.next)?;
                     let node = self.push_internal(*key, left, right, 0)?;
-                    Ok(Modified { node, changed: true, height_increased: true, to_delete: false, old_value: None })
+                    Ok(Modified {
+                        node,
+                        changed: true,
+                        height_increased: true,
+                        to_delete: false,
+                        old_value: None,
+                    })
                 }
             }
         }
@@ -579,7 +657,12 @@ impl Tree {
         }
     }
 
-    fn double_left_rotate(&mut self, current_root: NodeRef, left_child: NodeRef, right_child: NodeRef) -> Result<NodeRef, OpError> {
+    fn double_left_rotate(
+        &mut self,
+        current_root: NodeRef,
+        left_child: NodeRef,
+        right_child: NodeRef,
+    ) -> Result<NodeRef, OpError> {
         let new_root = self.internal(right_child)?.left;
         let (left_balance, right_balance) = self.double_rotation_balances(new_root)?;
         let nr = self.internal(new_root)?.clone();
@@ -589,7 +672,12 @@ impl Tree {
         self.update_internal(new_root, new_left, new_right, 0)
     }
 
-    fn double_right_rotate(&mut self, current_root: NodeRef, left_child: NodeRef, right_child: NodeRef) -> Result<NodeRef, OpError> {
+    fn double_right_rotate(
+        &mut self,
+        current_root: NodeRef,
+        left_child: NodeRef,
+        right_child: NodeRef,
+    ) -> Result<NodeRef, OpError> {
         let new_root = self.internal(left_child)?.right;
         let (left_balance, right_balance) = self.double_rotation_balances(new_root)?;
         let nr = self.internal(new_root)?.clone();
@@ -616,7 +704,13 @@ impl Tree {
         }
     }
 
-    fn change_key_and_value_of_min_leaf(&mut self, r: NodeRef, key: Key, value: Span, depth: usize) -> Result<NodeRef, OpError> {
+    fn change_key_and_value_of_min_leaf(
+        &mut self,
+        r: NodeRef,
+        key: Key,
+        value: Span,
+        depth: usize,
+    ) -> Result<NodeRef, OpError> {
         check_depth(depth)?;
         self.set_visited(r, true);
         match r.kind() {
@@ -636,7 +730,14 @@ impl Tree {
     /// Deletes, in the subtree at `r`, the leaf found by the previous descent (or, with
     /// `delete_max`, the rightmost leaf, saved into `saved`), and rebalances. Returns the new
     /// subtree and whether its height decreased.
-    fn delete<N: Navigator>(&mut self, nav: &mut N, r: NodeRef, delete_max: bool, saved: &mut Option<NodeRef>, depth: usize) -> Result<(NodeRef, bool), OpError> {
+    fn delete<N: Navigator>(
+        &mut self,
+        nav: &mut N,
+        r: NodeRef,
+        delete_max: bool,
+        saved: &mut Option<NodeRef>,
+        depth: usize,
+    ) -> Result<(NodeRef, bool), OpError> {
         check_depth(depth)?;
         self.set_visited(r, true);
         let direction = if delete_max { 1 } else { nav.replay_comparison()? };
@@ -663,7 +764,10 @@ impl Tree {
             // over the deleted leaf's key and value
             self.set_visited(node.left, true);
             let left = self.leaf(node.left)?.clone();
-            return Ok((self.change_key_and_value_of_min_leaf(node.right, left.key, left.value, depth + 1)?, true));
+            return Ok((
+                self.change_key_and_value_of_min_leaf(node.right, left.key, left.value, depth + 1)?,
+                true,
+            ));
         }
 
         if direction <= 0 {
@@ -691,11 +795,17 @@ impl Tree {
                 } else {
                     let new_left_child = self.update_internal(new_root, new_left, rc.left, 1 - rc.balance)?;
                     let balance = rc.balance - 1;
-                    Ok((self.update_internal(root.right, new_left_child, rc.right, balance)?, balance == 0))
+                    Ok((
+                        self.update_internal(root.right, new_left_child, rc.right, balance)?,
+                        balance == 0,
+                    ))
                 }
             } else {
                 let balance = if decreased { root.balance + 1 } else { root.balance };
-                Ok((self.update_internal(new_root, new_left, root.right, balance)?, decreased && balance == 0))
+                Ok((
+                    self.update_internal(new_root, new_left, root.right, balance)?,
+                    decreased && balance == 0,
+                ))
             }
         } else {
             let (new_right, decreased) = self.delete(nav, node.right, delete_max, saved, depth + 1)?;
@@ -709,11 +819,17 @@ impl Tree {
                 } else {
                     let new_right_child = self.update_internal(r, lc.right, new_right, -lc.balance - 1)?;
                     let balance = 1 + lc.balance;
-                    Ok((self.update_internal(node.left, lc.left, new_right_child, balance)?, balance == 0))
+                    Ok((
+                        self.update_internal(node.left, lc.left, new_right_child, balance)?,
+                        balance == 0,
+                    ))
                 }
             } else {
                 let balance = if decreased { node.balance - 1 } else { node.balance };
-                Ok((self.update_internal(r, node.left, new_right, balance)?, decreased && balance == 0))
+                Ok((
+                    self.update_internal(r, node.left, new_right, balance)?,
+                    decreased && balance == 0,
+                ))
             }
         }
     }

@@ -13,7 +13,11 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ValueError {
     #[error("a {what} has {expected} bytes, this value has {found}")]
-    Length { what: &'static str, expected: usize, found: usize },
+    Length {
+        what: &'static str,
+        expected: usize,
+        found: usize,
+    },
     #[error("the paid byte is {found:#04x}; it must be 0 (unpaid) or 1 (paid)")]
     PaidByte { found: u8 },
     #[error("the {what} {found} is negative")]
@@ -51,12 +55,17 @@ impl ShareValue {
 
     /// Parses exactly 9 bytes with a paid byte of 0 or 1 and a non-negative score.
     pub fn from_bytes(bytes: &[u8]) -> Result<ShareValue, ValueError> {
-        let b: &[u8; 9] = bytes
-            .try_into()
-            .map_err(|_| ValueError::Length { what: "share value", expected: 9, found: bytes.len() })?;
+        let b: &[u8; 9] = bytes.try_into().map_err(|_| ValueError::Length {
+            what: "share value",
+            expected: 9,
+            found: bytes.len(),
+        })?;
         let score = i64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
         if score < 0 {
-            return Err(ValueError::Negative { what: "score", found: score });
+            return Err(ValueError::Negative {
+                what: "score",
+                found: score,
+            });
         }
         let paid = match b[8] {
             0 => false,
@@ -82,12 +91,17 @@ impl Balance {
 
     /// Parses exactly 8 bytes holding a non-negative number.
     pub fn from_bytes(bytes: &[u8]) -> Result<Balance, ValueError> {
-        let b: [u8; 8] = bytes
-            .try_into()
-            .map_err(|_| ValueError::Length { what: "balance", expected: 8, found: bytes.len() })?;
+        let b: [u8; 8] = bytes.try_into().map_err(|_| ValueError::Length {
+            what: "balance",
+            expected: 8,
+            found: bytes.len(),
+        })?;
         let v = i64::from_be_bytes(b);
         if v < 0 {
-            return Err(ValueError::Negative { what: "balance", found: v });
+            return Err(ValueError::Negative {
+                what: "balance",
+                found: v,
+            });
         }
         Ok(Balance(v))
     }
@@ -99,7 +113,10 @@ mod tests {
 
     #[crate::test]
     fn share_values_round_trip() {
-        let v = ShareValue { score: 0x0102030405060708, paid: true };
+        let v = ShareValue {
+            score: 0x0102030405060708,
+            paid: true,
+        };
         assert_eq!(v.to_bytes(), [1, 2, 3, 4, 5, 6, 7, 8, 1]);
         assert_eq!(ShareValue::from_bytes(&v.to_bytes()), Ok(v));
         assert_eq!(ShareValue::unpaid(5).into_paid(), ShareValue { score: 5, paid: true });
@@ -109,13 +126,26 @@ mod tests {
     fn share_values_refuse_other_lengths_paid_bytes_and_negative_scores() {
         assert_eq!(
             ShareValue::from_bytes(&[0; 8]),
-            Err(ValueError::Length { what: "share value", expected: 9, found: 8 })
+            Err(ValueError::Length {
+                what: "share value",
+                expected: 9,
+                found: 8
+            })
         );
         assert!(ShareValue::from_bytes(&[0; 10]).is_err());
-        assert_eq!(ShareValue::from_bytes(&[0, 0, 0, 0, 0, 0, 0, 1, 2]), Err(ValueError::PaidByte { found: 2 }));
+        assert_eq!(
+            ShareValue::from_bytes(&[0, 0, 0, 0, 0, 0, 0, 1, 2]),
+            Err(ValueError::PaidByte { found: 2 })
+        );
         let mut neg = [0xffu8; 9];
         neg[8] = 0;
-        assert_eq!(ShareValue::from_bytes(&neg), Err(ValueError::Negative { what: "score", found: -1 }));
+        assert_eq!(
+            ShareValue::from_bytes(&neg),
+            Err(ValueError::Negative {
+                what: "score",
+                found: -1
+            })
+        );
     }
 
     #[crate::test]

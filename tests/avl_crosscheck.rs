@@ -22,7 +22,10 @@ fn their_prover() -> BatchAVLProver {
 }
 
 fn theirs(op: &Operation) -> TheirOp {
-    let kv = |k: &Key, v: &Vec<u8>| KeyValue { key: Bytes::copy_from_slice(k), value: Bytes::copy_from_slice(v) };
+    let kv = |k: &Key, v: &Vec<u8>| KeyValue {
+        key: Bytes::copy_from_slice(k),
+        value: Bytes::copy_from_slice(v),
+    };
     match op {
         Operation::Lookup(k) => TheirOp::Lookup(Bytes::copy_from_slice(k)),
         Operation::Insert(k, v) => TheirOp::Insert(kv(k, v)),
@@ -185,7 +188,9 @@ fn directions_used(d: &Digest, proof: &[u8], ops: &[Operation]) -> usize {
                 let last = p.len() - 1;
                 p[last] &= (1u8 << (bits % 8)) - 1;
             }
-            Verifier::new(d, &p, None).map(|mut v| ops.iter().all(|o| v.perform(o).is_ok())).unwrap_or(false)
+            Verifier::new(d, &p, None)
+                .map(|mut v| ops.iter().all(|o| v.perform(o).is_ok()))
+                .unwrap_or(false)
         })
         .unwrap_or(total_bits)
 }

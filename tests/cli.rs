@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sharestate")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_sharestate"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn ok(args: &[&str]) -> Value {
@@ -18,11 +21,19 @@ fn ok(args: &[&str]) -> Value {
 /// Runs a command that must fail; returns the error's kind and message.
 fn fails(args: &[&str]) -> (String, String) {
     let o = run(args);
-    assert_eq!(o.status.code(), Some(2), "{args:?}: stdout {}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{args:?}: stdout {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     let v: Value = serde_json::from_str(stderr.trim()).unwrap_or_else(|_| panic!("stderr is not JSON: {stderr}"));
-    (v["error"]["kind"].as_str().unwrap().to_string(), v["error"]["message"].as_str().unwrap().to_string())
+    (
+        v["error"]["kind"].as_str().unwrap().to_string(),
+        v["error"]["message"].as_str().unwrap().to_string(),
+    )
 }
 
 fn tmp(name: &str) -> PathBuf {
@@ -35,7 +46,9 @@ fn tmp(name: &str) -> PathBuf {
 fn address(i: u32) -> String {
     let mut pk = vec![2u8];
     pk.extend_from_slice(&sharestate::hash::blake2b256(&i.to_be_bytes()));
-    sharestate::Address::new(sharestate::Network::Mainnet, sharestate::AddressKind::P2pk, pk).unwrap().encode()
+    sharestate::Address::new(sharestate::Network::Mainnet, sharestate::AddressKind::P2pk, pk)
+        .unwrap()
+        .encode()
 }
 
 fn scores_csv(n: u32) -> PathBuf {
@@ -66,7 +79,14 @@ fn key_of_an_address_and_of_its_tree() {
 fn a_whole_epoch_from_csv_to_verified_payout() {
     let csv = scores_csv(500);
     let snap = tmp("epoch.bin");
-    let built = ok(&["state", "build", "--scores", csv.to_str().unwrap(), "--out", snap.to_str().unwrap()]);
+    let built = ok(&[
+        "state",
+        "build",
+        "--scores",
+        csv.to_str().unwrap(),
+        "--out",
+        snap.to_str().unwrap(),
+    ]);
     assert_eq!(built["miners"], 500);
     let expected_max: u64 = (0..500u64).map(|i| 1000 + i * 13).sum();
     assert_eq!(built["maxScore"], expected_max);
@@ -80,8 +100,18 @@ fn a_whole_epoch_from_csv_to_verified_payout() {
 
     // the JSON form holds the same state
     let snap_json = tmp("epoch.json");
-    ok(&["state", "build", "--scores", csv.to_str().unwrap(), "--out", snap_json.to_str().unwrap()]);
-    assert_eq!(ok(&["state", "show", snap_json.to_str().unwrap()])["digest"], digest.as_str());
+    ok(&[
+        "state",
+        "build",
+        "--scores",
+        csv.to_str().unwrap(),
+        "--out",
+        snap_json.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        ok(&["state", "show", snap_json.to_str().unwrap()])["digest"],
+        digest.as_str()
+    );
 
     // a lookup proof, checked by the verifier
     let k = ok(&["key", &address(7)])["key"].as_str().unwrap().to_string();
@@ -90,19 +120,47 @@ fn a_whole_epoch_from_csv_to_verified_payout() {
     let proof = lookup["proof"].as_str().unwrap();
     let verified = ok(&["verify", "lookup", "--digest", &digest, "--proof", proof, &k, &absent]);
     assert_eq!(verified["results"], lookup["results"]);
-    assert_eq!(verified["results"][0]["value"], format!("{:016x}00", 1000 + 7 * 13).as_str());
+    assert_eq!(
+        verified["results"][0]["value"],
+        format!("{:016x}00", 1000 + 7 * 13).as_str()
+    );
     assert!(verified["results"][1]["value"].is_null());
 
     // batch 1 of 100 keys, then its replay
-    let p = ok(&["prove", "payout", snap.to_str().unwrap(), "--initial-value", "67500000000", "--batch-size", "100", "--batch", "1"]);
+    let p = ok(&[
+        "prove",
+        "payout",
+        snap.to_str().unwrap(),
+        "--initial-value",
+        "67500000000",
+        "--batch-size",
+        "100",
+        "--batch",
+        "1",
+    ]);
     assert_eq!(p["digest"], digest.as_str());
     assert_eq!(p["payments"].as_array().unwrap().len(), 100);
     let v = ok(&[
-        "verify", "payout", "--digest", &digest, "--max-score", &expected_max.to_string(), "--initial-value", "67500000000",
-        "--context0", p["contextVars"]["0"].as_str().unwrap(), "--context1", p["contextVars"]["1"].as_str().unwrap(),
+        "verify",
+        "payout",
+        "--digest",
+        &digest,
+        "--max-score",
+        &expected_max.to_string(),
+        "--initial-value",
+        "67500000000",
+        "--context0",
+        p["contextVars"]["0"].as_str().unwrap(),
+        "--context1",
+        p["contextVars"]["1"].as_str().unwrap(),
     ]);
     assert_eq!(v["nextDigest"], p["nextDigest"]);
-    for (a, b) in v["payments"].as_array().unwrap().iter().zip(p["payments"].as_array().unwrap()) {
+    for (a, b) in v["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(p["payments"].as_array().unwrap())
+    {
         assert_eq!(a["key"], b["key"]);
         assert_eq!(a["amount"], b["amount"]);
         let score: i64 = a["score"].as_str().unwrap().parse().unwrap();
@@ -110,7 +168,15 @@ fn a_whole_epoch_from_csv_to_verified_payout() {
         assert_eq!(amount, score * 67_500_000_000 / expected_max as i64);
     }
     // keys come in ascending order, batch 1 follows batch 0
-    let b0 = ok(&["prove", "payout", snap.to_str().unwrap(), "--initial-value", "67500000000", "--batch-size", "100"]);
+    let b0 = ok(&[
+        "prove",
+        "payout",
+        snap.to_str().unwrap(),
+        "--initial-value",
+        "67500000000",
+        "--batch-size",
+        "100",
+    ]);
     let last0 = b0["payments"][99]["key"].as_str().unwrap().to_string();
     let first1 = p["payments"][0]["key"].as_str().unwrap().to_string();
     assert!(last0 < first1);
@@ -120,8 +186,18 @@ fn a_whole_epoch_from_csv_to_verified_payout() {
     let flipped = if &c1[100..101] == "0" { "1" } else { "0" };
     c1.replace_range(100..101, flipped);
     let (kind, _) = fails(&[
-        "verify", "payout", "--digest", &digest, "--max-score", &expected_max.to_string(), "--initial-value", "67500000000",
-        "--context0", p["contextVars"]["0"].as_str().unwrap(), "--context1", &c1,
+        "verify",
+        "payout",
+        "--digest",
+        &digest,
+        "--max-score",
+        &expected_max.to_string(),
+        "--initial-value",
+        "67500000000",
+        "--context0",
+        p["contextVars"]["0"].as_str().unwrap(),
+        "--context1",
+        &c1,
     ]);
     assert_eq!(kind, "payout");
 }
@@ -134,8 +210,23 @@ fn unpayable_miners_are_listed_not_paid() {
     let p = tmp("tiny.csv");
     std::fs::write(&p, csv).unwrap();
     let snap = tmp("tiny.bin");
-    ok(&["state", "build", "--scores", p.to_str().unwrap(), "--out", snap.to_str().unwrap()]);
-    let out = ok(&["prove", "payout", snap.to_str().unwrap(), "--initial-value", "1000000000", "--batch-size", "10"]);
+    ok(&[
+        "state",
+        "build",
+        "--scores",
+        p.to_str().unwrap(),
+        "--out",
+        snap.to_str().unwrap(),
+    ]);
+    let out = ok(&[
+        "prove",
+        "payout",
+        snap.to_str().unwrap(),
+        "--initial-value",
+        "1000000000",
+        "--batch-size",
+        "10",
+    ]);
     assert_eq!(out["payments"].as_array().unwrap().len(), 1);
     assert_eq!(out["unpayable"], serde_json::json!([ok(&["key", &address(1)])["key"]]));
 }
@@ -146,10 +237,25 @@ fn scores_that_overflow_an_int_need_scale() {
     let p = tmp("big.csv");
     std::fs::write(&p, csv).unwrap();
     let snap = tmp("big.bin");
-    let (kind, message) = fails(&["state", "build", "--scores", p.to_str().unwrap(), "--out", snap.to_str().unwrap()]);
+    let (kind, message) = fails(&[
+        "state",
+        "build",
+        "--scores",
+        p.to_str().unwrap(),
+        "--out",
+        snap.to_str().unwrap(),
+    ]);
     assert_eq!(kind, "score");
     assert!(message.contains("--scale"), "{message}");
-    let v = ok(&["state", "build", "--scores", p.to_str().unwrap(), "--out", snap.to_str().unwrap(), "--scale"]);
+    let v = ok(&[
+        "state",
+        "build",
+        "--scores",
+        p.to_str().unwrap(),
+        "--out",
+        snap.to_str().unwrap(),
+        "--scale",
+    ]);
     assert_eq!(v["scaled"], true);
     assert_eq!(v["maxScore"], 2147483646);
 }
@@ -171,17 +277,79 @@ fn bad_input_exits_2_with_a_named_problem() {
     let cases: Vec<(Vec<&str>, &str, &str)> = vec![
         (vec!["key", "9notanaddress"], "address", ""),
         (vec!["key", "00"], "address", ""),
-        (vec!["state", "build", "--scores", garbage.to_str().unwrap(), "--out", out], "csv", "line 2"),
-        (vec!["state", "build", "--scores", dup.to_str().unwrap(), "--out", out], "csv", "line 1"),
-        (vec!["state", "build", "--scores", neg.to_str().unwrap(), "--out", out], "csv", "negative"),
-        (vec!["state", "build", "--scores", huge.to_str().unwrap(), "--out", out], "csv", "whole number"),
+        (
+            vec!["state", "build", "--scores", garbage.to_str().unwrap(), "--out", out],
+            "csv",
+            "line 2",
+        ),
+        (
+            vec!["state", "build", "--scores", dup.to_str().unwrap(), "--out", out],
+            "csv",
+            "line 1",
+        ),
+        (
+            vec!["state", "build", "--scores", neg.to_str().unwrap(), "--out", out],
+            "csv",
+            "negative",
+        ),
+        (
+            vec!["state", "build", "--scores", huge.to_str().unwrap(), "--out", out],
+            "csv",
+            "whole number",
+        ),
         (vec!["state", "show", "/nonexistent/snapshot"], "io", ""),
         (vec!["state", "show", garbage.to_str().unwrap()], "snapshot", ""),
-        (vec!["verify", "lookup", "--digest", &d, "--proof", "02", &k], "proof", "ends"),
-        (vec!["verify", "lookup", "--digest", "abcd", "--proof", "04", &k], "proof", "33 bytes"),
-        (vec!["verify", "lookup", "--digest", &d, "--proof", "zz", &k], "proof", "hex"),
-        (vec!["verify", "payout", "--digest", &d, "--max-score", "5", "--initial-value", "5", "--context0", "0e00", "--context1", "0e00"], "payout", "context variable 0"),
-        (vec!["verify", "payout", "--digest", &d, "--max-score", "99999999999", "--initial-value", "5", "--context0", "0e00", "--context1", "0e00"], "usage", "--max-score"),
+        (
+            vec!["verify", "lookup", "--digest", &d, "--proof", "02", &k],
+            "proof",
+            "ends",
+        ),
+        (
+            vec!["verify", "lookup", "--digest", "abcd", "--proof", "04", &k],
+            "proof",
+            "33 bytes",
+        ),
+        (
+            vec!["verify", "lookup", "--digest", &d, "--proof", "zz", &k],
+            "proof",
+            "hex",
+        ),
+        (
+            vec![
+                "verify",
+                "payout",
+                "--digest",
+                &d,
+                "--max-score",
+                "5",
+                "--initial-value",
+                "5",
+                "--context0",
+                "0e00",
+                "--context1",
+                "0e00",
+            ],
+            "payout",
+            "context variable 0",
+        ),
+        (
+            vec![
+                "verify",
+                "payout",
+                "--digest",
+                &d,
+                "--max-score",
+                "99999999999",
+                "--initial-value",
+                "5",
+                "--context0",
+                "0e00",
+                "--context1",
+                "0e00",
+            ],
+            "usage",
+            "--max-score",
+        ),
         (vec!["frobnicate"], "usage", "unknown command"),
         (vec!["prove", "payout"], "usage", ""),
     ];

@@ -29,7 +29,10 @@ fn theirs(c: &Constant) -> TheirConstant {
             let items: Vec<Literal> = items.iter().map(|b| TheirConstant::from(b.clone()).v).collect();
             TheirConstant {
                 tpe: SType::SColl(Arc::new(bytes_type())),
-                v: Literal::Coll(CollKind::WrappedColl { elem_tpe: bytes_type(), items: items.into() }),
+                v: Literal::Coll(CollKind::WrappedColl {
+                    elem_tpe: bytes_type(),
+                    items: items.into(),
+                }),
             }
         }
         Constant::BytePairs(pairs) => {
@@ -42,7 +45,13 @@ fn theirs(c: &Constant) -> TheirConstant {
                     Literal::Tup(vec![a, b].try_into().unwrap())
                 })
                 .collect();
-            TheirConstant { tpe: SType::SColl(Arc::new(pair.clone())), v: Literal::Coll(CollKind::WrappedColl { elem_tpe: pair, items: items.into() }) }
+            TheirConstant {
+                tpe: SType::SColl(Arc::new(pair.clone())),
+                v: Literal::Coll(CollKind::WrappedColl {
+                    elem_tpe: pair,
+                    items: items.into(),
+                }),
+            }
         }
         Constant::AvlTree(t) => TheirTree {
             digest: ADDigest::try_from(t.digest.0.to_vec()).unwrap(),
@@ -65,12 +74,24 @@ fn constant() -> impl Strategy<Value = Constant> {
         bytes(300).prop_map(Constant::Bytes),
         proptest::collection::vec(bytes(40), 0..20).prop_map(Constant::BytesColl),
         proptest::collection::vec((bytes(40), bytes(12)), 0..20).prop_map(Constant::BytePairs),
-        (any::<[u8; 32]>(), any::<u8>(), 0u8..8, any::<u32>(), proptest::option::of(any::<u32>())).prop_map(|(label, h, flags, key_length, value_length)| {
-            let mut d = [0u8; 33];
-            d[..32].copy_from_slice(&label);
-            d[32] = h;
-            Constant::AvlTree(AvlTreeData { digest: Digest(d), flags: AvlFlags(flags), key_length, value_length })
-        }),
+        (
+            any::<[u8; 32]>(),
+            any::<u8>(),
+            0u8..8,
+            any::<u32>(),
+            proptest::option::of(any::<u32>())
+        )
+            .prop_map(|(label, h, flags, key_length, value_length)| {
+                let mut d = [0u8; 33];
+                d[..32].copy_from_slice(&label);
+                d[32] = h;
+                Constant::AvlTree(AvlTreeData {
+                    digest: Digest(d),
+                    flags: AvlFlags(flags),
+                    key_length,
+                    value_length,
+                })
+            }),
     ]
 }
 
@@ -131,17 +152,24 @@ fn the_mainnet_p2s_box_fixture_decodes() {
     let ours = Address::parse(json["address"].as_str().unwrap()).unwrap();
     assert_eq!((ours.network, ours.kind), (Network::Mainnet, AddressKind::P2s));
     assert_eq!(ours.proposition_bytes(), tree);
-    let theirs = AddressEncoder::new(NetworkPrefix::Mainnet).parse_address_from_str(json["address"].as_str().unwrap()).unwrap();
+    let theirs = AddressEncoder::new(NetworkPrefix::Mainnet)
+        .parse_address_from_str(json["address"].as_str().unwrap())
+        .unwrap();
     assert_eq!(theirs.content_bytes(), tree);
     // its registers, parsed and serialized back byte for byte
     for r in ["R4", "R5"] {
         let hex = json["additionalRegisters"][r]["serializedValue"].as_str().unwrap();
         let c = Constant::parse_hex(hex).unwrap();
         assert_eq!(c.to_hex(), hex);
-        assert_eq!(TheirConstant::sigma_parse_bytes(&c.to_bytes()).unwrap(), theirs_constant(hex));
+        assert_eq!(
+            TheirConstant::sigma_parse_bytes(&c.to_bytes()).unwrap(),
+            theirs_constant(hex)
+        );
     }
     let r4 = Constant::parse_hex(json["additionalRegisters"]["R4"]["serializedValue"].as_str().unwrap()).unwrap();
-    let items: Vec<Vec<u8>> = theirs_constant(&r4.to_hex()).try_extract_into::<Vec<Vec<u8>>>().unwrap();
+    let items: Vec<Vec<u8>> = theirs_constant(&r4.to_hex())
+        .try_extract_into::<Vec<Vec<u8>>>()
+        .unwrap();
     assert_eq!(r4.as_bytes_coll().unwrap(), items.as_slice());
 }
 

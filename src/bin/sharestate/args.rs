@@ -12,14 +12,20 @@ pub struct Args {
 impl Args {
     /// Splits `raw`; `switches` names the options that take no value.
     pub fn parse(raw: &[String], switches: &[&str]) -> Result<Args, CliError> {
-        let mut a = Args { positional: Vec::new(), options: HashMap::new(), switches: Vec::new() };
+        let mut a = Args {
+            positional: Vec::new(),
+            options: HashMap::new(),
+            switches: Vec::new(),
+        };
         let mut it = raw.iter();
         while let Some(s) = it.next() {
             if let Some(name) = s.strip_prefix("--") {
                 if switches.contains(&name) {
                     a.switches.push(name.to_string());
                 } else {
-                    let v = it.next().ok_or_else(|| CliError::usage(format!("--{name} needs a value")))?;
+                    let v = it
+                        .next()
+                        .ok_or_else(|| CliError::usage(format!("--{name} needs a value")))?;
                     if a.options.insert(name.to_string(), v.clone()).is_some() {
                         return Err(CliError::usage(format!("--{name} is given twice")));
                     }
@@ -40,13 +46,17 @@ impl Args {
     }
 
     pub fn required(&self, name: &str) -> Result<&str, CliError> {
-        self.opt(name).ok_or_else(|| CliError::usage(format!("--{name} is required")))
+        self.opt(name)
+            .ok_or_else(|| CliError::usage(format!("--{name} is required")))
     }
 
     /// An integer option, parsed exactly (no floating point anywhere).
     pub fn number<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, CliError> {
         self.opt(name)
-            .map(|v| v.parse::<T>().map_err(|_| CliError::usage(format!("--{name} {v:?} is not a whole number in range"))))
+            .map(|v| {
+                v.parse::<T>()
+                    .map_err(|_| CliError::usage(format!("--{name} {v:?} is not a whole number in range")))
+            })
             .transpose()
     }
 

@@ -6,8 +6,8 @@
 use crate::args::Args;
 use crate::{posted_plan, CliError};
 use sharestate::payout;
-use sharestate::posted::{self, Output, PayoutTransaction, RewardInput, ShareStateInput};
-use sharestate::{hex, Address, AddressKind, Constant, Key, Network, ShareState, ShareValue};
+use sharestate::posted::{self, RewardInput, ShareStateInput};
+use sharestate::{hex, Address, AddressKind, Key, Network, ShareState, ShareValue};
 use std::time::{Duration, Instant};
 
 /// The block height assumed for box value floors when none is given (3-byte VLQ, like every
@@ -77,7 +77,9 @@ pub fn run(a: Args) -> Result<(), CliError> {
 
     let t = Instant::now();
     let mut state = ShareState::from_entries(
-        rows.iter().zip(&scores).map(|((a, _), s)| (a.miner_key().0, ShareValue::unpaid(*s).to_bytes().to_vec())),
+        rows.iter()
+            .zip(&scores)
+            .map(|((a, _), s)| (a.miner_key().0, ShareValue::unpaid(*s).to_bytes().to_vec())),
     )?;
     let digest = state.digest();
     let built = t.elapsed();
@@ -91,63 +93,105 @@ pub fn run(a: Args) -> Result<(), CliError> {
     println!("   built in        {}\n", ms(built));
 
     // 2. the payout batch: the first `pay` keys in ascending order
-    let values: Vec<(Key, ShareValue)> =
-        state.entries().into_iter().map(|(k, v)| Ok((k, ShareValue::from_bytes(v)?))).collect::<Result<_, sharestate::ValueError>>()?;
+    let values: Vec<(Key, ShareValue)> = state
+        .entries()
+        .into_iter()
+        .map(|(k, v)| Ok((k, ShareValue::from_bytes(v)?)))
+        .collect::<Result<_, sharestate::ValueError>>()?;
     let plan = posted_plan(&state, &values, REWARD, max_score, pay, DEFAULT_HEIGHT)?;
     let keys = plan.batches.first().cloned().unwrap_or_default();
     let t = Instant::now();
     let batch = posted::prove_payout(&mut state, &keys, REWARD, max_score, false)?;
     let proved = t.elapsed();
     let proof_len = batch.proof_bytes().len();
-    println!("2. Payout batch: the first {} keys in ascending order, epoch reward {} ERG", keys.len(), erg(REWARD));
-    println!("   proof           {proof_len} bytes ({:.1} per miner; the seed measured ~15,000 for 300 of 2,239)", proof_len as f64 / keys.len().max(1) as f64);
+    println!(
+        "2. Payout batch: the first {} keys in ascending order, epoch reward {} ERG",
+        keys.len(),
+        erg(REWARD)
+    );
+    println!(
+        "   proof           {proof_len} bytes ({:.1} per miner; the seed measured ~15,000 for 300 of 2,239)",
+        proof_len as f64 / keys.len().max(1) as f64
+    );
     println!("   context var 0   {} bytes", batch.state_updates.to_bytes().len());
     println!("   next digest     {}", batch.digest_after);
     println!("   proved in       {}", ms(proved));
     if !plan.unpayable.is_empty() {
-        println!("   left out        {} miners whose payment is below the box value floor", plan.unpayable.len());
+        println!(
+            "   left out        {} miners whose payment is below the box value floor",
+            plan.unpayable.len()
+        );
     }
     println!();
 
     // 3. check it as the contract would: a transaction with the outputs the contract demands
-    let total: i64 = batch.payments.iter().map(|p| p.amount).sum();
-    let mut outputs = vec![
-        Output {
-            value: 1_000_000,
-            script: vec![],
-            r4: Some(Constant::AvlTree(sharestate::AvlTreeData::share_state(batch.digest_after))),
-            r5: Some(Constant::Int(max_score)),
-            tokens: vec![],
-        },
-        Output { value: REWARD - total, script: vec![], r4: Some(Constant::Long(REWARD)), r5: None, tokens: vec![] },
-    ];
-    for p in &batch.payments {
-        let script = state.script(&p.key).map(<[u8]>::to_vec).unwrap_or_default();
-        outputs.push(Output { value: p.amount, script, r4: None, r5: None, tokens: vec![] });
-    }
-    let tx = PayoutTransaction {
-        share_state: ShareStateInput { tree: state.register(), max_score, script: None, tokens: vec![] },
-        reward: RewardInput { value: REWARD, initial_value: REWARD, script: None },
-        state_updates: batch.state_updates.as_byte_pairs()?.to_vec(),
-        proof: batch.proof_bytes().to_vec(),
-        outputs,
+    let share_state = ShareStateInput {
+        tree: state.register(),
+        max_score,
+        script: None,
+        tokens: vec![],
     };
+    let reward = RewardInput {
+        value: REWARD,
+        initial_value: REWARD,
+        script: None,
+    };
+    let tx = posted::payout_transaction(&share_state, 1_000_000, &reward, &batch, |k| {
+        state.script(k).map(<[u8]>::to_vec)
+    })?;
+    let total: i64 = batch.payments.iter().map(|p| p.amount).sum();
     let t = Instant::now();
     let report = posted::check_payout(&tx);
     let checked = t.elapsed();
     let clauses = report.miners.iter().filter(|m| m.holds()).count();
     println!("3. Verification: the proof replayed against the digest, every clause of the seed's contract evaluated");
-    println!("   getMany/update  {}", if report.get_many.holds() && report.update.holds() { "proof verifies; update yields the next digest" } else { "FAILED" });
-    println!("   per miner       {clauses} of {} pass paymentIsValid, wasNotPaid, isNowPaid, scoresAreEqual, boxIsCorrect", report.miners.len());
-    println!("   nextReward      {}", if report.next_reward_valid.holds() { "holds" } else { "FAILS" });
-    println!("   nextShareState  {}", if report.next_share_state_valid.holds() { "holds" } else { "FAILS" });
-    println!("   verdict         {}", if report.accepted { "the contract accepts this payout" } else { "REJECTED" });
+    println!(
+        "   getMany/update  {}",
+        if report.get_many.holds() && report.update.holds() {
+            "proof verifies; update yields the next digest"
+        } else {
+            "FAILED"
+        }
+    );
+    println!(
+        "   per miner       {clauses} of {} pass paymentIsValid, wasNotPaid, isNowPaid, scoresAreEqual, boxIsCorrect",
+        report.miners.len()
+    );
+    println!(
+        "   nextReward      {}",
+        if report.next_reward_valid.holds() {
+            "holds"
+        } else {
+            "FAILS"
+        }
+    );
+    println!(
+        "   nextShareState  {}",
+        if report.next_share_state_valid.holds() {
+            "holds"
+        } else {
+            "FAILS"
+        }
+    );
+    println!(
+        "   verdict         {}",
+        if report.accepted {
+            "the contract accepts this payout"
+        } else {
+            "REJECTED"
+        }
+    );
     println!("   checked in      {}\n", ms(checked));
 
     // 4. the payouts
     let min = batch.payments.iter().min_by_key(|p| p.amount);
     let max = batch.payments.iter().max_by_key(|p| p.amount);
-    println!("4. Payouts: {} ERG to {} miners, {} ERG stays in the reward box", erg(total), batch.payments.len(), erg(REWARD - total));
+    println!(
+        "4. Payouts: {} ERG to {} miners, {} ERG stays in the reward box",
+        erg(total),
+        batch.payments.len(),
+        erg(REWARD - total)
+    );
     if let (Some(min), Some(max)) = (min, max) {
         println!("   smallest        {} ERG (score {})", erg(min.amount), min.score);
         println!("   largest         {} ERG (score {})", erg(max.amount), max.score);

@@ -36,7 +36,10 @@ pub struct CliError {
 
 impl CliError {
     pub fn new(kind: &'static str, message: impl Display) -> CliError {
-        CliError { kind, message: message.to_string() }
+        CliError {
+            kind,
+            message: message.to_string(),
+        }
     }
     pub fn usage(message: impl Display) -> CliError {
         CliError::new("usage", format!("{message}\n{USAGE}"))
@@ -134,12 +137,16 @@ fn read_scores(text: &str) -> Result<Vec<(sharestate::Address, i64, usize)>, Cli
             continue;
         }
         let bad = |m: String| CliError::new("csv", format!("line {n}: {m}"));
-        let (addr, score) = line.split_once(',').ok_or_else(|| bad("expected address,score".into()))?;
+        let (addr, score) = line
+            .split_once(',')
+            .ok_or_else(|| bad("expected address,score".into()))?;
         let addr = parse_address_or_tree(addr.trim(), Network::Mainnet).map_err(|e| bad(e.to_string()))?;
-        let score: i64 = score
-            .trim()
-            .parse()
-            .map_err(|_| bad(format!("score {:?} is not a whole number from 0 to 9223372036854775807", score.trim())))?;
+        let score: i64 = score.trim().parse().map_err(|_| {
+            bad(format!(
+                "score {:?} is not a whole number from 0 to 9223372036854775807",
+                score.trim()
+            ))
+        })?;
         if score < 0 {
             return Err(bad(format!("score {score} is negative")));
         }
@@ -156,13 +163,18 @@ fn read_snapshot(path: &str) -> Result<ShareState, CliError> {
     if bytes.starts_with(b"SSNP") {
         Ok(snapshot::from_bytes(&bytes)?)
     } else {
-        let text = String::from_utf8(bytes).map_err(|_| CliError::new("snapshot", format!("{path}: neither binary nor UTF-8 JSON")))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| CliError::new("snapshot", format!("{path}: neither binary nor UTF-8 JSON")))?;
         Ok(snapshot::from_json(&text)?)
     }
 }
 
 fn write_snapshot(path: &str, state: &mut ShareState) -> Result<(), CliError> {
-    let bytes = if path.ends_with(".json") { snapshot::to_json(state).into_bytes() } else { snapshot::to_bytes(state) };
+    let bytes = if path.ends_with(".json") {
+        snapshot::to_json(state).into_bytes()
+    } else {
+        snapshot::to_bytes(state)
+    };
     std::fs::write(path, bytes).map_err(|e| CliError::new("io", format!("{path}: {e}")))
 }
 
@@ -203,7 +215,10 @@ fn state_build(a: Args) -> Result<Value, CliError> {
     let mut seen = std::collections::HashMap::new();
     for (addr, _, line) in &rows {
         if let Some(first) = seen.insert(addr.miner_key(), *line) {
-            return Err(CliError::new("csv", format!("line {line}: {addr} is listed already on line {first}")));
+            return Err(CliError::new(
+                "csv",
+                format!("line {line}: {addr} is listed already on line {first}"),
+            ));
         }
     }
     let raw: Vec<i64> = rows.iter().map(|(_, s, _)| *s).collect();
@@ -213,7 +228,9 @@ fn state_build(a: Args) -> Result<Value, CliError> {
         Err(e) => return Err(e.into()),
     };
     let mut state = ShareState::from_entries(
-        rows.iter().zip(&scores).map(|((addr, _, _), s)| (addr.miner_key().0, ShareValue::unpaid(*s).to_bytes().to_vec())),
+        rows.iter()
+            .zip(&scores)
+            .map(|((addr, _, _), s)| (addr.miner_key().0, ShareValue::unpaid(*s).to_bytes().to_vec())),
     )?;
     for (addr, _, _) in &rows {
         state.set_script(addr.miner_key().0, addr.proposition_bytes())?;
@@ -248,7 +265,10 @@ fn results(keys: &[Key], values: &[Option<Vec<u8>>]) -> Value {
 
 fn prove_lookup(a: Args) -> Result<Value, CliError> {
     a.only(&[])?;
-    let (path, keys) = a.positional.split_first().ok_or_else(|| CliError::usage("prove lookup needs a snapshot and keys"))?;
+    let (path, keys) = a
+        .positional
+        .split_first()
+        .ok_or_else(|| CliError::usage("prove lookup needs a snapshot and keys"))?;
     if keys.is_empty() {
         return Err(CliError::usage("prove lookup needs at least one key"));
     }
@@ -265,8 +285,12 @@ fn prove_lookup(a: Args) -> Result<Value, CliError> {
 fn prove_payout(a: Args) -> Result<Value, CliError> {
     a.only(&["initial-value", "batch-size", "batch", "height"])?;
     let mut state = read_snapshot(one_positional(&a, "snapshot")?)?;
-    let initial_value: i64 = a.number("initial-value")?.ok_or_else(|| CliError::usage("--initial-value is required"))?;
-    let batch_size: usize = a.number("batch-size")?.ok_or_else(|| CliError::usage("--batch-size is required"))?;
+    let initial_value: i64 = a
+        .number("initial-value")?
+        .ok_or_else(|| CliError::usage("--initial-value is required"))?;
+    let batch_size: usize = a
+        .number("batch-size")?
+        .ok_or_else(|| CliError::usage("--batch-size is required"))?;
     let batch: usize = a.number("batch")?.unwrap_or(0);
     let height: u32 = a.number("height")?.unwrap_or(demo::DEFAULT_HEIGHT);
     if batch_size == 0 || batch_size > 65533 {
@@ -276,7 +300,14 @@ fn prove_payout(a: Args) -> Result<Value, CliError> {
     let max_score = payout::max_score(&values.iter().map(|(_, v)| v.score).collect::<Vec<_>>())?;
     let plan = posted_plan(&state, &values, initial_value, max_score, batch_size, height)?;
     let keys = plan.batches.get(batch).ok_or_else(|| {
-        CliError::new("payout", format!("batch {batch} does not exist: {} unpaid payable keys make {} batches of {batch_size}", plan.payable, plan.batches.len()))
+        CliError::new(
+            "payout",
+            format!(
+                "batch {batch} does not exist: {} unpaid payable keys make {} batches of {batch_size}",
+                plan.payable,
+                plan.batches.len()
+            ),
+        )
     })?;
     let b = posted::prove_payout(&mut state, keys, initial_value, max_score, false)?;
     Ok(json!({
@@ -296,12 +327,20 @@ pub struct Plan {
 
 /// Splits the unpaid keys (ascending) into batches, leaving out those whose payment would be
 /// below the box value floor (at the batch's last output index, the largest).
-pub fn posted_plan(state: &ShareState, values: &[(Key, ShareValue)], initial_value: i64, max_score: i32, batch_size: usize, height: u32) -> Result<Plan, CliError> {
+pub fn posted_plan(
+    state: &ShareState,
+    values: &[(Key, ShareValue)],
+    initial_value: i64,
+    max_score: i32,
+    batch_size: usize,
+    height: u32,
+) -> Result<Plan, CliError> {
     let last_index = u16::try_from(batch_size + 1).unwrap_or(u16::MAX);
     let mut payable = Vec::new();
     let mut unpayable = Vec::new();
     for (k, v) in values.iter().filter(|(_, v)| !v.paid) {
-        let amount = payout::payout_amount(v.score, initial_value, max_score).map_err(|e| CliError::new("payout", format!("key {}: {e}", hex::encode(k))))?;
+        let amount = payout::payout_amount(v.score, initial_value, max_score)
+            .map_err(|e| CliError::new("payout", format!("key {}: {e}", hex::encode(k))))?;
         let script_len = state.script(k).map_or(P2PK_SCRIPT_LEN, <[u8]>::len);
         if amount < payout::min_plain_box_value(script_len, height, last_index) {
             unpayable.push(*k);
@@ -309,7 +348,11 @@ pub fn posted_plan(state: &ShareState, values: &[(Key, ShareValue)], initial_val
             payable.push(*k);
         }
     }
-    Ok(Plan { payable: payable.len(), batches: payable.chunks(batch_size).map(<[Key]>::to_vec).collect(), unpayable })
+    Ok(Plan {
+        payable: payable.len(),
+        batches: payable.chunks(batch_size).map(<[Key]>::to_vec).collect(),
+        unpayable,
+    })
 }
 
 fn verify_lookup(a: Args) -> Result<Value, CliError> {
@@ -327,8 +370,12 @@ fn verify_lookup(a: Args) -> Result<Value, CliError> {
 fn verify_payout(a: Args) -> Result<Value, CliError> {
     a.only(&["digest", "max-score", "initial-value", "context0", "context1"])?;
     let digest = Digest::from_hex(a.required("digest")?)?;
-    let max_score: i32 = a.number("max-score")?.ok_or_else(|| CliError::usage("--max-score is required"))?;
-    let initial_value: i64 = a.number("initial-value")?.ok_or_else(|| CliError::usage("--initial-value is required"))?;
+    let max_score: i32 = a
+        .number("max-score")?
+        .ok_or_else(|| CliError::usage("--max-score is required"))?;
+    let initial_value: i64 = a
+        .number("initial-value")?
+        .ok_or_else(|| CliError::usage("--initial-value is required"))?;
     let c0 = Constant::parse_hex(a.required("context0")?)?;
     let c1 = Constant::parse_hex(a.required("context1")?)?;
     let tree = sharestate::AvlTreeData::share_state(digest);

@@ -1,0 +1,138 @@
+//! Criterion benchmarks of the core: `cargo bench --bench core`. BENCHMARKS.md records the
+//! medians and explains each figure.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use sharestate::hash::{blake2b256, blake2b256_parts};
+use sharestate::posted::{self, RewardInput, ShareStateInput};
+use sharestate::proof::{self, Operation};
+use sharestate::{Key, ShareState, ShareValue};
+use std::hint::black_box;
+
+const REWARD: i64 = 67_500_000_000;
+
+fn script(i: u64) -> Vec<u8> {
+    let mut s = vec![0x00, 0x08, 0xcd, 0x02];
+    s.extend_from_slice(&blake2b256(&i.to_be_bytes()));
+    s
+}
+
+/// `n` miners with scores 1,000 + 37·i, keyed by their scripts' hashes.
+fn state(n: u64) -> (ShareState, i32) {
+    let mut s = ShareState::from_entries((0..n).map(|i| {
+        (
+            blake2b256(&script(i)),
+            ShareValue::unpaid(1000 + (i as i64 % 50_000) * 37).to_bytes().to_vec(),
+        )
+    }))
+    .unwrap();
+    for i in 0..n.min(10_000) {
+        s.set_script(blake2b256(&script(i)), script(i)).unwrap();
+    }
+    let max = s
+        .entries()
+        .iter()
+        .map(|(_, v)| ShareValue::from_bytes(v).unwrap().score)
+        .sum::<i64>();
+    (s, max.min(i32::MAX as i64) as i32)
+}
+
+fn hashing(c: &mut Criterion) {
+    let mut g = c.benchmark_group("blake2b256");
+    g.bench_function("32 bytes", |b| b.iter(|| blake2b256(black_box(&[7u8; 32]))));
+    let key = [3u8; 32];
+    let value = [1u8; 9];
+    g.bench_function("leaf label (74 bytes)", |b| {
+        b.iter(|| blake2b256_parts(black_box(&[&[0u8], &key, &value, &key])))
+    });
+    g.bench_function("internal label (66 bytes)", |b| {
+        b.iter(|| blake2b256_parts(black_box(&[&[1u8, 0], &key, &key])))
+    });
+    g.finish();
+}
+
+fn lookups(c: &mut Criterion) {
+    let mut g = c.benchmark_group("verify one lookup");
+    for n in [2239u64, 100_000, 1_000_000] {
+        let (mut s, _) = state(n);
+        let key = blake2b256(&script(n / 3));
+        let p = s.prove_lookups(&[key]).unwrap();
+        let shape = proof::shape(&p.proof, None).unwrap();
+        eprintln!(
+            "lookup in {n}: proof {} bytes, {} hashes to check",
+            p.proof.len(),
+            shape.hashes_to_check()
+        );
+        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+            b.iter(|| proof::verify_lookups(&p.digest_before, black_box(&p.proof), &[key], None).unwrap())
+        });
+    }
+    g.finish();
+}
+
+fn payout(c: &mut Criterion) {
+    let (mut s, max_score) = state(2239);
+    let keys: Vec<Key> = s.keys().into_iter().take(300).collect();
+    let share_state = ShareStateInput {
+        tree: s.register(),
+        max_score,
+        script: Some(vec![0x10]),
+        tokens: vec![],
+    };
+    let reward = RewardInput {
+        value: REWARD,
+        initial_value: REWARD,
+        script: Some(vec![0x11]),
+    };
+    let batch = posted::prove_payout(&mut s, &keys, REWARD, max_score, false).unwrap();
+    let tx = posted::payout_transaction(&share_state, 1_000_000, &reward, &batch, |k| {
+        s.script(k).map(<[u8]>::to_vec)
+    })
+    .unwrap();
+    assert!(posted::check_payout(&tx).accepted);
+    let shape = proof::shape(batch.proof_bytes(), None).unwrap();
+    eprintln!(
+        "payout 300 of 2239: proof {} bytes, {} hashes to check, {} again for the new digest",
+        batch.proof_bytes().len(),
+        shape.hashes_to_check(),
+        shape.hashes_to_check()
+    );
+    let ops: Vec<Operation> = tx
+        .state_updates
+        .iter()
+        .map(|(k, v)| Operation::Update(k.as_slice().try_into().unwrap(), v.clone()))
+        .collect();
+
+    let mut g = c.benchmark_group("payout 300 of 2239");
+    g.bench_function("replay proof", |b| {
+        b.iter(|| proof::replay(&batch.digest_before, black_box(&tx.proof), &ops, None).unwrap())
+    });
+    g.bench_function("full contract check", |b| {
+        b.iter(|| assert!(posted::check_payout(black_box(&tx)).accepted))
+    });
+    g.bench_function("prove", |b| {
+        b.iter(|| posted::prove_payout(&mut s, black_box(&keys), REWARD, max_score, false).unwrap())
+    });
+    g.finish();
+}
+
+fn building(c: &mut Criterion) {
+    let mut g = c.benchmark_group("build share state");
+    g.sample_size(10);
+    for n in [10_000u64, 100_000, 1_000_000] {
+        let entries: Vec<(Key, Vec<u8>)> = (0..n)
+            .map(|i| {
+                (
+                    blake2b256(&i.to_be_bytes()),
+                    ShareValue::unpaid(i as i64).to_bytes().to_vec(),
+                )
+            })
+            .collect();
+        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+            b.iter(|| ShareState::from_entries(black_box(entries.clone())).unwrap().digest())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, hashing, lookups, payout, building);
+criterion_main!(benches);

@@ -1,0 +1,115 @@
+//! The bench's input encoding (big-endian integers, u32 length prefixes).
+
+use sharestate::posted::{Output, PayoutTransaction, RewardInput, ShareStateInput};
+use sharestate::proof::Digest;
+use sharestate::Constant;
+
+struct R<'a>(&'a [u8]);
+
+impl<'a> R<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (a, b) = self.0.split_at(n);
+        self.0 = b;
+        Some(a)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_be_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn i64(&mut self) -> Option<i64> {
+        Some(i64::from_be_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn bytes(&mut self) -> Option<&'a [u8]> {
+        let n = self.u32()? as usize;
+        self.take(n)
+    }
+    fn constant(&mut self) -> Option<Option<Constant>> {
+        let b = self.bytes()?;
+        if b.is_empty() {
+            Some(None)
+        } else {
+            Constant::parse(b).ok().map(Some)
+        }
+    }
+}
+
+fn put(out: &mut Vec<u8>, b: &[u8]) {
+    out.extend_from_slice(&(b.len() as u32).to_be_bytes());
+    out.extend_from_slice(b);
+}
+
+fn put_constant(out: &mut Vec<u8>, c: &Option<Constant>) {
+    put(out, &c.as_ref().map(Constant::to_bytes).unwrap_or_default());
+}
+
+pub fn encode_lookup(digest: &Digest, key: &[u8; 32], proof: &[u8]) -> Vec<u8> {
+    [&digest.0[..], key, proof].concat()
+}
+
+pub fn decode_lookup(b: &[u8]) -> Option<(Digest, [u8; 32], Vec<u8>)> {
+    let mut r = R(b);
+    let d = Digest(r.take(33)?.try_into().ok()?);
+    let k = r.take(32)?.try_into().ok()?;
+    Some((d, k, r.0.to_vec()))
+}
+
+pub fn encode_payout(tx: &PayoutTransaction) -> Vec<u8> {
+    let mut o = Vec::new();
+    put(&mut o, &tx.share_state.tree.to_bytes());
+    o.extend_from_slice(&(tx.share_state.max_score as i64).to_be_bytes());
+    o.extend_from_slice(&tx.reward.value.to_be_bytes());
+    o.extend_from_slice(&tx.reward.initial_value.to_be_bytes());
+    put(&mut o, &Constant::BytePairs(tx.state_updates.clone()).to_bytes());
+    put(&mut o, &tx.proof);
+    o.extend_from_slice(&(tx.outputs.len() as u32).to_be_bytes());
+    for out in &tx.outputs {
+        o.extend_from_slice(&out.value.to_be_bytes());
+        put(&mut o, &out.script);
+        put_constant(&mut o, &out.r4);
+        put_constant(&mut o, &out.r5);
+    }
+    o
+}
+
+pub fn decode_payout(b: &[u8]) -> Option<PayoutTransaction> {
+    let mut r = R(b);
+    let tree = *Constant::parse(r.bytes()?).ok()?.as_avl_tree().ok()?;
+    let max_score = r.i64()? as i32;
+    let value = r.i64()?;
+    let initial_value = r.i64()?;
+    let state_updates = Constant::parse(r.bytes()?).ok()?.as_byte_pairs().ok()?.to_vec();
+    let proof = r.bytes()?.to_vec();
+    let n = r.u32()?;
+    let mut outputs = Vec::new();
+    for _ in 0..n {
+        let value = r.i64()?;
+        let script = r.bytes()?.to_vec();
+        let r4 = r.constant()?;
+        let r5 = r.constant()?;
+        outputs.push(Output {
+            value,
+            script,
+            r4,
+            r5,
+            tokens: vec![],
+        });
+    }
+    Some(PayoutTransaction {
+        share_state: ShareStateInput {
+            tree,
+            max_score,
+            script: None,
+            tokens: vec![],
+        },
+        reward: RewardInput {
+            value,
+            initial_value,
+            script: None,
+        },
+        state_updates,
+        proof,
+        outputs,
+    })
+}

@@ -1,0 +1,89 @@
+//! The verification path of the core as a wasm module with plain exports (no JS glue), so that
+//! Node can time it (`harness.mjs`) and its size can be measured without binding code.
+//!
+//! Inputs are prepared natively by `src/bin/prepare.rs` in the encoding of [`encoding`]; the
+//! `load_*` exports decode them once, the `run_*` exports do the measured work.
+
+pub mod encoding;
+
+use sharestate::posted::{check_payout, PayoutTransaction};
+use sharestate::proof::{verify_lookups, Digest};
+use std::cell::RefCell;
+
+/// A loaded lookup: digest, key, proof.
+type Lookup = (Digest, [u8; 32], Vec<u8>);
+
+thread_local! {
+    static LOOKUP: RefCell<Option<Lookup>> = const { RefCell::new(None) };
+    static PAYOUT: RefCell<Option<PayoutTransaction>> = const { RefCell::new(None) };
+}
+
+/// Memory for the host to write inputs into.
+#[no_mangle]
+pub extern "C" fn alloc(len: usize) -> *mut u8 {
+    let mut v = Vec::<u8>::with_capacity(len);
+    let p = v.as_mut_ptr();
+    std::mem::forget(v);
+    p
+}
+
+fn input<'a>(ptr: *const u8, len: usize) -> &'a [u8] {
+    // SAFETY: the host wrote `len` bytes at `ptr`, which `alloc` returned.
+    unsafe { std::slice::from_raw_parts(ptr, len) }
+}
+
+/// Loads `digest(33) ‖ key(32) ‖ proof`; returns 0, or -1 if malformed.
+#[no_mangle]
+pub extern "C" fn load_lookup(ptr: *const u8, len: usize) -> i32 {
+    match encoding::decode_lookup(input(ptr, len)) {
+        Some(l) => {
+            LOOKUP.with(|c| *c.borrow_mut() = Some(l));
+            0
+        }
+        None => -1,
+    }
+}
+
+/// Verifies the loaded lookup: 1 present, 0 absent, -1 error.
+#[no_mangle]
+pub extern "C" fn run_lookup() -> i32 {
+    LOOKUP.with(|c| match &*c.borrow() {
+        Some((d, k, p)) => match verify_lookups(d, p, &[*k], None) {
+            Ok(v) => v[0].is_some() as i32,
+            Err(_) => -1,
+        },
+        None => -1,
+    })
+}
+
+/// Loads an encoded payout transaction; returns its number of miners, or -1.
+#[no_mangle]
+pub extern "C" fn load_payout(ptr: *const u8, len: usize) -> i32 {
+    match encoding::decode_payout(input(ptr, len)) {
+        Some(tx) => {
+            let n = tx.state_updates.len() as i32;
+            PAYOUT.with(|c| *c.borrow_mut() = Some(tx));
+            n
+        }
+        None => -1,
+    }
+}
+
+/// The full contract check of the loaded payout: 1 accepted, 0 rejected, -1 nothing loaded.
+#[no_mangle]
+pub extern "C" fn run_check() -> i32 {
+    PAYOUT.with(|c| match &*c.borrow() {
+        Some(tx) => check_payout(tx).accepted as i32,
+        None => -1,
+    })
+}
+
+/// blake2b-256 of a 32-byte input, `n` times chained: the hash floor.
+#[no_mangle]
+pub extern "C" fn run_hash(n: u32) -> u32 {
+    let mut h = [0u8; 32];
+    for _ in 0..n {
+        h = sharestate::hash::blake2b256(&h);
+    }
+    h[0] as u32
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every test of sharestate: formatting and lints, the native tests (unit, property,
+# cross-checks against sigma-rust, ergo_avltree_rust and Scala's proofs, the CLI), the core's
+# unit tests as wasm in headless Chromium, the JS reference cross-checks, a smoke run of the
+# wasm benchmark harness, and time-boxed fuzzing of every fuzz target.
+#   FUZZ_SECONDS=30 (per target; 0 skips fuzzing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER=/usr/bin/chromedriver
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
+started=$(date +%s)
+step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
+
+step "format and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "native tests"
+cargo test --workspace --quiet
+
+step "core unit tests as wasm in headless Chromium"
+cargo test --lib --target wasm32-unknown-unknown
+
+step "JS reference libraries (Fleet SDK, ergo-lib-wasm) against the CLI"
+cargo build --release --quiet --bin sharestate
+SHARESTATE_BIN=target/release/sharestate node --test tests/js/
+
+step "wasm benchmark harness (smoke run; figures go to BENCHMARKS.md via scripts/bench.sh)"
+cargo build --release --quiet -p sharestate-wasm-bench --lib --target wasm32-unknown-unknown
+cargo run --release --quiet -p sharestate-wasm-bench --bin prepare -- target/bench-inputs
+node benches/wasm/harness.mjs target/wasm32-unknown-unknown/release/sharestate_wasm_bench.wasm target/bench-inputs >/dev/null
+
+if [ "$FUZZ_SECONDS" -gt 0 ]; then
+  if rustup run nightly rustc --version >/dev/null 2>&1; then
+    for target in proof_bytes proof_ops register address snapshot; do
+      step "fuzz $target for ${FUZZ_SECONDS}s"
+      mkdir -p "fuzz/corpus/$target"
+      (cd fuzz && cargo +nightly fuzz run -O "$target" "corpus/$target" "seeds/$target" -- \
+        -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 2>&1 | grep -E 'Done [0-9]+ runs|ERROR|panicked|SUMMARY' || true)
+      # a crash leaves an artifact and a non-zero status from cargo fuzz; make it fail here
+      if ls "fuzz/artifacts/$target"/crash-* >/dev/null 2>&1; then
+        echo "fuzz target $target found a crash: fuzz/artifacts/$target" >&2
+        exit 1
+      fi
+    done
+  else
+    echo "fuzzing skipped: no nightly toolchain on this machine (cargo fuzz needs one)"
+  fi
+fi
+
+step "all tests passed"
