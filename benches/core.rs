@@ -1,7 +1,12 @@
 //! Criterion benchmarks of the core: `cargo bench --bench core`. BENCHMARKS.md records the
 //! medians and explains each figure.
 
+use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use ergo_avltree_rust::authenticated_tree_ops::AuthenticatedTreeOps;
+use ergo_avltree_rust::batch_avl_verifier::BatchAVLVerifier;
+use ergo_avltree_rust::batch_node::{AVLTree, Node, NodeHeader};
+use ergo_avltree_rust::operation::{KeyValue, Operation as TheirOp};
 use sharestate::hash::{blake2b256, blake2b256_parts};
 use sharestate::posted::{self, RewardInput, ShareStateInput};
 use sharestate::proof::{self, Operation};
@@ -105,6 +110,31 @@ fn payout(c: &mut Criterion) {
     let mut g = c.benchmark_group("payout 300 of 2239");
     g.bench_function("replay proof", |b| {
         b.iter(|| proof::replay(&batch.digest_before, black_box(&tx.proof), &ops, None).unwrap())
+    });
+    // the same replay by the independent implementation, for comparison
+    let their_ops: Vec<TheirOp> = tx
+        .state_updates
+        .iter()
+        .map(|(k, v)| {
+            TheirOp::Update(KeyValue {
+                key: Bytes::copy_from_slice(k),
+                value: Bytes::copy_from_slice(v),
+            })
+        })
+        .collect();
+    let (digest, proof) = (
+        Bytes::copy_from_slice(&batch.digest_before.0),
+        Bytes::copy_from_slice(&tx.proof),
+    );
+    g.bench_function("replay proof (ergo_avltree_rust)", |b| {
+        b.iter(|| {
+            let tree = AVLTree::new(|d| Node::LabelOnly(NodeHeader::new(Some(*d), None)), 32, None);
+            let mut v = BatchAVLVerifier::new(&digest, black_box(&proof), tree, None, None).unwrap();
+            for op in &their_ops {
+                v.perform_one_operation(op).unwrap();
+            }
+            v.digest().unwrap()
+        })
     });
     g.bench_function("full contract check", |b| {
         b.iter(|| assert!(posted::check_payout(black_box(&tx)).accepted))

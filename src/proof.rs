@@ -451,9 +451,16 @@ pub fn shape(proof: &[u8], value_length: Option<usize>) -> Result<ProofShape, Pr
 
 /// Rebuilds the part of the tree a proof holds; returns it and the offset of its end byte.
 fn unpack(bytes: &[u8], value_length: Option<usize>) -> Result<(Tree, usize), ProofError> {
+    // a label takes 33 bytes of proof and a leaf at least 37, so these never grow
+    let nodes = bytes.len() / 33 + 1;
+    let mut tree = Tree::unrooted(value_length);
+    tree.leaves.reserve(bytes.len() / 37 + 1);
+    tree.label_only.reserve(nodes);
+    tree.internals.reserve(nodes);
+    tree.values.reserve(bytes.len());
     let mut sink = ProofTree {
-        tree: Tree::unrooted(value_length),
-        stack: Vec::new(),
+        tree,
+        stack: Vec::with_capacity(nodes),
     };
     let end = parse_packed(bytes, value_length, &mut sink)?;
     let [root] = sink.stack[..] else {

@@ -33,7 +33,9 @@ function median(run, expect, reps, rounds = 25) {
 }
 
 const out = { node: process.version, wasmBytes: bytes.length, wasmGzipBytes: gzipSync(bytes, { level: 9 }).length };
-out.hash32Micros = median(() => x.run_hash(1000), x.run_hash(1000), 20) / 1000;
+for (const size of [32, 66, 74]) {
+  out[`hash${size}Micros`] = median(() => x.run_hash(1000, size), x.run_hash(1000, size), 20) / 1000;
+}
 for (const n of [2239, 100000, 1000000]) {
   load(x.load_lookup, `lookup-${n}.bin`);
   out[`lookup${n}Micros`] = median(() => x.run_lookup(), 1, 2000);
