@@ -60,7 +60,7 @@ struct Recorder {
 
 impl Recorder {
     fn bit(&self, i: usize) -> bool {
-        self.directions[i >> 3] & (1 << (i & 7)) != 0
+        self.directions.get(i >> 3).is_some_and(|b| b & (1 << (i & 7)) != 0)
     }
 }
 
