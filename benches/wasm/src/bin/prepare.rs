@@ -4,32 +4,12 @@
 
 use sharestate::hash::blake2b256;
 use sharestate::posted::{self, RewardInput, ShareStateInput};
-use sharestate::{Key, ShareState, ShareValue};
+use sharestate::Key;
 use sharestate_wasm_bench::encoding;
 
-const REWARD: i64 = 67_500_000_000;
-
-fn script(i: u64) -> Vec<u8> {
-    let mut s = vec![0x00, 0x08, 0xcd, 0x02];
-    s.extend_from_slice(&blake2b256(&i.to_be_bytes()));
-    s
-}
-
-fn state(n: u64) -> (ShareState, i32) {
-    let s = ShareState::from_entries((0..n).map(|i| {
-        (
-            blake2b256(&script(i)),
-            ShareValue::unpaid(1000 + (i as i64 % 50_000) * 37).to_bytes().to_vec(),
-        )
-    }))
-    .unwrap();
-    let max = s
-        .entries()
-        .iter()
-        .map(|(_, v)| ShareValue::from_bytes(v).unwrap().score)
-        .sum::<i64>();
-    (s, max.min(i32::MAX as i64) as i32)
-}
+#[path = "../../../fixtures.rs"]
+mod fixtures;
+use fixtures::{script, state, REWARD};
 
 fn main() {
     let dir = std::path::PathBuf::from(std::env::args().nth(1).expect("usage: prepare <dir>"));
