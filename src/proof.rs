@@ -121,7 +121,7 @@ pub enum ProofError {
 }
 
 /// Replays operations against a digest with a proof: Scala's `BatchAVLVerifier`, without its
-/// panics and three times faster (nodes live in arenas; labels are hashed once).
+/// panics and about twice as fast (nodes live in arenas; each node is hashed once; BENCHMARKS.md).
 pub struct Verifier<'p> {
     tree: Tree,
     nav: ProofNavigator<'p>,
