@@ -17,6 +17,9 @@ step "format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+step "contracts: the committed ErgoTrees match a fresh compile (Fleet compiler / sigmastate-js)"
+node scripts/compile-contracts.mjs --check
+
 step "native tests"
 cargo test --workspace --quiet
 

@@ -1,0 +1,69 @@
+{
+  // Design 1 share state, hardened. The same context variables, proofs and payments as the
+  // seed's draft (share_state_draft.es); in addition it pins what the draft leaves open:
+  //   - INPUTS(1) is this pool's reward box: it holds the pool token (SELF.tokens(0)),
+  //   - OUTPUTS(0) is the next share state: same script, value and tokens (the pool token
+  //     moves on), R4 = the updated tree itself (digest, flags, key and value lengths),
+  //     R5 = maxScore, R6 = the number of miners still unpaid,
+  //   - OUTPUTS(1) is the next reward box: same script and tokens, R4 = initialValue,
+  //   - each payment is computed from the miner's score in the tree, which must not change,
+  //   - a key appears once in a payout.
+  // Once every miner is paid (R6 == 0) the pool operator may close the epoch.
+  val shareState = SELF.R4[AvlTree].get
+  val maxScore   = SELF.R5[Int].get
+  val unpaid     = SELF.R6[Int].get
+  val poolToken  = SELF.tokens(0)._1
+
+  if (unpaid == 0) {
+    _operator
+  } else {
+    val rewardBox    = INPUTS(1)
+    val initialValue = rewardBox.R4[Long].get
+
+    val stateUpdates = getVar[Coll[(Coll[Byte], Coll[Byte])]](0).get
+    val proof        = getVar[Coll[Byte]](1).get
+    val keys         = stateUpdates.map{ (kv: (Coll[Byte], Coll[Byte])) => kv._1 }
+
+    val paymentBoxes = OUTPUTS.slice(2, keys.size + 2)
+    val totalPaid    = paymentBoxes.fold(0L, { (z: Long, box: Box) => z + box.value })
+
+    val oldScores      = shareState.getMany(keys, proof)
+    val nextShareState = shareState.update(stateUpdates, proof).get
+
+    val validStateTransition = keys.indices.forall{
+      (index: Int) =>
+        val key           = keys(index)
+        val output        = OUTPUTS(index + 2)
+        val oldScoreState = oldScores(index).get
+        val updated       = stateUpdates(index)._2
+        val shareScore    = byteArrayToLong(oldScoreState.slice(0, 8))
+        allOf(Coll(
+          keys.indexOf(key, 0) == index,
+          output.value == (shareScore * initialValue) / maxScore.toLong,
+          oldScoreState(8) == 0.toByte,
+          updated(8) == 1.toByte,
+          byteArrayToLong(updated.slice(0, 8)) == shareScore,
+          blake2b256(output.propositionBytes) == key
+        ))
+    }
+
+    val nextState  = OUTPUTS(0)
+    val nextReward = OUTPUTS(1)
+    val nextStateValid = allOf(Coll(
+      nextState.propositionBytes == SELF.propositionBytes,
+      nextState.value == SELF.value,
+      nextState.tokens == SELF.tokens,
+      nextState.R4[AvlTree].get == nextShareState,
+      nextState.R5[Int].get == maxScore,
+      nextState.R6[Int].get == unpaid - keys.size
+    ))
+    val nextRewardValid = allOf(Coll(
+      rewardBox.tokens(0)._1 == poolToken,
+      nextReward.propositionBytes == rewardBox.propositionBytes,
+      nextReward.tokens == rewardBox.tokens,
+      nextReward.R4[Long].get == initialValue,
+      nextReward.value == rewardBox.value - totalPaid
+    ))
+    sigmaProp(allOf(Coll(validStateTransition, nextStateValid, nextRewardValid)))
+  }
+}
