@@ -9,6 +9,8 @@
 //!
 //! | module | what |
 //! |---|---|
+//! | [`boxes`] | boxes as the chain serializes them; ids recomputed |
+//! | [`explorer`] | node and explorer JSON decoded, box ids checked |
 //! | [`key`] | addresses and ErgoTrees → proposition bytes → miner keys |
 //! | [`value`] | score ‖ paid (Design 1) and balance (Design 2) values |
 //! | [`register`] | sigma constants in registers and context variables |
@@ -18,6 +20,8 @@
 //! | [`payout`] | the chain's payout arithmetic and the box value floor |
 //! | [`posted`] | Design 1: payout batches, and contract-equivalent checks of payout transactions |
 
+pub mod boxes;
+pub mod explorer;
 pub mod hash;
 pub mod hex;
 pub mod key;

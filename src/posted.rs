@@ -23,6 +23,7 @@
 //! fails before reaching a leaf. Only when the update replay fails is a separate lookup replay
 //! run, to tell the two apart.
 
+pub use crate::boxes::Token;
 use crate::hash::blake2b256;
 use crate::hex;
 use crate::payout::{self, ArithmeticError};
@@ -34,13 +35,6 @@ use crate::value::{ShareValue, ValueError};
 use serde::Serialize;
 use std::collections::HashMap;
 use thiserror::Error;
-
-/// A token in a box.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
-    pub id: [u8; 32],
-    pub amount: u64,
-}
 
 /// The share-state box being spent (`SELF`, INPUTS(0)).
 #[derive(Debug, Clone)]

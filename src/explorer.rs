@@ -1,0 +1,246 @@
+//! Decoding chain data as the two public interfaces serve it, parsed in Rust from the response
+//! text so that amounts above 2^53 stay exact:
+//!
+//! - the **Ergo node REST API** with `extraIndex` (`/blockchain/box/…`,
+//!   `/blockchain/transaction/byId/…`): registers as hex strings; a transaction's inputs carry
+//!   `spendingProof.extension`, the context variables;
+//! - the **explorer API v1** (`/api/v1/boxes/…`, `/api/v1/transactions/…`): registers as
+//!   `{serializedValue, sigmaType, renderedValue}`, boxes with `spentTransactionId`, and no
+//!   context extension on inputs.
+//!
+//! Every box's id is recomputed from its content and a box whose id does not match is refused:
+//! an answer is checked, not trusted.
+
+use crate::boxes::{ErgoBox, Id, Token};
+use crate::hex;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use thiserror::Error;
+
+/// Why a response could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ExplorerError {
+    #[error("not the JSON of {what}: {message}")]
+    Json { what: &'static str, message: String },
+    #[error("{field}: {message}")]
+    Field { field: String, message: String },
+    #[error("box {claimed}: its content hashes to {computed}, so the answer is not that box")]
+    BoxIdMismatch { claimed: String, computed: String },
+    #[error("registers must run from R4 without gaps; {found} is out of place")]
+    RegisterGap { found: String },
+}
+
+fn field(name: impl Into<String>, message: impl ToString) -> ExplorerError {
+    ExplorerError::Field { field: name.into(), message: message.to_string() }
+}
+
+/// A number either as JSON number or as a decimal string (both appear in the wild).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Amount {
+    Number(u64),
+    Text(String),
+}
+
+impl Amount {
+    fn get(&self, name: &str) -> Result<u64, ExplorerError> {
+        match self {
+            Amount::Number(n) => Ok(*n),
+            Amount::Text(s) => s.parse().map_err(|_| field(name, format!("{s:?} is not a whole number of u64 range"))),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RegisterJson {
+    /// The node: the serialized constant as hex.
+    Hex(String),
+    /// The explorer: an object with the serialized constant among rendered forms.
+    Rendered {
+        #[serde(rename = "serializedValue")]
+        serialized_value: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenJson {
+    token_id: String,
+    amount: Amount,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BoxJson {
+    box_id: String,
+    transaction_id: String,
+    index: u16,
+    value: Amount,
+    ergo_tree: String,
+    creation_height: u32,
+    #[serde(default)]
+    assets: Vec<TokenJson>,
+    #[serde(default)]
+    additional_registers: BTreeMap<String, RegisterJson>,
+    #[serde(default)]
+    spent_transaction_id: Option<String>,
+    /// node: inclusionHeight; explorer: settlementHeight
+    #[serde(default, alias = "settlementHeight")]
+    inclusion_height: Option<u32>,
+    #[serde(default)]
+    address: Option<String>,
+}
+
+/// A box as an interface reported it, checked against its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainBox {
+    pub id: Id,
+    pub ergo_box: ErgoBox,
+    /// The transaction that spent it, when the interface knows (and it is spent).
+    pub spent_transaction_id: Option<Id>,
+    /// Height of the block that holds the creating transaction, when given.
+    pub inclusion_height: Option<u32>,
+    /// The address the interface reports (not checked: the ErgoTree is what counts).
+    pub address: Option<String>,
+}
+
+fn id32(name: &str, s: &str) -> Result<Id, ExplorerError> {
+    hex::decode_array::<32>(s).map(Id).map_err(|e| field(name, e))
+}
+
+impl BoxJson {
+    fn decode(self, at: &str) -> Result<ChainBox, ExplorerError> {
+        let claimed = id32(&format!("{at}.boxId"), &self.box_id)?;
+        let tokens = self
+            .assets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                Ok(Token {
+                    id: id32(&format!("{at}.assets[{i}].tokenId"), &t.token_id)?.0,
+                    amount: t.amount.get(&format!("{at}.assets[{i}].amount"))?,
+                })
+            })
+            .collect::<Result<Vec<_>, ExplorerError>>()?;
+        let mut registers = Vec::new();
+        for (expected, (name, r)) in (4u8..).zip(&self.additional_registers) {
+            if *name != format!("R{expected}") {
+                return Err(ExplorerError::RegisterGap { found: name.clone() });
+            }
+            let h = match r {
+                RegisterJson::Hex(h) => h,
+                RegisterJson::Rendered { serialized_value } => serialized_value,
+            };
+            registers.push(hex::decode(h).map_err(|e| field(format!("{at}.additionalRegisters.{name}"), e))?);
+        }
+        let ergo_box = ErgoBox {
+            value: self.value.get(&format!("{at}.value"))?,
+            ergo_tree: hex::decode(&self.ergo_tree).map_err(|e| field(format!("{at}.ergoTree"), e))?,
+            creation_height: self.creation_height,
+            tokens,
+            registers,
+            transaction_id: id32(&format!("{at}.transactionId"), &self.transaction_id)?,
+            index: self.index,
+        };
+        let computed = ergo_box.id();
+        if computed != claimed {
+            return Err(ExplorerError::BoxIdMismatch { claimed: claimed.to_hex(), computed: computed.to_hex() });
+        }
+        let spent_transaction_id = match &self.spent_transaction_id {
+            Some(s) => Some(id32(&format!("{at}.spentTransactionId"), s)?),
+            None => None,
+        };
+        Ok(ChainBox { id: computed, ergo_box, spent_transaction_id, inclusion_height: self.inclusion_height, address: self.address })
+    }
+}
+
+/// Decodes one box (node or explorer form) and checks its id.
+pub fn decode_box(json: &str) -> Result<ChainBox, ExplorerError> {
+    let b: BoxJson = serde_json::from_str(json).map_err(|e| ExplorerError::Json { what: "a box", message: e.to_string() })?;
+    b.decode("box")
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum BoxList {
+    Plain(Vec<serde_json::Value>),
+    Paged { items: Vec<serde_json::Value> },
+}
+
+/// Decodes a list of boxes: a JSON array (node) or `{items: [...], total}` (explorer).
+pub fn decode_boxes(json: &str) -> Result<Vec<ChainBox>, ExplorerError> {
+    let list: BoxList = serde_json::from_str(json).map_err(|e| ExplorerError::Json { what: "a list of boxes", message: e.to_string() })?;
+    let items = match list {
+        BoxList::Plain(v) | BoxList::Paged { items: v } => v,
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let b: BoxJson = serde_json::from_value(v).map_err(|e| field(format!("items[{i}]"), e))?;
+            b.decode(&format!("items[{i}]"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOX1: &str = include_str!("../tests/fixtures/box1.json");
+
+    #[crate::test]
+    fn the_explorer_fixture_decodes_and_its_id_recomputes() {
+        let b = decode_box(BOX1).unwrap();
+        assert_eq!(b.id.to_hex(), "b56c1c51234dcaa9bfdc46db052dae1b0b53ea77b87fe9f4ed2c8a24994fb42c");
+        assert_eq!(b.ergo_box.value, 1_100_000);
+        assert_eq!(b.ergo_box.registers.len(), 2);
+        assert_eq!(b.ergo_box.tokens[0].amount, 1);
+        assert_eq!(b.inclusion_height, Some(214339));
+        assert!(b.spent_transaction_id.is_none());
+    }
+
+    #[crate::test]
+    fn a_changed_box_is_refused() {
+        let changed = BOX1.replace("\"value\": 1100000", "\"value\": 1100001");
+        assert!(matches!(decode_box(&changed), Err(ExplorerError::BoxIdMismatch { .. })));
+        let changed = BOX1.replace("\"R5\"", "\"R6\"");
+        assert!(matches!(decode_box(&changed), Err(ExplorerError::RegisterGap { .. })));
+        assert!(matches!(decode_box("[]"), Err(ExplorerError::Json { .. })));
+    }
+
+    #[crate::test]
+    fn the_node_form_decodes_to_the_same_box_and_amounts_stay_exact() {
+        let explorer = decode_box(BOX1).unwrap();
+        let v: serde_json::Value = serde_json::from_str(BOX1).unwrap();
+        let mut node = v.clone();
+        for r in ["R4", "R5"] {
+            node["additionalRegisters"][r] = v["additionalRegisters"][r]["serializedValue"].clone();
+        }
+        node["assets"] = serde_json::json!([{ "tokenId": v["assets"][0]["tokenId"], "amount": 1 }]);
+        assert_eq!(decode_box(&node.to_string()).unwrap().ergo_box, explorer.ergo_box);
+
+        // a value above 2^53, as a number and as a string, survives exactly (the id then differs)
+        let big = BOX1.replace("\"value\": 1100000", "\"value\": 9007199254740993");
+        match decode_box(&big) {
+            Err(ExplorerError::BoxIdMismatch { .. }) => {}
+            other => panic!("{other:?}"),
+        }
+        let mut b = explorer.ergo_box.clone();
+        b.value = 9_007_199_254_740_993;
+        let mut j = v.clone();
+        j["value"] = serde_json::json!("9007199254740993");
+        j["boxId"] = serde_json::json!(b.id().to_hex());
+        assert_eq!(decode_box(&j.to_string()).unwrap().ergo_box.value, 9_007_199_254_740_993);
+    }
+
+    #[crate::test]
+    fn lists_come_plain_or_paged() {
+        let one: serde_json::Value = serde_json::from_str(BOX1).unwrap();
+        let plain = serde_json::json!([one.clone(), one.clone()]).to_string();
+        assert_eq!(decode_boxes(&plain).unwrap().len(), 2);
+        let paged = serde_json::json!({ "items": [one], "total": 1 }).to_string();
+        assert_eq!(decode_boxes(&paged).unwrap().len(), 1);
+    }
+}
