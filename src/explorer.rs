@@ -13,7 +13,9 @@
 
 use crate::boxes::{ErgoBox, Id, Token};
 use crate::hex;
-use serde::Deserialize;
+use crate::transaction::{Candidate, Input, Transaction};
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
 use thiserror::Error;
 
@@ -26,12 +28,24 @@ pub enum ExplorerError {
     Field { field: String, message: String },
     #[error("box {claimed}: its content hashes to {computed}, so the answer is not that box")]
     BoxIdMismatch { claimed: String, computed: String },
+    #[error("transaction {claimed}: its content hashes to {computed}, so the answer is not that transaction")]
+    TxIdMismatch { claimed: String, computed: String },
+    #[error("output {index} of transaction {tx}: the box belongs to transaction {box_tx} at index {box_index}")]
+    OutputMismatch {
+        tx: String,
+        index: usize,
+        box_tx: String,
+        box_index: u16,
+    },
     #[error("registers must run from R4 without gaps; {found} is out of place")]
     RegisterGap { found: String },
 }
 
 fn field(name: impl Into<String>, message: impl ToString) -> ExplorerError {
-    ExplorerError::Field { field: name.into(), message: message.to_string() }
+    ExplorerError::Field {
+        field: name.into(),
+        message: message.to_string(),
+    }
 }
 
 /// A number either as JSON number or as a decimal string (both appear in the wild).
@@ -46,7 +60,9 @@ impl Amount {
     fn get(&self, name: &str) -> Result<u64, ExplorerError> {
         match self {
             Amount::Number(n) => Ok(*n),
-            Amount::Text(s) => s.parse().map_err(|_| field(name, format!("{s:?} is not a whole number of u64 range"))),
+            Amount::Text(s) => s
+                .parse()
+                .map_err(|_| field(name, format!("{s:?} is not a whole number of u64 range"))),
         }
     }
 }
@@ -145,19 +161,31 @@ impl BoxJson {
         };
         let computed = ergo_box.id();
         if computed != claimed {
-            return Err(ExplorerError::BoxIdMismatch { claimed: claimed.to_hex(), computed: computed.to_hex() });
+            return Err(ExplorerError::BoxIdMismatch {
+                claimed: claimed.to_hex(),
+                computed: computed.to_hex(),
+            });
         }
         let spent_transaction_id = match &self.spent_transaction_id {
             Some(s) => Some(id32(&format!("{at}.spentTransactionId"), s)?),
             None => None,
         };
-        Ok(ChainBox { id: computed, ergo_box, spent_transaction_id, inclusion_height: self.inclusion_height, address: self.address })
+        Ok(ChainBox {
+            id: computed,
+            ergo_box,
+            spent_transaction_id,
+            inclusion_height: self.inclusion_height,
+            address: self.address,
+        })
     }
 }
 
 /// Decodes one box (node or explorer form) and checks its id.
 pub fn decode_box(json: &str) -> Result<ChainBox, ExplorerError> {
-    let b: BoxJson = serde_json::from_str(json).map_err(|e| ExplorerError::Json { what: "a box", message: e.to_string() })?;
+    let b: BoxJson = serde_json::from_str(json).map_err(|e| ExplorerError::Json {
+        what: "a box",
+        message: e.to_string(),
+    })?;
     b.decode("box")
 }
 
@@ -170,7 +198,10 @@ enum BoxList {
 
 /// Decodes a list of boxes: a JSON array (node) or `{items: [...], total}` (explorer).
 pub fn decode_boxes(json: &str) -> Result<Vec<ChainBox>, ExplorerError> {
-    let list: BoxList = serde_json::from_str(json).map_err(|e| ExplorerError::Json { what: "a list of boxes", message: e.to_string() })?;
+    let list: BoxList = serde_json::from_str(json).map_err(|e| ExplorerError::Json {
+        what: "a list of boxes",
+        message: e.to_string(),
+    })?;
     let items = match list {
         BoxList::Plain(v) | BoxList::Paged { items: v } => v,
     };
@@ -184,6 +215,210 @@ pub fn decode_boxes(json: &str) -> Result<Vec<ChainBox>, ExplorerError> {
         .collect()
 }
 
+/// A JSON object read as its entries in document order (a context extension's order is part of
+/// the transaction's bytes).
+struct Ordered(Vec<(String, String)>);
+
+impl<'de> Deserialize<'de> for Ordered {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Ordered, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of hex strings")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Ordered, A::Error> {
+                let mut v = Vec::new();
+                while let Some(e) = m.next_entry::<String, String>()? {
+                    v.push(e);
+                }
+                Ok(Ordered(v))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SpendingProof {
+    /// The node: proof bytes and the context extension.
+    Node {
+        #[serde(default)]
+        extension: Option<Ordered>,
+    },
+    /// The explorer: the proof bytes only.
+    ProofOnly(serde::de::IgnoredAny),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InputJson {
+    box_id: String,
+    #[serde(default)]
+    spending_proof: Option<SpendingProof>,
+    /// The rest: the spent box's fields, when the interface includes them.
+    #[serde(flatten)]
+    rest: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DataInputJson {
+    box_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TransactionJson {
+    id: String,
+    inputs: Vec<InputJson>,
+    #[serde(default)]
+    data_inputs: Vec<DataInputJson>,
+    outputs: Vec<BoxJson>,
+    #[serde(default)]
+    inclusion_height: Option<u32>,
+    #[serde(default)]
+    timestamp: Option<u64>,
+}
+
+/// An input as an interface reported it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainInput {
+    pub box_id: Id,
+    /// The context variables, if the interface gives them (the node does, the explorer does not).
+    pub extension: Option<Vec<(u8, Vec<u8>)>>,
+    /// The spent box, if the interface gives all its fields (checked against `box_id`).
+    pub spent_box: Option<ChainBox>,
+}
+
+/// A transaction as an interface reported it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainTransaction {
+    pub id: Id,
+    /// Whether `id` was recomputed from the content, which needs every input's context
+    /// extension: true for the node's answers, false for the explorer's.
+    pub id_verified: bool,
+    pub inputs: Vec<ChainInput>,
+    pub data_inputs: Vec<Id>,
+    /// The created boxes, each checked against its id.
+    pub outputs: Vec<ChainBox>,
+    pub inclusion_height: Option<u32>,
+    pub timestamp: Option<u64>,
+}
+
+impl ChainTransaction {
+    /// The transaction's content, when every input's extension is known.
+    pub fn transaction(&self) -> Option<Transaction> {
+        let inputs = self
+            .inputs
+            .iter()
+            .map(|i| {
+                Some(Input {
+                    box_id: i.box_id,
+                    extension: i.extension.clone()?,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Transaction {
+            inputs,
+            data_inputs: self.data_inputs.clone(),
+            outputs: self.outputs.iter().map(|o| Candidate::from(&o.ergo_box)).collect(),
+        })
+    }
+}
+
+fn decode_extension(at: &str, e: &Ordered) -> Result<Vec<(u8, Vec<u8>)>, ExplorerError> {
+    e.0.iter()
+        .map(|(k, v)| {
+            let id: u8 = k
+                .parse()
+                .map_err(|_| field(format!("{at}.extension"), format!("{k:?} is not a variable id 0..255")))?;
+            Ok((
+                id,
+                hex::decode(v).map_err(|err| field(format!("{at}.extension.{k}"), err))?,
+            ))
+        })
+        .collect()
+}
+
+/// Decodes a transaction (node or explorer form): checks every output box's id and, when the
+/// context extensions are given, the transaction's own id.
+pub fn decode_transaction(json: &str) -> Result<ChainTransaction, ExplorerError> {
+    let t: TransactionJson = serde_json::from_str(json).map_err(|e| ExplorerError::Json {
+        what: "a transaction",
+        message: e.to_string(),
+    })?;
+    let id = id32("id", &t.id)?;
+    let mut inputs = Vec::with_capacity(t.inputs.len());
+    for (i, input) in t.inputs.into_iter().enumerate() {
+        let at = format!("inputs[{i}]");
+        let box_id = id32(&format!("{at}.boxId"), &input.box_id)?;
+        let extension = match &input.spending_proof {
+            Some(SpendingProof::Node { extension: Some(e) }) => Some(decode_extension(&at, e)?),
+            Some(SpendingProof::Node { extension: None }) => Some(Vec::new()),
+            _ => None,
+        };
+        // the node's indexed transactions give the spent boxes whole
+        let spent_box = if input.rest.contains_key("ergoTree") && input.rest.contains_key("transactionId") {
+            let mut fields = input.rest.clone();
+            fields.insert("boxId".into(), serde_json::Value::String(input.box_id.clone()));
+            let b: BoxJson = serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| field(&at, e))?;
+            Some(b.decode(&at)?)
+        } else {
+            None
+        };
+        inputs.push(ChainInput {
+            box_id,
+            extension,
+            spent_box,
+        });
+    }
+    let data_inputs = t
+        .data_inputs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| id32(&format!("dataInputs[{i}].boxId"), &d.box_id))
+        .collect::<Result<Vec<_>, _>>()?;
+    let outputs = t
+        .outputs
+        .into_iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let b = o.decode(&format!("outputs[{i}]"))?;
+            if b.ergo_box.transaction_id != id || b.ergo_box.index as usize != i {
+                return Err(ExplorerError::OutputMismatch {
+                    tx: id.to_hex(),
+                    index: i,
+                    box_tx: b.ergo_box.transaction_id.to_hex(),
+                    box_index: b.ergo_box.index,
+                });
+            }
+            Ok(b)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut tx = ChainTransaction {
+        id,
+        id_verified: false,
+        inputs,
+        data_inputs,
+        outputs,
+        inclusion_height: t.inclusion_height,
+        timestamp: t.timestamp,
+    };
+    if let Some(content) = tx.transaction() {
+        let computed = content.id();
+        if computed != id {
+            return Err(ExplorerError::TxIdMismatch {
+                claimed: id.to_hex(),
+                computed: computed.to_hex(),
+            });
+        }
+        tx.id_verified = true;
+    }
+    Ok(tx)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,7 +428,10 @@ mod tests {
     #[crate::test]
     fn the_explorer_fixture_decodes_and_its_id_recomputes() {
         let b = decode_box(BOX1).unwrap();
-        assert_eq!(b.id.to_hex(), "b56c1c51234dcaa9bfdc46db052dae1b0b53ea77b87fe9f4ed2c8a24994fb42c");
+        assert_eq!(
+            b.id.to_hex(),
+            "b56c1c51234dcaa9bfdc46db052dae1b0b53ea77b87fe9f4ed2c8a24994fb42c"
+        );
         assert_eq!(b.ergo_box.value, 1_100_000);
         assert_eq!(b.ergo_box.registers.len(), 2);
         assert_eq!(b.ergo_box.tokens[0].amount, 1);
@@ -232,7 +470,10 @@ mod tests {
         let mut j = v.clone();
         j["value"] = serde_json::json!("9007199254740993");
         j["boxId"] = serde_json::json!(b.id().to_hex());
-        assert_eq!(decode_box(&j.to_string()).unwrap().ergo_box.value, 9_007_199_254_740_993);
+        assert_eq!(
+            decode_box(&j.to_string()).unwrap().ergo_box.value,
+            9_007_199_254_740_993
+        );
     }
 
     #[crate::test]

@@ -17,6 +17,7 @@
 //! | [`proof`] | verifying proofs: lookups and operation batches against a digest |
 //! | [`prover`] | a share state in memory and the proofs a pool publishes |
 //! | [`snapshot`] | a whole share state as JSON or binary, digest rechecked on import |
+//! | [`transaction`] | transactions as the chain serializes them; ids recomputed |
 //! | [`payout`] | the chain's payout arithmetic and the box value floor |
 //! | [`posted`] | Design 1: payout batches, and contract-equivalent checks of payout transactions |
 
@@ -31,6 +32,7 @@ pub mod proof;
 pub mod prover;
 pub mod register;
 pub mod snapshot;
+pub mod transaction;
 mod tree;
 pub mod value;
 
