@@ -15,13 +15,13 @@ step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
 
 step "format and lints"
 cargo fmt --all --check
-cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
 
 step "contracts: the committed ErgoTrees match a fresh compile (Fleet compiler / sigmastate-js)"
 node scripts/compile-contracts.mjs --check
 
 step "native tests"
-cargo test --workspace --quiet
+cargo test --workspace --all-features --quiet
 
 step "core unit tests as wasm in headless Chromium"
 cargo test --lib --target wasm32-unknown-unknown

@@ -2,13 +2,15 @@
 //! content (blake2b-256 of its bytes) and a box whose claimed id does not match is refused.
 //!
 //! ```text
-//! box = VLQ(value) ‖ ErgoTree ‖ VLQ(creationHeight) ‖ u8(token count) ‖ (tokenId(32) ‖ VLQ(amount))*
-//!       ‖ u8(register count) ‖ R4 … (serialized constants, in order) ‖ transactionId(32) ‖ VLQ(index)
+//! box = candidate ‖ transactionId(32) ‖ VLQ(index)
+//! candidate = VLQ(value) ‖ ErgoTree ‖ VLQ(creationHeight) ‖ u8(token count) ‖ (tokenId(32) ‖ VLQ(amount))*
+//!       ‖ u8(register count) ‖ R4 … (serialized constants, in order)
 //! ```
 
 use crate::hash::blake2b256;
 use crate::hex;
 use crate::register::{put_vlq, Constant, RegisterError};
+use crate::transaction::Candidate;
 use std::fmt;
 
 /// A token in a box.
@@ -59,19 +61,7 @@ pub struct ErgoBox {
 impl ErgoBox {
     /// The box's bytes (the standalone form, token ids in full).
     pub fn bytes(&self) -> Vec<u8> {
-        let mut w = Vec::with_capacity(64 + self.ergo_tree.len() + 40 * self.tokens.len());
-        put_vlq(&mut w, self.value);
-        w.extend_from_slice(&self.ergo_tree);
-        put_vlq(&mut w, self.creation_height as u64);
-        w.push(self.tokens.len() as u8);
-        for t in &self.tokens {
-            w.extend_from_slice(&t.id);
-            put_vlq(&mut w, t.amount);
-        }
-        w.push(self.registers.len() as u8);
-        for r in &self.registers {
-            w.extend_from_slice(r);
-        }
+        let mut w = Candidate::from(self).bytes();
         w.extend_from_slice(&self.transaction_id.0);
         put_vlq(&mut w, self.index as u64);
         w

@@ -86,12 +86,10 @@ struct TokenJson {
     amount: Amount,
 }
 
+/// What a box holds: the fields of an output before it is a box (EIP-12 outputs), and of a box.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct BoxJson {
-    box_id: String,
-    transaction_id: String,
-    index: u16,
+struct CandidateJson {
     value: Amount,
     ergo_tree: String,
     creation_height: u32,
@@ -99,6 +97,50 @@ struct BoxJson {
     assets: Vec<TokenJson>,
     #[serde(default)]
     additional_registers: BTreeMap<String, RegisterJson>,
+}
+
+impl CandidateJson {
+    fn decode(&self, at: &str) -> Result<Candidate, ExplorerError> {
+        let tokens = self
+            .assets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                Ok(Token {
+                    id: id32(&format!("{at}.assets[{i}].tokenId"), &t.token_id)?.0,
+                    amount: t.amount.get(&format!("{at}.assets[{i}].amount"))?,
+                })
+            })
+            .collect::<Result<Vec<_>, ExplorerError>>()?;
+        let mut registers = Vec::new();
+        for (expected, (name, r)) in (4u8..).zip(&self.additional_registers) {
+            if *name != format!("R{expected}") {
+                return Err(ExplorerError::RegisterGap { found: name.clone() });
+            }
+            let h = match r {
+                RegisterJson::Hex(h) => h,
+                RegisterJson::Rendered { serialized_value } => serialized_value,
+            };
+            registers.push(hex::decode(h).map_err(|e| field(format!("{at}.additionalRegisters.{name}"), e))?);
+        }
+        Ok(Candidate {
+            value: self.value.get(&format!("{at}.value"))?,
+            ergo_tree: hex::decode(&self.ergo_tree).map_err(|e| field(format!("{at}.ergoTree"), e))?,
+            creation_height: self.creation_height,
+            tokens,
+            registers,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BoxJson {
+    box_id: String,
+    transaction_id: String,
+    index: u16,
+    #[serde(flatten)]
+    content: CandidateJson,
     #[serde(default)]
     spent_transaction_id: Option<String>,
     /// node: inclusionHeight; explorer: settlementHeight
@@ -128,37 +170,8 @@ fn id32(name: &str, s: &str) -> Result<Id, ExplorerError> {
 impl BoxJson {
     fn decode(self, at: &str) -> Result<ChainBox, ExplorerError> {
         let claimed = id32(&format!("{at}.boxId"), &self.box_id)?;
-        let tokens = self
-            .assets
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                Ok(Token {
-                    id: id32(&format!("{at}.assets[{i}].tokenId"), &t.token_id)?.0,
-                    amount: t.amount.get(&format!("{at}.assets[{i}].amount"))?,
-                })
-            })
-            .collect::<Result<Vec<_>, ExplorerError>>()?;
-        let mut registers = Vec::new();
-        for (expected, (name, r)) in (4u8..).zip(&self.additional_registers) {
-            if *name != format!("R{expected}") {
-                return Err(ExplorerError::RegisterGap { found: name.clone() });
-            }
-            let h = match r {
-                RegisterJson::Hex(h) => h,
-                RegisterJson::Rendered { serialized_value } => serialized_value,
-            };
-            registers.push(hex::decode(h).map_err(|e| field(format!("{at}.additionalRegisters.{name}"), e))?);
-        }
-        let ergo_box = ErgoBox {
-            value: self.value.get(&format!("{at}.value"))?,
-            ergo_tree: hex::decode(&self.ergo_tree).map_err(|e| field(format!("{at}.ergoTree"), e))?,
-            creation_height: self.creation_height,
-            tokens,
-            registers,
-            transaction_id: id32(&format!("{at}.transactionId"), &self.transaction_id)?,
-            index: self.index,
-        };
+        let tx_id = id32(&format!("{at}.transactionId"), &self.transaction_id)?;
+        let ergo_box = self.content.decode(at)?.to_box(tx_id, self.index);
         let computed = ergo_box.id();
         if computed != claimed {
             return Err(ExplorerError::BoxIdMismatch {
@@ -178,6 +191,12 @@ impl BoxJson {
             address: self.address,
         })
     }
+}
+
+/// Decodes a box candidate: an output not yet in a transaction (EIP-12 `outputs`).
+pub fn decode_candidate(json: &serde_json::Value, at: &str) -> Result<Candidate, ExplorerError> {
+    let c = CandidateJson::deserialize(json).map_err(|e| field(at, e))?;
+    c.decode(at)
 }
 
 /// Decodes one box (node or explorer form) and checks its id.

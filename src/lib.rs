@@ -10,7 +10,11 @@
 //! | module | what |
 //! |---|---|
 //! | [`boxes`] | boxes as the chain serializes them; ids recomputed |
+//! | [`contracts`] | the draft and hardened contracts' ErgoTrees; which one a box runs |
+//! | [`epoch`] | a Design 1 epoch's transactions: opening, payouts |
+//! | [`eip12`] | unsigned transactions as EIP-12 JSON (wallets, Fleet SDK) |
 //! | [`explorer`] | node and explorer JSON decoded, box ids checked |
+//! | `interpreter` | (feature `interpreter`) contract evaluation by sigma-rust's interpreter |
 //! | [`key`] | addresses and ErgoTrees → proposition bytes → miner keys |
 //! | [`value`] | score ‖ paid (Design 1) and balance (Design 2) values |
 //! | [`register`] | sigma constants in registers and context variables |
@@ -22,9 +26,14 @@
 //! | [`posted`] | Design 1: payout batches, and contract-equivalent checks of payout transactions |
 
 pub mod boxes;
+pub mod contracts;
+pub mod eip12;
+pub mod epoch;
 pub mod explorer;
 pub mod hash;
 pub mod hex;
+#[cfg(feature = "interpreter")]
+pub mod interpreter;
 pub mod key;
 pub mod payout;
 pub mod posted;

@@ -81,6 +81,76 @@ pub struct PayoutTransaction {
     pub outputs: Vec<Output>,
 }
 
+impl PayoutTransaction {
+    /// Reads a payout from the boxes it spends, the share-state input's context variables and
+    /// the outputs — from an unsigned transaction or from chain data alike.
+    pub fn from_parts(
+        state_box: &crate::boxes::ErgoBox,
+        reward_box: &crate::boxes::ErgoBox,
+        extension: &[(u8, Vec<u8>)],
+        outputs: &[crate::transaction::Candidate],
+    ) -> Result<PayoutTransaction, PostedError> {
+        let reg = |b: &crate::boxes::ErgoBox, n: u8, what: &'static str| -> Result<Constant, PostedError> {
+            match b.register(n) {
+                Some(Ok(c)) => Ok(c),
+                Some(Err(e)) => Err(PostedError::Box {
+                    what,
+                    detail: format!("R{n}: {e}"),
+                }),
+                None => Err(PostedError::Box {
+                    what,
+                    detail: format!("no R{n}"),
+                }),
+            }
+        };
+        let var = |id: u8| -> Result<Constant, PostedError> {
+            let bytes = extension
+                .iter()
+                .find(|(k, _)| *k == id)
+                .map(|(_, v)| v)
+                .ok_or(PostedError::Box {
+                    what: "share-state input",
+                    detail: format!("no context variable {id}"),
+                })?;
+            Ok(Constant::parse(bytes)?)
+        };
+        let long = |v: u64| {
+            i64::try_from(v).map_err(|_| PostedError::Box {
+                what: "box",
+                detail: format!("value {v} beyond a Long"),
+            })
+        };
+        let outputs = outputs
+            .iter()
+            .map(|o| {
+                Ok(Output {
+                    value: long(o.value)?,
+                    script: o.ergo_tree.clone(),
+                    r4: o.registers.first().and_then(|r| Constant::parse(r).ok()),
+                    r5: o.registers.get(1).and_then(|r| Constant::parse(r).ok()),
+                    tokens: o.tokens.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, PostedError>>()?;
+        Ok(PayoutTransaction {
+            share_state: ShareStateInput {
+                tree: *reg(state_box, 4, "share-state")?.as_avl_tree()?,
+                max_score: reg(state_box, 5, "share-state")?.as_int()?,
+                script: Some(state_box.ergo_tree.clone()),
+                tokens: state_box.tokens.clone(),
+            },
+            reward: RewardInput {
+                value: long(reward_box.value)?,
+                initial_value: reg(reward_box, 4, "reward")?.as_long()?,
+                script: Some(reward_box.ergo_tree.clone()),
+            },
+            state_updates: var(0)?.as_byte_pairs()?.to_vec(),
+            proof: var(1)?.as_bytes()?.to_vec(),
+            outputs,
+        })
+    }
+}
+
 /// How one clause of the contract evaluates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", content = "detail", rename_all = "lowercase")]
@@ -554,6 +624,8 @@ pub enum PostedError {
     ProofTooLong { length: usize },
     #[error("the script of key {key} is not known, so it cannot be paid")]
     UnknownScript { key: String },
+    #[error("the {what} box: {detail}")]
+    Box { what: &'static str, detail: String },
     #[error(transparent)]
     Register(#[from] crate::register::RegisterError),
     #[error("key {key}: the new value is not the old score marked paid ({detail})")]

@@ -44,6 +44,24 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// The candidate's bytes: a box's bytes without its transaction id and index.
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut w = Vec::with_capacity(64 + self.ergo_tree.len() + 40 * self.tokens.len());
+        put_vlq(&mut w, self.value);
+        w.extend_from_slice(&self.ergo_tree);
+        put_vlq(&mut w, self.creation_height as u64);
+        w.push(self.tokens.len() as u8);
+        for t in &self.tokens {
+            w.extend_from_slice(&t.id);
+            put_vlq(&mut w, t.amount);
+        }
+        w.push(self.registers.len() as u8);
+        for r in &self.registers {
+            w.extend_from_slice(r);
+        }
+        w
+    }
+
     /// The box this output becomes in transaction `tx_id` at `index`.
     pub fn to_box(&self, tx_id: Id, index: u16) -> ErgoBox {
         ErgoBox {

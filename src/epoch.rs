@@ -1,0 +1,344 @@
+//! A Design 1 epoch's transactions, built as the contracts demand: opening the epoch (the
+//! share-state and reward boxes), and each payout. These are unsigned transactions; the
+//! `interpreter` feature evaluates them against the contracts before anyone signs them
+//! ([`crate::interpreter::checked`]).
+
+use crate::boxes::{ErgoBox, Token};
+use crate::contracts::{self, ContractError, MINER_FEE_TREE};
+use crate::eip12::{UnsignedInput, UnsignedTransaction};
+use crate::hex;
+use crate::payout;
+use crate::posted::PayoutBatch;
+use crate::prover::ShareState;
+use crate::register::{AvlTreeData, Constant};
+use crate::transaction::Candidate;
+use crate::tree::Key;
+use thiserror::Error;
+
+/// What a reward box holds beyond the epoch's reward (R4), so that its last remainder — the
+/// rounding dust — still meets the box value floor: 0.001 ERG.
+pub const REWARD_RESERVE: u64 = 1_000_000;
+
+/// The pair of contracts an epoch runs on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contracts {
+    pub share_state: Vec<u8>,
+    pub reward: Vec<u8>,
+}
+
+impl Contracts {
+    /// The seed's draft share state and its reward box.
+    pub fn draft() -> Contracts {
+        Contracts {
+            share_state: contracts::draft_share_state(),
+            reward: contracts::draft_reward(),
+        }
+    }
+
+    /// The hardened pair of the operator with `operator_key`.
+    pub fn hardened(operator_key: &[u8]) -> Result<Contracts, ContractError> {
+        let share_state = contracts::hardened_share_state(operator_key)?;
+        let reward = contracts::hardened_reward(&share_state)?;
+        Ok(Contracts { share_state, reward })
+    }
+}
+
+/// Why an epoch transaction cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum EpochError {
+    #[error("the inputs hold {available} nanoErg, the transaction needs {needed}")]
+    InsufficientFunds { available: u64, needed: u64 },
+    #[error("the inputs hold {available} of token {token}, {needed} needed")]
+    InsufficientTokens { token: String, available: u64, needed: u64 },
+    #[error("the hardened contract needs a pool token (an id held in at least 2 units: share-state and reward box)")]
+    NoPoolToken,
+    #[error("the {what} box lacks register {register}, or it is not a {expected}")]
+    Register {
+        what: &'static str,
+        register: &'static str,
+        expected: &'static str,
+    },
+    #[error("{0}")]
+    Arithmetic(#[from] payout::ArithmeticError),
+    #[error("the script of key {key} is not known, so it cannot be paid")]
+    UnknownScript { key: String },
+    #[error("output {index} would hold {value} nanoErg, below the box value floor of {min}")]
+    BelowFloor { index: usize, value: u64, min: u64 },
+    #[error("{count} unpaid miners do not fit the contract's Int")]
+    TooManyMiners { count: usize },
+}
+
+/// Who pays the fee and gets the change.
+#[derive(Debug, Clone)]
+pub struct Funding {
+    /// Boxes spent for the fee (and, when opening an epoch, the reward).
+    pub inputs: Vec<ErgoBox>,
+    /// The ErgoTree that receives the change (and any tokens of the inputs not used).
+    pub change_tree: Vec<u8>,
+    /// The miner fee, nanoErg.
+    pub fee: u64,
+}
+
+/// The minimum value of a box like `c` (its size × 360).
+fn floor_of(c: &Candidate, index: u16) -> u64 {
+    let with_placeholders = c.to_box(crate::boxes::Id([0; 32]), index);
+    // the value's own VLQ length depends on the value: iterate to a fixed point
+    let mut b = with_placeholders;
+    loop {
+        let need = b.bytes().len() as u64 * payout::MIN_VALUE_PER_BYTE as u64;
+        if need <= b.value {
+            return need;
+        }
+        b.value = need;
+    }
+}
+
+/// Appends the fee output and the change (ERG and every token not yet placed), checking funds
+/// and the box value floor of every output.
+fn finish(
+    inputs: &[ErgoBox],
+    mut outputs: Vec<Candidate>,
+    funding: &Funding,
+    height: u32,
+) -> Result<Vec<Candidate>, EpochError> {
+    let available: u64 = inputs.iter().map(|b| b.value).sum();
+    outputs.push(Candidate {
+        value: funding.fee,
+        ergo_tree: hex::decode(MINER_FEE_TREE).unwrap_or_default(),
+        creation_height: height,
+        tokens: vec![],
+        registers: vec![],
+    });
+    let spent: u64 = outputs.iter().map(|o| o.value).sum();
+    let change = available.checked_sub(spent).ok_or(EpochError::InsufficientFunds {
+        available,
+        needed: spent,
+    })?;
+    // tokens: what the inputs hold minus what the outputs place
+    let mut left: Vec<Token> = Vec::new();
+    for t in inputs.iter().flat_map(|b| &b.tokens) {
+        match left.iter_mut().find(|l| l.id == t.id) {
+            Some(l) => l.amount += t.amount,
+            None => left.push(t.clone()),
+        }
+    }
+    for t in outputs.iter().flat_map(|o| &o.tokens) {
+        let l = left.iter_mut().find(|l| l.id == t.id);
+        let available = l.as_ref().map_or(0, |l| l.amount);
+        match l {
+            Some(l) if l.amount >= t.amount => l.amount -= t.amount,
+            _ => {
+                return Err(EpochError::InsufficientTokens {
+                    token: hex::encode(&t.id),
+                    available,
+                    needed: t.amount,
+                })
+            }
+        }
+    }
+    left.retain(|t| t.amount > 0);
+    if change > 0 || !left.is_empty() {
+        outputs.push(Candidate {
+            value: change,
+            ergo_tree: funding.change_tree.clone(),
+            creation_height: height,
+            tokens: left,
+            registers: vec![],
+        });
+    }
+    for (index, o) in outputs.iter().enumerate() {
+        let min = floor_of(o, index as u16);
+        if o.value < min {
+            return Err(EpochError::BelowFloor {
+                index,
+                value: o.value,
+                min,
+            });
+        }
+    }
+    Ok(outputs)
+}
+
+/// Opens an epoch: OUTPUTS(0) the share-state box (R4 the tree, R5 maxScore, and for the
+/// hardened contract R6 the number of miners to pay and the pool token), OUTPUTS(1) the reward
+/// box (R4 the reward, value the reward plus [`REWARD_RESERVE`]), then fee and change.
+#[allow(clippy::too_many_arguments)]
+pub fn open(
+    contracts: &Contracts,
+    state: &mut ShareState,
+    max_score: i32,
+    to_pay: usize,
+    reward: u64,
+    pool_token: Option<[u8; 32]>,
+    funding: &Funding,
+    height: u32,
+) -> Result<UnsignedTransaction, EpochError> {
+    let hardened = contracts.share_state != contracts::draft_share_state();
+    let mut state_registers = vec![
+        Constant::AvlTree(state.register()).to_bytes(),
+        Constant::Int(max_score).to_bytes(),
+    ];
+    let (state_tokens, reward_tokens) = match (hardened, pool_token) {
+        (true, None) => return Err(EpochError::NoPoolToken),
+        (true, Some(id)) => {
+            let unpaid = i32::try_from(to_pay).map_err(|_| EpochError::TooManyMiners { count: to_pay })?;
+            state_registers.push(Constant::Int(unpaid).to_bytes());
+            (vec![Token { id, amount: 1 }], vec![Token { id, amount: 1 }])
+        }
+        (false, _) => (vec![], vec![]),
+    };
+    let reward_value = reward
+        .checked_add(REWARD_RESERVE)
+        .ok_or(payout::ArithmeticError::Overflow {
+            op: '+',
+            a: reward as i64,
+            b: REWARD_RESERVE as i64,
+        })?;
+    let initial = i64::try_from(reward).map_err(|_| payout::ArithmeticError::Overflow {
+        op: '+',
+        a: i64::MAX,
+        b: 1,
+    })?;
+    let state_box = Candidate {
+        value: REWARD_RESERVE,
+        ergo_tree: contracts.share_state.clone(),
+        creation_height: height,
+        tokens: state_tokens,
+        registers: state_registers,
+    };
+    let reward_box = Candidate {
+        value: reward_value,
+        ergo_tree: contracts.reward.clone(),
+        creation_height: height,
+        tokens: reward_tokens,
+        registers: vec![Constant::Long(initial).to_bytes()],
+    };
+    let outputs = finish(&funding.inputs, vec![state_box, reward_box], funding, height)?;
+    Ok(UnsignedTransaction {
+        inputs: funding
+            .inputs
+            .iter()
+            .map(|b| UnsignedInput {
+                spent: b.clone(),
+                extension: vec![],
+            })
+            .collect(),
+        data_inputs: vec![],
+        outputs,
+    })
+}
+
+/// A payout of `batch`: INPUTS(0) the share-state box with context variables 0 and 1,
+/// INPUTS(1) the reward box, then the fee inputs; OUTPUTS(0) the next share state, OUTPUTS(1)
+/// the next reward box, OUTPUTS(2 + i) the payments, then fee and change.
+pub fn payout(
+    state_box: &ErgoBox,
+    reward_box: &ErgoBox,
+    batch: &PayoutBatch,
+    script_of: impl Fn(&Key) -> Option<Vec<u8>>,
+    funding: &Funding,
+    height: u32,
+) -> Result<UnsignedTransaction, EpochError> {
+    let tree = match state_box.register(4) {
+        Some(Ok(Constant::AvlTree(t))) => t,
+        _ => {
+            return Err(EpochError::Register {
+                what: "share-state",
+                register: "R4",
+                expected: "AvlTree",
+            })
+        }
+    };
+    let mut registers = state_box.registers.clone();
+    registers[0] = Constant::AvlTree(AvlTreeData {
+        digest: batch.digest_after,
+        ..tree
+    })
+    .to_bytes();
+    // the hardened contract counts the miners still unpaid in R6
+    if let Some(r6) = state_box.register(6) {
+        let unpaid = r6.ok().and_then(|c| c.as_int().ok()).ok_or(EpochError::Register {
+            what: "share-state",
+            register: "R6",
+            expected: "Int",
+        })?;
+        let paid = i32::try_from(batch.payments.len()).map_err(|_| EpochError::TooManyMiners {
+            count: batch.payments.len(),
+        })?;
+        registers[2] = Constant::Int(unpaid.checked_sub(paid).ok_or(payout::ArithmeticError::Overflow {
+            op: '-',
+            a: unpaid as i64,
+            b: paid as i64,
+        })?)
+        .to_bytes();
+    }
+    let total = batch.payments.iter().try_fold(0i64, |z, p| payout::add(z, p.amount))?;
+    let total = u64::try_from(total).map_err(|_| payout::ArithmeticError::Overflow {
+        op: '+',
+        a: total,
+        b: 0,
+    })?;
+    let rest = reward_box
+        .value
+        .checked_sub(total)
+        .ok_or(EpochError::InsufficientFunds {
+            available: reward_box.value,
+            needed: total,
+        })?;
+    let mut outputs = vec![
+        Candidate {
+            value: state_box.value,
+            ergo_tree: state_box.ergo_tree.clone(),
+            creation_height: height,
+            tokens: state_box.tokens.clone(),
+            registers,
+        },
+        Candidate {
+            value: rest,
+            ergo_tree: reward_box.ergo_tree.clone(),
+            creation_height: height,
+            tokens: reward_box.tokens.clone(),
+            registers: reward_box.registers.clone(),
+        },
+    ];
+    for p in &batch.payments {
+        let script = script_of(&p.key).ok_or_else(|| EpochError::UnknownScript {
+            key: hex::encode(&p.key),
+        })?;
+        let value = u64::try_from(p.amount).map_err(|_| payout::ArithmeticError::Overflow {
+            op: '*',
+            a: p.amount,
+            b: 1,
+        })?;
+        outputs.push(Candidate {
+            value,
+            ergo_tree: script,
+            creation_height: height,
+            tokens: vec![],
+            registers: vec![],
+        });
+    }
+    let mut spent = vec![state_box.clone(), reward_box.clone()];
+    spent.extend(funding.inputs.iter().cloned());
+    // the contract boxes' own value and tokens are placed above; only the funding pays the rest
+    let outputs = finish(&spent, outputs, funding, height)?;
+    let mut inputs = vec![
+        UnsignedInput {
+            spent: state_box.clone(),
+            extension: vec![(0, batch.state_updates.to_bytes()), (1, batch.proof.to_bytes())],
+        },
+        UnsignedInput {
+            spent: reward_box.clone(),
+            extension: vec![],
+        },
+    ];
+    inputs.extend(funding.inputs.iter().map(|b| UnsignedInput {
+        spent: b.clone(),
+        extension: vec![],
+    }));
+    Ok(UnsignedTransaction {
+        inputs,
+        data_inputs: vec![],
+        outputs,
+    })
+}
