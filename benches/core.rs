@@ -8,7 +8,7 @@ use ergo_avltree_rust::batch_avl_verifier::BatchAVLVerifier;
 use ergo_avltree_rust::batch_node::{AVLTree, Node, NodeHeader};
 use ergo_avltree_rust::operation::{KeyValue, Operation as TheirOp};
 use sharestate::hash::{blake2b256, blake2b256_parts};
-use sharestate::posted::{self, RewardInput, ShareStateInput};
+use sharestate::posted;
 use sharestate::proof::{self, Operation};
 use sharestate::{Key, ShareState, ShareValue};
 use std::hint::black_box;
@@ -51,25 +51,9 @@ fn lookups(c: &mut Criterion) {
 }
 
 fn payout(c: &mut Criterion) {
+    let (tx, batch) = fixtures::payout(2239, 300);
     let (mut s, max_score) = state(2239);
     let keys: Vec<Key> = s.keys().into_iter().take(300).collect();
-    let share_state = ShareStateInput {
-        tree: s.register(),
-        max_score,
-        script: Some(vec![0x10]),
-        tokens: vec![],
-    };
-    let reward = RewardInput {
-        value: REWARD,
-        initial_value: REWARD,
-        script: Some(vec![0x11]),
-    };
-    let batch = posted::prove_payout(&mut s, &keys, REWARD, max_score, false).unwrap();
-    let tx = posted::payout_transaction(&share_state, 1_000_000, &reward, &batch, |k| {
-        s.script(k).map(<[u8]>::to_vec)
-    })
-    .unwrap();
-    assert!(posted::check_payout(&tx).accepted);
     let shape = proof::shape(batch.proof_bytes(), None).unwrap();
     eprintln!(
         "payout 300 of 2239: proof {} bytes, {} hashes to check, {} again for the new digest",

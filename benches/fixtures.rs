@@ -34,3 +34,60 @@ pub fn state(n: u64) -> (ShareState, i32) {
         .sum::<i64>();
     (s, max.min(i32::MAX as i64) as i32)
 }
+
+/// A draft epoch of `miners` opened, and the payout of its first `paid` keys (ascending) as the
+/// chain sees it: the transaction both harnesses check, and the batch it carries.
+pub fn payout(miners: u64, paid: usize) -> (sharestate::posted::PayoutTransaction, sharestate::posted::PayoutBatch) {
+    use sharestate::boxes::{ErgoBox, Id};
+    use sharestate::epoch::{self, Contracts, Funding};
+    use sharestate::posted::{self, PayoutTransaction};
+    let (mut s, max_score) = state(miners);
+    let pool = script(u64::MAX);
+    let funding = |seed: u8, value: u64| Funding {
+        inputs: vec![ErgoBox {
+            value,
+            ergo_tree: pool.clone(),
+            creation_height: 1_000_000,
+            tokens: vec![],
+            registers: vec![],
+            transaction_id: Id([seed; 32]),
+            index: 0,
+        }],
+        change_tree: pool.clone(),
+        fee: 1_100_000,
+    };
+    let open = epoch::open(
+        &Contracts::draft(),
+        &mut s,
+        max_score,
+        miners as usize,
+        REWARD as u64,
+        None,
+        &funding(1, 2 * REWARD as u64),
+        1_000_001,
+    )
+    .unwrap();
+    let boxes = open.transaction().output_boxes();
+    let keys: Vec<[u8; 32]> = s.keys().into_iter().take(paid).collect();
+    let batch = posted::prove_payout(&mut s, &keys, REWARD, max_score, false).unwrap();
+    let by_key: std::collections::HashMap<[u8; 32], Vec<u8>> =
+        (0..miners).map(|i| (blake2b256(&script(i)), script(i))).collect();
+    let tx = epoch::payout(
+        &boxes[0],
+        &boxes[1],
+        &batch,
+        |k| by_key.get(k).cloned(),
+        &funding(2, 10_000_000),
+        1_000_002,
+    )
+    .unwrap();
+    let tx = PayoutTransaction::from_parts(
+        &tx.inputs[0].spent,
+        &tx.inputs[1].spent,
+        &tx.inputs[0].extension,
+        &tx.outputs,
+    )
+    .unwrap();
+    assert!(posted::check_payout(&tx).accepted);
+    (tx, batch)
+}

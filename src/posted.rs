@@ -47,6 +47,24 @@ pub struct ShareStateInput {
     pub script: Option<Vec<u8>>,
     /// Its tokens (the first is the pool's identity, if it has one).
     pub tokens: Vec<Token>,
+    /// Its value, when known.
+    pub value: Option<i64>,
+    /// R6 of the hardened contract: the number of miners still unpaid.
+    pub unpaid: Option<i32>,
+}
+
+impl ShareStateInput {
+    /// The share-state box as the draft contract reads it: R4 and R5 only.
+    pub fn new(tree: AvlTreeData, max_score: i32) -> ShareStateInput {
+        ShareStateInput {
+            tree,
+            max_score,
+            script: None,
+            tokens: vec![],
+            value: None,
+            unpaid: None,
+        }
+    }
 }
 
 /// The reward box (INPUTS(1)).
@@ -56,6 +74,19 @@ pub struct RewardInput {
     /// R4: the reward at the start of the epoch.
     pub initial_value: i64,
     pub script: Option<Vec<u8>>,
+    pub tokens: Vec<Token>,
+}
+
+impl RewardInput {
+    /// A reward box of `value` whose R4 is `initial_value`.
+    pub fn new(value: i64, initial_value: i64) -> RewardInput {
+        RewardInput {
+            value,
+            initial_value,
+            script: None,
+            tokens: vec![],
+        }
+    }
 }
 
 /// An output of the payout transaction.
@@ -66,6 +97,7 @@ pub struct Output {
     pub script: Vec<u8>,
     pub r4: Option<Constant>,
     pub r5: Option<Constant>,
+    pub r6: Option<Constant>,
     pub tokens: Vec<Token>,
 }
 
@@ -128,6 +160,7 @@ impl PayoutTransaction {
                     script: o.ergo_tree.clone(),
                     r4: o.registers.first().and_then(|r| Constant::parse(r).ok()),
                     r5: o.registers.get(1).and_then(|r| Constant::parse(r).ok()),
+                    r6: o.registers.get(2).and_then(|r| Constant::parse(r).ok()),
                     tokens: o.tokens.clone(),
                 })
             })
@@ -138,11 +171,17 @@ impl PayoutTransaction {
                 max_score: reg(state_box, 5, "share-state")?.as_int()?,
                 script: Some(state_box.ergo_tree.clone()),
                 tokens: state_box.tokens.clone(),
+                value: Some(long(state_box.value)?),
+                unpaid: match state_box.register(6) {
+                    Some(Ok(c)) => Some(c.as_int()?),
+                    _ => None,
+                },
             },
             reward: RewardInput {
                 value: long(reward_box.value)?,
                 initial_value: reg(reward_box, 4, "reward")?.as_long()?,
                 script: Some(reward_box.ergo_tree.clone()),
+                tokens: reward_box.tokens.clone(),
             },
             state_updates: var(0)?.as_byte_pairs()?.to_vec(),
             proof: var(1)?.as_bytes()?.to_vec(),
@@ -268,8 +307,14 @@ pub enum Weakness {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PayoutReport {
-    /// Whether the draft contract accepts the transaction.
+    /// Whether the share-state contract accepts the transaction (the draft's clauses, and for
+    /// the hardened contract its own as well).
     pub accepted: bool,
+    /// The share-state contract recognized from the input's script: `draft`, `hardened`, or
+    /// `unknown` (then only the draft's clauses are checked).
+    pub contract: &'static str,
+    /// The hardened contract's further clauses (empty for the draft).
+    pub hardened: Vec<NamedClause>,
     /// `getMany(keys, proof)`: holds when the proof verifies against the input digest.
     pub get_many: Clause,
     /// `update(stateUpdates, proof)`: the digest it yields, if any.
@@ -284,6 +329,150 @@ pub struct PayoutReport {
     #[serde(with = "opt_i64_string")]
     pub total_paid: Option<i64>,
     pub weaknesses: Vec<Weakness>,
+}
+
+/// A clause with its name in the contract.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NamedClause {
+    pub name: &'static str,
+    pub clause: Clause,
+}
+
+impl PayoutReport {
+    /// The names of the clauses that fail or throw, miners' clauses as `miner i: clause`.
+    pub fn failing(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (name, c) in [("getMany", &self.get_many), ("update", &self.update)] {
+            if !c.holds() {
+                out.push(name.to_string());
+            }
+        }
+        for m in &self.miners {
+            for (name, c) in [
+                ("paymentIsValid", &m.payment_is_valid),
+                ("wasNotPaid", &m.was_not_paid),
+                ("isNowPaid", &m.is_now_paid),
+                ("scoresAreEqual", &m.scores_are_equal),
+                ("boxIsCorrect", &m.box_is_correct),
+            ] {
+                if !c.holds() {
+                    out.push(format!("miner {}: {name}", m.index));
+                }
+            }
+        }
+        for (name, c) in [
+            ("nextRewardValid", &self.next_reward_valid),
+            ("nextShareStateValid", &self.next_share_state_valid),
+        ] {
+            if !c.holds() {
+                out.push(name.to_string());
+            }
+        }
+        out.extend(
+            self.hardened
+                .iter()
+                .filter(|n| !n.clause.holds())
+                .map(|n| n.name.to_string()),
+        );
+        out
+    }
+}
+
+/// The hardened contract's clauses beyond the draft's (contracts/share_state.es).
+fn hardened_clauses(
+    tx: &PayoutTransaction,
+    next_digest: Option<&Digest>,
+    miners: &[MinerCheck],
+    repeated: bool,
+) -> Vec<NamedClause> {
+    let st = &tx.share_state;
+    let n = tx.state_updates.len() as i64;
+    let out0 = tx.outputs.first();
+    let out1 = tx.outputs.get(1);
+    let missing = |i: usize| Clause::Error(format!("OUTPUTS({i}) does not exist"));
+    let on = |o: Option<&Output>, i: usize, f: &dyn Fn(&Output) -> Clause| o.map_or_else(|| missing(i), f);
+    let same = |ok: bool, what: &str| Clause::check(ok, || format!("{what} differs"));
+    let pool_token = st.tokens.first().map(|t| t.id);
+    let mut v = vec![
+        NamedClause {
+            name: "rewardHoldsPoolToken",
+            clause: Clause::check(
+                pool_token.is_some() && tx.reward.tokens.first().map(|t| t.id) == pool_token,
+                || "INPUTS(1) does not hold the pool token".into(),
+            ),
+        },
+        NamedClause {
+            name: "nextStateScript",
+            clause: on(out0, 0, &|o| {
+                same(Some(&o.script) == st.script.as_ref(), "OUTPUTS(0)'s script")
+            }),
+        },
+        NamedClause {
+            name: "nextStateValue",
+            clause: on(out0, 0, &|o| same(Some(o.value) == st.value, "OUTPUTS(0)'s value")),
+        },
+        NamedClause {
+            name: "nextStateTokens",
+            clause: on(out0, 0, &|o| same(o.tokens == st.tokens, "OUTPUTS(0)'s tokens")),
+        },
+        NamedClause {
+            name: "nextStateTree",
+            clause: on(out0, 0, &|o| match next_digest {
+                None => Clause::Error("update(...).get throws".into()),
+                Some(d) => same(
+                    o.r4 == Some(Constant::AvlTree(AvlTreeData { digest: *d, ..st.tree })),
+                    "OUTPUTS(0).R4 (the whole tree)",
+                ),
+            }),
+        },
+        NamedClause {
+            name: "nextStateMaxScore",
+            clause: on(out0, 0, &|o| {
+                same(o.r5 == Some(Constant::Int(st.max_score)), "OUTPUTS(0).R5")
+            }),
+        },
+        NamedClause {
+            name: "nextStateUnpaid",
+            clause: on(out0, 0, &|o| match st.unpaid {
+                None => Clause::Error("SELF.R6 is missing".into()),
+                Some(u) => same(
+                    o.r6 == i32::try_from(u as i64 - n).ok().map(Constant::Int),
+                    "OUTPUTS(0).R6 (miners still unpaid)",
+                ),
+            }),
+        },
+        NamedClause {
+            name: "nextRewardScript",
+            clause: on(out1, 1, &|o| {
+                same(Some(&o.script) == tx.reward.script.as_ref(), "OUTPUTS(1)'s script")
+            }),
+        },
+        NamedClause {
+            name: "nextRewardTokens",
+            clause: on(out1, 1, &|o| same(o.tokens == tx.reward.tokens, "OUTPUTS(1)'s tokens")),
+        },
+        NamedClause {
+            name: "nextRewardInitialValue",
+            clause: on(out1, 1, &|o| {
+                same(o.r4 == Some(Constant::Long(tx.reward.initial_value)), "OUTPUTS(1).R4")
+            }),
+        },
+    ];
+    let changed = miners
+        .iter()
+        .filter(|m| m.tree_score.is_some() && m.tree_score != m.claimed_score)
+        .count();
+    v.push(NamedClause {
+        name: "scoresFromTree",
+        clause: Clause::check(changed == 0, || {
+            format!("{changed} miners paid on a score not in the tree")
+        }),
+    });
+    v.push(NamedClause {
+        name: "keysUnique",
+        clause: Clause::check(!repeated, || "a key appears twice".into()),
+    });
+    v
 }
 
 fn byte_array_to_long(b: &[u8]) -> Option<i64> {
@@ -570,13 +759,29 @@ pub fn check_payout(tx: &PayoutTransaction) -> PayoutReport {
         Err(e) => Clause::Error(format!("getMany throws: {e}")),
     };
     let valid_state_transition = miners.iter().all(MinerCheck::holds);
+    let contract = match st.script.as_deref().map(crate::contracts::share_state_contract) {
+        Some(crate::contracts::ShareStateContract::Draft) => "draft",
+        Some(crate::contracts::ShareStateContract::Hardened { .. }) => "hardened",
+        _ => "unknown",
+    };
+    let repeated = weaknesses
+        .iter()
+        .any(|w| matches!(w, Weakness::RepeatedKeyUnchecked { .. }));
+    let hardened = if contract == "hardened" {
+        hardened_clauses(tx, replayed.update.as_ref().ok(), &miners, repeated)
+    } else {
+        vec![]
+    };
     let accepted = get_many.holds()
         && update.holds()
         && valid_state_transition
         && next_reward_valid.holds()
-        && next_share_state_valid.holds();
+        && next_share_state_valid.holds()
+        && hardened.iter().all(|c| c.clause.holds());
     PayoutReport {
         accepted,
+        contract,
+        hardened,
         get_many,
         next_digest: replayed.update.as_ref().ok().map(Digest::to_hex),
         update,
@@ -709,70 +914,6 @@ pub fn prove_payout(
         digest_before: p.digest_before,
         digest_after: p.digest_after,
         payments,
-    })
-}
-
-/// The payout transaction a batch makes, laid out as the contract demands: OUTPUTS(0) the next
-/// share state (same script, value and tokens; R4 = the updated tree, R5 = maxScore),
-/// OUTPUTS(1) the next reward box (same script, value less the payments, R4 = initialValue),
-/// OUTPUTS(2 + i) the payment to miner i's script. Fee and change outputs, if any, come after.
-pub fn payout_transaction(
-    share_state: &ShareStateInput,
-    state_value: i64,
-    reward: &RewardInput,
-    batch: &PayoutBatch,
-    script_of: impl Fn(&Key) -> Option<Vec<u8>>,
-) -> Result<PayoutTransaction, PostedError> {
-    let total = batch
-        .payments
-        .iter()
-        .try_fold(0i64, |z, p| payout::add(z, p.amount))
-        .map_err(|source| PostedError::Arithmetic {
-            key: "-".into(),
-            source,
-        })?;
-    let rest = payout::sub(reward.value, total).map_err(|source| PostedError::Arithmetic {
-        key: "-".into(),
-        source,
-    })?;
-    let next_tree = AvlTreeData {
-        digest: batch.digest_after,
-        ..share_state.tree
-    };
-    let mut outputs = vec![
-        Output {
-            value: state_value,
-            script: share_state.script.clone().unwrap_or_default(),
-            r4: Some(Constant::AvlTree(next_tree)),
-            r5: Some(Constant::Int(share_state.max_score)),
-            tokens: share_state.tokens.clone(),
-        },
-        Output {
-            value: rest,
-            script: reward.script.clone().unwrap_or_default(),
-            r4: Some(Constant::Long(reward.initial_value)),
-            r5: None,
-            tokens: vec![],
-        },
-    ];
-    for p in &batch.payments {
-        let script = script_of(&p.key).ok_or_else(|| PostedError::UnknownScript {
-            key: hex::encode(&p.key),
-        })?;
-        outputs.push(Output {
-            value: p.amount,
-            script,
-            r4: None,
-            r5: None,
-            tokens: vec![],
-        });
-    }
-    Ok(PayoutTransaction {
-        share_state: share_state.clone(),
-        reward: reward.clone(),
-        state_updates: batch.state_updates.as_byte_pairs()?.to_vec(),
-        proof: batch.proof_bytes().to_vec(),
-        outputs,
     })
 }
 
@@ -914,21 +1055,55 @@ mod tests {
         }
     }
 
+    /// Opens a draft epoch for `e` and builds the payout of its first `count` keys, as the chain
+    /// would see it.
     fn honest_tx(e: &mut Epoch, count: usize) -> (PayoutTransaction, PayoutBatch) {
+        let pool = script(u32::MAX);
+        let funding = |seed| crate::epoch::Funding {
+            inputs: vec![crate::boxes::ErgoBox {
+                value: 2 * INITIAL as u64,
+                ergo_tree: pool.clone(),
+                creation_height: 1,
+                tokens: vec![],
+                registers: vec![],
+                transaction_id: crate::boxes::Id([seed; 32]),
+                index: 0,
+            }],
+            change_tree: pool.clone(),
+            fee: 1_000_000,
+        };
+        let contracts = crate::epoch::Contracts::draft();
+        let miners = e.state.len();
+        let open = crate::epoch::open(
+            &contracts,
+            &mut e.state,
+            e.max_score,
+            miners,
+            INITIAL as u64,
+            None,
+            &funding(1),
+            10,
+        )
+        .unwrap();
+        let boxes = open.transaction().output_boxes();
         let keys: Vec<Key> = e.state.keys().into_iter().take(count).collect();
-        let share_state = ShareStateInput {
-            tree: e.state.register(),
-            max_score: e.max_score,
-            script: Some(vec![0x10, 0x01]),
-            tokens: vec![],
-        };
-        let reward = RewardInput {
-            value: INITIAL,
-            initial_value: INITIAL,
-            script: Some(vec![0x10, 0x02]),
-        };
         let batch = prove_payout(&mut e.state, &keys, INITIAL, e.max_score, false).unwrap();
-        let tx = payout_transaction(&share_state, 1_000_000, &reward, &batch, |k| e.scripts.get(k).cloned()).unwrap();
+        let tx = crate::epoch::payout(
+            &boxes[0],
+            &boxes[1],
+            &batch,
+            |k| e.scripts.get(k).cloned(),
+            &funding(2),
+            11,
+        )
+        .unwrap();
+        let tx = PayoutTransaction::from_parts(
+            &tx.inputs[0].spent,
+            &tx.inputs[1].spent,
+            &tx.inputs[0].extension,
+            &tx.outputs,
+        )
+        .unwrap();
         (tx, batch)
     }
 
@@ -1043,6 +1218,7 @@ mod tests {
                 script: vec![1],
                 r4: Some(Constant::AvlTree(AvlTreeData::share_state(p.digest_after))),
                 r5: Some(Constant::Int(e.max_score)),
+                r6: None,
                 tokens: vec![],
             },
             Output {
@@ -1050,6 +1226,7 @@ mod tests {
                 script: vec![2],
                 r4: Some(Constant::Long(INITIAL)),
                 r5: None,
+                r6: None,
                 tokens: vec![],
             },
         ];
@@ -1059,21 +1236,13 @@ mod tests {
                 script: e.scripts[k].clone(),
                 r4: None,
                 r5: None,
+                r6: None,
                 tokens: vec![],
             });
         }
         let tx = PayoutTransaction {
-            share_state: ShareStateInput {
-                tree: before,
-                max_score: e.max_score,
-                script: None,
-                tokens: vec![],
-            },
-            reward: RewardInput {
-                value: INITIAL,
-                initial_value: INITIAL,
-                script: None,
-            },
+            share_state: ShareStateInput::new(before, e.max_score),
+            reward: RewardInput::new(INITIAL, INITIAL),
             state_updates: updates.clone(),
             proof: p.proof.clone(),
             outputs,
@@ -1117,14 +1286,18 @@ mod tests {
         let p = e.state.prove_without_applying(&ops).unwrap();
         tx.state_updates.push(tx.state_updates[0].clone());
         tx.proof = p.proof;
-        // the extra output goes to anyone, and OUTPUTS(1) pays for it
-        tx.outputs.push(Output {
-            value: 5_000_000_000,
-            script: vec![0x42],
-            r4: None,
-            r5: None,
-            tokens: vec![],
-        });
+        // the extra output, at the repeated key's position, goes to anyone; OUTPUTS(1) pays for it
+        tx.outputs.insert(
+            5,
+            Output {
+                value: 5_000_000_000,
+                script: vec![0x42],
+                r4: None,
+                r5: None,
+                r6: None,
+                tokens: vec![],
+            },
+        );
         tx.outputs[1].value -= 5_000_000_000;
         let r = check_payout(&tx);
         assert!(r.accepted);

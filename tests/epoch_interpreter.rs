@@ -198,6 +198,11 @@ fn hardened_epoch_passes_and_closes_the_drafts_weaknesses() {
     let mut recount = honest.clone();
     recount.outputs[0].registers[2] = Constant::Int(0).to_bytes();
     assert_eq!(verdicts(&recount)[0], Reduced::False);
+    // our check recognizes the hardened contract and names its clauses
+    assert_eq!(our_check(&honest).contract, "hardened");
+    assert!(our_check(&stolen).failing().contains(&"nextRewardScript".to_string()));
+    assert!(our_check(&moved).failing().contains(&"nextStateScript".to_string()));
+    assert!(our_check(&recount).failing().contains(&"nextStateUnpaid".to_string()));
     // and a checked build refuses to return it
     assert!(matches!(
         checked(stolen, &context()),

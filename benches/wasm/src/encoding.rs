@@ -63,12 +63,15 @@ pub fn encode_payout(tx: &PayoutTransaction) -> Vec<u8> {
     o.extend_from_slice(&tx.reward.initial_value.to_be_bytes());
     put(&mut o, &Constant::BytePairs(tx.state_updates.clone()).to_bytes());
     put(&mut o, &tx.proof);
+    put(&mut o, tx.share_state.script.as_deref().unwrap_or_default());
+    put(&mut o, tx.reward.script.as_deref().unwrap_or_default());
     o.extend_from_slice(&(tx.outputs.len() as u32).to_be_bytes());
     for out in &tx.outputs {
         o.extend_from_slice(&out.value.to_be_bytes());
         put(&mut o, &out.script);
         put_constant(&mut o, &out.r4);
         put_constant(&mut o, &out.r5);
+        put_constant(&mut o, &out.r6);
     }
     o
 }
@@ -81,6 +84,8 @@ pub fn decode_payout(b: &[u8]) -> Option<PayoutTransaction> {
     let initial_value = r.i64()?;
     let state_updates = Constant::parse(r.bytes()?).ok()?.as_byte_pairs().ok()?.to_vec();
     let proof = r.bytes()?.to_vec();
+    let state_script = r.bytes()?.to_vec();
+    let reward_script = r.bytes()?.to_vec();
     let n = r.u32()?;
     let mut outputs = Vec::new();
     for _ in 0..n {
@@ -88,25 +93,24 @@ pub fn decode_payout(b: &[u8]) -> Option<PayoutTransaction> {
         let script = r.bytes()?.to_vec();
         let r4 = r.constant()?;
         let r5 = r.constant()?;
+        let r6 = r.constant()?;
         outputs.push(Output {
             value,
             script,
             r4,
             r5,
+            r6,
             tokens: vec![],
         });
     }
     Some(PayoutTransaction {
         share_state: ShareStateInput {
-            tree,
-            max_score,
-            script: None,
-            tokens: vec![],
+            script: Some(state_script),
+            ..ShareStateInput::new(tree, max_score)
         },
         reward: RewardInput {
-            value,
-            initial_value,
-            script: None,
+            script: Some(reward_script),
+            ..RewardInput::new(value, initial_value)
         },
         state_updates,
         proof,

@@ -5,8 +5,10 @@
 
 use crate::args::Args;
 use crate::{posted_plan, CliError};
+use sharestate::boxes::{ErgoBox, Id};
+use sharestate::epoch::{self, Contracts, Funding};
 use sharestate::payout;
-use sharestate::posted::{self, RewardInput, ShareStateInput};
+use sharestate::posted::{self, PayoutTransaction};
 use sharestate::{hex, Address, AddressKind, Key, Network, ShareState, ShareValue};
 use std::time::{Duration, Instant};
 
@@ -15,6 +17,8 @@ use std::time::{Duration, Instant};
 pub const DEFAULT_HEIGHT: u32 = 1_600_000;
 /// The reward of the demo epoch: 67.5 ERG.
 const REWARD: i64 = 67_500_000_000;
+/// The miner fee of each transaction: 0.0011 ERG.
+const FEE: u64 = 1_100_000;
 
 /// splitmix64: a tiny seeded generator, enough for reproducible demo data.
 struct Rng(u64);
@@ -90,7 +94,51 @@ pub fn run(a: Args) -> Result<(), CliError> {
     println!("   maxScore (R5)   {max_score}");
     println!("   digest          {digest}");
     println!("   register (R4)   {}", hex::encode(&state.register().to_bytes()));
-    println!("   built in        {}\n", ms(built));
+    println!("   built in        {}", ms(built));
+
+    // the epoch opens on the seed's draft contract, funded by the pool's box
+    let pool_tree = Address::new(Network::Mainnet, AddressKind::P2pk, {
+        let mut pk = vec![3u8];
+        pk.extend_from_slice(&sharestate::hash::blake2b256(&seed.to_be_bytes()));
+        pk
+    })?
+    .proposition_bytes();
+    let funding = |seed: u8, value: u64| Funding {
+        inputs: vec![ErgoBox {
+            value,
+            ergo_tree: pool_tree.clone(),
+            creation_height: DEFAULT_HEIGHT - 10,
+            tokens: vec![],
+            registers: vec![],
+            transaction_id: Id([seed; 32]),
+            index: 0,
+        }],
+        change_tree: pool_tree.clone(),
+        fee: FEE,
+    };
+    let open = epoch::open(
+        &Contracts::draft(),
+        &mut state,
+        max_score,
+        miners,
+        REWARD as u64,
+        None,
+        &funding(1, 2 * REWARD as u64),
+        DEFAULT_HEIGHT - 5,
+    )
+    .map_err(|e| CliError::new("epoch", e))?;
+    let opened = open.transaction();
+    let boxes = opened.output_boxes();
+    println!(
+        "   epoch opened    share-state box {} and reward box {}",
+        boxes[0].id(),
+        boxes[1].id()
+    );
+    println!(
+        "                   on the seed's draft contract ({} bytes), by transaction {}\n",
+        boxes[0].ergo_tree.len(),
+        opened.id()
+    );
 
     // 2. the payout batch: the first `pay` keys in ascending order
     let values: Vec<(Key, ShareValue)> = state
@@ -124,27 +172,28 @@ pub fn run(a: Args) -> Result<(), CliError> {
     }
     println!();
 
-    // 3. check it as the contract would: a transaction with the outputs the contract demands
-    let share_state = ShareStateInput {
-        tree: state.register(),
-        max_score,
-        script: None,
-        tokens: vec![],
-    };
-    let reward = RewardInput {
-        value: REWARD,
-        initial_value: REWARD,
-        script: None,
-    };
-    let tx = posted::payout_transaction(&share_state, 1_000_000, &reward, &batch, |k| {
-        state.script(k).map(<[u8]>::to_vec)
-    })?;
+    // 3. the payout transaction, checked as the contract would check it
+    let tx = epoch::payout(
+        &boxes[0],
+        &boxes[1],
+        &batch,
+        |k| state.script(k).map(<[u8]>::to_vec),
+        &funding(2, 10 * FEE),
+        DEFAULT_HEIGHT,
+    )
+    .map_err(|e| CliError::new("epoch", e))?;
+    let tx = PayoutTransaction::from_parts(
+        &tx.inputs[0].spent,
+        &tx.inputs[1].spent,
+        &tx.inputs[0].extension,
+        &tx.outputs,
+    )?;
     let total: i64 = batch.payments.iter().map(|p| p.amount).sum();
     let t = Instant::now();
     let report = posted::check_payout(&tx);
     let checked = t.elapsed();
     let clauses = report.miners.iter().filter(|m| m.holds()).count();
-    println!("3. Verification: the proof replayed against the digest, every clause of the seed's contract evaluated");
+    println!("3. Verification of the payout transaction: the proof replayed against the digest, every clause of the seed's contract evaluated");
     println!(
         "   getMany/update  {}",
         if report.get_many.holds() && report.update.holds() {
@@ -180,6 +229,10 @@ pub fn run(a: Args) -> Result<(), CliError> {
         } else {
             "REJECTED"
         }
+    );
+    println!(
+        "   weaknesses      {} used by this payout; the draft contract leaves OUTPUTS(0) and OUTPUTS(1) unchecked (PROTOCOL.md)",
+        report.weaknesses.len()
     );
     println!("   checked in      {}\n", ms(checked));
 
