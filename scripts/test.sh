@@ -26,9 +26,10 @@ cargo test --workspace --all-features --quiet
 step "core unit tests as wasm in headless Chromium"
 cargo test --lib --target wasm32-unknown-unknown
 
-step "JS reference libraries (Fleet SDK, ergo-lib-wasm) against the CLI"
+step "JS reference libraries against our output: Fleet SDK, ergo-lib-wasm, sigmastate-js (payout conformance)"
 cargo build --release --quiet --bin sharestate
-SHARESTATE_BIN=target/release/sharestate node --test tests/js/
+cargo build --release --quiet --features interpreter --example conformance
+SHARESTATE_BIN=target/release/sharestate CONFORMANCE_BIN=target/release/examples/conformance node --test tests/js/
 
 step "wasm benchmark harness (smoke run; figures go to BENCHMARKS.md via scripts/bench.sh)"
 cargo build --release --quiet -p sharestate-wasm-bench --lib --target wasm32-unknown-unknown
