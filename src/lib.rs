@@ -10,6 +10,7 @@
 //! | module | what |
 //! |---|---|
 //! | [`boxes`] | boxes as the chain serializes them; ids recomputed |
+//! | [`chain`] | walking a pool's chain of share-state boxes, replaying every payout |
 //! | [`contracts`] | the draft and hardened contracts' ErgoTrees; which one a box runs |
 //! | [`epoch`] | a Design 1 epoch's transactions: opening, payouts |
 //! | [`eip12`] | unsigned transactions as EIP-12 JSON (wallets, Fleet SDK) |
@@ -26,6 +27,7 @@
 //! | [`posted`] | Design 1: payout batches, and contract-equivalent checks of payout transactions |
 
 pub mod boxes;
+pub mod chain;
 pub mod contracts;
 pub mod eip12;
 pub mod epoch;
