@@ -21,6 +21,7 @@
 //! | [`register`] | sigma constants in registers and context variables |
 //! | [`proof`] | verifying proofs: lookups and operation batches against a digest |
 //! | [`prover`] | a share state in memory and the proofs a pool publishes |
+//! | [`service`] | the pool proof service: handler, and checks of its answers |
 //! | [`snapshot`] | a whole share state as JSON or binary, digest rechecked on import |
 //! | [`transaction`] | transactions as the chain serializes them; ids recomputed |
 //! | [`payout`] | the chain's payout arithmetic and the box value floor |
@@ -42,6 +43,7 @@ pub mod posted;
 pub mod proof;
 pub mod prover;
 pub mod register;
+pub mod service;
 pub mod snapshot;
 pub mod transaction;
 mod tree;
