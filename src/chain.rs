@@ -364,7 +364,7 @@ mod tests {
                 }
                 Need::Transaction(id) => {
                     let (t, spent, h) = &self.txs[&id];
-                    let mut v = transaction_json(t, spent, flavor, Some(*h), None);
+                    let mut v = transaction_json(t, spent, &[], flavor, Some(*h), None);
                     // outputs carry their spent status, as both interfaces report it
                     for (i, b) in t.output_boxes().iter().enumerate() {
                         v["outputs"][i]["spentTransactionId"] =

@@ -494,10 +494,12 @@ pub fn box_json(b: &ErgoBox, flavor: Flavor, spent_by: Option<Id>, inclusion_hei
 }
 
 /// A transaction as `flavor` serves it. The node gives every input's spent box and context
-/// extension; the explorer gives the spent boxes' ids only (and no extension).
+/// extension; the explorer gives the spent boxes' ids only (and no extension). `proofs` are the
+/// inputs' proof bytes, when signed.
 pub fn transaction_json(
     tx: &Transaction,
     spent: &[ErgoBox],
+    proofs: &[Vec<u8>],
     flavor: Flavor,
     inclusion_height: Option<u32>,
     timestamp: Option<u64>,

@@ -47,12 +47,22 @@ impl ChainContext {
         })
     }
 
+    /// From ten headers, in either order.
+    pub fn from_headers(mut headers: Vec<Header>) -> Result<ChainContext, InterpreterError> {
+        headers.sort_by_key(|h| std::cmp::Reverse(h.height));
+        let headers: [Header; 10] = headers
+            .try_into()
+            .map_err(|v: Vec<Header>| InterpreterError::Headers(format!("{} headers, 10 needed", v.len())))?;
+        Ok(ChainContext { headers: Box::new(headers) })
+    }
+
     /// Height of the newest header.
     pub fn height(&self) -> u32 {
         self.headers[0].height
     }
 
-    fn state(&self) -> ErgoStateContext {
+    /// The context a transaction in the next block is evaluated in.
+    pub fn state(&self) -> ErgoStateContext {
         let mut pre = PreHeader::from(self.headers[0].clone());
         pre.height = self.headers[0].height + 1;
         pre.parent_id = self.headers[0].id;
@@ -93,8 +103,9 @@ fn convert<T: SigmaSerializable>(what: impl Into<String>, bytes: &[u8]) -> Resul
     })
 }
 
-/// Reduces every input's script in `context`.
-pub fn evaluate(tx: &UnsignedTransaction, context: &ChainContext) -> Result<Vec<Reduced>, InterpreterError> {
+/// The transaction in sigma-rust's types, with the boxes it spends and reads: what its wallet
+/// signs and its interpreter evaluates.
+pub fn to_ergo_lib(tx: &UnsignedTransaction) -> Result<TransactionContext<TheirUnsigned>, InterpreterError> {
     let mut inputs = Vec::new();
     let mut spent = Vec::new();
     for (i, input) in tx.inputs.iter().enumerate() {
@@ -102,33 +113,24 @@ pub fn evaluate(tx: &UnsignedTransaction, context: &ChainContext) -> Result<Vec<
         let mut ext = ContextExtension::empty();
         for (k, v) in &input.extension {
             // our parser first: a clear error for what sharestate does not read
-            Constant::parse(v).map_err(|e| InterpreterError::Convert {
-                what: format!("input {i} variable {k}"),
-                message: e.to_string(),
-            })?;
-            ext.values
-                .insert(*k, convert::<TheirConstant>(format!("input {i} variable {k}"), v)?);
+            Constant::parse(v).map_err(|e| InterpreterError::Convert { what: format!("input {i} variable {k}"), message: e.to_string() })?;
+            ext.values.insert(*k, convert::<TheirConstant>(format!("input {i} variable {k}"), v)?);
         }
         inputs.push(UnsignedInput::new(b.box_id(), ext));
         spent.push(b);
     }
-    let data: Vec<ErgoBox> = tx
-        .data_inputs
-        .iter()
-        .enumerate()
-        .map(|(i, b)| convert(format!("data input {i}"), &b.bytes()))
-        .collect::<Result<_, _>>()?;
-    let outputs: Vec<ErgoBoxCandidate> = tx
-        .outputs
-        .iter()
-        .enumerate()
-        .map(|(i, o)| convert(format!("output {i}"), &o.bytes()))
-        .collect::<Result<_, _>>()?;
+    let data: Vec<ErgoBox> =
+        tx.data_inputs.iter().enumerate().map(|(i, b)| convert(format!("data input {i}"), &b.bytes())).collect::<Result<_, _>>()?;
+    let outputs: Vec<ErgoBoxCandidate> =
+        tx.outputs.iter().enumerate().map(|(i, o)| convert(format!("output {i}"), &o.bytes())).collect::<Result<_, _>>()?;
     let data_inputs = data.iter().map(|b| DataInput { box_id: b.box_id() }).collect();
-    let unsigned = TheirUnsigned::new_from_vec(inputs, data_inputs, outputs)
-        .map_err(|e| InterpreterError::Transaction(e.to_string()))?;
-    let ctx =
-        TransactionContext::new(unsigned, spent, data).map_err(|e| InterpreterError::Transaction(e.to_string()))?;
+    let unsigned = TheirUnsigned::new_from_vec(inputs, data_inputs, outputs).map_err(|e| InterpreterError::Transaction(e.to_string()))?;
+    TransactionContext::new(unsigned, spent, data).map_err(|e| InterpreterError::Transaction(e.to_string()))
+}
+
+/// Reduces every input's script in `context`.
+pub fn evaluate(tx: &UnsignedTransaction, context: &ChainContext) -> Result<Vec<Reduced>, InterpreterError> {
+    let ctx = to_ergo_lib(tx)?;
     let reduced = reduce_tx(ctx, &context.state()).map_err(|e| {
         let message = e.to_string();
         let input = match &e {
