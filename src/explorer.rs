@@ -519,6 +519,7 @@ pub fn transaction_json(
                 _ => Map::new(),
             };
             m.insert("boxId".into(), Value::String(input.box_id.to_hex()));
+            let proof_bytes = proofs.get(i).map(|p| hex::encode(p)).unwrap_or_default();
             let proof = match flavor {
                 Flavor::Node => {
                     let ext: Map<String, Value> = input
@@ -526,9 +527,9 @@ pub fn transaction_json(
                         .iter()
                         .map(|(k, v)| (k.to_string(), Value::String(hex::encode(v))))
                         .collect();
-                    json!({ "proofBytes": "", "extension": ext })
+                    json!({ "proofBytes": proof_bytes, "extension": ext })
                 }
-                Flavor::Explorer => Value::String(String::new()),
+                Flavor::Explorer => Value::String(proof_bytes),
             };
             m.insert("spendingProof".into(), proof);
             Value::Object(m)

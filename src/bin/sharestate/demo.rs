@@ -4,7 +4,7 @@
 //! took.
 
 use crate::args::Args;
-use crate::{posted_plan, CliError};
+use crate::CliError;
 use sharestate::boxes::{ErgoBox, Id};
 use sharestate::epoch::{self, Contracts, Funding};
 use sharestate::payout;
@@ -141,12 +141,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     );
 
     // 2. the payout batch: the first `pay` keys in ascending order
-    let values: Vec<(Key, ShareValue)> = state
-        .entries()
-        .into_iter()
-        .map(|(k, v)| Ok((k, ShareValue::from_bytes(v)?)))
-        .collect::<Result<_, sharestate::ValueError>>()?;
-    let plan = posted_plan(&state, &values, REWARD, max_score, pay, DEFAULT_HEIGHT)?;
+    let plan = posted::plan(&state, REWARD, max_score, pay, DEFAULT_HEIGHT)?;
     let keys = plan.batches.first().cloned().unwrap_or_default();
     let t = Instant::now();
     let batch = posted::prove_payout(&mut state, &keys, REWARD, max_score, false)?;

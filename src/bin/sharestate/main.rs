@@ -8,7 +8,7 @@ mod demo;
 use args::Args;
 use serde_json::{json, Value};
 use sharestate::key::parse_address_or_tree;
-use sharestate::payout::{self, P2PK_SCRIPT_LEN};
+use sharestate::payout;
 use sharestate::posted;
 use sharestate::proof::{self, Digest};
 use sharestate::{hex, snapshot, Constant, Key, MinerKey, Network, ShareState, ShareValue};
@@ -298,13 +298,13 @@ fn prove_payout(a: Args) -> Result<Value, CliError> {
     }
     let values = share_values(&state)?;
     let max_score = payout::max_score(&values.iter().map(|(_, v)| v.score).collect::<Vec<_>>())?;
-    let plan = posted_plan(&state, &values, initial_value, max_score, batch_size, height)?;
+    let plan = posted::plan(&state, initial_value, max_score, batch_size, height)?;
     let keys = plan.batches.get(batch).ok_or_else(|| {
         CliError::new(
             "payout",
             format!(
                 "batch {batch} does not exist: {} unpaid payable keys make {} batches of {batch_size}",
-                plan.payable,
+                plan.payable(),
                 plan.batches.len()
             ),
         )
@@ -317,42 +317,6 @@ fn prove_payout(a: Args) -> Result<Value, CliError> {
         "payments": b.payments.iter().map(|p| json!({ "key": hex::encode(&p.key), "amount": p.amount.to_string() })).collect::<Vec<_>>(),
         "unpayable": plan.unpayable.iter().map(|k| hex::encode(k)).collect::<Vec<_>>(),
     }))
-}
-
-pub struct Plan {
-    pub batches: Vec<Vec<Key>>,
-    pub unpayable: Vec<Key>,
-    pub payable: usize,
-}
-
-/// Splits the unpaid keys (ascending) into batches, leaving out those whose payment would be
-/// below the box value floor (at the batch's last output index, the largest).
-pub fn posted_plan(
-    state: &ShareState,
-    values: &[(Key, ShareValue)],
-    initial_value: i64,
-    max_score: i32,
-    batch_size: usize,
-    height: u32,
-) -> Result<Plan, CliError> {
-    let last_index = u16::try_from(batch_size + 1).unwrap_or(u16::MAX);
-    let mut payable = Vec::new();
-    let mut unpayable = Vec::new();
-    for (k, v) in values.iter().filter(|(_, v)| !v.paid) {
-        let amount = payout::payout_amount(v.score, initial_value, max_score)
-            .map_err(|e| CliError::new("payout", format!("key {}: {e}", hex::encode(k))))?;
-        let script_len = state.script(k).map_or(P2PK_SCRIPT_LEN, <[u8]>::len);
-        if amount < payout::min_plain_box_value(script_len, height, last_index) {
-            unpayable.push(*k);
-        } else {
-            payable.push(*k);
-        }
-    }
-    Ok(Plan {
-        payable: payable.len(),
-        batches: payable.chunks(batch_size).map(<[Key]>::to_vec).collect(),
-        unpayable,
-    })
 }
 
 fn verify_lookup(a: Args) -> Result<Value, CliError> {
