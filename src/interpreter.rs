@@ -53,7 +53,9 @@ impl ChainContext {
         let headers: [Header; 10] = headers
             .try_into()
             .map_err(|v: Vec<Header>| InterpreterError::Headers(format!("{} headers, 10 needed", v.len())))?;
-        Ok(ChainContext { headers: Box::new(headers) })
+        Ok(ChainContext {
+            headers: Box::new(headers),
+        })
     }
 
     /// Height of the newest header.
@@ -113,18 +115,31 @@ pub fn to_ergo_lib(tx: &UnsignedTransaction) -> Result<TransactionContext<TheirU
         let mut ext = ContextExtension::empty();
         for (k, v) in &input.extension {
             // our parser first: a clear error for what sharestate does not read
-            Constant::parse(v).map_err(|e| InterpreterError::Convert { what: format!("input {i} variable {k}"), message: e.to_string() })?;
-            ext.values.insert(*k, convert::<TheirConstant>(format!("input {i} variable {k}"), v)?);
+            Constant::parse(v).map_err(|e| InterpreterError::Convert {
+                what: format!("input {i} variable {k}"),
+                message: e.to_string(),
+            })?;
+            ext.values
+                .insert(*k, convert::<TheirConstant>(format!("input {i} variable {k}"), v)?);
         }
         inputs.push(UnsignedInput::new(b.box_id(), ext));
         spent.push(b);
     }
-    let data: Vec<ErgoBox> =
-        tx.data_inputs.iter().enumerate().map(|(i, b)| convert(format!("data input {i}"), &b.bytes())).collect::<Result<_, _>>()?;
-    let outputs: Vec<ErgoBoxCandidate> =
-        tx.outputs.iter().enumerate().map(|(i, o)| convert(format!("output {i}"), &o.bytes())).collect::<Result<_, _>>()?;
+    let data: Vec<ErgoBox> = tx
+        .data_inputs
+        .iter()
+        .enumerate()
+        .map(|(i, b)| convert(format!("data input {i}"), &b.bytes()))
+        .collect::<Result<_, _>>()?;
+    let outputs: Vec<ErgoBoxCandidate> = tx
+        .outputs
+        .iter()
+        .enumerate()
+        .map(|(i, o)| convert(format!("output {i}"), &o.bytes()))
+        .collect::<Result<_, _>>()?;
     let data_inputs = data.iter().map(|b| DataInput { box_id: b.box_id() }).collect();
-    let unsigned = TheirUnsigned::new_from_vec(inputs, data_inputs, outputs).map_err(|e| InterpreterError::Transaction(e.to_string()))?;
+    let unsigned = TheirUnsigned::new_from_vec(inputs, data_inputs, outputs)
+        .map_err(|e| InterpreterError::Transaction(e.to_string()))?;
     TransactionContext::new(unsigned, spent, data).map_err(|e| InterpreterError::Transaction(e.to_string()))
 }
 

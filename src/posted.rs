@@ -936,7 +936,13 @@ impl Plan {
 /// whose payment would be below the box value floor at height `height` (for a script of the
 /// key's known length, else a P2PK's; at the batch's largest output index). Every value must be a
 /// Design 1 share value.
-pub fn plan(state: &ShareState, initial_value: i64, max_score: i32, batch_size: usize, height: u32) -> Result<Plan, PostedError> {
+pub fn plan(
+    state: &ShareState,
+    initial_value: i64,
+    max_score: i32,
+    batch_size: usize,
+    height: u32,
+) -> Result<Plan, PostedError> {
     let batch_size = batch_size.max(1);
     let last_index = u16::try_from(batch_size + 1).unwrap_or(u16::MAX);
     let mut payable = Vec::new();
@@ -947,7 +953,8 @@ pub fn plan(state: &ShareState, initial_value: i64, max_score: i32, batch_size: 
         if v.paid {
             continue;
         }
-        let amount = payout::payout_amount(v.score, initial_value, max_score).map_err(|source| PostedError::Arithmetic { key: khex(), source })?;
+        let amount = payout::payout_amount(v.score, initial_value, max_score)
+            .map_err(|source| PostedError::Arithmetic { key: khex(), source })?;
         let script_len = state.script(&k).map_or(payout::P2PK_SCRIPT_LEN, <[u8]>::len);
         if amount < payout::min_plain_box_value(script_len, height, last_index) {
             unpayable.push(k);
@@ -955,7 +962,10 @@ pub fn plan(state: &ShareState, initial_value: i64, max_score: i32, batch_size: 
             payable.push(k);
         }
     }
-    Ok(Plan { batches: payable.chunks(batch_size).map(<[Key]>::to_vec).collect(), unpayable })
+    Ok(Plan {
+        batches: payable.chunks(batch_size).map(<[Key]>::to_vec).collect(),
+        unpayable,
+    })
 }
 
 /// A payment proven by replaying a payout's context variables.

@@ -1,0 +1,375 @@
+//! The devnet's HTTP interface, on one port:
+//!
+//! - the **node API** subset (with `extraIndex`): `/info`, `/blocks/lastHeaders/{n}`,
+//!   `/blockchain/box/byId/{id}`, `/blockchain/box/byTokenId/{id}`,
+//!   `/blockchain/box/unspent/byTokenId/{id}`, `POST /blockchain/box/byAddress`,
+//!   `/blockchain/transaction/byId/{id}`, `POST /transactions`;
+//! - the **explorer API v1** subset: `/api/v1/boxes/{id}`, `/api/v1/boxes/byTokenId/{id}`,
+//!   `/api/v1/boxes/unspent/byTokenId/{id}`, `/api/v1/boxes/byAddress/{address}`,
+//!   `/api/v1/transactions/{id}`, `POST /api/v1/mempool/transactions/submit`;
+//! - the **pool proof service** under `/pool` (`/pool/epochs`, `/pool/proof/{box}/{key}`,
+//!   `/pool/snapshot/{box}`);
+//! - `/devnet/pools.json`: the pools the app knows (the demo pool), and `/devnet/miners`: some
+//!   of its miners' addresses.
+//!
+//! Errors have the real services' shapes: the node's `{"error", "reason", "detail"}`, the
+//! explorer's `{"status", "reason"}`. CORS is open, as on public nodes.
+
+use crate::ledger::{BoxRecord, Ledger, LedgerError};
+use crate::Devnet;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Value};
+use sharestate::boxes::Id;
+use sharestate::explorer::{box_json, transaction_json, Flavor};
+use sharestate::posted::{check_payout, PayoutTransaction};
+use sharestate::{hex, Address};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+type Shared = Arc<Mutex<Devnet>>;
+
+fn json_response(status: StatusCode, v: Value) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], v.to_string()).into_response()
+}
+
+fn node_error(status: StatusCode, reason: &str, detail: impl std::fmt::Display) -> Response {
+    json_response(
+        status,
+        json!({ "error": status.as_u16(), "reason": reason, "detail": detail.to_string() }),
+    )
+}
+
+fn explorer_error(status: StatusCode, reason: impl std::fmt::Display) -> Response {
+    json_response(
+        status,
+        json!({ "status": status.as_u16(), "reason": reason.to_string() }),
+    )
+}
+
+fn parse_id(s: &str) -> Option<Id> {
+    hex::decode_array::<32>(s).ok().map(Id)
+}
+
+fn lock(s: &Shared) -> std::sync::MutexGuard<'_, Devnet> {
+    // a panic while holding the lock leaves the data consistent enough to serve
+    s.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn box_value(r: &BoxRecord, flavor: Flavor) -> Value {
+    let mut v = box_json(&r.ergo_box, flavor, r.spent_by, Some(r.height));
+    v["globalIndex"] = json!(r.global_index);
+    if flavor == Flavor::Explorer {
+        v["address"] = json!(
+            Address::from_ergo_tree(&r.ergo_box.ergo_tree, sharestate::Network::Mainnet)
+                .map(|a| a.encode())
+                .ok()
+        );
+        v["mainChain"] = json!(true);
+    }
+    v
+}
+
+fn tx_value(l: &Ledger, id: &Id, flavor: Flavor) -> Option<Value> {
+    let t = l.get_tx(id)?;
+    let mut v = transaction_json(&t.tx, &t.spent, &t.proofs, flavor, Some(t.height), Some(t.timestamp));
+    // outputs carry their spent status and global index, as both services report them
+    for (i, b) in t.tx.output_boxes().iter().enumerate() {
+        if let Some(r) = l.get_box(&b.id()) {
+            v["outputs"][i] = box_value(r, flavor);
+        }
+    }
+    v["numConfirmations"] = json!(l.height() - t.height + 1);
+    Some(v)
+}
+
+#[derive(serde::Deserialize)]
+struct Page {
+    offset: Option<usize>,
+    limit: Option<usize>,
+}
+
+fn page(items: Vec<&BoxRecord>, p: &Page, flavor: Flavor) -> Value {
+    let total = items.len();
+    let offset = p.offset.unwrap_or(0);
+    let limit = p.limit.unwrap_or(100).min(500);
+    let items: Vec<Value> = items
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|r| box_value(r, flavor))
+        .collect();
+    json!({ "items": items, "total": total })
+}
+
+/// The router over `devnet`; `static_dir`, if given, is served at `/` (the app).
+pub fn router(devnet: Shared, static_dir: Option<std::path::PathBuf>) -> Router {
+    let mut r = Router::new()
+        // node
+        .route("/info", get(info))
+        .route("/blocks/lastHeaders/{n}", get(last_headers))
+        .route("/blockchain/box/byId/{id}", get(node_box))
+        .route("/blockchain/box/byTokenId/{id}", get(node_boxes_by_token))
+        .route("/blockchain/box/unspent/byTokenId/{id}", get(node_unspent_by_token))
+        .route("/blockchain/box/byAddress", post(node_boxes_by_address))
+        .route("/blockchain/transaction/byId/{id}", get(node_tx))
+        .route("/transactions", post(node_submit))
+        // explorer
+        .route("/api/v1/boxes/{id}", get(explorer_box))
+        .route("/api/v1/boxes/byTokenId/{id}", get(explorer_boxes_by_token))
+        .route("/api/v1/boxes/unspent/byTokenId/{id}", get(explorer_unspent_by_token))
+        .route("/api/v1/boxes/byAddress/{address}", get(explorer_boxes_by_address))
+        .route("/api/v1/transactions/{id}", get(explorer_tx))
+        .route("/api/v1/mempool/transactions/submit", post(explorer_submit))
+        // proof service and devnet info
+        .route("/pool/{*path}", get(proof_service))
+        .route("/devnet/pools.json", get(pools))
+        .route("/devnet/miners", get(miners));
+    if let Some(dir) = static_dir {
+        r = r.fallback_service(tower_http::services::ServeDir::new(dir));
+    }
+    r.layer(tower_http::cors::CorsLayer::permissive()).with_state(devnet)
+}
+
+async fn info(State(s): State<Shared>) -> Response {
+    let d = lock(&s);
+    let best = d.ledger.last_headers(1).first().map(|h| hex::encode(h.id.0.as_ref()));
+    json_response(
+        StatusCode::OK,
+        json!({
+            "name": "sharestate-devnet",
+            "appVersion": env!("CARGO_PKG_VERSION"),
+            "network": "mainnet",
+            "fullHeight": d.ledger.height(),
+            "headersHeight": d.ledger.height(),
+            "maxPeerHeight": d.ledger.height(),
+            "bestFullHeaderId": best,
+            "bestHeaderId": best,
+            "isMining": false,
+            "peersCount": 0,
+            "unconfirmedCount": 0,
+            "isExplorer": false,
+            "stateType": "utxo",
+        }),
+    )
+}
+
+async fn last_headers(State(s): State<Shared>, Path(n): Path<usize>) -> Response {
+    let d = lock(&s);
+    let mut hs: Vec<Value> = d
+        .ledger
+        .last_headers(n.min(100))
+        .into_iter()
+        .map(|h| serde_json::to_value(h).unwrap_or(Value::Null))
+        .collect();
+    hs.reverse(); // the node lists them oldest first
+    json_response(StatusCode::OK, Value::Array(hs))
+}
+
+async fn node_box(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+    let d = lock(&s);
+    match parse_id(&id).and_then(|i| d.ledger.get_box(&i)) {
+        Some(r) => json_response(StatusCode::OK, box_value(r, Flavor::Node)),
+        None => node_error(StatusCode::NOT_FOUND, "not-found", format!("No box found with id {id}")),
+    }
+}
+
+async fn node_boxes_by_token(State(s): State<Shared>, Path(id): Path<String>, Query(p): Query<Page>) -> Response {
+    let d = lock(&s);
+    match hex::decode_array::<32>(&id) {
+        Ok(t) => json_response(StatusCode::OK, page(d.ledger.boxes_by_token(&t), &p, Flavor::Node)),
+        Err(e) => node_error(StatusCode::BAD_REQUEST, "bad.request", e),
+    }
+}
+
+async fn node_unspent_by_token(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+    let d = lock(&s);
+    match hex::decode_array::<32>(&id) {
+        Ok(t) => {
+            let items: Vec<Value> = d
+                .ledger
+                .boxes_by_token(&t)
+                .into_iter()
+                .filter(|r| r.spent_by.is_none())
+                .map(|r| box_value(r, Flavor::Node))
+                .collect();
+            json_response(StatusCode::OK, Value::Array(items))
+        }
+        Err(e) => node_error(StatusCode::BAD_REQUEST, "bad.request", e),
+    }
+}
+
+fn tree_of_address(a: &str) -> Result<Vec<u8>, String> {
+    Address::parse(a.trim().trim_matches('"'))
+        .map(|a| a.proposition_bytes())
+        .map_err(|e| e.to_string())
+}
+
+async fn node_boxes_by_address(State(s): State<Shared>, Query(p): Query<Page>, body: Bytes) -> Response {
+    let d = lock(&s);
+    match tree_of_address(&String::from_utf8_lossy(&body)) {
+        Ok(tree) => json_response(StatusCode::OK, page(d.ledger.boxes_by_tree(&tree), &p, Flavor::Node)),
+        Err(e) => node_error(StatusCode::BAD_REQUEST, "bad.request", e),
+    }
+}
+
+async fn node_tx(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+    let d = lock(&s);
+    match parse_id(&id).and_then(|i| tx_value(&d.ledger, &i, Flavor::Node)) {
+        Some(v) => json_response(StatusCode::OK, v),
+        None => node_error(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("No transaction found with id {id}"),
+        ),
+    }
+}
+
+/// Validates and applies a submitted transaction; a refused payout also gets our clause check.
+fn submit(d: &mut Devnet, body: &[u8]) -> Result<Id, String> {
+    let text = String::from_utf8_lossy(body);
+    match d.ledger.submit_json(&text) {
+        Ok(id) => Ok(id),
+        Err(e) => Err(match (&e, explain_payout(&d.ledger, &text)) {
+            (LedgerError::Invalid(_), Some(clauses)) => format!("{e}; the share-state contract fails: {clauses}"),
+            _ => e.to_string(),
+        }),
+    }
+}
+
+/// For a refused payout: the clauses our check finds failing.
+fn explain_payout(l: &Ledger, json: &str) -> Option<String> {
+    let tx = sharestate::explorer::decode_transaction(json).ok()?;
+    let state = l.get_box(&tx.inputs.first()?.box_id)?.ergo_box.clone();
+    let reward = l.get_box(&tx.inputs.get(1)?.box_id)?.ergo_box.clone();
+    let ext = tx.inputs.first()?.extension.clone()?;
+    let outputs: Vec<_> = tx
+        .outputs
+        .iter()
+        .map(|o| sharestate::transaction::Candidate::from(&o.ergo_box))
+        .collect();
+    let p = PayoutTransaction::from_parts(&state, &reward, &ext, &outputs).ok()?;
+    let failing = check_payout(&p).failing();
+    (!failing.is_empty()).then(|| failing.join(", "))
+}
+
+async fn node_submit(State(s): State<Shared>, body: Bytes) -> Response {
+    let mut d = lock(&s);
+    match submit(&mut d, &body) {
+        Ok(id) => json_response(StatusCode::OK, json!(id.to_hex())),
+        Err(e) => node_error(StatusCode::BAD_REQUEST, "bad.request", e),
+    }
+}
+
+async fn explorer_box(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+    let d = lock(&s);
+    match parse_id(&id).and_then(|i| d.ledger.get_box(&i)) {
+        Some(r) => json_response(StatusCode::OK, box_value(r, Flavor::Explorer)),
+        None => explorer_error(StatusCode::NOT_FOUND, format!("Not found: box {id}")),
+    }
+}
+
+async fn explorer_boxes_by_token(State(s): State<Shared>, Path(id): Path<String>, Query(p): Query<Page>) -> Response {
+    let d = lock(&s);
+    match hex::decode_array::<32>(&id) {
+        Ok(t) => json_response(StatusCode::OK, page(d.ledger.boxes_by_token(&t), &p, Flavor::Explorer)),
+        Err(e) => explorer_error(StatusCode::BAD_REQUEST, e),
+    }
+}
+
+async fn explorer_unspent_by_token(State(s): State<Shared>, Path(id): Path<String>, Query(p): Query<Page>) -> Response {
+    let d = lock(&s);
+    match hex::decode_array::<32>(&id) {
+        Ok(t) => {
+            let items = d
+                .ledger
+                .boxes_by_token(&t)
+                .into_iter()
+                .filter(|r| r.spent_by.is_none())
+                .collect();
+            json_response(StatusCode::OK, page(items, &p, Flavor::Explorer))
+        }
+        Err(e) => explorer_error(StatusCode::BAD_REQUEST, e),
+    }
+}
+
+async fn explorer_boxes_by_address(
+    State(s): State<Shared>,
+    Path(address): Path<String>,
+    Query(p): Query<Page>,
+) -> Response {
+    let d = lock(&s);
+    match tree_of_address(&address) {
+        Ok(tree) => json_response(
+            StatusCode::OK,
+            page(d.ledger.boxes_by_tree(&tree), &p, Flavor::Explorer),
+        ),
+        Err(e) => explorer_error(StatusCode::BAD_REQUEST, e),
+    }
+}
+
+async fn explorer_tx(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+    let d = lock(&s);
+    match parse_id(&id).and_then(|i| tx_value(&d.ledger, &i, Flavor::Explorer)) {
+        Some(v) => json_response(StatusCode::OK, v),
+        None => explorer_error(StatusCode::NOT_FOUND, format!("Not found: transaction {id}")),
+    }
+}
+
+async fn explorer_submit(State(s): State<Shared>, body: Bytes) -> Response {
+    let mut d = lock(&s);
+    match submit(&mut d, &body) {
+        Ok(id) => json_response(StatusCode::OK, json!({ "id": id.to_hex() })),
+        Err(e) => explorer_error(StatusCode::BAD_REQUEST, e),
+    }
+}
+
+async fn proof_service(State(s): State<Shared>, Path(path): Path<String>) -> Response {
+    let mut d = lock(&s);
+    let r = d.service.handle(&format!("/{path}"));
+    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(header::CONTENT_TYPE, "application/json")], r.body).into_response()
+}
+
+async fn pools(State(s): State<Shared>) -> Response {
+    let d = lock(&s);
+    let p = &d.pool;
+    json_response(
+        StatusCode::OK,
+        json!({
+            "pools": [{
+                "name": crate::pool::POOL_NAME,
+                "design": "posted",
+                "token": hex::encode(&p.token),
+                "operator": p.operator_address,
+                "proofService": "/pool",
+                "epochs": p.epochs.iter().map(|e| json!({
+                    "number": e.number,
+                    "contract": e.contract,
+                    "startBox": e.state_boxes[0].to_hex(),
+                })).collect::<Vec<_>>(),
+            }]
+        }),
+    )
+}
+
+async fn miners(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Response {
+    let d = lock(&s);
+    let limit = q
+        .get("limit")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(20usize)
+        .min(crate::pool::MINERS);
+    let items: Vec<Value> = d
+        .pool
+        .miners
+        .iter()
+        .take(limit)
+        .map(|m| json!({ "address": m.address, "key": hex::encode(&m.key) }))
+        .collect();
+    json_response(StatusCode::OK, json!({ "items": items, "total": d.pool.miners.len() }))
+}

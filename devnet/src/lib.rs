@@ -1,0 +1,47 @@
+//! sharestate's devnet: a local server that speaks the subsets of the Ergo node API and the
+//! explorer API v1 that sharestate uses, plus the pool proof service, over a deterministic demo
+//! pool whose transactions are real Ergo transactions that the real contracts accept.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`ledger`] | the chain: boxes, transactions, headers; validation by sigma-rust |
+//! | [`pool`] | the demo pool, generated from a seed, and its ground truth |
+//! | [`api`] | the HTTP interface: node, explorer, proof service, devnet info |
+
+pub mod api;
+pub mod ledger;
+pub mod pool;
+
+use ledger::Ledger;
+use pool::{DemoPool, PoolError};
+use sharestate::service::ProofService;
+
+/// Everything the devnet serves.
+pub struct Devnet {
+    pub ledger: Ledger,
+    pub pool: DemoPool,
+    pub service: ProofService,
+}
+
+impl Devnet {
+    /// The devnet of `seed`: genesis, the pool token, and the demo pool's four epochs.
+    pub fn generate(seed: u64) -> Result<Devnet, PoolError> {
+        let (mut ledger, operator) = pool::genesis(seed);
+        let mut service = ProofService::new();
+        let pool = pool::generate(seed, &mut ledger, operator, &mut service)?;
+        Ok(Devnet { ledger, pool, service })
+    }
+}
+
+/// Serves `devnet` on `listener` until `shutdown` completes, then finishes the requests under way.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    devnet: Devnet,
+    static_dir: Option<std::path::PathBuf>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let shared = std::sync::Arc::new(std::sync::Mutex::new(devnet));
+    axum::serve(listener, api::router(shared, static_dir))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,80 @@
+//! `devnet [--port 9053] [--host 127.0.0.1] [--seed 2239] [--static <dir>]`: generates the demo
+//! chain and serves it until Ctrl-C or SIGTERM.
+
+use std::time::Instant;
+
+fn usage() -> ! {
+    eprintln!("usage: devnet [--port <port, default 9053; 0 picks a free one>] [--host <ip, default 127.0.0.1>] [--seed <n, default 2239>] [--static <dir served at />]");
+    std::process::exit(2)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    eprintln!("devnet: shutting down");
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (mut port, mut host, mut seed, mut static_dir) = (9053u16, "127.0.0.1".to_string(), 2239u64, None);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let v = it.next().unwrap_or_else(|| usage());
+        match a.as_str() {
+            "--port" => port = v.parse().unwrap_or_else(|_| usage()),
+            "--host" => host = v.clone(),
+            "--seed" => seed = v.parse().unwrap_or_else(|_| usage()),
+            "--static" => static_dir = Some(std::path::PathBuf::from(v)),
+            _ => usage(),
+        }
+    }
+    let t = Instant::now();
+    let devnet = match devnet::Devnet::generate(seed) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("devnet: generating the demo chain failed: {e}");
+            std::process::exit(1)
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind((host.as_str(), port)).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("devnet: cannot listen on {host}:{port}: {e}");
+            std::process::exit(1)
+        }
+    };
+    let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let txs = devnet.ledger.transactions().count();
+    println!(
+        "devnet: seed {seed}, height {}, {txs} transactions (Demo Pool, {} epochs), generated in {:.1} s",
+        devnet.ledger.height(),
+        devnet.pool.epochs.len(),
+        t.elapsed().as_secs_f64()
+    );
+    println!("  node API       http://{addr}/info");
+    println!("  explorer API   http://{addr}/api/v1/");
+    println!("  proof service  http://{addr}/pool/epochs");
+    println!("  pools          http://{addr}/devnet/pools.json");
+    if static_dir.is_some() {
+        println!("  app            http://{addr}/");
+    }
+    println!("Ctrl-C stops it.");
+    if let Err(e) = devnet::serve(listener, devnet, static_dir, shutdown_signal()).await {
+        eprintln!("devnet: {e}");
+        std::process::exit(1)
+    }
+}

@@ -1,0 +1,355 @@
+//! The demo pool: "Demo Pool", 2,239 miners with a realistic spread of scores, four epochs of
+//! Design 1 — the first on the seed's draft contract, the others on the hardened pair — every
+//! epoch paid out but the last, which has two payouts done and the rest pending. Everything is
+//! derived from the seed; every transaction is built by the core, signed by the operator's key
+//! and validated by sigma-rust before it is applied. What was generated is kept as ground truth.
+
+use crate::ledger::{Ledger, LedgerError};
+use ergo_lib::ergotree_ir::serialization::SigmaSerializable;
+use ergo_lib::wallet::secret_key::SecretKey;
+use ergo_lib::wallet::Wallet;
+use sharestate::boxes::{ErgoBox, Id, Token};
+use sharestate::contracts::MINER_FEE_TREE;
+use sharestate::eip12::{UnsignedInput, UnsignedTransaction};
+use sharestate::epoch::{self, Contracts, Funding};
+use sharestate::hash::blake2b256;
+use sharestate::posted;
+use sharestate::service::ProofService;
+use sharestate::transaction::Candidate;
+use sharestate::{payout, Address, Constant, Key, Network, ShareState, ShareValue};
+use std::collections::BTreeMap;
+use thiserror::Error;
+
+pub const POOL_NAME: &str = "Demo Pool";
+pub const MINERS: usize = 2239;
+/// Miners paid per payout transaction.
+pub const BATCH: usize = 150;
+pub const FEE: u64 = 1_100_000;
+/// The first block height of the devnet.
+pub const GENESIS_HEIGHT: u32 = 1_600_000;
+/// 2026-01-01T00:00:00Z, ms.
+pub const GENESIS_TIME: u64 = 1_767_225_600_000;
+/// Each epoch's reward (nanoErg): one to three blocks of 67.5 ERG.
+pub const REWARDS: [u64; 4] = [135_000_000_000, 67_500_000_000, 202_500_000_000, 67_500_000_000];
+/// Payouts done in the last epoch; the rest is pending.
+pub const LAST_EPOCH_PAYOUTS: usize = 2;
+
+#[derive(Debug, Error)]
+pub enum PoolError {
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Epoch(#[from] sharestate::epoch::EpochError),
+    #[error(transparent)]
+    Posted(#[from] sharestate::posted::PostedError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// splitmix64: the devnet's only source of "randomness".
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A secret key derived from the seed and a label (deterministic; for a devnet only).
+pub fn secret(seed: u64, label: &str, i: u64) -> SecretKey {
+    let mut counter = 0u64;
+    loop {
+        let mut b = blake2b256(
+            &[
+                &seed.to_be_bytes()[..],
+                label.as_bytes(),
+                &i.to_be_bytes(),
+                &counter.to_be_bytes(),
+            ]
+            .concat(),
+        );
+        b[0] &= 0x7f; // below the group order
+        if let Some(k) = SecretKey::dlog_from_bytes(&b) {
+            return k;
+        }
+        counter += 1;
+    }
+}
+
+fn p2pk_tree(k: &SecretKey) -> Vec<u8> {
+    k.get_address_from_public_image()
+        .script()
+        .and_then(|t| t.sigma_serialize_bytes().map_err(Into::into))
+        .unwrap_or_default()
+}
+
+/// A miner of the demo pool.
+#[derive(Debug, Clone)]
+pub struct Miner {
+    pub address: String,
+    pub script: Vec<u8>,
+    pub key: Key,
+}
+
+/// What the generator did in one epoch: the ground truth a walk must reproduce.
+#[derive(Debug, Clone)]
+pub struct EpochTruth {
+    /// 1-based.
+    pub number: usize,
+    /// `draft` or `hardened`.
+    pub contract: &'static str,
+    pub reward: u64,
+    pub max_score: i32,
+    /// Every miner in this epoch's tree, with their score.
+    pub scores: BTreeMap<Key, i64>,
+    /// Paid so far: transaction and amount.
+    pub paid: BTreeMap<Key, (Id, i64)>,
+    /// Miners whose payment is below the box value floor.
+    pub unpayable: Vec<Key>,
+    /// The share-state boxes, from the epoch's first to its tip.
+    pub state_boxes: Vec<Id>,
+    /// The reward box at the tip.
+    pub reward_box: Id,
+    /// Batches not paid yet.
+    pub pending: Vec<Vec<Key>>,
+}
+
+/// The demo pool as generated.
+pub struct DemoPool {
+    pub seed: u64,
+    pub operator: SecretKey,
+    pub operator_tree: Vec<u8>,
+    pub operator_address: String,
+    /// The pool's identity token (minted from the genesis box).
+    pub token: [u8; 32],
+    pub miners: Vec<Miner>,
+    pub epochs: Vec<EpochTruth>,
+    /// The last epoch's share state at its tip, for building its pending payouts.
+    pub tip_state: ShareState,
+}
+
+impl DemoPool {
+    pub fn wallet(&self) -> Wallet {
+        Wallet::from_secrets(vec![self.operator.clone()])
+    }
+
+    /// The operator's box that pays fees (its largest unspent box).
+    pub fn funding_box(&self, ledger: &Ledger) -> Option<ErgoBox> {
+        ledger
+            .boxes_by_tree(&self.operator_tree)
+            .into_iter()
+            .filter(|r| r.spent_by.is_none())
+            .max_by_key(|r| r.ergo_box.value)
+            .map(|r| r.ergo_box.clone())
+    }
+
+    pub fn funding(&self, ledger: &Ledger) -> Result<Funding, PoolError> {
+        let b = self
+            .funding_box(ledger)
+            .ok_or(PoolError::Other("the operator has no box left".into()))?;
+        Ok(Funding {
+            inputs: vec![b],
+            change_tree: self.operator_tree.clone(),
+            fee: FEE,
+        })
+    }
+}
+
+/// The ledger at genesis: the operator's one box of 1,000,000 ERG.
+pub fn genesis(seed: u64) -> (Ledger, SecretKey) {
+    let operator = secret(seed, "operator", 0);
+    let b = ErgoBox {
+        value: 1_000_000_000_000_000,
+        ergo_tree: p2pk_tree(&operator),
+        creation_height: GENESIS_HEIGHT - 1,
+        tokens: vec![],
+        registers: vec![],
+        transaction_id: Id(blake2b256(b"sharestate devnet genesis")),
+        index: 0,
+    };
+    (Ledger::new(GENESIS_HEIGHT, GENESIS_TIME, vec![b]), operator)
+}
+
+/// Generates the demo pool into `ledger` and `service`.
+pub fn generate(
+    seed: u64,
+    ledger: &mut Ledger,
+    operator: SecretKey,
+    service: &mut ProofService,
+) -> Result<DemoPool, PoolError> {
+    let operator_tree = p2pk_tree(&operator);
+    let operator_address = Address::from_ergo_tree(&operator_tree, Network::Mainnet)
+        .map(|a| a.encode())
+        .unwrap_or_default();
+    let wallet = Wallet::from_secrets(vec![operator.clone()]);
+
+    // the pool token, minted from the genesis box (a new token's id is its first input's id)
+    let genesis_box = ledger
+        .boxes_by_tree(&operator_tree)
+        .first()
+        .map(|r| r.ergo_box.clone())
+        .ok_or(PoolError::Other("no genesis box".into()))?;
+    let token = genesis_box.id().0;
+    let h = ledger.height();
+    let eip4 = |s: &str| Constant::Bytes(s.as_bytes().to_vec()).to_bytes();
+    let mint = UnsignedTransaction {
+        inputs: vec![UnsignedInput {
+            spent: genesis_box.clone(),
+            extension: vec![],
+        }],
+        data_inputs: vec![],
+        outputs: vec![
+            Candidate {
+                value: genesis_box.value - FEE,
+                ergo_tree: operator_tree.clone(),
+                creation_height: h,
+                tokens: vec![Token {
+                    id: token,
+                    amount: 1000,
+                }],
+                registers: vec![
+                    eip4(POOL_NAME),
+                    eip4("identity token of the sharestate devnet's demo pool"),
+                    eip4("0"),
+                ],
+            },
+            Candidate {
+                value: FEE,
+                ergo_tree: sharestate::hex::decode(MINER_FEE_TREE).unwrap_or_default(),
+                creation_height: h,
+                tokens: vec![],
+                registers: vec![],
+            },
+        ],
+    };
+    ledger.sign_and_submit(&mint, &wallet)?;
+
+    let miners: Vec<Miner> = (0..MINERS as u64)
+        .map(|i| {
+            let script = p2pk_tree(&secret(seed, "miner", i));
+            let address = Address::from_ergo_tree(&script, Network::Mainnet)
+                .map(|a| a.encode())
+                .unwrap_or_default();
+            Miner {
+                key: blake2b256(&script),
+                script,
+                address,
+            }
+        })
+        .collect();
+    let script_of: BTreeMap<Key, Vec<u8>> = miners.iter().map(|m| (m.key, m.script.clone())).collect();
+    let mut rng = Rng(seed);
+    let mut pool = DemoPool {
+        seed,
+        operator: operator.clone(),
+        operator_tree: operator_tree.clone(),
+        operator_address,
+        token,
+        miners,
+        epochs: vec![],
+        tip_state: ShareState::new(),
+    };
+    let operator_key = operator_tree[3..].to_vec();
+
+    for (e, reward) in REWARDS.iter().enumerate() {
+        // who mined this epoch, and how much: most miners, scores spread over three decades
+        let mut rows = Vec::new();
+        for m in &pool.miners {
+            let active = rng.unit() < 0.85;
+            let score = 10f64.powf(3.0 + 3.6 * rng.unit()) as i64;
+            if active {
+                rows.push((m.key, score));
+            }
+        }
+        let scores = payout::scale_scores(&rows.iter().map(|r| r.1).collect::<Vec<_>>())
+            .map_err(|e| PoolError::Other(e.to_string()))?;
+        let max_score = payout::max_score(&scores).map_err(|e| PoolError::Other(e.to_string()))?;
+        let mut state = ShareState::from_entries(
+            rows.iter()
+                .zip(&scores)
+                .map(|((k, _), s)| (*k, ShareValue::unpaid(*s).to_bytes().to_vec())),
+        )
+        .map_err(|e| PoolError::Other(e.to_string()))?;
+        for (k, _) in &rows {
+            state
+                .set_script(*k, script_of[k].clone())
+                .map_err(|e| PoolError::Other(e.to_string()))?;
+        }
+        let initial = *reward as i64;
+        let plan = posted::plan(&state, initial, max_score, BATCH, ledger.height())?;
+        let (contracts, contract, tok) = if e == 0 {
+            (Contracts::draft(), "draft", None)
+        } else {
+            (
+                Contracts::hardened(&operator_key).map_err(|e| PoolError::Other(e.to_string()))?,
+                "hardened",
+                Some(token),
+            )
+        };
+        let open = epoch::open(
+            &contracts,
+            &mut state,
+            max_score,
+            plan.payable(),
+            *reward,
+            tok,
+            &pool.funding(ledger)?,
+            ledger.height(),
+        )?;
+        let open_id = ledger.sign_and_submit(&open, &wallet)?;
+        let outs = ledger.get_tx(&open_id).map(|t| t.tx.output_boxes()).unwrap_or_default();
+        let (mut state_box, mut reward_box) = (outs[0].clone(), outs[1].clone());
+        service.insert(state_box.id(), state.clone());
+
+        let mut truth = EpochTruth {
+            number: e + 1,
+            contract,
+            reward: *reward,
+            max_score,
+            scores: rows.iter().zip(&scores).map(|((k, _), s)| (*k, *s)).collect(),
+            paid: BTreeMap::new(),
+            unpayable: plan.unpayable.clone(),
+            state_boxes: vec![state_box.id()],
+            reward_box: reward_box.id(),
+            pending: vec![],
+        };
+        let last = e == REWARDS.len() - 1;
+        for (b, keys) in plan.batches.iter().enumerate() {
+            if last && b >= LAST_EPOCH_PAYOUTS {
+                truth.pending.push(keys.clone());
+                continue;
+            }
+            let batch = posted::prove_payout(&mut state, keys, initial, max_score, true)?;
+            let tx = epoch::payout(
+                &state_box,
+                &reward_box,
+                &batch,
+                |k| state.script(k).map(<[u8]>::to_vec),
+                &pool.funding(ledger)?,
+                ledger.height(),
+            )?;
+            let id = ledger.sign_and_submit(&tx, &wallet)?;
+            for p in &batch.payments {
+                truth.paid.insert(p.key, (id, p.amount));
+            }
+            let outs = ledger.get_tx(&id).map(|t| t.tx.output_boxes()).unwrap_or_default();
+            state_box = outs[0].clone();
+            reward_box = outs[1].clone();
+            service.insert(state_box.id(), state.clone());
+            truth.state_boxes.push(state_box.id());
+            truth.reward_box = reward_box.id();
+        }
+        pool.epochs.push(truth);
+        if last {
+            pool.tip_state = state;
+        }
+    }
+    Ok(pool)
+}

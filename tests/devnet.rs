@@ -1,0 +1,311 @@
+//! The devnet over HTTP, on a free loopback port, used the way the app and pool websites use a
+//! node and an explorer: everything it serves decodes with ids rechecked, walking the demo pool
+//! reproduces the generator's ground truth figure by figure, untouched miners verify through
+//! the proof service, a valid payout is accepted and then visible in the walk, and a tampered
+//! one is refused with the contract clause named.
+
+use devnet::pool::{self, EpochTruth, Miner};
+use devnet::Devnet;
+use ergo_lib::chain::transaction::Transaction as SignedTx;
+use ergo_lib::wallet::Wallet;
+use serde_json::Value;
+use sharestate::boxes::Id;
+use sharestate::chain::{Need, Walk, Walker};
+use sharestate::explorer::{decode_box, decode_boxes, decode_transaction, transaction_json, Flavor};
+use sharestate::interpreter::{to_ergo_lib, ChainContext};
+use sharestate::service::{verify_proof_answer, verify_snapshot_answer};
+use sharestate::{epoch, hex, posted, Constant, ShareValue};
+use std::sync::OnceLock;
+
+const SEED: u64 = 2239;
+
+struct Server {
+    base: String,
+    epochs: Vec<EpochTruth>,
+    miners: Vec<Miner>,
+    token: [u8; 32],
+    operator_address: String,
+}
+
+/// One devnet for all tests of this file (generating it takes a few seconds).
+fn server() -> &'static Server {
+    static S: OnceLock<Server> = OnceLock::new();
+    S.get_or_init(|| {
+        let d = Devnet::generate(SEED).unwrap();
+        let truth = (
+            d.pool.epochs.clone(),
+            d.pool.miners.clone(),
+            d.pool.token,
+            d.pool.operator_address.clone(),
+        );
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Runtime::new().unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(listener.local_addr().unwrap()).unwrap();
+                devnet::serve(listener, d, None, std::future::pending()).await.unwrap();
+            });
+        });
+        let addr = rx.recv().unwrap();
+        Server {
+            base: format!("http://{addr}"),
+            epochs: truth.0,
+            miners: truth.1,
+            token: truth.2,
+            operator_address: truth.3,
+        }
+    })
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+}
+
+fn get(path: &str) -> (u16, String) {
+    let mut r = agent().get(&format!("{}{path}", server().base)).call().unwrap();
+    (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+}
+
+fn post(path: &str, body: &str) -> (u16, String) {
+    let mut r = agent()
+        .post(&format!("{}{path}", server().base))
+        .header("content-type", "application/json")
+        .send(body)
+        .unwrap();
+    (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+}
+
+fn ok(path: &str) -> String {
+    let (status, body) = get(path);
+    assert_eq!(status, 200, "{path}: {body}");
+    body
+}
+
+fn walk(start: Id) -> Walk {
+    let mut w = Walker::new(start);
+    while let Some(need) = w.next() {
+        match need {
+            Need::Box(id) => w
+                .feed_box(&ok(&format!("/blockchain/box/byId/{}", id.to_hex())))
+                .unwrap(),
+            Need::Transaction(id) => w
+                .feed_transaction(&ok(&format!("/blockchain/transaction/byId/{}", id.to_hex())))
+                .unwrap(),
+        }
+    }
+    w.into_walk().unwrap()
+}
+
+#[test]
+fn everything_served_decodes_with_ids_rechecked() {
+    let s = server();
+    let info: Value = serde_json::from_str(&ok("/info")).unwrap();
+    let height = info["fullHeight"].as_u64().unwrap() as u32;
+    let ctx = ChainContext::from_headers_json(&ok("/blocks/lastHeaders/10")).unwrap();
+    assert_eq!(ctx.height(), height);
+    let pools: Value = serde_json::from_str(&ok("/devnet/pools.json")).unwrap();
+    assert_eq!(pools["pools"][0]["name"], "Demo Pool");
+    assert_eq!(pools["pools"][0]["epochs"].as_array().unwrap().len(), 4);
+
+    // every box that ever held the pool token, from both interfaces
+    let token = hex::encode(&s.token);
+    let node = decode_boxes(&ok(&format!("/blockchain/box/byTokenId/{token}?limit=500"))).unwrap();
+    let explorer = decode_boxes(&ok(&format!("/api/v1/boxes/byTokenId/{token}?limit=500"))).unwrap();
+    assert_eq!(node.len(), explorer.len());
+    assert!(node.iter().zip(&explorer).all(|(a, b)| a.ergo_box == b.ergo_box));
+    // each epoch's start box, and its creating transaction from both interfaces
+    for e in &s.epochs {
+        let id = e.state_boxes[0].to_hex();
+        let b = decode_box(&ok(&format!("/api/v1/boxes/{id}"))).unwrap();
+        assert_eq!(b.id, e.state_boxes[0]);
+        let tx_id = b.ergo_box.transaction_id.to_hex();
+        let from_node = decode_transaction(&ok(&format!("/blockchain/transaction/byId/{tx_id}"))).unwrap();
+        assert!(
+            from_node.id_verified,
+            "the node's answer carries every extension: its id is recomputed"
+        );
+        let from_explorer = decode_transaction(&ok(&format!("/api/v1/transactions/{tx_id}"))).unwrap();
+        let content = |t: &sharestate::explorer::ChainTransaction| {
+            t.outputs
+                .iter()
+                .map(|o| (o.ergo_box.clone(), o.spent_transaction_id))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(content(&from_explorer), content(&from_node));
+    }
+    // the operator's boxes by address, both interfaces
+    let by_address = decode_boxes(&post("/blockchain/box/byAddress", &s.operator_address).1).unwrap();
+    assert!(!by_address.is_empty());
+    assert_eq!(
+        decode_boxes(&ok(&format!("/api/v1/boxes/byAddress/{}", s.operator_address)))
+            .unwrap()
+            .len(),
+        by_address.len()
+    );
+    // the real services' error shapes
+    let (status, body) = get(&format!("/blockchain/box/byId/{}", "00".repeat(32)));
+    assert_eq!(status, 404);
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["error"], 404);
+    let (status, body) = get(&format!("/api/v1/boxes/{}", "00".repeat(32)));
+    assert_eq!(status, 404);
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["status"], 404);
+}
+
+#[test]
+fn walking_the_demo_pool_reproduces_the_ground_truth() {
+    let s = server();
+    for e in &s.epochs {
+        let w = walk(e.state_boxes[0]);
+        // the generated payouts, in order (another test may add one to the last epoch)
+        let generated = e.state_boxes.len() - 1;
+        assert!(w.steps.len() >= generated, "epoch {}", e.number);
+        for (step, from) in w.steps.iter().zip(&e.state_boxes) {
+            assert_eq!(step.from, *from);
+        }
+        if e.pending.is_empty() {
+            assert_eq!(w.steps.len(), generated);
+            assert_eq!(w.tip.id, *e.state_boxes.last().unwrap());
+        }
+        assert_eq!(w.max_score, e.max_score);
+        for step in &w.steps {
+            assert!(
+                step.report.accepted,
+                "epoch {} tx {}: {:?}",
+                e.number,
+                step.tx_id,
+                step.report.failing()
+            );
+            assert!(step.tx_id_verified);
+            assert_eq!(step.report.contract, e.contract);
+            assert!(step.report.weaknesses.is_empty());
+        }
+        // every paid miner: score, paid flag, amount and paying transaction, as generated
+        let mut seen = 0;
+        for (key, (tx, amount)) in &e.paid {
+            let (step, t) = w.latest(key).unwrap();
+            assert_eq!(step.tx_id, *tx);
+            assert_eq!(t.before, Some(ShareValue::unpaid(e.scores[key])));
+            assert_eq!(
+                t.after,
+                Some(ShareValue {
+                    score: e.scores[key],
+                    paid: true
+                })
+            );
+            assert_eq!(t.paid, Some(*amount));
+            assert_eq!(
+                *amount,
+                sharestate::payout::payout_amount(e.scores[key], e.reward as i64, e.max_score).unwrap()
+            );
+            seen += 1;
+        }
+        assert_eq!(seen, e.paid.len());
+        assert!(seen > 0);
+    }
+}
+
+#[test]
+fn untouched_miners_verify_through_the_proof_service() {
+    let s = server();
+    let last = s.epochs.last().unwrap();
+    let w = walk(last.state_boxes[0]);
+    let digest = w.tip_digest().unwrap();
+    let tip = w.tip.id.to_hex();
+    let pending: Vec<_> = last.pending.iter().flatten().take(5).collect();
+    assert_eq!(pending.len(), 5);
+    for key in pending {
+        assert!(w.latest(key).is_none());
+        let answer = ok(&format!("/pool/proof/{tip}/{}", hex::encode(key)));
+        let value = verify_proof_answer(&answer, &digest, key).unwrap().unwrap();
+        assert_eq!(
+            ShareValue::from_bytes(&value).unwrap(),
+            ShareValue::unpaid(last.scores[key])
+        );
+    }
+    // a miner who did not mine this epoch is proven absent
+    let absent = s.miners.iter().find(|m| !last.scores.contains_key(&m.key)).unwrap();
+    let answer = ok(&format!("/pool/proof/{tip}/{}", hex::encode(&absent.key)));
+    assert_eq!(verify_proof_answer(&answer, &digest, &absent.key).unwrap(), None);
+}
+
+#[test]
+fn a_valid_payout_is_accepted_and_walked_and_a_tampered_one_is_refused_with_its_clause() {
+    let s = server();
+    let last = s.epochs.last().unwrap();
+    let before = walk(last.state_boxes[0]);
+    let digest = before.tip_digest().unwrap();
+    let tip = before.tip.clone();
+    let reward = decode_box(&ok(&format!("/blockchain/box/byId/{}", last.reward_box.to_hex()))).unwrap();
+    // the pool's state, from its own snapshot, checked against the chain
+    let mut state = verify_snapshot_answer(&ok(&format!("/pool/snapshot/{}", tip.id.to_hex())), &digest).unwrap();
+    let keys = &last.pending[0];
+    let batch = posted::prove_payout(&mut state, keys, last.reward as i64, last.max_score, false).unwrap();
+    let funding_box = decode_boxes(&post("/blockchain/box/byAddress", &s.operator_address).1)
+        .unwrap()
+        .into_iter()
+        .filter(|b| b.spent_transaction_id.is_none())
+        .max_by_key(|b| b.ergo_box.value)
+        .unwrap();
+    let ctx = ChainContext::from_headers_json(&ok("/blocks/lastHeaders/10")).unwrap();
+    let funding = epoch::Funding {
+        inputs: vec![funding_box.ergo_box.clone()],
+        change_tree: funding_box.ergo_box.ergo_tree.clone(),
+        fee: pool::FEE,
+    };
+    let tx = epoch::payout(
+        &tip.ergo_box,
+        &reward.ergo_box,
+        &batch,
+        |k| state.script(k).map(<[u8]>::to_vec),
+        &funding,
+        ctx.height(),
+    )
+    .unwrap();
+
+    // tampered: one payment a nanoErg short (to the change); the fee input's proof never matters
+    let mut bad = tx.clone();
+    let change = bad.outputs.len() - 1;
+    bad.outputs[4].value -= 1;
+    bad.outputs[change].value += 1;
+    let spent: Vec<_> = bad.inputs.iter().map(|i| i.spent.clone()).collect();
+    let json = transaction_json(&bad.transaction(), &spent, &[], Flavor::Node, None, None);
+    let (status, body) = post("/transactions", &json.to_string());
+    assert_eq!(status, 400, "{body}");
+    let detail = serde_json::from_str::<Value>(&body).unwrap()["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(detail.contains("miner 2: paymentIsValid"), "{detail}");
+
+    // valid: signed by the operator's key and accepted
+    let wallet = Wallet::from_secrets(vec![pool::secret(SEED, "operator", 0)]);
+    let signed: SignedTx = wallet
+        .sign_transaction(to_ergo_lib(&tx).unwrap(), &ctx.state(), None)
+        .unwrap();
+    let (status, body) = post("/transactions", &serde_json::to_string(&signed).unwrap());
+    assert_eq!(status, 200, "{body}");
+    let id: String = serde_json::from_str(&body).unwrap();
+    assert_eq!(id, tx.id().to_hex());
+    // submitting it again: its inputs are spent now
+    let (status, _) = post(
+        "/api/v1/mempool/transactions/submit",
+        &serde_json::to_string(&signed).unwrap(),
+    );
+    assert_eq!(status, 400);
+
+    // the walk now has one more payout, paying exactly this batch
+    let after = walk(last.state_boxes[0]);
+    assert_eq!(after.steps.len(), before.steps.len() + 1);
+    let step = after.steps.last().unwrap();
+    assert_eq!(step.tx_id.to_hex(), id);
+    assert!(step.report.accepted);
+    for (k, p) in keys.iter().zip(&batch.payments) {
+        let (_, t) = after.latest(k).unwrap();
+        assert_eq!(t.paid, Some(p.amount));
+    }
+    // and the unpaid count of the hardened contract went down by the batch
+    let r6 = after.tip.ergo_box.register(6).unwrap().unwrap();
+    let r6_before = tip.ergo_box.register(6).unwrap().unwrap();
+    assert_eq!(r6, Constant::Int(r6_before.as_int().unwrap() - keys.len() as i32));
+}
