@@ -1,40 +1,25 @@
-//! Writes the payout conformance cases as JSON on stdout, after checking each with sigma-rust
-//! and with our own clause check: `cargo run --release --features interpreter --example
-//! conformance -- --operator <33-byte public key hex>`. `tests/js/conformance.test.mjs` then
-//! runs every case in sigmastate-js (Fleet's mock chain), signing the operator's fee inputs.
+//! Writes the payout conformance cases of the devnet's demo pool as JSON on stdout, after
+//! checking each with sigma-rust and with our own clause check:
+//! `cargo run --release --features interpreter --example conformance -- [--seed 2239]`.
+//! `tests/js/conformance.test.mjs` then runs every case in sigmastate-js (Fleet's mock chain),
+//! signing the operator's fee inputs with the devnet's (deterministic, devnet-only) key.
 //!
-//! For each contract pair (the seed's draft, the hardened pair): two honest payouts in a row,
-//! and the tamperings — a payment one nanoErg short, a payment to another script, one proof byte
-//! flipped, a key paid twice, the next digest taken from another batch, OUTPUTS(1) holding less
-//! than demanded — plus the draft's weakness (the rest of the reward to another script), which
-//! the draft accepts and the hardened pair refuses.
+//! Cases: every payout transaction of the demo pool as it was made (accepted), the next pending
+//! payout of its last epoch (accepted), and, on an epoch of each contract (the seed's draft,
+//! the hardened pair), the tamperings — a payment one nanoErg short, a payment to another
+//! script, one proof byte flipped, a key paid twice, the next digest taken from another batch,
+//! OUTPUTS(1) holding less than demanded — plus the draft's weakness (the rest of the reward
+//! sent to another script), which the draft accepts and the hardened pair refuses.
 
-use ergo_lib::ergotree_ir::serialization::SigmaSerializable;
-use ergo_lib::wallet::secret_key::SecretKey;
+use devnet::pool::EpochTruth;
+use devnet::Devnet;
 use serde_json::json;
-use sharestate::boxes::{ErgoBox, Id, Token};
-use sharestate::eip12::UnsignedTransaction;
-use sharestate::epoch::{self, Contracts, Funding};
+use sharestate::boxes::ErgoBox;
+use sharestate::eip12::{UnsignedInput, UnsignedTransaction};
+use sharestate::epoch;
 use sharestate::interpreter::{evaluate, ChainContext, Reduced};
 use sharestate::posted::{self, check_payout, PayoutBatch, PayoutTransaction};
-use sharestate::{hex, Constant, Key, Operation, ShareState, ShareValue};
-use std::collections::HashMap;
-
-const REWARD: u64 = 67_500_000_000;
-const FEE: u64 = 1_100_000;
-const MINERS: u64 = 300;
-const BATCH: usize = 40;
-
-fn miner_script(i: u64) -> Vec<u8> {
-    let mut seed = sharestate::hash::blake2b256(&i.to_be_bytes());
-    seed[0] &= 0x7f; // below the group order
-    let key = SecretKey::dlog_from_bytes(&seed).expect("a valid scalar");
-    key.get_address_from_public_image()
-        .script()
-        .unwrap()
-        .sigma_serialize_bytes()
-        .unwrap()
-}
+use sharestate::{hex, AvlTreeData, Constant, Key, Operation, ShareState, ShareValue};
 
 struct Case {
     name: String,
@@ -55,8 +40,27 @@ fn our_check(tx: &UnsignedTransaction) -> posted::PayoutReport {
     check_payout(&t)
 }
 
+/// A devnet transaction as it was before signing.
+fn unsigned(d: &Devnet, tx_id: &sharestate::boxes::Id) -> UnsignedTransaction {
+    let r = d.ledger.get_tx(tx_id).unwrap();
+    UnsignedTransaction {
+        inputs: r
+            .tx
+            .inputs
+            .iter()
+            .zip(&r.spent)
+            .map(|(i, b)| UnsignedInput {
+                spent: b.clone(),
+                extension: i.extension.clone(),
+            })
+            .collect(),
+        data_inputs: vec![],
+        outputs: r.tx.outputs.clone(),
+    }
+}
+
 /// A batch built by hand (the prover refuses to pay a paid key): marks `keys` paid as they are.
-fn forced_batch(state: &mut ShareState, keys: &[Key], max_score: i32) -> PayoutBatch {
+fn forced_batch(state: &mut ShareState, keys: &[Key], reward: i64, max_score: i32) -> PayoutBatch {
     let mut pairs = Vec::new();
     let mut ops = Vec::new();
     let mut payments = Vec::new();
@@ -65,7 +69,7 @@ fn forced_batch(state: &mut ShareState, keys: &[Key], max_score: i32) -> PayoutB
         let new = ShareValue { paid: true, ..v }.to_bytes().to_vec();
         ops.push(Operation::Update(*k, new.clone()));
         pairs.push((k.to_vec(), new));
-        let amount = sharestate::payout::payout_amount(v.score, REWARD as i64, max_score).unwrap();
+        let amount = sharestate::payout::payout_amount(v.score, reward, max_score).unwrap();
         payments.push(posted::Payment {
             key: *k,
             score: v.score,
@@ -82,176 +86,151 @@ fn forced_batch(state: &mut ShareState, keys: &[Key], max_score: i32) -> PayoutB
     }
 }
 
-fn cases_for(
-    name: &'static str,
-    contracts: &Contracts,
-    token: Option<[u8; 32]>,
-    operator_tree: &[u8],
-    ctx: &ChainContext,
-) -> Vec<Case> {
-    let scripts: HashMap<Key, Vec<u8>> = (0..MINERS)
-        .map(|i| (sharestate::hash::blake2b256(&miner_script(i)), miner_script(i)))
-        .collect();
-    let mut state = ShareState::from_entries(
-        scripts
-            .keys()
-            .enumerate()
-            .map(|(i, k)| (*k, ShareValue::unpaid(20_000 + 91 * i as i64).to_bytes().to_vec())),
-    )
-    .unwrap();
-    let max_score = state
-        .entries()
-        .iter()
-        .map(|(_, v)| ShareValue::from_bytes(v).unwrap().score)
-        .sum::<i64>() as i32;
-    let funding = |seed: u8, value: u64, tokens: Vec<Token>| Funding {
-        inputs: vec![ErgoBox {
-            value,
-            ergo_tree: operator_tree.to_vec(),
-            creation_height: ctx.height() - 100,
-            tokens,
-            registers: vec![],
-            transaction_id: Id([seed; 32]),
-            index: 0,
-        }],
-        change_tree: operator_tree.to_vec(),
-        fee: FEE,
-    };
-    let h = ctx.height();
-    let tokens = token.map(|id| vec![Token { id, amount: 2 }]).unwrap_or_default();
-    let open = epoch::open(
-        contracts,
-        &mut state,
-        max_score,
-        MINERS as usize,
-        REWARD,
-        token,
-        &funding(1, 2 * REWARD, tokens),
-        h,
-    )
-    .unwrap();
-    let opened = open.transaction().output_boxes();
-    let keys = state.keys();
-    let script_of = |k: &Key| scripts.get(k).cloned();
-
-    let batch1 = posted::prove_payout(&mut state, &keys[..BATCH], REWARD as i64, max_score, false).unwrap();
-    let tx1 = epoch::payout(
-        &opened[0],
-        &opened[1],
-        &batch1,
-        script_of,
-        &funding(2, 10 * FEE, vec![]),
-        h,
-    )
-    .unwrap();
-    let other_batch =
-        posted::prove_payout(&mut state, &keys[BATCH..2 * BATCH], REWARD as i64, max_score, false).unwrap();
-    // the state moves on with batch 1, and batch 2 spends batch 1's outputs
-    posted::prove_payout(&mut state, &keys[..BATCH], REWARD as i64, max_score, true).unwrap();
-    let after1 = tx1.transaction().output_boxes();
-    let batch2 = posted::prove_payout(&mut state, &keys[BATCH..2 * BATCH], REWARD as i64, max_score, false).unwrap();
-    let tx2 = epoch::payout(
-        &after1[0],
-        &after1[1],
-        &batch2,
-        script_of,
-        &funding(3, 10 * FEE, vec![]),
-        h,
-    )
-    .unwrap();
-    let twice = forced_batch(&mut state, &[keys[0], keys[BATCH], keys[BATCH + 1]], max_score);
-    let tx_twice = epoch::payout(
-        &after1[0],
-        &after1[1],
-        &twice,
-        script_of,
-        &funding(4, 10 * FEE, vec![]),
-        h,
-    )
-    .unwrap();
-
-    let change = tx1.outputs.len() - 1;
-    let mut cases = vec![
-        Case {
-            name: format!("{name}: honest payout, batch 1"),
-            contract: name,
-            expect_accept: true,
-            clauses: vec![],
-            tx: tx1.clone(),
-        },
-        Case {
-            name: format!("{name}: honest payout, batch 2"),
-            contract: name,
-            expect_accept: true,
-            clauses: vec![],
-            tx: tx2,
-        },
-    ];
-    let mut mutate = |what: &str, expect_accept: bool, tx: UnsignedTransaction| {
+/// The tamperings of payout `first` (the first of epoch `e`, spending its start box), with
+/// `second` the epoch's second payout.
+fn tamperings(d: &Devnet, e: &EpochTruth, cases: &mut Vec<Case>) {
+    let first = d.ledger.get_box(&e.state_boxes[1]).unwrap().ergo_box.transaction_id;
+    let second = d.ledger.get_box(&e.state_boxes[2]).unwrap().ergo_box.transaction_id;
+    let honest = unsigned(d, &first);
+    let change = honest.outputs.len() - 1;
+    let mut push = |what: &str, expect_accept: bool, tx: UnsignedTransaction| {
         let clauses = our_check(&tx).failing();
         cases.push(Case {
-            name: format!("{name}: {what}"),
-            contract: name,
+            name: format!("epoch {} ({}): {what}", e.number, e.contract),
+            contract: e.contract,
             expect_accept,
             clauses,
             tx,
         });
     };
-    let mut t = tx1.clone();
+    let mut t = honest.clone();
     t.outputs[5].value -= 1;
     t.outputs[change].value += 1;
-    mutate("a payment one nanoErg short", false, t);
-    let mut t = tx1.clone();
-    t.outputs[2].ergo_tree = miner_script(MINERS + 1);
-    mutate("a payment to another script", false, t);
-    let mut t = tx1.clone();
+    push("a payment one nanoErg short", false, t);
+    let mut t = honest.clone();
+    t.outputs[2].ergo_tree = d.pool.operator_tree.clone();
+    push("a payment to another script", false, t);
+    let mut t = honest.clone();
     let n = t.inputs[0].extension[1].1.len();
     t.inputs[0].extension[1].1[n / 2] ^= 0x10;
-    mutate("one proof byte flipped", false, t);
-    mutate("a key paid twice", false, tx_twice);
-    let mut t = tx1.clone();
-    let tree = match Constant::parse(&t.outputs[0].registers[0]).unwrap() {
-        Constant::AvlTree(tree) => tree,
+    push("one proof byte flipped", false, t);
+    // batch 2, spending batch 1's outputs, with a key batch 1 paid
+    let mut state = d.service.state(&e.state_boxes[1]).unwrap().clone();
+    let second_tx = unsigned(d, &second);
+    let paid_again: Vec<Key> = {
+        let var0 = |t: &UnsignedTransaction| Constant::parse(&t.inputs[0].extension[0].1).unwrap();
+        let first_key: Key = var0(&honest).as_byte_pairs().unwrap()[0]
+            .0
+            .as_slice()
+            .try_into()
+            .unwrap();
+        let next: Vec<Key> = var0(&second_tx).as_byte_pairs().unwrap()[..2]
+            .iter()
+            .map(|(k, _)| k.as_slice().try_into().unwrap())
+            .collect();
+        [vec![first_key], next].concat()
+    };
+    let twice = forced_batch(&mut state, &paid_again, e.reward as i64, e.max_score);
+    let boxes: Vec<ErgoBox> = second_tx.inputs.iter().map(|i| i.spent.clone()).collect();
+    let funding = epoch::Funding {
+        inputs: boxes[2..].to_vec(),
+        change_tree: d.pool.operator_tree.clone(),
+        fee: devnet::pool::FEE,
+    };
+    let t = epoch::payout(
+        &boxes[0],
+        &boxes[1],
+        &twice,
+        |k| state.script(k).map(<[u8]>::to_vec),
+        &funding,
+        honest.outputs[0].creation_height,
+    )
+    .unwrap();
+    push("a key paid twice", false, t);
+    let mut t = honest.clone();
+    let next_digest = match Constant::parse(&second_tx.outputs[0].registers[0]).unwrap() {
+        Constant::AvlTree(tree) => tree.digest,
         _ => unreachable!(),
     };
-    t.outputs[0].registers[0] = Constant::AvlTree(sharestate::AvlTreeData {
-        digest: other_batch.digest_after,
+    let tree = *Constant::parse(&t.outputs[0].registers[0])
+        .unwrap()
+        .as_avl_tree()
+        .unwrap();
+    t.outputs[0].registers[0] = Constant::AvlTree(AvlTreeData {
+        digest: next_digest,
         ..tree
     })
     .to_bytes();
-    mutate("the next digest taken from another batch", false, t);
-    let mut t = tx1.clone();
+    push("the next digest taken from another batch", false, t);
+    let mut t = honest.clone();
     t.outputs[1].value -= 1;
     t.outputs[change].value += 1;
-    mutate("OUTPUTS(1) holding one nanoErg less than demanded", false, t);
-    let mut t = tx1.clone();
-    t.outputs[1].ergo_tree = operator_tree.to_vec();
-    mutate("the rest of the reward sent to another script", name == "draft", t);
-    cases
+    push("OUTPUTS(1) holding one nanoErg less than demanded", false, t);
+    let mut t = honest.clone();
+    t.outputs[1].ergo_tree = d.pool.operator_tree.clone();
+    push(
+        "the rest of the reward sent to another script",
+        e.contract == "draft",
+        t,
+    );
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let operator = args
+    let seed = args
         .iter()
-        .position(|a| a == "--operator")
+        .position(|a| a == "--seed")
         .and_then(|i| args.get(i + 1))
-        .expect("--operator <hex>");
-    let key = hex::decode(operator).expect("hex");
-    let operator_tree = [&[0x00, 0x08, 0xcd][..], &key].concat();
-    let ctx = ChainContext::from_headers_json(include_str!("../tests/fixtures/header.json")).unwrap();
+        .map_or(2239, |s| s.parse().expect("--seed <n>"));
+    let d = Devnet::generate(seed).unwrap();
+    let ctx: ChainContext = d.ledger.context();
+    let mut cases = Vec::new();
 
-    let mut all = cases_for("draft", &Contracts::draft(), None, &operator_tree, &ctx);
-    all.extend(cases_for(
-        "hardened",
-        &Contracts::hardened(&key).unwrap(),
-        Some([0x5a; 32]),
-        &operator_tree,
-        &ctx,
-    ));
+    // every payout the demo pool made (the opening transactions are not payouts)
+    for e in &d.pool.epochs {
+        for (n, b) in e.state_boxes.iter().enumerate().skip(1) {
+            let tx_id = d.ledger.get_box(b).unwrap().ergo_box.transaction_id;
+            cases.push(Case {
+                name: format!("epoch {} ({}): payout {n}", e.number, e.contract),
+                contract: e.contract,
+                expect_accept: true,
+                clauses: vec![],
+                tx: unsigned(&d, &tx_id),
+            });
+        }
+    }
+    // the next pending payout of the last epoch
+    let last = d.pool.epochs.last().unwrap();
+    let mut state = d.pool.tip_state.clone();
+    let batch = posted::prove_payout(&mut state, &last.pending[0], last.reward as i64, last.max_score, false).unwrap();
+    let tip = d
+        .ledger
+        .get_box(last.state_boxes.last().unwrap())
+        .unwrap()
+        .ergo_box
+        .clone();
+    let reward = d.ledger.get_box(&last.reward_box).unwrap().ergo_box.clone();
+    let pending = epoch::payout(
+        &tip,
+        &reward,
+        &batch,
+        |k| state.script(k).map(<[u8]>::to_vec),
+        &d.pool.funding(&d.ledger).unwrap(),
+        ctx.height(),
+    )
+    .unwrap();
+    cases.push(Case {
+        name: format!("epoch {} ({}): the next pending payout", last.number, last.contract),
+        contract: last.contract,
+        expect_accept: true,
+        clauses: vec![],
+        tx: pending,
+    });
+    tamperings(&d, &d.pool.epochs[0], &mut cases);
+    tamperings(&d, &d.pool.epochs[1], &mut cases);
 
     // sigma-rust and our check must agree with the expectation before anything is written
-    for c in &all {
+    for c in &cases {
         // an evaluation error (a proof that does not parse, say) rejects as a false script does
         let v = evaluate(&c.tx, &ctx);
         let sigma_rust_accepts = matches!(&v, Ok(v) if v[..2].iter().all(|r| *r == Reduced::True));
@@ -268,7 +247,8 @@ fn main() {
     }
     let out = json!({
         "height": ctx.height(),
-        "cases": all.iter().map(|c| json!({
+        "operatorSecret": hex::encode(&d.pool.operator.to_bytes()),
+        "cases": cases.iter().map(|c| json!({
             "name": c.name, "contract": c.contract, "expect": if c.expect_accept { "accept" } else { "reject" },
             "clauses": c.clauses, "tx": c.tx.to_eip12(),
         })).collect::<Vec<_>>(),

@@ -173,3 +173,51 @@ pub fn checked(tx: UnsignedTransaction, context: &ChainContext) -> Result<Unsign
         None => Ok(tx),
     }
 }
+
+/// Why a checked build failed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Epoch(#[from] crate::epoch::EpochError),
+    #[error(transparent)]
+    Interpreter(#[from] InterpreterError),
+}
+
+/// [`crate::epoch::open`], evaluated in `context` before it is returned.
+#[allow(clippy::too_many_arguments)]
+pub fn open_epoch(
+    contracts: &crate::epoch::Contracts,
+    state: &mut crate::prover::ShareState,
+    max_score: i32,
+    to_pay: usize,
+    reward: u64,
+    pool_token: Option<[u8; 32]>,
+    funding: &crate::epoch::Funding,
+    context: &ChainContext,
+) -> Result<UnsignedTransaction, BuildError> {
+    let tx = crate::epoch::open(
+        contracts,
+        state,
+        max_score,
+        to_pay,
+        reward,
+        pool_token,
+        funding,
+        context.height(),
+    )?;
+    Ok(checked(tx, context)?)
+}
+
+/// [`crate::epoch::payout`], evaluated in `context` before it is returned: a payout the
+/// contract would refuse is an error, never a transaction to sign.
+pub fn payout(
+    state_box: &crate::boxes::ErgoBox,
+    reward_box: &crate::boxes::ErgoBox,
+    batch: &crate::posted::PayoutBatch,
+    script_of: impl Fn(&crate::tree::Key) -> Option<Vec<u8>>,
+    funding: &crate::epoch::Funding,
+    context: &ChainContext,
+) -> Result<UnsignedTransaction, BuildError> {
+    let tx = crate::epoch::payout(state_box, reward_box, batch, script_of, funding, context.height())?;
+    Ok(checked(tx, context)?)
+}

@@ -53,6 +53,11 @@ impl ProofService {
         self.states.insert(box_id, state);
     }
 
+    /// The share state served for `box_id`.
+    pub fn state(&self, box_id: &Id) -> Option<&ShareState> {
+        self.states.get(box_id)
+    }
+
     /// Answers `GET {base}{path}` (`path` starting after the base, e.g. `/epochs`).
     pub fn handle(&mut self, path: &str) -> Response {
         let path = path.split('?').next().unwrap_or("");

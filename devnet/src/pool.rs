@@ -11,8 +11,9 @@ use ergo_lib::wallet::Wallet;
 use sharestate::boxes::{ErgoBox, Id, Token};
 use sharestate::contracts::MINER_FEE_TREE;
 use sharestate::eip12::{UnsignedInput, UnsignedTransaction};
-use sharestate::epoch::{self, Contracts, Funding};
+use sharestate::epoch::{Contracts, Funding};
 use sharestate::hash::blake2b256;
+use sharestate::interpreter;
 use sharestate::posted;
 use sharestate::service::ProofService;
 use sharestate::transaction::Candidate;
@@ -39,7 +40,7 @@ pub enum PoolError {
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error(transparent)]
-    Epoch(#[from] sharestate::epoch::EpochError),
+    Build(#[from] sharestate::interpreter::BuildError),
     #[error(transparent)]
     Posted(#[from] sharestate::posted::PostedError),
     #[error("{0}")]
@@ -293,7 +294,7 @@ pub fn generate(
                 Some(token),
             )
         };
-        let open = epoch::open(
+        let open = interpreter::open_epoch(
             &contracts,
             &mut state,
             max_score,
@@ -301,7 +302,7 @@ pub fn generate(
             *reward,
             tok,
             &pool.funding(ledger)?,
-            ledger.height(),
+            &ledger.context(),
         )?;
         let open_id = ledger.sign_and_submit(&open, &wallet)?;
         let outs = ledger.get_tx(&open_id).map(|t| t.tx.output_boxes()).unwrap_or_default();
@@ -327,13 +328,13 @@ pub fn generate(
                 continue;
             }
             let batch = posted::prove_payout(&mut state, keys, initial, max_score, true)?;
-            let tx = epoch::payout(
+            let tx = interpreter::payout(
                 &state_box,
                 &reward_box,
                 &batch,
                 |k| state.script(k).map(<[u8]>::to_vec),
                 &pool.funding(ledger)?,
-                ledger.height(),
+                &ledger.context(),
             )?;
             let id = ledger.sign_and_submit(&tx, &wallet)?;
             for p in &batch.payments {

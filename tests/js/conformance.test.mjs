@@ -1,25 +1,26 @@
 // Payout conformance in sigmastate-js, the reference interpreter (through Fleet's mock chain):
-// every case of examples/conformance.rs — honest payouts and tamperings, on the seed's draft
-// contract and on the hardened pair — must be accepted or rejected as the Rust side (sigma-rust
-// and our clause check) already asserted. The operator's fee inputs are signed with a fresh key.
+// every case of examples/conformance.rs — every payout of the devnet's demo pool, its next
+// pending payout, and the tamperings on an epoch of each contract (the seed's draft, the
+// hardened pair) — must be accepted or rejected as the Rust side (sigma-rust and our clause
+// check) already asserted. The fee inputs are signed with the devnet's operator key.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { ErgoHDKey, generateMnemonic } from '@fleet-sdk/wallet';
+import { ErgoHDKey } from '@fleet-sdk/wallet';
 import { execute, mockBlockchainStateContext } from '@fleet-sdk/mock-chain';
 import { hex } from '@fleet-sdk/crypto';
 
 const bin = process.env.CONFORMANCE_BIN ?? 'target/release/examples/conformance';
-const key = ErgoHDKey.fromMnemonicSync(generateMnemonic());
-const { height, cases } = JSON.parse(
-  execFileSync(bin, ['--operator', hex.encode(key.publicKey)], { encoding: 'utf8', maxBuffer: 1 << 28 }),
-);
+const { height, operatorSecret, cases } = JSON.parse(execFileSync(bin, [], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+const key = new ErgoHDKey({ privateKey: hex.decode(operatorSecret), chainCode: new Uint8Array(32) });
 const context = mockBlockchainStateContext({ headers: { quantity: 10, fromHeight: height - 9 } });
 
-test('the generator covers both contracts, honest payouts and every tampering', () => {
-  assert.equal(cases.length, 18);
+test('the cases cover every demo payout, both contracts and every tampering', () => {
+  const payouts = cases.filter((c) => / payout \d+$/.test(c.name));
+  assert.ok(payouts.length >= 40, `${payouts.length} demo payouts`);
   for (const contract of ['draft', 'hardened']) {
-    assert.equal(cases.filter((c) => c.contract === contract && c.expect === 'accept').length, contract === 'draft' ? 3 : 2);
+    const tampered = cases.filter((c) => c.contract === contract && c.expect === 'reject');
+    assert.equal(tampered.length, contract === 'draft' ? 6 : 7);
   }
 });
 
