@@ -9,6 +9,7 @@ cd "$root"
 
 WASM_BINDGEN_VERSION="0.2.130"   # must equal the `wasm-bindgen` pin in Cargo.toml
 CARGO_FUZZ_VERSION="0.13.2"
+TRUNK_VERSION="0.21.14"          # 0.22 needs a newer rustc than these machines have
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -35,6 +36,12 @@ if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# 3b. Trunk, which builds the miner's app (with --locked: a newer cssparser breaks its build)
+if ! (have trunk && trunk --version | grep -q " ${TRUNK_VERSION}\$"); then
+  log "installing trunk ${TRUNK_VERSION} (about ten minutes on 2 cores)"
+  cargo install trunk --version "${TRUNK_VERSION}" --locked --force
 fi
 
 # 4. cargo-fuzz (runs on the nightly toolchain beside stable)
