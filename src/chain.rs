@@ -86,6 +86,8 @@ pub struct Walk {
     pub start: ChainBox,
     pub contract: ShareStateContract,
     pub max_score: i32,
+    /// The epoch's reward (R4 of its reward box), once a payout has shown it.
+    pub reward: Option<i64>,
     pub steps: Vec<Step>,
     /// The latest share-state box reached; the tip once [`Walker::next`] returns `None`.
     pub tip: ChainBox,
@@ -184,6 +186,7 @@ impl Walker {
                     start: b.clone(),
                     contract,
                     max_score,
+                    reward: None,
                     steps: vec![],
                     tip: b.clone(),
                 });
@@ -272,6 +275,7 @@ impl Walker {
                 }
             })?;
         let report = check_payout(&payout);
+        walk.reward.get_or_insert(payout.reward.initial_value);
         let (digest_before, _) = share_state(&from)?;
         let touched = report
             .miners

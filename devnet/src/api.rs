@@ -128,6 +128,8 @@ pub fn router(devnet: Shared, static_dir: Option<std::path::PathBuf>) -> Router 
         // proof service and devnet info
         .route("/pool/{*path}", get(proof_service))
         .route("/devnet/pools.json", get(pools))
+        // the app loads its pools from pools.json beside it: on the devnet, the demo pool
+        .route("/pools.json", get(pools))
         .route("/devnet/miners", get(miners));
     if let Some(dir) = static_dir {
         r = r.fallback_service(tower_http::services::ServeDir::new(dir));
