@@ -162,6 +162,7 @@ pub async fn discover(node: &str, input: &str, fetch: &Fetcher) -> Result<Pool, 
         name,
         token,
         proof_service: None,
+        explorer: None,
         epochs: starts.iter().enumerate().map(|(i, s)| model::EpochRef { number: i + 1, start_box: s.to_hex() }).collect(),
     };
     let starts = |boxes: Vec<ChainBox>| -> Vec<Id> {

@@ -19,6 +19,9 @@ pub struct Pool {
     /// The base of its proof service (absolute, or relative to the node URL).
     #[serde(default)]
     pub proof_service: Option<String>,
+    /// Where a transaction id links to (the id is appended); the public explorer by default.
+    #[serde(default)]
+    pub explorer: Option<String>,
     pub epochs: Vec<EpochRef>,
 }
 
@@ -35,6 +38,9 @@ pub struct EpochRef {
 struct PoolsFile {
     pools: Vec<Pool>,
 }
+
+/// The public explorer's transaction page, for links.
+pub const EXPLORER: &str = "https://explorer.ergoplatform.com/en/transactions/";
 
 /// Reads `pools.json`.
 pub fn parse_pools(json: &str) -> Result<Vec<Pool>, String> {
@@ -320,3 +326,85 @@ pub fn reward_from_register(r4: Option<&[u8]>) -> Option<i64> {
     r4.and_then(|b| Constant::parse(b).ok()).and_then(|c| c.as_long().ok())
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sharestate::boxes::ErgoBox;
+    use sharestate::explorer::ChainBox;
+
+    #[test]
+    fn amounts_and_shares_are_exact() {
+        assert_eq!(erg(1), "0.000000001");
+        assert_eq!(erg(67_500_000_000), "67.500000000");
+        assert_eq!(erg(-5), "-0.000000005");
+        assert_eq!(erg(i64::MAX), "9223372036.854775807");
+        assert_eq!(share(1, 3), "33.3333%");
+        assert_eq!(share(2_147_483_647, 2_147_483_647), "100.0000%");
+        assert_eq!(share(1, 0), "–");
+    }
+
+    #[test]
+    fn the_query_string_round_trips() {
+        let q = query("Demo Pool & Co", "9fRAWhdxEsTcdb8PhGNrZfwqa65zfkuYHAMmkQLcic1gdLSV5vA");
+        assert_eq!(parse_query(&q), (Some("Demo Pool & Co".into()), Some("9fRAWhdxEsTcdb8PhGNrZfwqa65zfkuYHAMmkQLcic1gdLSV5vA".into())));
+        assert_eq!(parse_query("?pool=&address="), (None, None));
+        assert_eq!(parse_query("?pool=%zz"), (Some("%zz".into()), None));
+    }
+
+    fn walk_with_no_payouts() -> Walk {
+        let tree = sharestate::AvlTreeData::share_state(sharestate::Digest::EMPTY);
+        let b = ErgoBox {
+            value: 1,
+            ergo_tree: vec![0x10],
+            creation_height: 1,
+            tokens: vec![],
+            registers: vec![Constant::AvlTree(tree).to_bytes(), Constant::Int(1000).to_bytes()],
+            transaction_id: Id([1; 32]),
+            index: 0,
+        };
+        let cb = ChainBox { id: b.id(), ergo_box: b, spent_transaction_id: None, inclusion_height: Some(77), address: None };
+        Walk { start: cb.clone(), contract: ShareStateContract::Unknown, max_score: 1000, reward: None, steps: vec![], tip: cb }
+    }
+
+    #[test]
+    fn rows_from_lookups_say_what_was_verified_and_never_verify_a_failure() {
+        let w = walk_with_no_payouts();
+        let key = [9u8; 32];
+        let unpaid = row(1, &w, &key, Some(1_000_000_000), Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec()))));
+        assert_eq!(unpaid.score, Some(250));
+        assert_eq!(unpaid.expected, Some(250_000_000));
+        assert_eq!(unpaid.paid, Paid::No);
+        assert!(unpaid.verified.ok());
+        assert!(unpaid.verified.describe().contains("at height 77"));
+
+        let absent = row(1, &w, &key, None, Some(Ok(None)));
+        assert_eq!(absent.paid, Paid::NotInPool);
+        assert!(absent.verified.ok());
+
+        let bad = row(1, &w, &key, None, Some(Err("the pool's lookup proof fails: digest mismatch".into())));
+        assert!(!bad.verified.ok());
+        assert!(bad.verified.describe().starts_with("not verified"));
+        assert_eq!(bad.score, None);
+
+        // the tip says paid, but no payout the walk saw paid it: not verified
+        let odd = row(1, &w, &key, None, Some(Ok(Some(ShareValue { score: 5, paid: true }.to_bytes().to_vec()))));
+        assert!(!odd.verified.ok());
+        assert_eq!(totals(&[unpaid.clone(), bad.clone(), odd]), (250_000_000, 0));
+    }
+
+    #[test]
+    fn csv_has_a_line_per_row_and_quotes_what_needs_it() {
+        let w = walk_with_no_payouts();
+        let r = row(3, &w, &[9; 32], Some(1_000_000_000), Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec()))));
+        let text = csv("9addr", &[r]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].starts_with("address,epoch,contract,score"));
+        assert!(lines[1].starts_with("9addr,3,unknown,250,1000,25.0000%,0.250000000,no,,,,"), "{}", lines[1]);
+        assert!(lines[1].ends_with("at height 77"), "{}", lines[1]);
+        let failed = row(4, &w, &[9; 32], None, Some(Err("no answer, then \"timeout\"".into())));
+        let text = csv("9addr", &[failed]);
+        assert!(text.lines().nth(1).unwrap().ends_with(",\"not verified: no answer, then \"\"timeout\"\"\""), "{text}");
+    }
+}

@@ -199,6 +199,10 @@ pub fn App() -> impl IntoView {
         notice.set(Some(format!("Node URL saved: {}", node.get_untracked())));
     };
 
+    let explorer = Signal::derive(move || {
+        let name = pool_name.get();
+        pools.with(|ps| ps.iter().find(|p| p.name == name).and_then(|p| p.explorer.clone())).unwrap_or_else(|| model::EXPLORER.into())
+    });
     let share_url = move || {
         let a = address.get();
         (!a.trim().is_empty() && address_check.get().is_ok()).then(|| {
@@ -290,7 +294,7 @@ pub fn App() -> impl IntoView {
                 </div>
             })}
 
-            <Results rows=rows address=address running=running/>
+            <Results rows=rows address=address running=running explorer=explorer/>
 
             {move || share_url().map(|u| view! {
                 <p class="share">"Shareable link: " <a href=u.clone()>{u.clone()}</a></p>
@@ -303,7 +307,7 @@ pub fn App() -> impl IntoView {
 }
 
 #[component]
-fn Results(rows: RwSignal<Vec<Row>>, address: RwSignal<String>, running: RwSignal<bool>) -> impl IntoView {
+pub fn Results(rows: RwSignal<Vec<Row>>, address: RwSignal<String>, running: RwSignal<bool>, explorer: Signal<String>) -> impl IntoView {
     let warnings = move || {
         let mut w: Vec<String> = rows.get().iter().flat_map(|r| r.warnings.iter().map(move |x| format!("Epoch {}: {x}", r.epoch))).collect();
         w.dedup();
@@ -339,7 +343,7 @@ fn Results(rows: RwSignal<Vec<Row>>, address: RwSignal<String>, running: RwSigna
                         </thead>
                         <tbody>
                             <For each=move || rows.get() key=|r| r.epoch let:r>
-                                <RowView row=r/>
+                                <RowView row=r explorer=explorer.clone()/>
                             </For>
                         </tbody>
                         <tfoot>
@@ -359,7 +363,7 @@ fn Results(rows: RwSignal<Vec<Row>>, address: RwSignal<String>, running: RwSigna
 }
 
 #[component]
-fn RowView(row: Row) -> impl IntoView {
+pub fn RowView(row: Row, explorer: Signal<String>) -> impl IntoView {
     let score = row.score.map(|s| s.to_string()).unwrap_or_else(|| "–".into());
     let share = row.score.map(|s| model::share(s, row.max_score)).unwrap_or_else(|| "–".into());
     let expected = row.expected.map(model::erg).unwrap_or_else(|| "–".into());
@@ -377,7 +381,13 @@ fn RowView(row: Row) -> impl IntoView {
             <td class="num">{share}</td>
             <td class="num">{expected}</td>
             <td>{paid}</td>
-            <td class="tx">{tx.map(|t| view! { <a href=format!("https://explorer.ergoplatform.com/en/transactions/{t}") title=t.clone()>{format!("{}…", &t[..12])}</a> })}</td>
+            <td class="tx">
+                {tx.map(|t| {
+                    let label = format!("{}…", &t[..12]);
+                    let title = t.clone();
+                    view! { <a href=move || format!("{}{t}", explorer.get()) title=title>{label}</a> }
+                })}
+            </td>
             <td class="mark">
                 <span class=if ok { "ok" } else { "bad" } aria-hidden="true">{if ok { "✓" } else { "✗" }}</span>
                 <span class="why">{if ok { format!("verified: {describe}") } else { describe }}</span>
@@ -388,7 +398,7 @@ fn RowView(row: Row) -> impl IntoView {
 
 /// Share of the epoch's score and payout per epoch, as two bar series.
 #[component]
-fn Chart(rows: RwSignal<Vec<Row>>) -> impl IntoView {
+pub fn Chart(rows: RwSignal<Vec<Row>>) -> impl IntoView {
     let bars = move || {
         let rs = rows.get();
         let max_paid = rs.iter().map(|r| r.expected.unwrap_or(0)).max().unwrap_or(0).max(1);

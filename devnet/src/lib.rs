@@ -16,11 +16,34 @@ use ledger::Ledger;
 use pool::{DemoPool, PoolError};
 use sharestate::service::ProofService;
 
+/// A test mode in which the devnet lies, so that clients can be seen to catch it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tamper {
+    /// Every lookup proof the proof service serves has one byte flipped.
+    Proofs,
+    /// Every payout transaction the node and explorer serve has one byte of its proof flipped
+    /// (its id then no longer recomputes).
+    Payouts,
+}
+
+impl std::str::FromStr for Tamper {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Tamper, String> {
+        match s {
+            "proofs" => Ok(Tamper::Proofs),
+            "payouts" => Ok(Tamper::Payouts),
+            other => Err(format!("unknown tamper mode {other:?} (proofs or payouts)")),
+        }
+    }
+}
+
 /// Everything the devnet serves.
 pub struct Devnet {
     pub ledger: Ledger,
     pub pool: DemoPool,
     pub service: ProofService,
+    /// Off unless a test asks for it.
+    pub tamper: Option<Tamper>,
 }
 
 impl Devnet {
@@ -29,7 +52,7 @@ impl Devnet {
         let (mut ledger, operator) = pool::genesis(seed);
         let mut service = ProofService::new();
         let pool = pool::generate(seed, &mut ledger, operator, &mut service)?;
-        Ok(Devnet { ledger, pool, service })
+        Ok(Devnet { ledger, pool, service, tamper: None })
     }
 }
 

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 fn usage() -> ! {
-    eprintln!("usage: devnet [--port <port, default 9053; 0 picks a free one>] [--host <ip, default 127.0.0.1>] [--seed <n, default 2239>] [--static <dir served at />]");
+    eprintln!("usage: devnet [--port <port, default 9053; 0 picks a free one>] [--host <ip, default 127.0.0.1>] [--seed <n, default 2239>] [--static <dir served at />] [--tamper proofs|payouts (a test mode that serves tampered proofs)]");
     std::process::exit(2)
 }
 
@@ -31,6 +31,7 @@ async fn shutdown_signal() {
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (mut port, mut host, mut seed, mut static_dir) = (9053u16, "127.0.0.1".to_string(), 2239u64, None);
+    let mut tamper = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let v = it.next().unwrap_or_else(|| usage());
@@ -39,17 +40,22 @@ async fn main() {
             "--host" => host = v.clone(),
             "--seed" => seed = v.parse().unwrap_or_else(|_| usage()),
             "--static" => static_dir = Some(std::path::PathBuf::from(v)),
+            "--tamper" => tamper = Some(v.parse::<devnet::Tamper>().unwrap_or_else(|e| {
+                eprintln!("{e}");
+                usage()
+            })),
             _ => usage(),
         }
     }
     let t = Instant::now();
-    let devnet = match devnet::Devnet::generate(seed) {
+    let mut devnet = match devnet::Devnet::generate(seed) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("devnet: generating the demo chain failed: {e}");
             std::process::exit(1)
         }
     };
+    devnet.tamper = tamper;
     let listener = match tokio::net::TcpListener::bind((host.as_str(), port)).await {
         Ok(l) => l,
         Err(e) => {
@@ -71,6 +77,9 @@ async fn main() {
     println!("  pools          http://{addr}/devnet/pools.json");
     if static_dir.is_some() {
         println!("  app            http://{addr}/");
+    }
+    if let Some(t) = tamper {
+        println!("  TEST MODE: the devnet lies ({t:?} tampered), so that clients can be seen to catch it");
     }
     println!("Ctrl-C stops it.");
     if let Err(e) = devnet::serve(listener, devnet, static_dir, shutdown_signal()).await {

@@ -1,0 +1,91 @@
+//! The app's components in a real browser (headless Chromium, wasm-bindgen-test): what a miner
+//! sees for verified and unverified rows, and the figures the page derives.
+
+use leptos::prelude::*;
+use sharestate::boxes::{ErgoBox, Id};
+use sharestate::chain::Walk;
+use sharestate::contracts::ShareStateContract;
+use sharestate::explorer::ChainBox;
+use sharestate::{AvlTreeData, Constant, Digest, ShareValue};
+use sharestate_app::model::{self, Paid, Row};
+use sharestate_app::ui::Results;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn walk() -> Walk {
+    let tree = AvlTreeData::share_state(Digest::EMPTY);
+    let b = ErgoBox {
+        value: 1,
+        ergo_tree: vec![0x10],
+        creation_height: 1,
+        tokens: vec![],
+        registers: vec![Constant::AvlTree(tree).to_bytes(), Constant::Int(1000).to_bytes()],
+        transaction_id: Id([1; 32]),
+        index: 0,
+    };
+    let cb = ChainBox { id: b.id(), ergo_box: b, spent_transaction_id: None, inclusion_height: Some(77), address: None };
+    Walk { start: cb.clone(), contract: ShareStateContract::Draft, max_score: 1000, reward: Some(2_000_000_000), steps: vec![], tip: cb }
+}
+
+fn rows() -> Vec<Row> {
+    let w = walk();
+    vec![
+        model::row(1, &w, &[9; 32], w.reward, Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec())))),
+        model::row(2, &w, &[9; 32], w.reward, Some(Err("the pool's lookup proof fails: the proof is for another digest".into()))),
+    ]
+}
+
+fn mount(rows: Vec<Row>) -> web_sys::HtmlElement {
+    let doc = document();
+    let host: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&host).unwrap();
+    let rows = RwSignal::new(rows);
+    let address = RwSignal::new("9addr".to_string());
+    let running = RwSignal::new(false);
+    let explorer = Signal::derive(|| "https://example.org/tx/".to_string());
+    leptos::mount::mount_to(host.clone(), move || view! { <Results rows=rows address=address running=running explorer=explorer/> }).forget();
+    host
+}
+
+#[wasm_bindgen_test]
+fn a_verified_row_says_what_was_verified_and_a_failed_one_never_says_verified() {
+    let host = mount(rows());
+    let trs = host.query_selector_all("tbody tr").unwrap();
+    assert_eq!(trs.length(), 2);
+    let first = trs.item(0).unwrap().text_content().unwrap();
+    assert!(first.contains("✓"), "{first}");
+    assert!(first.contains("verified: pool's lookup proof checked against the digest of box"), "{first}");
+    assert!(first.contains("0.500000000"), "250 × 2 ERG / 1000 = 0.5 ERG: {first}");
+    let second = trs.item(1).unwrap().text_content().unwrap();
+    assert!(second.contains("✗"), "{second}");
+    assert!(second.contains("not verified: the pool's lookup proof fails"), "{second}");
+    assert!(!second.contains("✓") && !second.contains("verified: pool"), "{second}");
+    // each epoch on the draft contract gets its warning
+    let warnings = host.query_selector_all("li.warning").unwrap();
+    assert_eq!(warnings.length(), 2);
+    let w = warnings.item(0).unwrap().text_content().unwrap();
+    assert!(w.starts_with("Epoch 1: ") && w.contains("draft contract"), "{w}");
+    // totals count verified rows only
+    let foot = host.query_selector("tfoot").unwrap().unwrap().text_content().unwrap();
+    assert!(foot.contains("0.500000000"), "{foot}");
+}
+
+#[wasm_bindgen_test]
+fn the_chart_is_labelled_for_screen_readers_and_has_a_bar_pair_per_epoch() {
+    let host = mount(rows());
+    let svg = host.query_selector("figure.chart svg").unwrap().unwrap();
+    assert_eq!(svg.get_attribute("role").as_deref(), Some("img"));
+    assert!(svg.get_attribute("aria-labelledby").is_some());
+    assert_eq!(host.query_selector_all("rect.share").unwrap().length(), 2);
+}
+
+#[wasm_bindgen_test]
+fn paid_rows_link_their_transaction() {
+    let mut r = rows();
+    r[0].paid = Paid::Yes { tx: Id([0xab; 32]), amount: 500_000_000, height: Some(5) };
+    let host = mount(r);
+    let a = host.query_selector("td.tx a").unwrap().unwrap();
+    assert_eq!(a.get_attribute("href").unwrap(), format!("https://example.org/tx/{}", "ab".repeat(32)));
+}
