@@ -16,6 +16,7 @@ step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
 step "format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
+(cd app && cargo fmt --check && cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings)
 
 step "contracts: the committed ErgoTrees match a fresh compile (Fleet compiler / sigmastate-js)"
 node scripts/compile-contracts.mjs --check
@@ -25,6 +26,14 @@ cargo test --workspace --all-features --quiet
 
 step "core unit tests as wasm in headless Chromium"
 cargo test --lib --target wasm32-unknown-unknown
+
+step "the app: view models natively, components in headless Chromium"
+(cd app && cargo test --quiet && cargo test --target wasm32-unknown-unknown --test web)
+
+step "the app end to end: Chromium (playwright-core) against devnets serving the built app"
+./scripts/build-app.sh
+cargo build --release --quiet -p sharestate-devnet
+DEVNET_BIN=target/release/devnet node --test tests/e2e/
 
 step "JS reference libraries against our output: Fleet SDK, ergo-lib-wasm, sigmastate-js (payout conformance)"
 cargo build --release --quiet --bin sharestate

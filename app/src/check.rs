@@ -66,22 +66,32 @@ pub fn join(base: &str, path: &str) -> String {
 }
 
 /// Walks the epoch starting at `start`, reporting each replayed payout.
-pub async fn walk(node: &str, start: Id, fetch: &Fetcher, mut on_step: impl FnMut(&Walker)) -> Result<Walk, CheckError> {
+pub async fn walk(
+    node: &str,
+    start: Id,
+    fetch: &Fetcher,
+    mut on_step: impl FnMut(&Walker),
+) -> Result<Walk, CheckError> {
     let mut w = Walker::new(start);
     while let Some(need) = w.next() {
         match need {
             Need::Box(id) => {
-                let body = fetch.get(&join(node, &format!("/blockchain/box/byId/{}", id.to_hex()))).await?;
+                let body = fetch
+                    .get(&join(node, &format!("/blockchain/box/byId/{}", id.to_hex())))
+                    .await?;
                 w.feed_box(&body)?;
             }
             Need::Transaction(id) => {
-                let body = fetch.get(&join(node, &format!("/blockchain/transaction/byId/{}", id.to_hex()))).await?;
+                let body = fetch
+                    .get(&join(node, &format!("/blockchain/transaction/byId/{}", id.to_hex())))
+                    .await?;
                 w.feed_transaction(&body)?;
                 on_step(&w);
             }
         }
     }
-    w.into_walk().ok_or_else(|| CheckError::Chain("the walk ended before it began".into()))
+    w.into_walk()
+        .ok_or_else(|| CheckError::Chain("the walk ended before it began".into()))
 }
 
 /// The epoch's reward: from its payouts, or else from the reward box its opening made
@@ -91,9 +101,13 @@ async fn reward(node: &str, walk: &Walk, fetch: &Fetcher) -> Result<Option<i64>,
         return Ok(walk.reward);
     }
     let tx = walk.start.ergo_box.transaction_id.to_hex();
-    let body = fetch.get(&join(node, &format!("/blockchain/transaction/byId/{tx}"))).await?;
+    let body = fetch
+        .get(&join(node, &format!("/blockchain/transaction/byId/{tx}")))
+        .await?;
     let t = decode_transaction(&body).map_err(|e| CheckError::Chain(e.to_string()))?;
-    Ok(t.outputs.get(1).and_then(|o| model::reward_from_register(o.ergo_box.registers.first().map(Vec::as_slice))))
+    Ok(t.outputs
+        .get(1)
+        .and_then(|o| model::reward_from_register(o.ergo_box.registers.first().map(Vec::as_slice))))
 }
 
 /// Checks `key` in every epoch of `pool`, calling `on_row` as each epoch's row is known.
@@ -106,9 +120,14 @@ pub async fn check(
     on_row: impl Fn(Row),
 ) -> Result<(), CheckError> {
     let proof_base = join(node, pool.proof_service.as_deref().unwrap_or("/pool"));
-    let mut progress = Progress { epochs: pool.epochs.len(), ..Progress::default() };
+    let mut progress = Progress {
+        epochs: pool.epochs.len(),
+        ..Progress::default()
+    };
     for e in &pool.epochs {
-        let start = hex::decode_array::<32>(&e.start_box).map(Id).map_err(|err| CheckError::Chain(format!("epoch {} start box: {err}", e.number)))?;
+        let start = hex::decode_array::<32>(&e.start_box)
+            .map(Id)
+            .map_err(|err| CheckError::Chain(format!("epoch {} start box: {err}", e.number)))?;
         progress.step = format!("epoch {}: walking its share-state boxes", e.number);
         on_progress(progress.clone());
         let base_replayed = progress.replayed;
@@ -131,9 +150,14 @@ pub async fn check(
         } else {
             progress.step = format!("epoch {}: checking the pool's lookup proof", e.number);
             on_progress(progress.clone());
-            let url = join(&proof_base, &format!("/proof/{}/{}", walk.tip.id.to_hex(), hex::encode(&key)));
+            let url = join(
+                &proof_base,
+                &format!("/proof/{}/{}", walk.tip.id.to_hex(), hex::encode(&key)),
+            );
             Some(match (fetch.get(&url).await, walk.tip_digest()) {
-                (Ok(body), Some(d)) => verify_proof_answer(&body, &d, &key).map_err(|e| format!("the pool's lookup proof fails: {e}")),
+                (Ok(body), Some(d)) => {
+                    verify_proof_answer(&body, &d, &key).map_err(|e| format!("the pool's lookup proof fails: {e}"))
+                }
                 (Ok(_), None) => Err("the tip box has no digest".into()),
                 (Err(FetchError::Cancelled), _) => return Err(FetchError::Cancelled.into()),
                 (Err(e), _) => Err(format!("the pool's proof service: {e}")),
@@ -163,13 +187,24 @@ pub async fn discover(node: &str, input: &str, fetch: &Fetcher) -> Result<Pool, 
         token,
         proof_service: None,
         explorer: None,
-        epochs: starts.iter().enumerate().map(|(i, s)| model::EpochRef { number: i + 1, start_box: s.to_hex() }).collect(),
+        epochs: starts
+            .iter()
+            .enumerate()
+            .map(|(i, s)| model::EpochRef {
+                number: i + 1,
+                start_box: s.to_hex(),
+            })
+            .collect(),
     };
     let starts = |boxes: Vec<ChainBox>| -> Vec<Id> {
         let mut states: Vec<ChainBox> = boxes.into_iter().filter(is_state).collect();
         states.sort_by_key(|b| (b.ergo_box.creation_height, b.inclusion_height));
         let spenders: Vec<Id> = states.iter().filter_map(|b| b.spent_transaction_id).collect();
-        states.iter().filter(|b| !spenders.contains(&b.ergo_box.transaction_id)).map(|b| b.id).collect()
+        states
+            .iter()
+            .filter(|b| !spenders.contains(&b.ergo_box.transaction_id))
+            .map(|b| b.id)
+            .collect()
     };
     let short = |s: &str| format!("{}…", &s[..s.len().min(12)]);
     if input.len() == 64 && input.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -178,22 +213,33 @@ pub async fn discover(node: &str, input: &str, fetch: &Fetcher) -> Result<Pool, 
             Ok(body) => {
                 let b = decode_box(&body).map_err(|e| CheckError::Chain(e.to_string()))?;
                 if !is_state(&b) {
-                    return Err(CheckError::Chain(format!("box {} is not a share-state box (R4 AvlTree, R5 Int)", short(&id))));
+                    return Err(CheckError::Chain(format!(
+                        "box {} is not a share-state box (R4 AvlTree, R5 Int)",
+                        short(&id)
+                    )));
                 }
                 return Ok(pool(format!("Pool from box {}", short(&id)), None, vec![b.id]));
             }
             Err(FetchError::NotFound { .. }) => {}
             Err(e) => return Err(e.into()),
         }
-        let body = fetch.get(&join(node, &format!("/blockchain/box/byTokenId/{id}?limit=500"))).await?;
+        let body = fetch
+            .get(&join(node, &format!("/blockchain/box/byTokenId/{id}?limit=500")))
+            .await?;
         let found = starts(decode_boxes(&body).map_err(|e| CheckError::Chain(e.to_string()))?);
         if found.is_empty() {
-            return Err(CheckError::Chain(format!("no share-state box holds token {}", short(&id))));
+            return Err(CheckError::Chain(format!(
+                "no share-state box holds token {}",
+                short(&id)
+            )));
         }
         return Ok(pool(format!("Pool of token {}", short(&id)), Some(id), found));
     }
-    sharestate::Address::parse(input).map_err(|e| CheckError::Chain(format!("not a box id, token id or address: {e}")))?;
-    let body = fetch.post(&join(node, "/blockchain/box/byAddress?limit=500"), input).await?;
+    sharestate::Address::parse(input)
+        .map_err(|e| CheckError::Chain(format!("not a box id, token id or address: {e}")))?;
+    let body = fetch
+        .post(&join(node, "/blockchain/box/byAddress?limit=500"), input)
+        .await?;
     let found = starts(decode_boxes(&body).map_err(|e| CheckError::Chain(e.to_string()))?);
     if found.is_empty() {
         return Err(CheckError::Chain("no share-state box at that address".into()));

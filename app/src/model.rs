@@ -44,7 +44,9 @@ pub const EXPLORER: &str = "https://explorer.ergoplatform.com/en/transactions/";
 
 /// Reads `pools.json`.
 pub fn parse_pools(json: &str) -> Result<Vec<Pool>, String> {
-    serde_json::from_str::<PoolsFile>(json).map(|f| f.pools).map_err(|e| format!("the pools file is not valid: {e}"))
+    serde_json::from_str::<PoolsFile>(json)
+        .map(|f| f.pools)
+        .map_err(|e| format!("the pools file is not valid: {e}"))
 }
 
 /// nanoErg as ERG with all nine decimals, exactly (no floating point).
@@ -72,6 +74,8 @@ pub enum Paid {
     No,
     /// The miner is not in this epoch's share state.
     NotInPool,
+    /// Nothing verified tells.
+    Unknown,
 }
 
 /// How a row's figures were established.
@@ -97,7 +101,11 @@ impl Verified {
                 at(height)
             ),
             Verified::ByLookup { state_box, height } => {
-                format!("pool's lookup proof checked against the digest of box {}{}", short(state_box), at(height))
+                format!(
+                    "pool's lookup proof checked against the digest of box {}{}",
+                    short(state_box),
+                    at(height)
+                )
             }
             Verified::Failed(why) => format!("not verified: {why}"),
         }
@@ -142,12 +150,23 @@ pub fn contract_name(c: &ShareStateContract) -> &'static str {
 
 /// The row of `key` from a walked epoch. `lookup`, for a key no payout touched, is the value a
 /// verified lookup proof at the tip returned (`Ok(None)`: proven absent), or why it failed.
-pub fn row(epoch: usize, walk: &Walk, key: &Key, reward: Option<i64>, lookup: Option<Result<Option<Vec<u8>>, String>>) -> Row {
+pub fn row(
+    epoch: usize,
+    walk: &Walk,
+    key: &Key,
+    reward: Option<i64>,
+    lookup: Option<Result<Option<Vec<u8>>, String>>,
+) -> Row {
     let contract = contract_name(&walk.contract);
     let mut warnings: Vec<String> = walk
         .steps
         .iter()
-        .flat_map(|s| s.report.weaknesses.iter().map(move |w| format!("payout {}: {}", short(&s.tx_id), weakness(w))))
+        .flat_map(|s| {
+            s.report
+                .weaknesses
+                .iter()
+                .map(move |w| format!("payout {}: {}", short(&s.tx_id), weakness(w)))
+        })
         .collect();
     if walk.contract == ShareStateContract::Draft {
         warnings.insert(
@@ -164,13 +183,17 @@ pub fn row(epoch: usize, walk: &Walk, key: &Key, reward: Option<i64>, lookup: Op
         max_score: walk.max_score,
         reward,
         expected: None,
-        paid: Paid::NotInPool,
+        paid: Paid::Unknown,
         verified: Verified::Failed("not checked".into()),
         warnings,
     };
     if let Some(s) = failed_step {
         return Row {
-            verified: Verified::Failed(format!("payout {} does not satisfy the contract: {}", short(&s.tx_id), s.report.failing().join(", "))),
+            verified: Verified::Failed(format!(
+                "payout {} does not satisfy the contract: {}",
+                short(&s.tx_id),
+                s.report.failing().join(", ")
+            )),
             ..base
         };
     }
@@ -179,8 +202,16 @@ pub fn row(epoch: usize, walk: &Walk, key: &Key, reward: Option<i64>, lookup: Op
         return Row {
             score: Some(before.score),
             expected: expected(before.score),
-            paid: Paid::Yes { tx: step.tx_id, amount: t.paid.unwrap_or(0), height: step.height },
-            verified: Verified::ByPayout { tx: step.tx_id, state_box: step.from, height: step.height },
+            paid: Paid::Yes {
+                tx: step.tx_id,
+                amount: t.paid.unwrap_or(0),
+                height: step.height,
+            },
+            verified: Verified::ByPayout {
+                tx: step.tx_id,
+                state_box: step.from,
+                height: step.height,
+            },
             ..base
         };
     }
@@ -188,13 +219,22 @@ pub fn row(epoch: usize, walk: &Walk, key: &Key, reward: Option<i64>, lookup: Op
     let height = walk.tip.inclusion_height;
     match lookup {
         None => base,
-        Some(Err(why)) => Row { verified: Verified::Failed(why), ..base },
-        Some(Ok(None)) => Row { paid: Paid::NotInPool, verified: Verified::ByLookup { state_box: tip, height }, ..base },
+        Some(Err(why)) => Row {
+            verified: Verified::Failed(why),
+            ..base
+        },
+        Some(Ok(None)) => Row {
+            paid: Paid::NotInPool,
+            verified: Verified::ByLookup { state_box: tip, height },
+            ..base
+        },
         Some(Ok(Some(bytes))) => match ShareValue::from_bytes(&bytes) {
             // a key the tip's state says is paid must have been paid by a payout the walk saw
             Ok(v) if v.paid => Row {
                 score: Some(v.score),
-                verified: Verified::Failed("the share state says paid, but no payout on the chain paid this key".into()),
+                verified: Verified::Failed(
+                    "the share state says paid, but no payout on the chain paid this key".into(),
+                ),
                 ..base
             },
             Ok(v) => Row {
@@ -204,7 +244,10 @@ pub fn row(epoch: usize, walk: &Walk, key: &Key, reward: Option<i64>, lookup: Op
                 verified: Verified::ByLookup { state_box: tip, height },
                 ..base
             },
-            Err(e) => Row { verified: Verified::Failed(format!("the proven value is not a share value: {e}")), ..base },
+            Err(e) => Row {
+                verified: Verified::Failed(format!("the proven value is not a share value: {e}")),
+                ..base
+            },
         },
     }
 }
@@ -218,8 +261,14 @@ fn weakness(w: &sharestate::posted::Weakness) -> String {
         MaxScoreNotKept { .. } => "the next share state changed maxScore".into(),
         TreeParametersChanged { .. } => "the next share state changed the tree's parameters".into(),
         PoolTokenNotCarried { .. } => "the pool token did not move on".into(),
-        ScoreNotFromTree { tree_score, claimed_score, .. } => format!("paid on score {claimed_score} where the tree holds {tree_score}"),
-        RepeatedKeyUnchecked { unchecked_output, .. } => format!("a repeated key left output {unchecked_output} unchecked"),
+        ScoreNotFromTree {
+            tree_score,
+            claimed_score,
+            ..
+        } => format!("paid on score {claimed_score} where the tree holds {tree_score}"),
+        RepeatedKeyUnchecked { unchecked_output, .. } => {
+            format!("a repeated key left output {unchecked_output} unchecked")
+        }
     }
 }
 
@@ -236,12 +285,20 @@ pub fn totals(rows: &[Row]) -> (i64, i64) {
 
 /// The table as CSV (RFC 4180), amounts exact in ERG.
 pub fn csv(address: &str, rows: &[Row]) -> String {
-    let mut out = String::from("address,epoch,contract,score,max_score,share,expected_erg,paid,paid_erg,transaction,height,verified\n");
+    let mut out = String::from(
+        "address,epoch,contract,score,max_score,share,expected_erg,paid,paid_erg,transaction,height,verified\n",
+    );
     for r in rows {
         let (paid, amount, tx, height) = match &r.paid {
-            Paid::Yes { tx, amount, height } => ("yes", erg(*amount), tx.to_hex(), height.map(|h| h.to_string()).unwrap_or_default()),
+            Paid::Yes { tx, amount, height } => (
+                "yes",
+                erg(*amount),
+                tx.to_hex(),
+                height.map(|h| h.to_string()).unwrap_or_default(),
+            ),
             Paid::No => ("no", String::new(), String::new(), String::new()),
             Paid::NotInPool => ("not in pool", String::new(), String::new(), String::new()),
+            Paid::Unknown => ("unknown", String::new(), String::new(), String::new()),
         };
         let cells = [
             address.to_string(),
@@ -259,7 +316,13 @@ pub fn csv(address: &str, rows: &[Row]) -> String {
         ];
         let line: Vec<String> = cells
             .iter()
-            .map(|c| if c.contains([',', '"', '\n']) { format!("\"{}\"", c.replace('"', "\"\"")) } else { c.clone() })
+            .map(|c| {
+                if c.contains([',', '"', '\n']) {
+                    format!("\"{}\"", c.replace('"', "\"\""))
+                } else {
+                    c.clone()
+                }
+            })
             .collect();
         out.push_str(&line.join(","));
         out.push('\n');
@@ -303,16 +366,14 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            b'%' if i + 2 < b.len() => {
-                match hex::decode(&s[i + 1..i + 3]) {
-                    Ok(v) => {
-                        out.extend(v);
-                        i += 3;
-                        continue;
-                    }
-                    Err(_) => out.push(b'%'),
+            b'%' if i + 2 < b.len() => match hex::decode(&s[i + 1..i + 3]) {
+                Ok(v) => {
+                    out.extend(v);
+                    i += 3;
+                    continue;
                 }
-            }
+                Err(_) => out.push(b'%'),
+            },
             b'+' => out.push(b' '),
             c => out.push(c),
         }
@@ -325,7 +386,6 @@ fn percent_decode(s: &str) -> String {
 pub fn reward_from_register(r4: Option<&[u8]>) -> Option<i64> {
     r4.and_then(|b| Constant::parse(b).ok()).and_then(|c| c.as_long().ok())
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -347,7 +407,13 @@ mod tests {
     #[test]
     fn the_query_string_round_trips() {
         let q = query("Demo Pool & Co", "9fRAWhdxEsTcdb8PhGNrZfwqa65zfkuYHAMmkQLcic1gdLSV5vA");
-        assert_eq!(parse_query(&q), (Some("Demo Pool & Co".into()), Some("9fRAWhdxEsTcdb8PhGNrZfwqa65zfkuYHAMmkQLcic1gdLSV5vA".into())));
+        assert_eq!(
+            parse_query(&q),
+            (
+                Some("Demo Pool & Co".into()),
+                Some("9fRAWhdxEsTcdb8PhGNrZfwqa65zfkuYHAMmkQLcic1gdLSV5vA".into())
+            )
+        );
         assert_eq!(parse_query("?pool=&address="), (None, None));
         assert_eq!(parse_query("?pool=%zz"), (Some("%zz".into()), None));
     }
@@ -363,15 +429,34 @@ mod tests {
             transaction_id: Id([1; 32]),
             index: 0,
         };
-        let cb = ChainBox { id: b.id(), ergo_box: b, spent_transaction_id: None, inclusion_height: Some(77), address: None };
-        Walk { start: cb.clone(), contract: ShareStateContract::Unknown, max_score: 1000, reward: None, steps: vec![], tip: cb }
+        let cb = ChainBox {
+            id: b.id(),
+            ergo_box: b,
+            spent_transaction_id: None,
+            inclusion_height: Some(77),
+            address: None,
+        };
+        Walk {
+            start: cb.clone(),
+            contract: ShareStateContract::Unknown,
+            max_score: 1000,
+            reward: None,
+            steps: vec![],
+            tip: cb,
+        }
     }
 
     #[test]
     fn rows_from_lookups_say_what_was_verified_and_never_verify_a_failure() {
         let w = walk_with_no_payouts();
         let key = [9u8; 32];
-        let unpaid = row(1, &w, &key, Some(1_000_000_000), Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec()))));
+        let unpaid = row(
+            1,
+            &w,
+            &key,
+            Some(1_000_000_000),
+            Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec()))),
+        );
         assert_eq!(unpaid.score, Some(250));
         assert_eq!(unpaid.expected, Some(250_000_000));
         assert_eq!(unpaid.paid, Paid::No);
@@ -382,13 +467,25 @@ mod tests {
         assert_eq!(absent.paid, Paid::NotInPool);
         assert!(absent.verified.ok());
 
-        let bad = row(1, &w, &key, None, Some(Err("the pool's lookup proof fails: digest mismatch".into())));
+        let bad = row(
+            1,
+            &w,
+            &key,
+            None,
+            Some(Err("the pool's lookup proof fails: digest mismatch".into())),
+        );
         assert!(!bad.verified.ok());
         assert!(bad.verified.describe().starts_with("not verified"));
         assert_eq!(bad.score, None);
 
         // the tip says paid, but no payout the walk saw paid it: not verified
-        let odd = row(1, &w, &key, None, Some(Ok(Some(ShareValue { score: 5, paid: true }.to_bytes().to_vec()))));
+        let odd = row(
+            1,
+            &w,
+            &key,
+            None,
+            Some(Ok(Some(ShareValue { score: 5, paid: true }.to_bytes().to_vec()))),
+        );
         assert!(!odd.verified.ok());
         assert_eq!(totals(&[unpaid.clone(), bad.clone(), odd]), (250_000_000, 0));
     }
@@ -396,15 +493,31 @@ mod tests {
     #[test]
     fn csv_has_a_line_per_row_and_quotes_what_needs_it() {
         let w = walk_with_no_payouts();
-        let r = row(3, &w, &[9; 32], Some(1_000_000_000), Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec()))));
+        let r = row(
+            3,
+            &w,
+            &[9; 32],
+            Some(1_000_000_000),
+            Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec()))),
+        );
         let text = csv("9addr", &[r]);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 2);
         assert!(lines[0].starts_with("address,epoch,contract,score"));
-        assert!(lines[1].starts_with("9addr,3,unknown,250,1000,25.0000%,0.250000000,no,,,,"), "{}", lines[1]);
+        assert!(
+            lines[1].starts_with("9addr,3,unknown,250,1000,25.0000%,0.250000000,no,,,,"),
+            "{}",
+            lines[1]
+        );
         assert!(lines[1].ends_with("at height 77"), "{}", lines[1]);
         let failed = row(4, &w, &[9; 32], None, Some(Err("no answer, then \"timeout\"".into())));
         let text = csv("9addr", &[failed]);
-        assert!(text.lines().nth(1).unwrap().ends_with(",\"not verified: no answer, then \"\"timeout\"\"\""), "{text}");
+        assert!(
+            text.lines()
+                .nth(1)
+                .unwrap()
+                .ends_with(",\"not verified: no answer, then \"\"timeout\"\"\""),
+            "{text}"
+        );
     }
 }

@@ -50,7 +50,9 @@ pub struct Fetcher {
 
 impl Fetcher {
     pub fn new() -> Fetcher {
-        Fetcher { controller: AbortController::new().expect("AbortController") }
+        Fetcher {
+            controller: AbortController::new().expect("AbortController"),
+        }
     }
 
     /// Aborts every request of this query.
@@ -70,14 +72,24 @@ impl Fetcher {
 
     /// POST `body` (JSON) to `url`, returning the answer's text.
     pub async fn post(&self, url: &str, body: &str) -> Result<String, FetchError> {
-        let request = Request::post(url).header("content-type", "application/json").abort_signal(Some(&self.signal())).body(body.to_string());
+        let request = Request::post(url)
+            .header("content-type", "application/json")
+            .abort_signal(Some(&self.signal()))
+            .body(body.to_string());
         self.send(request, url).await
     }
 
-    async fn send(&self, request: Result<gloo_net::http::Request, gloo_net::Error>, url: &str) -> Result<String, FetchError> {
+    async fn send(
+        &self,
+        request: Result<gloo_net::http::Request, gloo_net::Error>,
+        url: &str,
+    ) -> Result<String, FetchError> {
         match request {
             Ok(r) => self.send_request(r, url).await,
-            Err(e) => Err(FetchError::Unreachable { url: url.into(), detail: e.to_string() }),
+            Err(e) => Err(FetchError::Unreachable {
+                url: url.into(),
+                detail: e.to_string(),
+            }),
         }
     }
 
@@ -86,13 +98,23 @@ impl Fetcher {
             return Err(FetchError::Cancelled);
         }
         let fetch = Box::pin(async {
-            let r = request.send().await.map_err(|e| FetchError::Unreachable { url: url.into(), detail: e.to_string() })?;
+            let r = request.send().await.map_err(|e| FetchError::Unreachable {
+                url: url.into(),
+                detail: e.to_string(),
+            })?;
             let status = r.status();
-            let body = r.text().await.map_err(|e| FetchError::Unreachable { url: url.into(), detail: e.to_string() })?;
+            let body = r.text().await.map_err(|e| FetchError::Unreachable {
+                url: url.into(),
+                detail: e.to_string(),
+            })?;
             match status {
                 200..=299 => Ok(body),
                 404 => Err(FetchError::NotFound { url: url.into() }),
-                _ => Err(FetchError::Status { url: url.into(), status, body }),
+                _ => Err(FetchError::Status {
+                    url: url.into(),
+                    status,
+                    body,
+                }),
             }
         });
         match select(fetch, TimeoutFuture::new(TIMEOUT_MS)).await {

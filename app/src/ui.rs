@@ -36,7 +36,9 @@ impl From<&CheckError> for Failure {
     fn from(e: &CheckError) -> Failure {
         let retryable = matches!(e, CheckError::Fetch(f) if f.retryable());
         let message = match e {
-            CheckError::Fetch(FetchError::Unreachable { .. }) => format!("The node is unreachable: {e}. Check the node URL in the settings, then retry."),
+            CheckError::Fetch(FetchError::Unreachable { .. }) => {
+                format!("The node is unreachable: {e}. Check the node URL in the settings, then retry.")
+            }
             CheckError::Fetch(FetchError::Timeout { .. }) => format!("The node is not answering: {e}."),
             _ => e.to_string(),
         };
@@ -49,15 +51,21 @@ fn validate(address: &str) -> Result<Option<sharestate::Key>, String> {
     if address.trim().is_empty() {
         return Ok(None);
     }
-    parse_address_or_tree(address, Network::Mainnet).map(|a| Some(a.miner_key().0)).map_err(|e| format!("Invalid address: {e}"))
+    parse_address_or_tree(address, Network::Mainnet)
+        .map(|a| Some(a.miner_key().0))
+        .map_err(|e| format!("Invalid address: {e}"))
 }
 
 fn download(name: &str, text: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let props = web_sys::BlobPropertyBag::new();
     props.set_type("text/csv");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &props) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &props) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
     if let Ok(a) = document().create_element("a") {
         let _ = a.set_attribute("href", &url);
         let _ = a.set_attribute("download", name);
@@ -85,9 +93,18 @@ pub fn App() -> impl IntoView {
     let address_check = Memo::new(move |_| validate(&address.get()));
 
     let run = move || {
-        let Ok(Some(key)) = validate(&address.get_untracked()) else { return };
-        let Some(pool) = pools.get_untracked().into_iter().find(|p| p.name == pool_name.get_untracked()) else {
-            failure.set(Some(Failure { message: "Choose a pool first.".into(), retryable: false }));
+        let Ok(Some(key)) = validate(&address.get_untracked()) else {
+            return;
+        };
+        let Some(pool) = pools
+            .get_untracked()
+            .into_iter()
+            .find(|p| p.name == pool_name.get_untracked())
+        else {
+            failure.set(Some(Failure {
+                message: "Choose a pool first.".into(),
+                retryable: false,
+            }));
             return;
         };
         // a new query replaces the old one
@@ -100,11 +117,17 @@ pub fn App() -> impl IntoView {
         let mine = generation.get_value();
         let live = move || generation.get_value() == mine;
         let q = model::query(&pool.name, address.get_untracked().trim());
-        let _ = window().history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&q)));
+        let _ = window()
+            .history()
+            .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&q)));
         rows.set(vec![]);
         failure.set(None);
         running.set(true);
-        progress.set(Some(Progress { step: "starting".into(), epochs: pool.epochs.len(), ..Progress::default() }));
+        progress.set(Some(Progress {
+            step: "starting".into(),
+            epochs: pool.epochs.len(),
+            ..Progress::default()
+        }));
         let node_url = node.get_untracked();
         spawn_local(async move {
             let result = check::check(
@@ -142,7 +165,9 @@ pub fn App() -> impl IntoView {
             Ok(body) => match model::parse_pools(&body) {
                 Ok(ps) => {
                     let (q_pool, q_address) = model::parse_query(&window().location().search().unwrap_or_default());
-                    let chosen = q_pool.filter(|q| ps.iter().any(|p| &p.name == q)).or_else(|| ps.first().map(|p| p.name.clone()));
+                    let chosen = q_pool
+                        .filter(|q| ps.iter().any(|p| &p.name == q))
+                        .or_else(|| ps.first().map(|p| p.name.clone()));
                     pools.set(ps);
                     pool_name.set(chosen.unwrap_or_default());
                     if let Some(a) = q_address {
@@ -150,9 +175,15 @@ pub fn App() -> impl IntoView {
                         run();
                     }
                 }
-                Err(e) => failure.set(Some(Failure { message: e, retryable: false })),
+                Err(e) => failure.set(Some(Failure {
+                    message: e,
+                    retryable: false,
+                })),
             },
-            Err(e) => failure.set(Some(Failure { message: format!("Could not load the list of pools: {e}"), retryable: false })),
+            Err(e) => failure.set(Some(Failure {
+                message: format!("Could not load the list of pools: {e}"),
+                retryable: false,
+            })),
         }
     });
 
@@ -201,7 +232,9 @@ pub fn App() -> impl IntoView {
 
     let explorer = Signal::derive(move || {
         let name = pool_name.get();
-        pools.with(|ps| ps.iter().find(|p| p.name == name).and_then(|p| p.explorer.clone())).unwrap_or_else(|| model::EXPLORER.into())
+        pools
+            .with(|ps| ps.iter().find(|p| p.name == name).and_then(|p| p.explorer.clone()))
+            .unwrap_or_else(|| model::EXPLORER.into())
     });
     let share_url = move || {
         let a = address.get();
@@ -307,9 +340,18 @@ pub fn App() -> impl IntoView {
 }
 
 #[component]
-pub fn Results(rows: RwSignal<Vec<Row>>, address: RwSignal<String>, running: RwSignal<bool>, explorer: Signal<String>) -> impl IntoView {
+pub fn Results(
+    rows: RwSignal<Vec<Row>>,
+    address: RwSignal<String>,
+    running: RwSignal<bool>,
+    explorer: Signal<String>,
+) -> impl IntoView {
     let warnings = move || {
-        let mut w: Vec<String> = rows.get().iter().flat_map(|r| r.warnings.iter().map(move |x| format!("Epoch {}: {x}", r.epoch))).collect();
+        let mut w: Vec<String> = rows
+            .get()
+            .iter()
+            .flat_map(|r| r.warnings.iter().map(move |x| format!("Epoch {}: {x}", r.epoch)))
+            .collect();
         w.dedup();
         w
     };
@@ -343,7 +385,7 @@ pub fn Results(rows: RwSignal<Vec<Row>>, address: RwSignal<String>, running: RwS
                         </thead>
                         <tbody>
                             <For each=move || rows.get() key=|r| r.epoch let:r>
-                                <RowView row=r explorer=explorer.clone()/>
+                                <RowView row=r explorer=explorer/>
                             </For>
                         </tbody>
                         <tfoot>
@@ -365,12 +407,16 @@ pub fn Results(rows: RwSignal<Vec<Row>>, address: RwSignal<String>, running: RwS
 #[component]
 pub fn RowView(row: Row, explorer: Signal<String>) -> impl IntoView {
     let score = row.score.map(|s| s.to_string()).unwrap_or_else(|| "–".into());
-    let share = row.score.map(|s| model::share(s, row.max_score)).unwrap_or_else(|| "–".into());
+    let share = row
+        .score
+        .map(|s| model::share(s, row.max_score))
+        .unwrap_or_else(|| "–".into());
     let expected = row.expected.map(model::erg).unwrap_or_else(|| "–".into());
     let (paid, tx) = match &row.paid {
         Paid::Yes { tx, amount, .. } => (format!("paid {} ERG", model::erg(*amount)), Some(tx.to_hex())),
         Paid::No => ("not yet".to_string(), None),
         Paid::NotInPool => ("not in this epoch".to_string(), None),
+        Paid::Unknown => ("unknown".to_string(), None),
     };
     let ok = row.verified.ok();
     let describe = row.verified.describe();
@@ -402,7 +448,7 @@ pub fn Chart(rows: RwSignal<Vec<Row>>) -> impl IntoView {
     let bars = move || {
         let rs = rows.get();
         let max_paid = rs.iter().map(|r| r.expected.unwrap_or(0)).max().unwrap_or(0).max(1);
-        let max_share = rs.iter().map(|r| share_ppm(r)).max().unwrap_or(0).max(1);
+        let max_share = rs.iter().map(share_ppm).max().unwrap_or(0).max(1);
         let n = rs.len().max(1) as i64;
         let w = 600 / n;
         rs.iter()

@@ -25,15 +25,42 @@ fn walk() -> Walk {
         transaction_id: Id([1; 32]),
         index: 0,
     };
-    let cb = ChainBox { id: b.id(), ergo_box: b, spent_transaction_id: None, inclusion_height: Some(77), address: None };
-    Walk { start: cb.clone(), contract: ShareStateContract::Draft, max_score: 1000, reward: Some(2_000_000_000), steps: vec![], tip: cb }
+    let cb = ChainBox {
+        id: b.id(),
+        ergo_box: b,
+        spent_transaction_id: None,
+        inclusion_height: Some(77),
+        address: None,
+    };
+    Walk {
+        start: cb.clone(),
+        contract: ShareStateContract::Draft,
+        max_score: 1000,
+        reward: Some(2_000_000_000),
+        steps: vec![],
+        tip: cb,
+    }
 }
 
 fn rows() -> Vec<Row> {
     let w = walk();
     vec![
-        model::row(1, &w, &[9; 32], w.reward, Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec())))),
-        model::row(2, &w, &[9; 32], w.reward, Some(Err("the pool's lookup proof fails: the proof is for another digest".into()))),
+        model::row(
+            1,
+            &w,
+            &[9; 32],
+            w.reward,
+            Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec()))),
+        ),
+        model::row(
+            2,
+            &w,
+            &[9; 32],
+            w.reward,
+            Some(Err(
+                "the pool's lookup proof fails: the proof is for another digest".into()
+            )),
+        ),
     ]
 }
 
@@ -45,7 +72,11 @@ fn mount(rows: Vec<Row>) -> web_sys::HtmlElement {
     let address = RwSignal::new("9addr".to_string());
     let running = RwSignal::new(false);
     let explorer = Signal::derive(|| "https://example.org/tx/".to_string());
-    leptos::mount::mount_to(host.clone(), move || view! { <Results rows=rows address=address running=running explorer=explorer/> }).forget();
+    leptos::mount::mount_to(
+        host.clone(),
+        move || view! { <Results rows=rows address=address running=running explorer=explorer/> },
+    )
+    .forget();
     host
 }
 
@@ -56,11 +87,17 @@ fn a_verified_row_says_what_was_verified_and_a_failed_one_never_says_verified() 
     assert_eq!(trs.length(), 2);
     let first = trs.item(0).unwrap().text_content().unwrap();
     assert!(first.contains("✓"), "{first}");
-    assert!(first.contains("verified: pool's lookup proof checked against the digest of box"), "{first}");
+    assert!(
+        first.contains("verified: pool's lookup proof checked against the digest of box"),
+        "{first}"
+    );
     assert!(first.contains("0.500000000"), "250 × 2 ERG / 1000 = 0.5 ERG: {first}");
     let second = trs.item(1).unwrap().text_content().unwrap();
     assert!(second.contains("✗"), "{second}");
-    assert!(second.contains("not verified: the pool's lookup proof fails"), "{second}");
+    assert!(
+        second.contains("not verified: the pool's lookup proof fails"),
+        "{second}"
+    );
     assert!(!second.contains("✓") && !second.contains("verified: pool"), "{second}");
     // each epoch on the draft contract gets its warning
     let warnings = host.query_selector_all("li.warning").unwrap();
@@ -84,8 +121,15 @@ fn the_chart_is_labelled_for_screen_readers_and_has_a_bar_pair_per_epoch() {
 #[wasm_bindgen_test]
 fn paid_rows_link_their_transaction() {
     let mut r = rows();
-    r[0].paid = Paid::Yes { tx: Id([0xab; 32]), amount: 500_000_000, height: Some(5) };
+    r[0].paid = Paid::Yes {
+        tx: Id([0xab; 32]),
+        amount: 500_000_000,
+        height: Some(5),
+    };
     let host = mount(r);
     let a = host.query_selector("td.tx a").unwrap().unwrap();
-    assert_eq!(a.get_attribute("href").unwrap(), format!("https://example.org/tx/{}", "ab".repeat(32)));
+    assert_eq!(
+        a.get_attribute("href").unwrap(),
+        format!("https://example.org/tx/{}", "ab".repeat(32))
+    );
 }

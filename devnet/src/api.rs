@@ -385,19 +385,38 @@ async fn pools(State(s): State<Shared>) -> Response {
     )
 }
 
+/// Miners' addresses and, per epoch, what the generator made of them: the ground truth a
+/// client's verified figures must match (`?limit=&offset=`).
 async fn miners(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Response {
     let d = lock(&s);
-    let limit = q
-        .get("limit")
-        .and_then(|l| l.parse().ok())
-        .unwrap_or(20usize)
-        .min(crate::pool::MINERS);
+    let limit = q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(20usize).min(crate::pool::MINERS);
+    let offset = q.get("offset").and_then(|l| l.parse().ok()).unwrap_or(0usize);
     let items: Vec<Value> = d
         .pool
         .miners
         .iter()
+        .skip(offset)
         .take(limit)
-        .map(|m| json!({ "address": m.address, "key": hex::encode(&m.key) }))
+        .map(|m| {
+            let epochs: Vec<Value> = d
+                .pool
+                .epochs
+                .iter()
+                .map(|e| {
+                    let score = e.scores.get(&m.key).copied();
+                    let expected = score.and_then(|s| sharestate::payout::payout_amount(s, e.reward as i64, e.max_score).ok());
+                    let paid = e.paid.get(&m.key);
+                    json!({
+                        "number": e.number,
+                        "score": score,
+                        "expected": expected.map(|x| x.to_string()),
+                        "paid": paid.map(|(_, a)| a.to_string()),
+                        "transaction": paid.map(|(t, _)| t.to_hex()),
+                    })
+                })
+                .collect();
+            json!({ "address": m.address, "key": hex::encode(&m.key), "epochs": epochs })
+        })
         .collect();
     json_response(StatusCode::OK, json!({ "items": items, "total": d.pool.miners.len() }))
 }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the miner's app into dist/: Trunk (offline, release), then wasm-opt -Oz from npm's
+# binaryen (Trunk's own wasm-opt step is off: it would download one). Prints the sizes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+trunk build --release --offline >/dev/null
+wasm=$(ls dist/*_bg.wasm)
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  --enable-reference-types --enable-multivalue "$wasm" -o "$wasm.opt"
+mv "$wasm.opt" "$wasm"
+total=0
+for f in dist/*.wasm dist/*.js dist/*.css; do
+  g=$(gzip -9c "$f" | wc -c)
+  total=$((total + g))
+  printf '[build-app] %-48s %8d bytes, %7d gzip\n' "$(basename "$f")" "$(wc -c < "$f")" "$g"
+done
+echo "[build-app] transfer (wasm + js + css, gzip): $total bytes"

@@ -1,0 +1,293 @@
+// The miner's app end to end: playwright-core drives Debian's Chromium against devnets on free
+// loopback ports, serving the built app (dist/). Every verified figure is compared with the
+// devnet's ground truth (/devnet/miners). Screenshots of the main states go to docs/screenshots/.
+//   node --test tests/e2e/   (after scripts/build-app.sh and building the devnet)
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const DEVNET = process.env.DEVNET_BIN ?? 'target/release/devnet';
+const SHOTS = 'docs/screenshots';
+const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+mkdirSync(SHOTS, { recursive: true });
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startDevnet(port, extra = []) {
+  const child = spawn(DEVNET, ['--port', String(port), '--static', 'dist', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('Ctrl-C stops it.')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`devnet exited ${code}: ${out}`)));
+  });
+  return child;
+}
+
+function stopDevnet(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.on('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+let browser, port, devnet, base, miners;
+
+before(async () => {
+  port = await freePort();
+  devnet = await startDevnet(port);
+  base = `http://127.0.0.1:${port}`;
+  miners = (await (await fetch(`${base}/devnet/miners?limit=400`)).json()).items;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await stopDevnet(devnet);
+});
+
+const erg = (nano) => {
+  const n = BigInt(nano);
+  return `${n / 1_000_000_000n}.${(n % 1_000_000_000n).toString().padStart(9, '0')}`;
+};
+
+async function open(address, { viewport = { width: 1200, height: 900 }, at = base } = {}) {
+  const page = await browser.newPage({ viewport });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const url = `${at}/?pool=${encodeURIComponent('Demo Pool')}&address=${encodeURIComponent(address)}`;
+  const t0 = Date.now();
+  await page.goto(url);
+  return { page, errors, t0 };
+}
+
+async function rows(page) {
+  await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 4 && !document.querySelector('.progress progress'), null, { timeout: 60_000 });
+  return page.$$eval('tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.innerText.trim())));
+}
+
+function checkAgainstTruth(table, miner) {
+  for (const [i, truth] of miner.epochs.entries()) {
+    const [epoch, score, , expected, paid, tx, verified] = table[i];
+    assert.ok(epoch.startsWith(String(truth.number)));
+    assert.ok(verified.startsWith('✓'), `epoch ${truth.number} not verified: ${verified}`);
+    if (truth.score === null) {
+      assert.equal(paid, 'not in this epoch');
+      assert.equal(score, '–');
+      continue;
+    }
+    assert.equal(score, String(truth.score));
+    assert.equal(expected, erg(truth.expected));
+    if (truth.paid) {
+      assert.equal(paid.replace(/\s+/g, ' '), `paid ${erg(truth.paid)} ERG`);
+      assert.ok(truth.transaction.startsWith(tx.replace('…', '')), `${tx} vs ${truth.transaction}`);
+      assert.match(verified, /proof of payout .* replayed against the digest of box .* at height \d+/);
+    } else {
+      assert.equal(paid, 'not yet');
+      assert.match(verified, /pool's lookup proof checked against the digest of box .* at height \d+/);
+    }
+  }
+}
+
+test('a miner paid in earlier epochs sees every figure verified and equal to the ground truth', async () => {
+  const miner = miners.find((m) => m.epochs[0].paid && m.epochs[1].paid && m.epochs[3].score !== null && !m.epochs[3].paid);
+  const { page, errors, t0 } = await open(miner.address);
+  await page.waitForSelector('td.mark .ok', { timeout: 30_000 });
+  const firstVerified = Date.now() - t0;
+  const table = await rows(page);
+  const allVerified = Date.now() - t0;
+  checkAgainstTruth(table, miner);
+  // the draft epoch is flagged
+  assert.match(await page.innerText('ul.warnings'), /Epoch 1: this epoch runs the seed's draft contract/);
+  await page.screenshot({ path: `${SHOTS}/miner-verified.png`, fullPage: true });
+  writeFileSync('target/e2e-timings.json', JSON.stringify({ firstVerifiedMs: firstVerified, allRowsMs: allVerified }));
+  console.log(`# time to first verified figure: ${firstVerified} ms; all four epochs: ${allVerified} ms`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a miner still unpaid is verified through the proof service', async () => {
+  const miner = miners.find((m) => m.epochs[3].score !== null && !m.epochs[3].paid);
+  const { page } = await open(miner.address);
+  const table = await rows(page);
+  checkAgainstTruth(table, miner);
+  assert.equal(table[3][4], 'not yet');
+  await page.close();
+});
+
+test('an address not in the pool is proven absent from every epoch', async () => {
+  // a real P2PK address that mined nothing here
+  const outsider = '9fRAWhdxEsTcdb8PhGNrZfwqa65zfkuYHAMmkQLcic1gdLSV5vA';
+  const { page } = await open(outsider);
+  const table = await rows(page);
+  for (const r of table) {
+    assert.equal(r[4], 'not in this epoch');
+    assert.ok(r[6].startsWith('✓'), r[6]);
+  }
+  await page.close();
+});
+
+test('an invalid address is refused as it is typed, with the reason, and cannot be checked', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/`);
+  const input = page.getByLabel('Miner address');
+  await input.fill('9fRAWhdxEsTcdb8PhGNrZfwqa65zfkuYHAMmkQLcic1gdLSV5vB');
+  await page.waitForFunction(() => document.querySelector('#address').getAttribute('aria-invalid') === 'true');
+  assert.match(await page.innerText('#address-help'), /Invalid address: checksum mismatch/);
+  assert.equal(await page.getByRole('button', { name: 'Check' }).isDisabled(), true);
+  await page.screenshot({ path: `${SHOTS}/invalid-address.png` });
+  await input.fill('not an address');
+  assert.match(await page.innerText('#address-help'), /Invalid address: not base58/);
+  await page.close();
+});
+
+test('keyboard only: tab to the address, type, press Enter', async () => {
+  const miner = miners[3];
+  const page = await browser.newPage();
+  await page.goto(`${base}/`);
+  await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
+  await page.keyboard.press('Tab'); // pool
+  await page.keyboard.press('Tab'); // address
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'address');
+  await page.keyboard.type(miner.address);
+  await page.keyboard.press('Enter');
+  checkAgainstTruth(await rows(page), miner);
+  await page.close();
+});
+
+test('the node stopped mid-query: a clear error with retry, and the retry succeeds', async () => {
+  const p = await freePort();
+  let d = await startDevnet(p);
+  const miner = miners[5];
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${p}/`);
+  await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
+  await page.getByLabel('Miner address').fill(miner.address);
+  // stop the devnet once the walk has begun
+  let seen = 0;
+  const stopped = new Promise((resolve) => {
+    page.on('request', (r) => {
+      if (r.url().includes('/blockchain/transaction/') && ++seen === 3) stopDevnet(d).then(resolve);
+    });
+  });
+  await page.getByRole('button', { name: 'Check' }).click();
+  await stopped;
+  const alert = page.getByRole('alert');
+  await alert.waitFor({ timeout: 30_000 });
+  assert.match(await alert.innerText(), /node is unreachable|not answering/);
+  assert.equal(await page.locator('td.mark .ok').count() <= 1, true);
+  await page.screenshot({ path: `${SHOTS}/node-unreachable.png` });
+  d = await startDevnet(p);
+  await page.getByRole('button', { name: 'Retry' }).click();
+  checkAgainstTruth(await rows(page), miner);
+  assert.equal(await page.getByRole('alert').count(), 0);
+  await page.close();
+  await stopDevnet(d);
+});
+
+test('a devnet serving tampered lookup proofs: the failure is shown, never "verified"', async () => {
+  const p = await freePort();
+  const d = await startDevnet(p, ['--tamper', 'proofs']);
+  const miner = miners.find((m) => m.epochs[3].score !== null && !m.epochs[3].paid);
+  const { page } = await open(miner.address, { at: `http://127.0.0.1:${p}` });
+  const table = await rows(page);
+  const last = table[3];
+  assert.ok(last[6].startsWith('✗'), last[6]);
+  assert.match(last[6], /not verified: the pool's lookup proof fails/);
+  assert.equal(last[1], '–', 'no score is shown from an unverified proof');
+  assert.equal(last[4], 'unknown', 'nothing unverified is stated as paid or unpaid');
+  await page.screenshot({ path: `${SHOTS}/tampered-proof.png`, fullPage: true });
+  await page.close();
+  await stopDevnet(d);
+});
+
+test('a devnet serving tampered payouts: the walk refuses them and nothing shows verified', async () => {
+  const p = await freePort();
+  const d = await startDevnet(p, ['--tamper', 'payouts']);
+  const { page } = await open(miners[0].address, { at: `http://127.0.0.1:${p}` });
+  const alert = page.getByRole('alert');
+  await alert.waitFor({ timeout: 30_000 });
+  assert.match(await alert.innerText(), /does not verify/);
+  assert.equal(await page.locator('td.mark .ok').count(), 0);
+  await page.close();
+  await stopDevnet(d);
+});
+
+test('CSV export holds the table', async () => {
+  const miner = miners.find((m) => m.epochs[0].paid);
+  const { page } = await open(miner.address);
+  const table = await rows(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  const text = readFileSync(await download.path(), 'utf8');
+  const lines = text.trim().split('\n');
+  assert.equal(lines.length, 5);
+  assert.match(lines[0], /^address,epoch,contract,score,max_score,share,expected_erg,paid,paid_erg,transaction,height,verified$/);
+  const first = lines[1].split(',');
+  assert.equal(first[0], miner.address);
+  assert.equal(first[3], String(miner.epochs[0].score));
+  assert.equal(first[6], erg(miner.epochs[0].expected));
+  assert.equal(first[8], erg(miner.epochs[0].paid));
+  assert.equal(first[9], miner.epochs[0].transaction);
+  assert.ok(table[0][6].includes(first[11].replace(/^verified: /, '').slice(0, 20)) || lines[1].includes('replayed'));
+  await page.close();
+});
+
+test('the shareable URL restores the view', async () => {
+  const miner = miners[7];
+  const page = await browser.newPage();
+  await page.goto(`${base}/`);
+  await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
+  await page.getByLabel('Miner address').fill(miner.address);
+  await page.getByRole('button', { name: 'Check' }).click();
+  const before = await rows(page);
+  const shared = await page.locator('.share a').getAttribute('href');
+  assert.equal(page.url(), shared, 'the address bar holds the shareable URL');
+  const again = await browser.newPage();
+  await again.goto(shared);
+  assert.deepEqual(await rows(again), before);
+  assert.equal(await again.inputValue('#address'), miner.address);
+  await page.close();
+  await again.close();
+});
+
+test('on a phone-sized screen nothing overflows the page and the table scrolls in its own box', async () => {
+  const miner = miners.find((m) => m.epochs[0].paid);
+  const { page } = await open(miner.address, { viewport: { width: 375, height: 740 } });
+  checkAgainstTruth(await rows(page), miner);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
+  assert.equal(await page.locator('.table-wrap').getAttribute('role'), 'region');
+  await page.screenshot({ path: `${SHOTS}/phone.png`, fullPage: true });
+  await page.close();
+});
+
+test('a new query cancels the one under way', async () => {
+  const [a, b] = [miners[10], miners[11]];
+  const page = await browser.newPage();
+  await page.goto(`${base}/`);
+  await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
+  const input = page.getByLabel('Miner address');
+  await input.fill(a.address);
+  await page.getByRole('button', { name: 'Check' }).click();
+  await input.fill(b.address);
+  await page.getByRole('button', { name: 'Check' }).click();
+  checkAgainstTruth(await rows(page), b);
+  await page.waitForTimeout(1500); // anything of the first query arriving late would show now
+  checkAgainstTruth(await rows(page), b);
+  await page.close();
+});
