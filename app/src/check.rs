@@ -212,13 +212,11 @@ pub async fn discover(node: &str, input: &str, fetch: &Fetcher) -> Result<Pool, 
         match fetch.get(&join(node, &format!("/blockchain/box/byId/{id}"))).await {
             Ok(body) => {
                 let b = decode_box(&body).map_err(|e| CheckError::Chain(e.to_string()))?;
-                if !is_state(&b) {
-                    return Err(CheckError::Chain(format!(
-                        "box {} is not a share-state box (R4 AvlTree, R5 Int)",
-                        short(&id)
-                    )));
+                if is_state(&b) {
+                    return Ok(pool(format!("Pool from box {}", short(&id)), None, vec![b.id]));
                 }
-                return Ok(pool(format!("Pool from box {}", short(&id)), None, vec![b.id]));
+                // not a share state: the id may still be a token's (a token's id is the id of
+                // the box its minting spent)
             }
             Err(FetchError::NotFound { .. }) => {}
             Err(e) => return Err(e.into()),

@@ -12,12 +12,20 @@ use sharestate::Network;
 use std::rc::Rc;
 
 const NODE_KEY: &str = "sharestate.node";
+const EXPLORER_KEY: &str = "sharestate.explorer";
 
 fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 
 /// The node URL: saved in localStorage, else the page's own origin (the devnet serves both).
+/// The explorer link base the miner chose, if any.
+fn saved_explorer() -> String {
+    storage()
+        .and_then(|s| s.get_item(EXPLORER_KEY).ok().flatten())
+        .unwrap_or_default()
+}
+
 fn saved_node() -> String {
     storage()
         .and_then(|s| s.get_item(NODE_KEY).ok().flatten())
@@ -81,6 +89,7 @@ pub fn App() -> impl IntoView {
     let pools = RwSignal::new(Vec::<Pool>::new());
     let pool_name = RwSignal::new(String::new());
     let node = RwSignal::new(saved_node());
+    let explorer_setting = RwSignal::new(saved_explorer());
     let address = RwSignal::new(String::new());
     let rows = RwSignal::new(Vec::<Row>::new());
     let progress = RwSignal::new(None::<Progress>);
@@ -226,11 +235,16 @@ pub fn App() -> impl IntoView {
         ev.prevent_default();
         if let Some(s) = storage() {
             let _ = s.set_item(NODE_KEY, &node.get_untracked());
+            let _ = s.set_item(EXPLORER_KEY, &explorer_setting.get_untracked());
         }
-        notice.set(Some(format!("Node URL saved: {}", node.get_untracked())));
+        notice.set(Some(format!("Settings saved: node {}", node.get_untracked())));
     };
 
     let explorer = Signal::derive(move || {
+        let chosen = explorer_setting.get();
+        if !chosen.trim().is_empty() {
+            return chosen;
+        }
         let name = pool_name.get();
         pools
             .with(|ps| ps.iter().find(|p| p.name == name).and_then(|p| p.explorer.clone()))
@@ -300,6 +314,8 @@ pub fn App() -> impl IntoView {
                 <form on:submit=save_node>
                     <label for="node">"Ergo node URL (with extraIndex)"</label>
                     <input id="node" type="url" prop:value=move || node.get() on:input=move |ev| node.set(event_target_value(&ev))/>
+                    <label for="explorer">"Explorer link for transactions (the id is appended; empty: the pool's or explorer.ergoplatform.com)"</label>
+                    <input id="explorer" type="url" prop:value=move || explorer_setting.get() on:input=move |ev| explorer_setting.set(event_target_value(&ev))/>
                     <button type="submit">"Save"</button>
                 </form>
                 <form on:submit=add_pool>

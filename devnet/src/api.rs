@@ -87,7 +87,11 @@ fn tx_value(l: &Ledger, id: &Id, flavor: Flavor, tamper: Option<crate::Tamper>) 
     let t = l.get_tx(id)?;
     let mut tx = t.tx.clone();
     if tamper == Some(crate::Tamper::Payouts) {
-        if let Some(var1) = tx.inputs.first_mut().and_then(|i| i.extension.iter_mut().find(|(k, _)| *k == 1)) {
+        if let Some(var1) = tx
+            .inputs
+            .first_mut()
+            .and_then(|i| i.extension.iter_mut().find(|(k, _)| *k == 1))
+        {
             var1.1 = hex::decode(&flip(&hex::encode(&var1.1))).unwrap_or_default();
         }
     }
@@ -389,7 +393,11 @@ async fn pools(State(s): State<Shared>) -> Response {
 /// client's verified figures must match (`?limit=&offset=`).
 async fn miners(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Response {
     let d = lock(&s);
-    let limit = q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(20usize).min(crate::pool::MINERS);
+    let limit = q
+        .get("limit")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(20usize)
+        .min(crate::pool::MINERS);
     let offset = q.get("offset").and_then(|l| l.parse().ok()).unwrap_or(0usize);
     let items: Vec<Value> = d
         .pool
@@ -404,7 +412,8 @@ async fn miners(State(s): State<Shared>, Query(q): Query<HashMap<String, String>
                 .iter()
                 .map(|e| {
                     let score = e.scores.get(&m.key).copied();
-                    let expected = score.and_then(|s| sharestate::payout::payout_amount(s, e.reward as i64, e.max_score).ok());
+                    let expected =
+                        score.and_then(|s| sharestate::payout::payout_amount(s, e.reward as i64, e.max_score).ok());
                     let paid = e.paid.get(&m.key);
                     json!({
                         "number": e.number,

@@ -52,7 +52,12 @@ impl Devnet {
         let (mut ledger, operator) = pool::genesis(seed);
         let mut service = ProofService::new();
         let pool = pool::generate(seed, &mut ledger, operator, &mut service)?;
-        Ok(Devnet { ledger, pool, service, tamper: None })
+        Ok(Devnet {
+            ledger,
+            pool,
+            service,
+            tamper: None,
+        })
     }
 }
 

@@ -40,10 +40,12 @@ async fn main() {
             "--host" => host = v.clone(),
             "--seed" => seed = v.parse().unwrap_or_else(|_| usage()),
             "--static" => static_dir = Some(std::path::PathBuf::from(v)),
-            "--tamper" => tamper = Some(v.parse::<devnet::Tamper>().unwrap_or_else(|e| {
-                eprintln!("{e}");
-                usage()
-            })),
+            "--tamper" => {
+                tamper = Some(v.parse::<devnet::Tamper>().unwrap_or_else(|e| {
+                    eprintln!("{e}");
+                    usage()
+                }))
+            }
             _ => usage(),
         }
     }

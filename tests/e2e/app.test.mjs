@@ -291,3 +291,70 @@ test('a new query cancels the one under way', async () => {
   checkAgainstTruth(await rows(page), b);
   await page.close();
 });
+
+test('connect wallet (EIP-12) fills the wallet addresses and checks; a refusal is explained', async () => {
+  const [a, b] = [miners[20], miners[21]];
+  const page = await browser.newPage();
+  await page.addInitScript(([x, y]) => {
+    window.ergoConnector = { nautilus: { connect: async () => true, isConnected: async () => true } };
+    window.ergo = { get_used_addresses: async () => [x, y], get_change_address: async () => x };
+  }, [a.address, b.address]);
+  await page.goto(`${base}/`);
+  await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
+  await page.getByRole('button', { name: 'Connect wallet' }).click();
+  checkAgainstTruth(await rows(page), a);
+  assert.equal(await page.inputValue('#address'), a.address);
+  // the second address of the wallet, chosen from the list
+  await page.getByLabel('Wallet addresses').selectOption(b.address);
+  checkAgainstTruth(await rows(page), b);
+  await page.close();
+
+  const declined = await browser.newPage();
+  await declined.addInitScript(() => {
+    window.ergoConnector = { nautilus: { connect: async () => false } };
+  });
+  await declined.goto(`${base}/`);
+  await declined.getByRole('button', { name: 'Connect wallet' }).click();
+  await declined.waitForFunction(() => /declined/.test(document.querySelector('.notice')?.innerText ?? ''));
+  const none = await browser.newPage();
+  await none.goto(`${base}/`);
+  await none.getByRole('button', { name: 'Connect wallet' }).click();
+  await none.waitForFunction(() => /No EIP-12 wallet/.test(document.querySelector('.notice')?.innerText ?? ''));
+  await declined.close();
+  await none.close();
+});
+
+test('a pool whose box is not on the chain: "not found", nothing verified', async () => {
+  const page = await browser.newPage();
+  await page.route('**/pools.json', (route) => route.fulfill({
+    contentType: 'application/json',
+    body: JSON.stringify({ pools: [{ name: 'Ghost Pool', epochs: [{ number: 1, startBox: 'ab'.repeat(32) }] }] }),
+  }));
+  await page.goto(`${base}/?pool=Ghost%20Pool&address=${miners[0].address}`);
+  const alert = page.getByRole('alert');
+  await alert.waitFor({ timeout: 30_000 });
+  assert.match(await alert.innerText(), /not found/);
+  assert.equal(await page.locator('td.mark .ok').count(), 0);
+  await page.close();
+});
+
+test('a pool added by its token id is found on the chain and checked', async () => {
+  const pools = await (await fetch(`${base}/pools.json`)).json();
+  const token = pools.pools[0].token;
+  const page = await browser.newPage();
+  await page.route('**/pools.json', (route) => route.fulfill({ contentType: 'application/json', body: '{"pools": []}' }));
+  await page.goto(`${base}/`);
+  await page.getByText('Settings').click();
+  await page.getByLabel(/Add a pool/).fill(token);
+  await page.getByRole('button', { name: 'Add pool' }).click();
+  await page.waitForFunction(() => /Added Pool of token .* with 3 epoch/.test(document.querySelector('.notice')?.innerText ?? ''));
+  const miner = miners.find((m) => m.epochs[1].paid);
+  await page.getByLabel('Miner address').fill(miner.address);
+  await page.getByRole('button', { name: 'Check' }).click();
+  // the token's pool: the three hardened epochs (the draft one holds no token)
+  await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 3 && !document.querySelector('.progress progress'), null, { timeout: 60_000 });
+  const table = await page.$$eval('tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.innerText.trim())));
+  assert.equal(table[0][1], String(miner.epochs[1].score));
+  assert.ok(table[0][6].startsWith('✓'));
+  await page.close();
+});
