@@ -30,20 +30,24 @@ cargo test --lib --target wasm32-unknown-unknown
 step "the app: view models natively, components in headless Chromium"
 (cd app && cargo test --quiet && cargo test --target wasm32-unknown-unknown --test web)
 
+step "the npm package: packed, installed into a fresh project, every API and error kind, interop"
+./scripts/build-package.sh
+cargo build --profile fast --quiet -p sharestate-devnet
+DEVNET_BIN=target/fast/devnet node --test www/test/
+
 step "the app end to end: Chromium (playwright-core) against devnets serving the built app"
 ./scripts/build-app.sh
-cargo build --release --quiet -p sharestate-devnet
-DEVNET_BIN=target/release/devnet node --test tests/e2e/
+DEVNET_BIN=target/fast/devnet node --test tests/e2e/
 
 step "JS reference libraries against our output: Fleet SDK, ergo-lib-wasm, sigmastate-js (payout conformance)"
-cargo build --release --quiet --bin sharestate
-cargo build --release --quiet --features interpreter --example conformance
-SHARESTATE_BIN=target/release/sharestate CONFORMANCE_BIN=target/release/examples/conformance node --test tests/js/
+cargo build --profile fast --quiet --bin sharestate
+cargo build --profile fast --quiet --features interpreter --example conformance
+SHARESTATE_BIN=target/fast/sharestate CONFORMANCE_BIN=target/fast/examples/conformance node --test tests/js/
 
 step "wasm benchmark harness (smoke run; figures go to BENCHMARKS.md via scripts/bench.sh)"
-cargo build --release --quiet -p sharestate-wasm-bench --lib --target wasm32-unknown-unknown
-cargo run --release --quiet -p sharestate-wasm-bench --bin prepare -- target/bench-inputs
-node benches/wasm/harness.mjs target/wasm32-unknown-unknown/release/sharestate_wasm_bench.wasm target/bench-inputs >/dev/null
+cargo build --profile fast --quiet -p sharestate-wasm-bench --lib --target wasm32-unknown-unknown
+cargo run --profile fast --quiet -p sharestate-wasm-bench --bin prepare -- target/bench-inputs
+node benches/wasm/harness.mjs target/wasm32-unknown-unknown/fast/sharestate_wasm_bench.wasm target/bench-inputs >/dev/null
 
 if [ "$FUZZ_SECONDS" -gt 0 ]; then
   if rustup run nightly rustc --version >/dev/null 2>&1; then

@@ -44,7 +44,9 @@ fn server() -> &'static Server {
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 tx.send(listener.local_addr().unwrap()).unwrap();
-                devnet::serve(listener, d, None, std::future::pending()).await.unwrap();
+                devnet::serve(listener, d, None, None, std::future::pending())
+                    .await
+                    .unwrap();
             });
         });
         let addr = rx.recv().unwrap();

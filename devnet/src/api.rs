@@ -127,8 +127,13 @@ fn page(items: Vec<&BoxRecord>, p: &Page, flavor: Flavor) -> Value {
     json!({ "items": items, "total": total })
 }
 
-/// The router over `devnet`; `static_dir`, if given, is served at `/` (the app).
-pub fn router(devnet: Shared, static_dir: Option<std::path::PathBuf>) -> Router {
+/// The router over `devnet`; `static_dir`, if given, is served at `/` (the app), and
+/// `package_dir` at `/www/` (the npm package and its pool-website example).
+pub fn router(
+    devnet: Shared,
+    static_dir: Option<std::path::PathBuf>,
+    package_dir: Option<std::path::PathBuf>,
+) -> Router {
     let mut r = Router::new()
         // node
         .route("/info", get(info))
@@ -152,6 +157,9 @@ pub fn router(devnet: Shared, static_dir: Option<std::path::PathBuf>) -> Router 
         // the app loads its pools from pools.json beside it: on the devnet, the demo pool
         .route("/pools.json", get(pools))
         .route("/devnet/miners", get(miners));
+    if let Some(dir) = package_dir {
+        r = r.nest_service("/www", tower_http::services::ServeDir::new(dir));
+    }
     if let Some(dir) = static_dir {
         r = r.fallback_service(tower_http::services::ServeDir::new(dir));
     }

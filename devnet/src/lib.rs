@@ -66,10 +66,11 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     devnet: Devnet,
     static_dir: Option<std::path::PathBuf>,
+    package_dir: Option<std::path::PathBuf>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let shared = std::sync::Arc::new(std::sync::Mutex::new(devnet));
-    axum::serve(listener, api::router(shared, static_dir))
+    axum::serve(listener, api::router(shared, static_dir, package_dir))
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 fn usage() -> ! {
-    eprintln!("usage: devnet [--port <port, default 9053; 0 picks a free one>] [--host <ip, default 127.0.0.1>] [--seed <n, default 2239>] [--static <dir served at />] [--tamper proofs|payouts (a test mode that serves tampered proofs)]");
+    eprintln!("usage: devnet [--port <port, default 9053; 0 picks a free one>] [--host <ip, default 127.0.0.1>] [--seed <n, default 2239>] [--static <dir served at />] [--www <dir served at /www/>] [--tamper proofs|payouts (a test mode that serves tampered proofs)] | --keys <n> [--seed <n>] (print the devnet's test keys)");
     std::process::exit(2)
 }
 
@@ -32,6 +32,25 @@ async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (mut port, mut host, mut seed, mut static_dir) = (9053u16, "127.0.0.1".to_string(), 2239u64, None);
     let mut tamper = None;
+    let mut package_dir = None;
+    // `--keys <n>`: print the devnet's deterministic secret keys (the operator's and the first n
+    // miners') as JSON and exit — for tests that sign as them; worthless anywhere else
+    if let Some(i) = args.iter().position(|a| a == "--keys") {
+        let n: u64 = args.get(i + 1).and_then(|v| v.parse().ok()).unwrap_or_else(|| usage());
+        let seed: u64 = args
+            .iter()
+            .position(|a| a == "--seed")
+            .and_then(|j| args.get(j + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(2239);
+        let hexs = |k: ergo_lib::wallet::secret_key::SecretKey| sharestate::hex::encode(&k.to_bytes());
+        let miners: Vec<String> = (0..n).map(|m| hexs(devnet::pool::secret(seed, "miner", m))).collect();
+        println!(
+            "{}",
+            serde_json::json!({ "seed": seed, "operator": hexs(devnet::pool::secret(seed, "operator", 0)), "miners": miners })
+        );
+        return;
+    }
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let v = it.next().unwrap_or_else(|| usage());
@@ -40,6 +59,7 @@ async fn main() {
             "--host" => host = v.clone(),
             "--seed" => seed = v.parse().unwrap_or_else(|_| usage()),
             "--static" => static_dir = Some(std::path::PathBuf::from(v)),
+            "--www" => package_dir = Some(std::path::PathBuf::from(v)),
             "--tamper" => {
                 tamper = Some(v.parse::<devnet::Tamper>().unwrap_or_else(|e| {
                     eprintln!("{e}");
@@ -80,11 +100,22 @@ async fn main() {
     if static_dir.is_some() {
         println!("  app            http://{addr}/");
     }
+    if package_dir.is_some() {
+        println!("  pool website   http://{addr}/www/examples/");
+    }
     if let Some(t) = tamper {
         println!("  TEST MODE: the devnet lies ({t:?} tampered), so that clients can be seen to catch it");
     }
     println!("Ctrl-C stops it.");
-    if let Err(e) = devnet::serve(listener, devnet, static_dir, shutdown_signal()).await {
+    if let Err(e) = devnet::serve(
+        listener,
+        devnet,
+        static_dir.clone(),
+        package_dir.clone(),
+        shutdown_signal(),
+    )
+    .await
+    {
         eprintln!("devnet: {e}");
         std::process::exit(1)
     }

@@ -1,0 +1,38 @@
+// The npm package's pool-website example (www/examples/), served by the devnet from the built
+// package (scripts/build-package.sh), in Chromium: the latest epoch's miners, each marked with
+// what was verified.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chromium } from 'playwright-core';
+
+const DEVNET = process.env.DEVNET_BIN ?? 'target/fast/devnet';
+
+test('the pool-website example verifies the latest epoch with the package alone', async () => {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const devnet = spawn(DEVNET, ['--port', String(port), '--www', 'www'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise((ok, fail) => {
+    let out = '';
+    devnet.stdout.on('data', (d) => { out += d; if (out.includes('Ctrl-C stops it.')) ok(); });
+    devnet.on('exit', (c) => fail(new Error(`devnet exited ${c}`)));
+  });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'] });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`http://127.0.0.1:${port}/www/examples/index.html`);
+    await page.waitForFunction(() => /payouts replayed/.test(document.querySelector('#status').innerText), null, { timeout: 30_000 });
+    const status = await page.innerText('#status');
+    assert.match(status, /Epoch 4 \(hardened contract\): 2 payouts replayed, 25 miners shown/);
+    const marks = await page.$$eval('tbody td:last-child', (tds) => tds.map((td) => td.innerText));
+    assert.equal(marks.length, 25);
+    assert.ok(marks.every((m) => m.startsWith('✓')), marks.join('\n'));
+    assert.ok(marks.some((m) => m.includes('lookup proof')));
+    assert.deepEqual(errors, []);
+    await page.screenshot({ path: 'docs/screenshots/pool-website-example.png', fullPage: true });
+  } finally {
+    await browser.close();
+    devnet.kill('SIGTERM');
+  }
+});

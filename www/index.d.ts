@@ -1,0 +1,260 @@
+// Types of the sharestate npm package. Byte strings are lower-case hex; amounts (nanoErg) and
+// scores are decimal strings (bigint accepted as input): never lossy JS numbers. Every function
+// throws an Error whose `name` is its kind (see ErrorName).
+
+/** The kinds of errors thrown, as `error.name`. */
+export type ErrorName =
+  | 'AddressError' | 'KeyError' | 'RegisterError' | 'ProofError' | 'ProverError' | 'PayoutError'
+  | 'ArithmeticError' | 'AmountError' | 'ScoreError' | 'ValueError' | 'SnapshotError' | 'ChainError'
+  | 'TransactionError' | 'ServiceError' | 'JsonError';
+
+export type Hex = string;
+/** A whole number as a decimal string, e.g. nanoErg. */
+export type Decimal = string;
+export type Amount = Decimal | bigint;
+
+export interface MinerKeyInfo {
+  /** The base58 address (for an ErgoTree: the address paying to it). */
+  address: string;
+  network: 'mainnet' | 'testnet';
+  kind: 'P2PK' | 'P2SH' | 'P2S';
+  /** The serialized ErgoTree a payment to the miner carries. */
+  propositionBytes: Hex;
+  /** blake2b256(propositionBytes): the miner's key in a share state. */
+  key: Hex;
+}
+
+/** The key of an address (or of an ErgoTree given as hex; `network` names its address). */
+export function minerKey(addressOrErgoTree: string, network?: 'mainnet' | 'testnet'): MinerKeyInfo;
+
+export interface AvlTreeValue {
+  digest: Hex;
+  insertAllowed: boolean;
+  updateAllowed: boolean;
+  removeAllowed: boolean;
+  keyLength: number;
+  valueLength: number | null;
+}
+
+/** A register or context variable, decoded. */
+export type Register =
+  | { type: 'Int'; value: number }
+  | { type: 'Long'; value: Decimal }
+  | { type: 'Coll[Byte]'; value: Hex }
+  | { type: 'Coll[Coll[Byte]]'; value: Hex[] }
+  | { type: 'Coll[(Coll[Byte], Coll[Byte])]'; value: [Hex, Hex][] }
+  | { type: 'AvlTree'; value: AvlTreeValue };
+
+export function decodeRegister(serialized: Hex): Register;
+
+export interface LookupResult {
+  key: Hex;
+  /** The stored value, or null if the proof shows the key absent. */
+  value: Hex | null;
+}
+
+/** Lookups of `keys` proven by `proof` against `digest` (33 bytes): the contract's getMany. */
+export function verifyLookups(digest: Hex, proof: Hex, keys: Hex[]): LookupResult[];
+
+export interface Payment {
+  key: Hex;
+  score: Decimal;
+  amount: Decimal;
+}
+
+export interface ReplayedPayout {
+  nextDigest: Hex;
+  payments: Payment[];
+}
+
+/** A Design 1 payout's context variables replayed against the digest of the state it spends. */
+export function replayPayout(digest: Hex, maxScore: number, initialValue: Amount, context0: Hex, context1: Hex): ReplayedPayout;
+
+/** How one clause evaluates: true, false (why), or an error the contract would throw (why). */
+export type Clause = { status: 'holds' } | { status: 'fails'; detail: string } | { status: 'error'; detail: string };
+
+export interface MinerCheck {
+  index: number;
+  key: Hex;
+  oldValue: Hex | null;
+  newValue: Hex;
+  treeScore: number | null;
+  claimedScore: number | null;
+  outputIndex: number;
+  paid: Decimal | null;
+  expected: Decimal | null;
+  paymentIsValid: Clause;
+  wasNotPaid: Clause;
+  isNowPaid: Clause;
+  scoresAreEqual: Clause;
+  boxIsCorrect: Clause;
+}
+
+export type Weakness =
+  | { kind: 'nextStateScriptChanged'; script: Hex }
+  | { kind: 'nextRewardScriptChanged'; script: Hex }
+  | { kind: 'rewardInitialValueNotKept'; found: Hex | null }
+  | { kind: 'maxScoreNotKept'; found: Hex | null }
+  | { kind: 'treeParametersChanged'; found: Hex }
+  | { kind: 'poolTokenNotCarried'; token: Hex }
+  | { kind: 'scoreNotFromTree'; key: Hex; treeScore: number; claimedScore: number }
+  | { kind: 'repeatedKeyUnchecked'; key: Hex; first: number; again: number; uncheckedOutput: number };
+
+export interface PayoutReport {
+  accepted: boolean;
+  contract: 'draft' | 'hardened' | 'unknown';
+  hardened: { name: string; clause: Clause }[];
+  getMany: Clause;
+  nextDigest: Hex | null;
+  update: Clause;
+  miners: MinerCheck[];
+  validStateTransition: boolean;
+  nextRewardValid: Clause;
+  nextShareStateValid: Clause;
+  totalPaid: Decimal | null;
+  weaknesses: Weakness[];
+  /** Names of the failing clauses, e.g. "miner 3: paymentIsValid". */
+  failing: string[];
+}
+
+export interface Eip12Asset { tokenId: Hex; amount: Decimal }
+export interface Eip12Box {
+  boxId: Hex;
+  value: Decimal;
+  ergoTree: Hex;
+  creationHeight: number;
+  assets: Eip12Asset[];
+  additionalRegisters: Partial<Record<'R4' | 'R5' | 'R6' | 'R7' | 'R8' | 'R9', Hex>>;
+  transactionId: Hex;
+  index: number;
+}
+export interface Eip12Input extends Eip12Box { extension: Record<string, Hex> }
+export interface Eip12Output {
+  value: Decimal;
+  ergoTree: Hex;
+  creationHeight: number;
+  assets: Eip12Asset[];
+  additionalRegisters: Partial<Record<'R4' | 'R5' | 'R6' | 'R7' | 'R8' | 'R9', Hex>>;
+}
+export interface Eip12UnsignedTransaction {
+  inputs: Eip12Input[];
+  dataInputs: Eip12Box[];
+  outputs: Eip12Output[];
+}
+
+/** Every clause of the share-state contract evaluated on an unsigned payout transaction. */
+export function checkPayout(unsignedTx: Eip12UnsignedTransaction | string): PayoutReport;
+
+/** The id an unsigned transaction will have once signed (signatures are not part of it). */
+export function transactionId(unsignedTx: Eip12UnsignedTransaction | string): Hex;
+
+/** score × initialValue / maxScore, with the chain's arithmetic (overflow is an error). */
+export function payoutAmount(score: Amount, initialValue: Amount, maxScore: number): Decimal;
+
+export interface ProofAnswer { boxId: Hex; digest: Hex; key: Hex; value: Hex | null; proof: Hex }
+
+/** Checks a proof service answer against the on-chain digest: the proven value, or null if absent. */
+export function verifyProofAnswer(answer: ProofAnswer | string, digest: Hex, key: Hex): Hex | null;
+
+export interface Entry { key: Hex; value: Hex }
+export interface Score { address: string; score: Amount }
+export interface LookupProof { digest: Hex; proof: Hex; results: LookupResult[] }
+export interface PayoutPlan { batches: Hex[][]; unpayable: Hex[] }
+export interface PayoutProof { digest: Hex; nextDigest: Hex; contextVars: { '0': Hex; '1': Hex }; payments: Payment[] }
+/** A node's or explorer's box JSON (value and amounts as numbers or strings), or EIP-12. */
+export type BoxJson = Record<string, unknown> | string;
+
+export interface BuildPayoutArgs {
+  stateBox: BoxJson;
+  rewardBox: BoxJson;
+  keys: Hex[];
+  fundingBoxes: BoxJson[] | string;
+  changeAddress: string;
+  fee: Amount;
+  height: number;
+}
+
+export interface Snapshot {
+  format: 'sharestate-snapshot';
+  version: 1;
+  digest: Hex;
+  keyLength: 32;
+  valueLength: number | null;
+  entries: { key: Hex; value: Hex; script?: Hex }[];
+  shape: string;
+}
+
+/** A share state held whole: what a pool builds, proves and publishes. */
+export class ShareState {
+  private constructor();
+  static fromEntries(entries: Entry[]): ShareState;
+  /** Design 1 values (unpaid), inserted in ascending key order; each address's script is kept. */
+  static fromScores(scores: Score[]): ShareState;
+  /** Imports a snapshot; its digest is recomputed and must match. */
+  static fromSnapshot(snapshot: Snapshot | string): ShareState;
+  static fromSnapshotBytes(bytes: Uint8Array): ShareState;
+  readonly size: number;
+  digest(): Hex;
+  /** R4 of the share-state box (AvlTree constant). */
+  register(): Hex;
+  get(key: Hex): Hex | null;
+  proveLookups(keys: Hex[]): LookupProof;
+  plan(initialValue: Amount, maxScore: number, batchSize: number, height: number): PayoutPlan;
+  provePayout(keys: Hex[], initialValue: Amount, maxScore: number, apply?: boolean): PayoutProof;
+  /** The payout transaction of `keys`, checked against every clause before it is returned. */
+  buildPayout(args: BuildPayoutArgs): Eip12UnsignedTransaction;
+  toSnapshot(): Snapshot;
+  toSnapshotBytes(): Uint8Array;
+  free(): void;
+}
+
+export type Need = { box: Hex } | { transaction: Hex } | null;
+export interface ShareValueJson { score: Decimal; paid: boolean }
+export interface WalkStep {
+  txId: Hex;
+  txIdVerified: boolean;
+  height: number | null;
+  from: Hex;
+  digestBefore: Hex;
+  accepted: boolean;
+  failing: string[];
+  weaknesses: Weakness[];
+  touched: { key: Hex; before: ShareValueJson | null; after: ShareValueJson | null; paid: Decimal | null }[];
+}
+export interface WalkResult {
+  start: Hex;
+  contract: 'draft' | 'hardened' | 'unknown';
+  maxScore: number;
+  reward: Decimal | null;
+  tip: Hex;
+  tipDigest: Hex | null;
+  done: boolean;
+  steps: WalkStep[];
+}
+
+/** Walks a pool's chain of share-state boxes; feed it the node's (or explorer's) JSON text. */
+export class Walker {
+  constructor(startBoxId: Hex);
+  next(): Need;
+  feedBox(json: string): void;
+  feedTransaction(json: string): void;
+  result(): WalkResult;
+  /** Walks to the tip; `get(path)` returns the node's answer text for a path like /blockchain/box/byId/…. */
+  walk(get: (path: string) => Promise<string>): Promise<WalkResult>;
+  free(): void;
+}
+
+export interface ProofResponse { status: number; body: string }
+
+/** The pool proof service: `GET /epochs`, `/proof/{boxId}/{key}`, `/snapshot/{boxId}`. */
+export class ProofService {
+  insert(boxId: Hex, state: ShareState): void;
+  handle(path: string): ProofResponse;
+  free(): void;
+}
+
+/** A handler for Node's `http.createServer`: answers under `base`; returns false for other requests. */
+export function handleProofRequest(
+  service: ProofService,
+  base?: string,
+): (req: { method?: string; url?: string }, res: { writeHead(status: number, headers: Record<string, string>): unknown; end(body: string): unknown }) => boolean;

@@ -1,0 +1,221 @@
+// The npm package as users get it: the packed tarball installed into a fresh project and
+// imported by name. Every API, every error kind, values above 2^53, and interop with the
+// reference libraries (ergo-lib-wasm-nodejs, Fleet's mock chain) on a devnet's real boxes.
+//   node --test www/test/   (after scripts/build-package.sh; DEVNET_BIN names the devnet)
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readdirSync, cpSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import ergo from 'ergo-lib-wasm-nodejs';
+import { execute, mockBlockchainStateContext } from '@fleet-sdk/mock-chain';
+import { ErgoHDKey } from '@fleet-sdk/wallet';
+import { blake2b256, hex } from '@fleet-sdk/crypto';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const DEVNET = process.env.DEVNET_BIN ?? join(ROOT, 'target/fast/devnet');
+let s; // the installed package
+let project;
+let devnet;
+let base;
+let keys;
+
+before(async () => {
+  const tgz = readdirSync(join(ROOT, 'target')).find((f) => /^sharestate-.*\.tgz$/.test(f));
+  assert.ok(tgz, 'run scripts/build-package.sh first');
+  project = mkdtempSync(join(tmpdir(), 'sharestate-pkg-'));
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', '--loglevel=error', join(ROOT, 'target', tgz)], { cwd: project });
+  writeFileSync(join(project, 'load.mjs'), "export * from 'sharestate';\n");
+  s = await import(pathToFileURL(join(project, 'load.mjs')));
+
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  devnet = spawn(DEVNET, ['--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise((ok, fail) => {
+    let out = '';
+    devnet.stdout.on('data', (d) => { out += d; if (out.includes('Ctrl-C stops it.')) ok(); });
+    devnet.on('exit', (c) => fail(new Error(`devnet exited ${c}: ${out}`)));
+  });
+  base = `http://127.0.0.1:${port}`;
+  keys = JSON.parse(execFileSync(DEVNET, ['--keys', '2']).toString());
+});
+
+after(() => devnet?.kill('SIGTERM'));
+
+const get = async (path) => {
+  const r = await fetch(base + path);
+  assert.equal(r.status, 200, `${path}: ${r.status}`);
+  return r.text();
+};
+
+/** Throws an Error of this name? */
+function throwsKind(name, f) {
+  assert.throws(f, (e) => {
+    assert.ok(e instanceof Error, `${name}: not an Error: ${e}`);
+    assert.equal(e.name, name, `${e.name}: ${e.message}`);
+    assert.ok(e.message.length > 10);
+    return true;
+  });
+}
+
+test('the package resolves by name, with its Node entry and types', () => {
+  for (const f of ['minerKey', 'decodeRegister', 'verifyLookups', 'replayPayout', 'checkPayout', 'payoutAmount', 'verifyProofAnswer', 'transactionId', 'handleProofRequest']) {
+    assert.equal(typeof s[f], 'function', f);
+  }
+  for (const c of ['ShareState', 'Walker', 'ProofService']) assert.equal(typeof s[c], 'function', c);
+});
+
+test('types: index.d.ts type-checks a pool website’s use, strictly', () => {
+  cpSync(join(ROOT, 'www/test/types.ts'), join(project, 'types.ts'));
+  execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['--strict', '--noEmit', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', 'types.ts'], { cwd: project });
+});
+
+test('miner keys agree with Fleet SDK', () => {
+  const a = ergo.SecretKey.random_dlog().get_address().to_base58(ergo.NetworkPrefix.Mainnet);
+  const k = s.minerKey(a);
+  assert.equal(k.kind, 'P2PK');
+  assert.equal(k.key, hex.encode(blake2b256(hex.decode(k.propositionBytes))));
+  assert.equal(s.minerKey(k.propositionBytes).key, k.key);
+  throwsKind('AddressError', () => s.minerKey(a.slice(0, -1) + (a.endsWith('a') ? 'b' : 'a')));
+});
+
+test('registers decode, Longs above 2^53 exactly', () => {
+  // Long 2^53 + 1: zigzag then VLQ
+  let z = (2n ** 53n + 1n) << 1n;
+  const bytes = [0x05];
+  while (z >= 0x80n) { bytes.push(Number((z & 0x7fn) | 0x80n)); z >>= 7n; }
+  bytes.push(Number(z));
+  const r = s.decodeRegister(Buffer.from(bytes).toString('hex'));
+  assert.deepEqual(r, { type: 'Long', value: '9007199254740993' });
+  assert.equal(s.decodeRegister('0402').value, 1);
+  throwsKind('RegisterError', () => s.decodeRegister('0e05aa'));
+});
+
+test('a share state: lookups, payouts, snapshots, and the arithmetic above 2^53', () => {
+  const miners = Array.from({ length: 50 }, (_, i) => ({
+    address: ergo.SecretKey.random_dlog().get_address().to_base58(ergo.NetworkPrefix.Mainnet),
+    score: BigInt(1000 + i),
+  }));
+  const st = s.ShareState.fromScores(miners);
+  assert.equal(st.size, 50);
+  const keys = miners.map((m) => s.minerKey(m.address).key);
+  const lp = st.proveLookups([keys[3], '11'.repeat(32)]);
+  assert.deepEqual(s.verifyLookups(lp.digest, lp.proof, [keys[3], '11'.repeat(32)]), lp.results);
+  assert.equal(lp.results[1].value, null);
+  const maxScore = miners.reduce((a, m) => a + Number(m.score), 0);
+  const sorted = [...keys].sort();
+  const p = st.provePayout(sorted.slice(0, 10), 67_500_000_000n, maxScore);
+  const r = s.replayPayout(p.digest, maxScore, '67500000000', p.contextVars['0'], p.contextVars['1']);
+  assert.equal(r.nextDigest, p.nextDigest);
+  assert.deepEqual(r.payments, p.payments);
+  for (const pay of r.payments) assert.equal(BigInt(pay.amount), (BigInt(pay.score) * 67_500_000_000n) / BigInt(maxScore));
+  // exact beyond 2^53, overflow is an error
+  assert.equal(s.payoutAmount(9_007_199_254_740_993n, '1000', 1000), '9007199254740993');
+  throwsKind('ArithmeticError', () => s.payoutAmount('9223372036854775807', '2', 1));
+  throwsKind('AmountError', () => s.payoutAmount('12.5', '2', 1));
+  // snapshots round-trip, and a changed one is refused
+  const snap = st.toSnapshot();
+  assert.equal(s.ShareState.fromSnapshot(snap).digest(), st.digest());
+  assert.equal(s.ShareState.fromSnapshotBytes(st.toSnapshotBytes()).digest(), st.digest());
+  snap.entries[0].value = '00'.repeat(9);
+  throwsKind('SnapshotError', () => s.ShareState.fromSnapshot(snap));
+  const plan = st.plan('67500000000', maxScore, 20, 1_600_000);
+  assert.equal(plan.batches.flat().length + plan.unpayable.length, 50);
+});
+
+test('every error kind has its name', () => {
+  throwsKind('KeyError', () => s.verifyLookups('00'.repeat(33), '04', ['abcd']));
+  throwsKind('ProofError', () => s.verifyLookups('00'.repeat(33), '02', ['11'.repeat(32)]));
+  throwsKind('ProverError', () => s.ShareState.fromEntries([{ key: '11'.repeat(32), value: '' }, { key: '11'.repeat(32), value: '' }]));
+  throwsKind('ValueError', () => s.ShareState.fromEntries([{ key: '11'.repeat(32), value: 'zz' }]));
+  throwsKind('ScoreError', () => s.ShareState.fromScores([{ address: '9fRAWhdxEsTcdb8PhGNrZfwqa65zfkuYHAMmkQLcic1gdLSV5vA', score: '-1' }]));
+  throwsKind('PayoutError', () => s.replayPayout('00'.repeat(33), 1, '1', '0e00', '0e00'));
+  throwsKind('ChainError', () => new s.Walker('00'.repeat(32)).feedBox('{}'));
+  throwsKind('TransactionError', () => s.checkPayout('{"inputs": 1}'));
+  throwsKind('JsonError', () => s.verifyLookups('00'.repeat(33), '04', 'not a list'));
+  throwsKind('ServiceError', () => s.verifyProofAnswer({ boxId: '', digest: '', key: '22'.repeat(32), value: null, proof: '' }, '00'.repeat(33), '11'.repeat(32)));
+});
+
+test('walking the devnet’s pool from the node’s JSON reproduces its ground truth', async () => {
+  const pools = JSON.parse(await get('/devnet/pools.json')).pools[0];
+  const truth = JSON.parse(await get('/devnet/miners?limit=50')).items;
+  const walk = await new s.Walker(pools.epochs[0].startBox).walk(get);
+  assert.equal(walk.done, true);
+  assert.equal(walk.contract, 'draft');
+  assert.ok(walk.steps.every((st) => st.accepted && st.txIdVerified));
+  const miner = truth.find((m) => m.epochs[0].paid);
+  const touched = walk.steps.flatMap((st) => st.touched.map((t) => ({ ...t, tx: st.txId }))).find((t) => t.key === miner.key);
+  assert.equal(touched.paid, miner.epochs[0].paid);
+  assert.equal(touched.tx, miner.epochs[0].transaction);
+  assert.equal(touched.before.score, String(miner.epochs[0].score));
+});
+
+test('a payout built by the package: checked, parsed by ergo-lib-wasm with the same id, run in the mock chain, signed and accepted by the devnet', async () => {
+  const pools = JSON.parse(await get('/devnet/pools.json')).pools[0];
+  const last = pools.epochs[pools.epochs.length - 1];
+  const walk = await new s.Walker(last.startBox).walk(get);
+  const stateBox = await get(`/blockchain/box/byId/${walk.tip}`);
+  const lastTx = JSON.parse(await get(`/blockchain/transaction/byId/${JSON.parse(stateBox).transactionId}`));
+  const rewardBox = lastTx.outputs[1];
+  const state = s.ShareState.fromSnapshot(await get(`/pool/snapshot/${walk.tip}`));
+  assert.equal(state.digest(), walk.tipDigest, 'the snapshot is of the on-chain digest');
+  const maxScore = walk.maxScore;
+  const plan = state.plan(walk.reward, maxScore, 150, 1_600_046);
+  const operator = ergo.SecretKey.dlog_from_bytes(Uint8Array.from(Buffer.from(keys.operator, 'hex')));
+  const operatorAddress = operator.get_address().to_base58(ergo.NetworkPrefix.Mainnet);
+  const funding = JSON.parse(await (await fetch(`${base}/blockchain/box/byAddress`, { method: 'POST', body: operatorAddress })).text())
+    .items.filter((b) => !b.spentTransactionId).sort((a, b) => (BigInt(b.value) > BigInt(a.value) ? 1 : -1)).slice(0, 1);
+  const headers = JSON.parse(await get('/blocks/lastHeaders/10'));
+  const height = headers[headers.length - 1].height;
+  const tx = state.buildPayout({ stateBox, rewardBox, keys: plan.batches[0], fundingBoxes: funding, changeAddress: operatorAddress, fee: 1_100_000n, height });
+  assert.equal(s.checkPayout(tx).accepted, true);
+
+  // ergo-lib-wasm parses it and computes the same id
+  const unsigned = ergo.UnsignedTransaction.from_json(JSON.stringify(tx));
+  assert.equal(unsigned.id().to_str(), s.transactionId(tx));
+
+  // sigmastate-js (Fleet's mock chain) accepts it, the fee input signed with the operator key
+  const hd = new ErgoHDKey({ privateKey: Buffer.from(keys.operator, 'hex'), chainCode: new Uint8Array(32) });
+  const ctx = mockBlockchainStateContext({ headers: { quantity: 10, fromHeight: height - 8 } });
+  const result = execute(tx, [hd], { context: ctx });
+  assert.equal(result.success, true, result.reason?.message);
+
+  // sign with ergo-lib-wasm (the operator's key), submit, and see it in the walk
+  const secrets = new ergo.SecretKeys();
+  secrets.add(operator);
+  const wallet = ergo.Wallet.from_secrets(secrets);
+  const boxes = ergo.ErgoBoxes.empty();
+  for (const i of tx.inputs) boxes.add(ergo.ErgoBox.from_json(JSON.stringify(i)));
+  const blockHeaders = ergo.BlockHeaders.from_json(headers.reverse().map((h) => JSON.stringify(h)));
+  const pre = ergo.PreHeader.from_block_header(blockHeaders.get(0));
+  const stateCtx = new ergo.ErgoStateContext(pre, blockHeaders, ergo.Parameters.default_parameters());
+  const signed = wallet.sign_transaction(stateCtx, unsigned, boxes, ergo.ErgoBoxes.empty());
+  const submit = await fetch(`${base}/transactions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: signed.to_json() });
+  assert.equal(submit.status, 200, await submit.clone().text());
+  assert.equal(JSON.parse(await submit.text()), s.transactionId(tx));
+  const after = await new s.Walker(last.startBox).walk(get);
+  assert.equal(after.steps.length, walk.steps.length + 1);
+  assert.equal(after.steps.at(-1).txId, s.transactionId(tx));
+});
+
+test('the proof service handler serves from a Node http server, and its answers verify', async () => {
+  const st = s.ShareState.fromScores([{ address: '9fRAWhdxEsTcdb8PhGNrZfwqa65zfkuYHAMmkQLcic1gdLSV5vA', score: '77' }]);
+  const service = new s.ProofService();
+  const boxId = 'ab'.repeat(32);
+  service.insert(boxId, st);
+  const handle = s.handleProofRequest(service, '/pool');
+  const server = createServer((req, res) => { if (!handle(req, res)) { res.writeHead(404); res.end(); } });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  const epochs = await (await fetch(`${url}/pool/epochs`)).json();
+  assert.equal(epochs.states[0].digest, st.digest());
+  const key = s.minerKey('9fRAWhdxEsTcdb8PhGNrZfwqa65zfkuYHAMmkQLcic1gdLSV5vA').key;
+  const answer = await (await fetch(`${url}/pool/proof/${boxId}/${key}`)).text();
+  const value = s.verifyProofAnswer(answer, st.digest(), key);
+  assert.equal(value, '000000000000004d00');
+  assert.equal((await fetch(`${url}/pool/snapshot/${'cd'.repeat(32)}`)).status, 404);
+  server.close();
+});

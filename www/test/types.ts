@@ -1,0 +1,49 @@
+// Type-checked against index.d.ts (tsc --strict --noEmit): the public surface as a pool website
+// uses it, with no `any` anywhere.
+import {
+  minerKey, decodeRegister, verifyLookups, replayPayout, checkPayout, payoutAmount, verifyProofAnswer,
+  transactionId, ShareState, Walker, ProofService, handleProofRequest,
+  type Register, type PayoutReport, type WalkResult, type Eip12UnsignedTransaction, type ErrorName,
+} from 'sharestate';
+
+const info = minerKey('9fRAWhdxEsTcdb8PhGNrZfwqa65zfkuYHAMmkQLcic1gdLSV5vA');
+const key: string = info.key;
+const r: Register = decodeRegister('0402');
+if (r.type === 'AvlTree') {
+  const d: string = r.value.digest;
+  void d;
+}
+const state = ShareState.fromScores([{ address: info.address, score: 10n }]);
+const lookups = verifyLookups(state.digest(), state.proveLookups([key]).proof, [key]);
+const v: string | null = lookups[0].value;
+const p = state.provePayout([key], 67_500_000_000n, 10);
+const replayed = replayPayout(p.digest, 10, '67500000000', p.contextVars['0'], p.contextVars['1']);
+const amount: string = replayed.payments[0].amount;
+const same: boolean = payoutAmount(10n, '67500000000', 10) === amount;
+const walker = new Walker('00'.repeat(32));
+const need = walker.next();
+if (need && 'box' in need) {
+  const id: string = need.box;
+  void id;
+}
+async function walk(): Promise<WalkResult> {
+  return new Walker('00'.repeat(32)).walk(async (path: string) => path);
+}
+function check(tx: Eip12UnsignedTransaction): PayoutReport {
+  const report = checkPayout(tx);
+  const failing: string[] = report.failing;
+  void failing;
+  void transactionId(tx);
+  return report;
+}
+const service = new ProofService();
+service.insert('00'.repeat(32), state);
+const handler = handleProofRequest(service, '/pool');
+const value: string | null = verifyProofAnswer({ boxId: '', digest: '', key, value: null, proof: '' }, state.digest(), key);
+try {
+  minerKey('nope');
+} catch (e) {
+  const name = (e as Error).name as ErrorName;
+  void name;
+}
+void [v, same, walk, check, handler, value];
