@@ -5,12 +5,14 @@
 //! | [`model`] | what is shown, computed from verified data (no I/O, no DOM) |
 //! | [`check`] | a miner's check of a pool: walks, lookups, progress |
 //! | [`net`] | fetching with timeouts and cancellation |
+//! | [`pay`] | "pay out now": a payout built, checked locally, signed by the wallet |
 //! | [`wallet`] | the EIP-12 connector |
 //! | [`ui`] | the page |
 
 pub mod check;
 pub mod model;
 pub mod net;
+pub mod pay;
 pub mod ui;
 pub mod wallet;
 

@@ -137,6 +137,16 @@ pub struct Row {
     pub verified: Verified,
     /// Weaknesses of the draft contract used by a payout of this epoch, in words.
     pub warnings: Vec<String>,
+    /// The epoch's unspent tip: its share-state box and digest (a next payout spends it).
+    pub tip: Id,
+    pub tip_digest: Option<sharestate::Digest>,
+}
+
+impl Row {
+    /// Whether this miner can be paid now by a new payout of the epoch.
+    pub fn payable(&self) -> bool {
+        self.paid == Paid::No && self.verified.ok() && self.reward.is_some()
+    }
 }
 
 /// The contract's name.
@@ -186,6 +196,8 @@ pub fn row(
         paid: Paid::Unknown,
         verified: Verified::Failed("not checked".into()),
         warnings,
+        tip: walk.tip.id,
+        tip_digest: walk.tip_digest(),
     };
     if let Some(s) = failed_step {
         return Row {

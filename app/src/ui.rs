@@ -4,6 +4,7 @@
 use crate::check::{self, CheckError, Progress};
 use crate::model::{self, Paid, Pool, Row};
 use crate::net::{FetchError, Fetcher};
+use crate::pay;
 use crate::wallet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -100,6 +101,11 @@ pub fn App() -> impl IntoView {
     let generation = StoredValue::new(0u64);
     let current = StoredValue::new_local(None::<Rc<Fetcher>>);
     let address_check = Memo::new(move |_| validate(&address.get()));
+    // "pay out now": the row asked for, the payout prepared, where it stands
+    let pay_request = RwSignal::new(None::<Row>);
+    let prepared = RwSignal::new(None::<pay::Prepared>);
+    let pay_status = RwSignal::new(None::<(String, bool)>);
+    provide_context(pay_request);
 
     let run = move || {
         let Ok(Some(key)) = validate(&address.get_untracked()) else {
@@ -195,6 +201,58 @@ pub fn App() -> impl IntoView {
             })),
         }
     });
+
+    Effect::new(move |_| {
+        let Some(row) = pay_request.get() else { return };
+        let Ok(Some(key)) = validate(&address.get_untracked()) else {
+            return;
+        };
+        let Some(pool) = pools
+            .get_untracked()
+            .into_iter()
+            .find(|p| p.name == pool_name.get_untracked())
+        else {
+            return;
+        };
+        let node_url = node.get_untracked();
+        prepared.set(None);
+        pay_status.set(Some((
+            format!("Preparing the next payout of epoch {}…", row.epoch),
+            false,
+        )));
+        spawn_local(async move {
+            match pay::prepare(&node_url, &pool, &row, key, &Fetcher::new()).await {
+                Ok(p) => {
+                    pay_status.set(None);
+                    prepared.set(Some(p));
+                }
+                Err(e) => pay_status.set(Some((e, true))),
+            }
+        });
+    });
+    let confirm = move |_| {
+        let Some(p) = prepared.get_untracked() else { return };
+        prepared.set(None);
+        pay_status.set(Some(("Waiting for the wallet to sign…".into(), false)));
+        spawn_local(async move {
+            match pay::sign_and_submit(&p).await {
+                Ok(id) => {
+                    pay_status.set(Some((
+                        format!("Submitted: transaction {id}. Checking the new state…"),
+                        false,
+                    )));
+                    pay_request.set(None);
+                    run();
+                }
+                Err(e) => pay_status.set(Some((e, true))),
+            }
+        });
+    };
+    let cancel = move |_| {
+        prepared.set(None);
+        pay_request.set(None);
+        pay_status.set(Some(("Payout cancelled: nothing was signed.".into(), false)));
+    };
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -343,6 +401,30 @@ pub fn App() -> impl IntoView {
                 </div>
             })}
 
+            {move || pay_status.get().map(|(m, bad)| view! { <p class="pay-status" class:bad=bad role="status">{m}</p> })}
+            {move || prepared.get().map(|p| {
+                let shown: Vec<(String, i64)> = p.payments.iter().take(8).cloned().collect();
+                let more = p.payments.len().saturating_sub(8);
+                view! {
+                    <section class="dialog" role="dialog" aria-modal="true" aria-labelledby="pay-title">
+                        <h2 id="pay-title">{format!("Pay out epoch {} now", p.epoch)}</h2>
+                        <p>{format!(
+                            "This transaction pays {} miners {} ERG from the epoch's reward box{}. Your wallet pays the {} ERG fee. All {} clauses of the share-state contract were checked in your browser, and hold.",
+                            p.payments.len(), model::erg(p.total), if p.includes_you { ", you among them" } else { "" }, model::erg(p.fee as i64), p.clauses
+                        )}</p>
+                        <ul class="payments">
+                            {shown.into_iter().map(|(a, v)| view! { <li><code>{a}</code>" ← "{model::erg(v)}" ERG"</li> }).collect_view()}
+                            {(more > 0).then(|| view! { <li>{format!("… and {more} more")}</li> })}
+                        </ul>
+                        <p class="help">{format!("Transaction id once signed: {}", pay::expected_id(&p))}</p>
+                        <div class="actions">
+                            <button type="button" on:click=confirm autofocus>"Sign with wallet and submit"</button>
+                            <button type="button" class="secondary" on:click=cancel>"Cancel"</button>
+                        </div>
+                    </section>
+                }
+            })}
+
             <Results rows=rows address=address running=running explorer=explorer/>
 
             {move || share_url().map(|u| view! {
@@ -436,13 +518,21 @@ pub fn RowView(row: Row, explorer: Signal<String>) -> impl IntoView {
     };
     let ok = row.verified.ok();
     let describe = row.verified.describe();
+    let pay_request = use_context::<RwSignal<Option<Row>>>();
+    let payable = row.payable() && pay_request.is_some();
+    let row_for_pay = row.clone();
     view! {
         <tr class:failed=!ok>
             <th scope="row">{row.epoch} <span class="contract">{row.contract}</span></th>
             <td class="num">{score}</td>
             <td class="num">{share}</td>
             <td class="num">{expected}</td>
-            <td>{paid}</td>
+            <td>
+                {paid}
+                {payable.then(|| view! {
+                    <button type="button" class="pay" on:click=move |_| { if let Some(r) = pay_request { r.set(Some(row_for_pay.clone())); } }>"Pay out now"</button>
+                })}
+            </td>
             <td class="tx">
                 {tx.map(|t| {
                     let label = format!("{}…", &t[..12]);

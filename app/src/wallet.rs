@@ -27,7 +27,7 @@ pub fn describe(e: &JsValue) -> String {
     }
 }
 
-async fn call(target: &JsValue, method: &str, args: &Array) -> Result<JsValue, String> {
+pub async fn call(target: &JsValue, method: &str, args: &Array) -> Result<JsValue, String> {
     let f: Function = Reflect::get(target, &method.into())
         .ok()
         .and_then(|f| f.dyn_into().ok())

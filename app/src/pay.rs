@@ -1,0 +1,190 @@
+//! "Pay out now": the next payout of an epoch, built in the browser, checked against every
+//! clause of the share-state contract locally, shown to the miner, then signed and submitted by
+//! their EIP-12 wallet (which pays the fee). Nothing that fails the local check is signed.
+
+use crate::check::join;
+use crate::model::{Pool, Row};
+use crate::net::Fetcher;
+use crate::wallet;
+use js_sys::{Array, JSON};
+use sharestate::boxes::ErgoBox;
+use sharestate::eip12::UnsignedTransaction;
+use sharestate::epoch::{self, Funding};
+use sharestate::explorer::{decode_box, decode_transaction};
+use sharestate::posted::{self, check_payout, PayoutTransaction};
+use sharestate::service::verify_snapshot_answer;
+use sharestate::{hex, Address, Key, Network};
+
+/// The miner fee this app pays: 0.0011 ERG.
+pub const FEE: u64 = 1_100_000;
+
+/// A payout ready to sign.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub epoch: usize,
+    pub tx: UnsignedTransaction,
+    /// Who gets what: (address, nanoErg), in output order.
+    pub payments: Vec<(String, i64)>,
+    pub total: i64,
+    pub fee: u64,
+    /// Whether the connected miner is in the batch.
+    pub includes_you: bool,
+    /// What the local contract check found: the clauses, all holding.
+    pub clauses: usize,
+}
+
+fn text(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// Builds the next payout of `row`'s epoch, with the miner `key` in the batch when possible.
+pub async fn prepare(node: &str, pool: &Pool, row: &Row, key: Key, fetch: &Fetcher) -> Result<Prepared, String> {
+    let ergo = wallet::connect().await?;
+    let tip_digest = row.tip_digest.ok_or("the epoch's tip has no digest")?;
+    let tip_json = fetch
+        .get(&join(node, &format!("/blockchain/box/byId/{}", row.tip.to_hex())))
+        .await
+        .map_err(text)?;
+    let tip = decode_box(&tip_json).map_err(text)?;
+    if tip.spent_transaction_id.is_some() {
+        return Err("the epoch moved on since the check: check again, then pay out".into());
+    }
+    // the reward box: OUTPUTS(1) of the transaction that made the tip
+    let tx_json = fetch
+        .get(&join(
+            node,
+            &format!("/blockchain/transaction/byId/{}", tip.ergo_box.transaction_id.to_hex()),
+        ))
+        .await
+        .map_err(text)?;
+    let reward = decode_transaction(&tx_json)
+        .map_err(text)?
+        .outputs
+        .get(1)
+        .ok_or("the tip's transaction has no reward box")?
+        .clone();
+    // the pool's state, checked against the tip's digest
+    let proof_base = join(node, pool.proof_service.as_deref().unwrap_or("/pool"));
+    let snap = fetch
+        .get(&join(&proof_base, &format!("/snapshot/{}", row.tip.to_hex())))
+        .await
+        .map_err(text)?;
+    let mut state = verify_snapshot_answer(&snap, &tip_digest).map_err(|e| format!("the pool's snapshot: {e}"))?;
+    let initial = row.reward.ok_or("the epoch's reward is unknown")?;
+    let height = current_height(node, fetch).await?;
+    let plan = posted::plan(&state, initial, row.max_score, 150, height).map_err(text)?;
+    let batch_keys = plan
+        .batches
+        .iter()
+        .find(|b| b.contains(&key))
+        .or(plan.batches.first())
+        .ok_or("everyone payable in this epoch is paid")?
+        .clone();
+    let batch = posted::prove_payout(&mut state, &batch_keys, initial, row.max_score, false).map_err(text)?;
+
+    // the fee from the wallet: its boxes until they cover the fee and a change box
+    let utxos = wallet::call(&ergo, "get_utxos", &Array::new()).await?;
+    let mut inputs: Vec<ErgoBox> = Vec::new();
+    let mut sum = 0u64;
+    for u in Array::from(&utxos).iter() {
+        let json = JSON::stringify(&u).ok().and_then(|s| s.as_string()).unwrap_or_default();
+        let b = decode_box(&json).map_err(|e| format!("a wallet box: {e}"))?.ergo_box;
+        if !b.tokens.is_empty() {
+            continue; // keep tokens out of a pool's transaction
+        }
+        sum += b.value;
+        inputs.push(b);
+        if sum >= FEE + 1_000_000 {
+            break;
+        }
+    }
+    if sum < FEE + 1_000_000 {
+        return Err(format!(
+            "the wallet holds {} ERG in plain boxes; the fee and a change box need 0.0021 ERG",
+            crate::model::erg(sum as i64)
+        ));
+    }
+    let change = wallet::call(&ergo, "get_change_address", &Array::new())
+        .await?
+        .as_string()
+        .ok_or("the wallet gave no change address")?;
+    let change_tree = Address::parse(&change)
+        .map_err(|e| format!("the wallet's change address: {e}"))?
+        .proposition_bytes();
+    let funding = Funding {
+        inputs,
+        change_tree,
+        fee: FEE,
+    };
+    let tx = epoch::payout(
+        &tip.ergo_box,
+        &reward.ergo_box,
+        &batch,
+        |k| state.script(k).map(<[u8]>::to_vec),
+        &funding,
+        height,
+    )
+    .map_err(|e| format!("the payout cannot be built: {e}"))?;
+
+    // evaluated against the contract before anyone is asked to sign
+    let p = PayoutTransaction::from_parts(
+        &tx.inputs[0].spent,
+        &tx.inputs[1].spent,
+        &tx.inputs[0].extension,
+        &tx.outputs,
+    )
+    .map_err(text)?;
+    let report = check_payout(&p);
+    if !report.accepted {
+        return Err(format!(
+            "the payout fails the contract: {}",
+            report.failing().join(", ")
+        ));
+    }
+    let payments = batch
+        .payments
+        .iter()
+        .map(|p| {
+            let addr = state
+                .script(&p.key)
+                .and_then(|s| Address::from_ergo_tree(s, Network::Mainnet).ok())
+                .map_or_else(|| hex::encode(&p.key), |a| a.encode());
+            (addr, p.amount)
+        })
+        .collect();
+    let clauses = report.miners.len() * 5 + 4 + report.hardened.len();
+    Ok(Prepared {
+        epoch: row.epoch,
+        total: batch.payments.iter().map(|p| p.amount).sum(),
+        payments,
+        fee: FEE,
+        includes_you: batch_keys.contains(&key),
+        clauses,
+        tx,
+    })
+}
+
+async fn current_height(node: &str, fetch: &Fetcher) -> Result<u32, String> {
+    let info = fetch.get(&join(node, "/info")).await.map_err(text)?;
+    let v: serde_json::Value = serde_json::from_str(&info).map_err(text)?;
+    v["fullHeight"]
+        .as_u64()
+        .map(|h| h as u32)
+        .ok_or_else(|| "the node's /info has no fullHeight".into())
+}
+
+/// Asks the wallet to sign, then to submit; returns the transaction id.
+pub async fn sign_and_submit(prepared: &Prepared) -> Result<String, String> {
+    let ergo = wallet::connect().await?;
+    let tx = JSON::parse(&prepared.tx.to_eip12().to_string())
+        .map_err(|_| "the transaction does not convert to JSON".to_string())?;
+    let signed = wallet::call(&ergo, "sign_tx", &Array::of1(&tx)).await?;
+    let id = wallet::call(&ergo, "submit_tx", &Array::of1(&signed)).await?;
+    id.as_string()
+        .ok_or_else(|| "the wallet submitted the transaction but returned no id".into())
+}
+
+/// The expected id of the prepared transaction (signatures are not part of it).
+pub fn expected_id(prepared: &Prepared) -> String {
+    prepared.tx.id().to_hex()
+}

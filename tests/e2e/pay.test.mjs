@@ -1,0 +1,134 @@
+// "Pay out now" end to end: a miner's EIP-12 wallet (a connector injected into the page whose
+// sign_tx signs with the miner's devnet key through ergo-lib-wasm-nodejs, in this process)
+// pays the fee of the next payout of the last epoch; the devnet validates and applies it, and
+// the app then shows the miner's batch paid, verified from the chain. And the declined path.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { chromium } from 'playwright-core';
+import ergo from 'ergo-lib-wasm-nodejs';
+
+const DEVNET = process.env.DEVNET_BIN ?? 'target/fast/devnet';
+let devnet, base, browser, miners, secrets;
+
+before(async () => {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  devnet = spawn(DEVNET, ['--port', String(port), '--static', 'dist'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise((ok, fail) => {
+    let out = '';
+    devnet.stdout.on('data', (d) => { out += d; if (out.includes('Ctrl-C stops it.')) ok(); });
+    devnet.on('exit', (c) => fail(new Error(`devnet exited ${c}`)));
+  });
+  base = `http://127.0.0.1:${port}`;
+  miners = (await (await fetch(`${base}/devnet/miners?limit=300`)).json()).items;
+  secrets = JSON.parse(execFileSync(DEVNET, ['--keys', '300']).toString()).miners;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'] });
+});
+
+after(async () => {
+  await browser?.close();
+  devnet?.kill('SIGTERM');
+});
+
+/** A miner still unpaid in the last epoch whose earlier payouts can pay the fee. */
+function payer(skip = 0) {
+  const ok = miners
+    .map((m, i) => ({ m, i, funds: m.epochs.slice(0, 3).reduce((a, e) => a + BigInt(e.paid ?? 0), 0n) }))
+    .filter(({ m, funds }) => m.epochs[3].score !== null && !m.epochs[3].paid && funds > 3_000_000n);
+  return ok[skip];
+}
+
+/** A page with an EIP-12 wallet holding `secret`; `decline` makes sign_tx refuse. */
+async function walletPage(miner, secret, decline = false) {
+  const page = await browser.newPage();
+  await page.exposeFunction('walletUtxos', async () => {
+    const r = await fetch(`${base}/blockchain/box/byAddress`, { method: 'POST', body: miner.address });
+    return (await r.json()).items.filter((b) => !b.spentTransactionId);
+  });
+  await page.exposeFunction('walletSign', async (tx) => {
+    const key = ergo.SecretKey.dlog_from_bytes(Uint8Array.from(Buffer.from(secret, 'hex')));
+    const keys = new ergo.SecretKeys();
+    keys.add(key);
+    const unsigned = ergo.UnsignedTransaction.from_json(JSON.stringify(tx));
+    const boxes = ergo.ErgoBoxes.empty();
+    for (const i of tx.inputs) boxes.add(ergo.ErgoBox.from_json(JSON.stringify(i)));
+    const headers = (await (await fetch(`${base}/blocks/lastHeaders/10`)).json()).reverse();
+    const blockHeaders = ergo.BlockHeaders.from_json(headers.map((h) => JSON.stringify(h)));
+    const ctx = new ergo.ErgoStateContext(ergo.PreHeader.from_block_header(blockHeaders.get(0)), blockHeaders, ergo.Parameters.default_parameters());
+    return JSON.parse(ergo.Wallet.from_secrets(keys).sign_transaction(ctx, unsigned, boxes, ergo.ErgoBoxes.empty()).to_json());
+  });
+  await page.exposeFunction('walletSubmit', async (signed) => {
+    const r = await fetch(`${base}/transactions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signed) });
+    const body = await r.json();
+    if (r.status !== 200) throw new Error(body.detail);
+    return body;
+  });
+  await page.addInitScript(([address, decline]) => {
+    window.ergoConnector = { nautilus: { connect: async () => true } };
+    window.ergo = {
+      get_used_addresses: async () => [address],
+      get_change_address: async () => address,
+      get_utxos: async () => window.walletUtxos(),
+      sign_tx: async (tx) => {
+        if (decline) throw { code: 2, info: 'User rejected' };
+        return window.walletSign(tx);
+      },
+      submit_tx: async (tx) => window.walletSubmit(tx),
+    };
+  }, [miner.address, decline]);
+  return page;
+}
+
+async function lastRow(page) {
+  await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 4 && !document.querySelector('.progress progress'), null, { timeout: 60_000 });
+  return page.$$eval('tbody tr:last-child > *', (tds) => tds.map((td) => td.innerText.trim()));
+}
+
+test('a declined signature: a plain message, nothing submitted', async () => {
+  const { m, i } = payer();
+  const page = await walletPage(m, secrets[i], true);
+  let submitted = false;
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/transactions')) submitted = true; });
+  await page.goto(`${base}/`);
+  await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
+  await page.getByRole('button', { name: 'Connect wallet' }).click();
+  await lastRow(page);
+  await page.getByRole('button', { name: 'Pay out now' }).click();
+  await page.getByRole('dialog').waitFor({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Sign with wallet and submit' }).click();
+  await page.waitForFunction(() => /declined to sign/.test(document.querySelector('.pay-status')?.innerText ?? ''), null, { timeout: 30_000 });
+  assert.equal(submitted, false);
+  assert.match((await lastRow(page))[4], /not yet/);
+  await page.close();
+});
+
+test('a miner pays out their batch with their wallet, and then sees it paid, verified', async () => {
+  const { m, i } = payer();
+  const page = await walletPage(m, secrets[i]);
+  await page.goto(`${base}/`);
+  await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
+  await page.getByRole('button', { name: 'Connect wallet' }).click();
+  let row = await lastRow(page);
+  assert.match(row[4], /not yet/);
+  await page.getByRole('button', { name: 'Pay out now' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor({ timeout: 30_000 });
+  const summary = await dialog.innerText();
+  assert.match(summary, /you among them/);
+  assert.match(summary, /clauses of the share-state contract were checked in your browser, and hold/);
+  await page.screenshot({ path: 'docs/screenshots/pay-out-now.png', fullPage: true });
+  await page.getByRole('button', { name: 'Sign with wallet and submit' }).click();
+  await page.waitForFunction(() => /Submitted: transaction/.test(document.querySelector('.pay-status')?.innerText ?? ''), null, { timeout: 30_000 });
+  const submitted = (await page.innerText('.pay-status')).match(/transaction ([0-9a-f]{64})/)[1];
+  // the app checks again: the last epoch now paid by that transaction, replayed from the chain
+  await page.waitForFunction((id) => {
+    const cells = [...document.querySelectorAll('tbody tr:last-child > *')].map((td) => td.innerText);
+    return cells.length && /^paid/.test(cells[4]) && cells[5].length && id.startsWith(cells[5].replace('…', ''));
+  }, submitted, { timeout: 60_000 });
+  row = await lastRow(page);
+  assert.ok(row[6].startsWith('✓'), row[6]);
+  assert.match(row[6], /proof of payout .* replayed against the digest of box/);
+  const expected = BigInt(m.epochs[3].expected);
+  assert.equal(row[4].replace(/\s+/g, ' '), `paid ${expected / 10n ** 9n}.${(expected % 10n ** 9n).toString().padStart(9, '0')} ERG`);
+  await page.close();
+});
