@@ -81,13 +81,7 @@ pub fn payout(miners: u64, paid: usize) -> (sharestate::posted::PayoutTransactio
         1_000_002,
     )
     .unwrap();
-    let tx = PayoutTransaction::from_parts(
-        &tx.inputs[0].spent,
-        &tx.inputs[1].spent,
-        &tx.inputs[0].extension,
-        &tx.outputs,
-    )
-    .unwrap();
+    let tx = PayoutTransaction::from_unsigned(&tx).unwrap();
     assert!(posted::check_payout(&tx).accepted);
     (tx, batch)
 }

@@ -30,13 +30,7 @@ struct Case {
 }
 
 fn our_check(tx: &UnsignedTransaction) -> posted::PayoutReport {
-    let t = PayoutTransaction::from_parts(
-        &tx.inputs[0].spent,
-        &tx.inputs[1].spent,
-        &tx.inputs[0].extension,
-        &tx.outputs,
-    )
-    .unwrap();
+    let t = PayoutTransaction::from_unsigned(tx).unwrap();
     check_payout(&t)
 }
 

@@ -66,6 +66,10 @@ pub enum EpochError {
     BelowFloor { index: usize, value: u64, min: u64 },
     #[error("{count} unpaid miners do not fit the contract's Int")]
     TooManyMiners { count: usize },
+    #[error(transparent)]
+    Posted(#[from] crate::posted::PostedError),
+    #[error("the contract would refuse this payout: {}", failing.join(", "))]
+    Refused { failing: Vec<String> },
 }
 
 /// Who pays the fee and gets the change.
@@ -341,4 +345,26 @@ pub fn payout(
         data_inputs: vec![],
         outputs,
     })
+}
+
+/// [`payout`], then every clause of the share-state contract checked on it
+/// ([`crate::posted::check_payout`], which also knows the hardened contract's own clauses): a
+/// payout the contract would refuse is an error, never a transaction to sign. For sigma-rust's
+/// evaluation instead, see `interpreter::payout`.
+pub fn checked_payout(
+    state_box: &ErgoBox,
+    reward_box: &ErgoBox,
+    batch: &PayoutBatch,
+    script_of: impl Fn(&Key) -> Option<Vec<u8>>,
+    funding: &Funding,
+    height: u32,
+) -> Result<(UnsignedTransaction, crate::posted::PayoutReport), EpochError> {
+    let tx = payout(state_box, reward_box, batch, script_of, funding, height)?;
+    let report = crate::posted::check_payout(&crate::posted::PayoutTransaction::from_unsigned(&tx)?);
+    if !report.accepted {
+        return Err(EpochError::Refused {
+            failing: report.failing(),
+        });
+    }
+    Ok((tx, report))
 }

@@ -114,6 +114,18 @@ pub struct PayoutTransaction {
 }
 
 impl PayoutTransaction {
+    /// Reads a payout from an unsigned transaction: INPUTS(0) the share-state box with its
+    /// context variables, INPUTS(1) the reward box.
+    pub fn from_unsigned(tx: &crate::eip12::UnsignedTransaction) -> Result<PayoutTransaction, PostedError> {
+        let [state, reward, ..] = tx.inputs.as_slice() else {
+            return Err(PostedError::Box {
+                what: "payout",
+                detail: "a payout spends the share-state box and the reward box".into(),
+            });
+        };
+        PayoutTransaction::from_parts(&state.spent, &reward.spent, &state.extension, &tx.outputs)
+    }
+
     /// Reads a payout from the boxes it spends, the share-state input's context variables and
     /// the outputs — from an unsigned transaction or from chain data alike.
     pub fn from_parts(
@@ -1148,13 +1160,7 @@ mod tests {
             11,
         )
         .unwrap();
-        let tx = PayoutTransaction::from_parts(
-            &tx.inputs[0].spent,
-            &tx.inputs[1].spent,
-            &tx.inputs[0].extension,
-            &tx.outputs,
-        )
-        .unwrap();
+        let tx = PayoutTransaction::from_unsigned(&tx).unwrap();
         (tx, batch)
     }
 

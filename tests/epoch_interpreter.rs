@@ -105,13 +105,7 @@ fn first_payout(p: &mut Pool, contracts: &Contracts, token: Option<[u8; 32]>, co
 }
 
 fn our_check(tx: &UnsignedTransaction) -> posted::PayoutReport {
-    let t = PayoutTransaction::from_parts(
-        &tx.inputs[0].spent,
-        &tx.inputs[1].spent,
-        &tx.inputs[0].extension,
-        &tx.outputs,
-    )
-    .unwrap();
+    let t = PayoutTransaction::from_unsigned(tx).unwrap();
     check_payout(&t)
 }
 

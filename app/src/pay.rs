@@ -11,7 +11,7 @@ use sharestate::boxes::ErgoBox;
 use sharestate::eip12::UnsignedTransaction;
 use sharestate::epoch::{self, Funding};
 use sharestate::explorer::{decode_box, decode_transaction};
-use sharestate::posted::{self, check_payout, PayoutTransaction};
+use sharestate::posted;
 use sharestate::service::verify_snapshot_answer;
 use sharestate::{hex, Address, Key, Network};
 
@@ -116,7 +116,8 @@ pub async fn prepare(node: &str, pool: &Pool, row: &Row, key: Key, fetch: &Fetch
         change_tree,
         fee: FEE,
     };
-    let tx = epoch::payout(
+    // evaluated against the contract before anyone is asked to sign
+    let (tx, report) = epoch::checked_payout(
         &tip.ergo_box,
         &reward.ergo_box,
         &batch,
@@ -124,23 +125,7 @@ pub async fn prepare(node: &str, pool: &Pool, row: &Row, key: Key, fetch: &Fetch
         &funding,
         height,
     )
-    .map_err(|e| format!("the payout cannot be built: {e}"))?;
-
-    // evaluated against the contract before anyone is asked to sign
-    let p = PayoutTransaction::from_parts(
-        &tx.inputs[0].spent,
-        &tx.inputs[1].spent,
-        &tx.inputs[0].extension,
-        &tx.outputs,
-    )
-    .map_err(text)?;
-    let report = check_payout(&p);
-    if !report.accepted {
-        return Err(format!(
-            "the payout fails the contract: {}",
-            report.failing().join(", ")
-        ));
-    }
+    .map_err(|e| format!("the payout cannot be made: {e}"))?;
     let payments = batch
         .payments
         .iter()

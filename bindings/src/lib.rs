@@ -155,13 +155,7 @@ pub fn check_payout(eip12_json: &str) -> Result<String> {
             "a payout spends the share-state box and the reward box",
         ));
     }
-    let p = PayoutTransaction::from_parts(
-        &tx.inputs[0].spent,
-        &tx.inputs[1].spent,
-        &tx.inputs[0].extension,
-        &tx.outputs,
-    )
-    .map_err(kind!("PayoutError"))?;
+    let p = PayoutTransaction::from_unsigned(&tx).map_err(kind!("PayoutError"))?;
     report_json(&posted::check_payout(&p))
 }
 
@@ -369,7 +363,7 @@ impl ShareState {
                 .map_err(|_| error("AmountError", "a negative fee"))?,
         };
         let inner = &self.inner;
-        let tx = epoch::payout(
+        let (tx, _) = epoch::checked_payout(
             &state_box,
             &reward_box,
             &batch,
@@ -377,21 +371,10 @@ impl ShareState {
             &funding,
             height,
         )
-        .map_err(kind!("TransactionError"))?;
-        let p = PayoutTransaction::from_parts(
-            &tx.inputs[0].spent,
-            &tx.inputs[1].spent,
-            &tx.inputs[0].extension,
-            &tx.outputs,
-        )
-        .map_err(kind!("PayoutError"))?;
-        let report = posted::check_payout(&p);
-        if !report.accepted {
-            return Err(error(
-                "PayoutError",
-                format!("the contract would refuse this payout: {}", report.failing().join(", ")),
-            ));
-        }
+        .map_err(|e| match e {
+            epoch::EpochError::Refused { .. } => error("PayoutError", e),
+            e => error("TransactionError", e),
+        })?;
         Ok(tx.to_eip12().to_string())
     }
 

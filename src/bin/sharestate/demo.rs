@@ -177,12 +177,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         DEFAULT_HEIGHT,
     )
     .map_err(|e| CliError::new("epoch", e))?;
-    let tx = PayoutTransaction::from_parts(
-        &tx.inputs[0].spent,
-        &tx.inputs[1].spent,
-        &tx.inputs[0].extension,
-        &tx.outputs,
-    )?;
+    let tx = PayoutTransaction::from_unsigned(&tx)?;
     let total: i64 = batch.payments.iter().map(|p| p.amount).sum();
     let t = Instant::now();
     let report = posted::check_payout(&tx);
