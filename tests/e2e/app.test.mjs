@@ -78,7 +78,15 @@ async function open(address, { viewport = { width: 1200, height: 900 }, at = bas
 
 async function rows(page) {
   await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 4 && !document.querySelector('.progress progress'), null, { timeout: 60_000 });
-  return page.$$eval('tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.innerText.trim())));
+  // each cell's text, without its buttons ("Pay out now")
+  return page.$$eval('tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => {
+    const c = td.cloneNode(true);
+    c.querySelectorAll('button').forEach((b) => b.remove());
+    document.body.append(c);
+    const text = c.innerText.trim();
+    c.remove();
+    return text;
+  })));
 }
 
 function checkAgainstTruth(table, miner) {
