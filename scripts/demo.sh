@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The demo: the miner's app served by the devnet — a local Ergo node and explorer API over the
+# The demo: the miner's app (and the npm package's pool-website example) served by the devnet — a local Ergo node and explorer API over the
 # deterministic Demo Pool, with its proof service — on http://127.0.0.1:${PORT:-9053}/.
 # Ctrl-C stops it.
 #   PORT=9053 SEED=2239 ./scripts/demo.sh
@@ -9,5 +9,6 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 ./scripts/build-app.sh
+./scripts/build-package.sh
 cargo build --release --quiet -p sharestate-devnet
-exec target/release/devnet --port "${PORT:-9053}" --seed "${SEED:-2239}" --static dist "$@"
+exec target/release/devnet --port "${PORT:-9053}" --seed "${SEED:-2239}" --static dist --www www "$@"
