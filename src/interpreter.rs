@@ -34,17 +34,11 @@ impl ChainContext {
             serde_json::Value::Array(a) => a,
             one => vec![one; 10],
         };
-        let mut headers: Vec<Header> = list
+        let headers: Vec<Header> = list
             .into_iter()
             .map(|h| serde_json::from_value(h).map_err(|e| InterpreterError::Headers(e.to_string())))
             .collect::<Result<_, _>>()?;
-        headers.sort_by_key(|h| std::cmp::Reverse(h.height));
-        let headers: [Header; 10] = headers
-            .try_into()
-            .map_err(|v: Vec<Header>| InterpreterError::Headers(format!("{} headers, 10 needed", v.len())))?;
-        Ok(ChainContext {
-            headers: Box::new(headers),
-        })
+        ChainContext::from_headers(headers)
     }
 
     /// From ten headers, in either order.

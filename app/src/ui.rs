@@ -106,16 +106,18 @@ pub fn App() -> impl IntoView {
     let prepared = RwSignal::new(None::<pay::Prepared>);
     let pay_status = RwSignal::new(None::<(String, bool)>);
     provide_context(pay_request);
+    let current_pool = move || {
+        pools
+            .get_untracked()
+            .into_iter()
+            .find(|p| p.name == pool_name.get_untracked())
+    };
 
     let run = move || {
         let Ok(Some(key)) = validate(&address.get_untracked()) else {
             return;
         };
-        let Some(pool) = pools
-            .get_untracked()
-            .into_iter()
-            .find(|p| p.name == pool_name.get_untracked())
-        else {
+        let Some(pool) = current_pool() else {
             failure.set(Some(Failure {
                 message: "Choose a pool first.".into(),
                 retryable: false,
@@ -207,13 +209,7 @@ pub fn App() -> impl IntoView {
         let Ok(Some(key)) = validate(&address.get_untracked()) else {
             return;
         };
-        let Some(pool) = pools
-            .get_untracked()
-            .into_iter()
-            .find(|p| p.name == pool_name.get_untracked())
-        else {
-            return;
-        };
+        let Some(pool) = current_pool() else { return };
         let node_url = node.get_untracked();
         prepared.set(None);
         pay_status.set(Some((
