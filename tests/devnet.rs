@@ -310,4 +310,20 @@ fn a_valid_payout_is_accepted_and_walked_and_a_tampered_one_is_refused_with_its_
     let r6 = after.tip.ergo_box.register(6).unwrap().unwrap();
     let r6_before = tip.ergo_box.register(6).unwrap().unwrap();
     assert_eq!(r6, Constant::Int(r6_before.as_int().unwrap() - keys.len() as i32));
+
+    // the pool's proof service follows: it serves the new state box, its proofs check against
+    // the new on-chain digest (a paid miner's value marked paid, a pending one's unpaid)
+    let digest = after.tip_digest().unwrap();
+    let new_tip = after.tip.id.to_hex();
+    let paid = &keys[0];
+    let answer = ok(&format!("/pool/proof/{new_tip}/{}", hex::encode(paid)));
+    let value = verify_proof_answer(&answer, &digest, paid).unwrap().unwrap();
+    assert!(ShareValue::from_bytes(&value).unwrap().paid);
+    let pending = &last.pending[1][0];
+    let answer = ok(&format!("/pool/proof/{new_tip}/{}", hex::encode(pending)));
+    let value = verify_proof_answer(&answer, &digest, pending).unwrap().unwrap();
+    assert_eq!(
+        ShareValue::from_bytes(&value).unwrap(),
+        ShareValue::unpaid(last.scores[pending])
+    );
 }

@@ -263,7 +263,7 @@ async fn node_tx(State(s): State<Shared>, Path(id): Path<String>) -> Response {
 /// Validates and applies a submitted transaction; a refused payout also gets our clause check.
 fn submit(d: &mut Devnet, body: &[u8]) -> Result<Id, String> {
     let text = String::from_utf8_lossy(body);
-    match d.ledger.submit_json(&text) {
+    match d.submit_json(&text) {
         Ok(id) => Ok(id),
         Err(e) => Err(match (&e, explain_payout(&d.ledger, &text)) {
             (LedgerError::Invalid(_), Some(clauses)) => format!("{e}; the share-state contract fails: {clauses}"),

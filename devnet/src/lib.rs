@@ -12,9 +12,13 @@ pub mod api;
 pub mod ledger;
 pub mod pool;
 
-use ledger::Ledger;
+use ledger::{Ledger, LedgerError};
 use pool::{DemoPool, PoolError};
+use sharestate::boxes::Id;
+use sharestate::explorer::decode_transaction;
+use sharestate::register::Constant;
 use sharestate::service::ProofService;
+use sharestate::Operation;
 
 /// A test mode in which the devnet lies, so that clients can be seen to catch it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +62,40 @@ impl Devnet {
             service,
             tamper: None,
         })
+    }
+
+    /// Validates and applies a transaction (JSON); then, as the pool's operator does, the proof
+    /// service follows a payout of a state it serves: it serves the next state box too.
+    pub fn submit_json(&mut self, json: &str) -> Result<Id, LedgerError> {
+        let id = self.ledger.submit_json(json)?;
+        self.follow_payout(json);
+        Ok(id)
+    }
+
+    /// The state after an accepted payout: the served state of INPUTS(0) with context variable
+    /// 0's updates applied, kept when its digest is OUTPUTS(0)'s R4. Anything else is not a
+    /// payout of a served state and is left alone.
+    fn follow_payout(&mut self, json: &str) -> Option<()> {
+        let tx = decode_transaction(json).ok()?;
+        let input = tx.inputs.first()?;
+        let mut next = self.service.state(&input.box_id)?.clone();
+        let (_, updates) = input.extension.as_ref()?.iter().find(|(id, _)| *id == 0)?;
+        let ops = Constant::parse(updates)
+            .ok()?
+            .as_byte_pairs()
+            .ok()?
+            .iter()
+            .map(|(k, v)| Some(Operation::Update(k.as_slice().try_into().ok()?, v.clone())))
+            .collect::<Option<Vec<_>>>()?;
+        next.prove(&ops).ok()?;
+        let out = &tx.outputs.first()?.ergo_box;
+        match out.register(4) {
+            Some(Ok(Constant::AvlTree(t))) if t.digest == next.digest() => {
+                self.service.insert(out.id(), next);
+                Some(())
+            }
+            _ => None,
+        }
     }
 }
 
