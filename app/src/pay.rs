@@ -158,15 +158,50 @@ async fn current_height(node: &str, fetch: &Fetcher) -> Result<u32, String> {
         .ok_or_else(|| "the node's /info has no fullHeight".into())
 }
 
-/// Asks the wallet to sign, then to submit; returns the transaction id.
-pub async fn sign_and_submit(prepared: &Prepared) -> Result<String, String> {
+/// Asks the wallet to sign; checks that what it signed is the transaction checked (same id,
+/// recomputed from the signed transaction's content); then submits it through the wallet
+/// (`submit_tx`) or, if the wallet cannot, the node (`POST /transactions`). Returns the id.
+pub async fn sign_and_submit(prepared: &Prepared, node: &str) -> Result<String, String> {
     let ergo = wallet::connect().await?;
     let tx = JSON::parse(&prepared.tx.to_eip12().to_string())
         .map_err(|_| "the transaction does not convert to JSON".to_string())?;
     let signed = wallet::call(&ergo, "sign_tx", &Array::of1(&tx)).await?;
-    let id = wallet::call(&ergo, "submit_tx", &Array::of1(&signed)).await?;
-    id.as_string()
-        .ok_or_else(|| "the wallet submitted the transaction but returned no id".into())
+    let signed_json = JSON::stringify(&signed)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or("the wallet's signed transaction is not JSON: not submitted")?;
+    let expected = expected_id(prepared);
+    signed_is_checked(&signed_json, &expected)?;
+    let via_wallet = match wallet::submit(&ergo, &signed).await {
+        Ok(id) => return submitted_id(id.as_string(), &expected, "the wallet"),
+        Err(e) => e,
+    };
+    let answer = Fetcher::new()
+        .post(&join(node, "/transactions"), &signed_json)
+        .await
+        .map_err(|e| format!("The wallet could not submit the transaction ({via_wallet}), nor could the node: {e}"))?;
+    submitted_id(serde_json::from_str::<String>(&answer).ok(), &expected, "the node")
+}
+
+/// Whether the wallet's signed transaction (JSON) is the one checked, by its recomputed id.
+pub fn signed_is_checked(signed_json: &str, expected: &str) -> Result<(), String> {
+    let signed = decode_transaction(signed_json)
+        .map_err(|e| format!("the wallet's signed transaction does not decode ({e}): not submitted"))?;
+    if !signed.id_verified || signed.id.to_hex() != expected {
+        return Err(format!(
+            "the wallet signed another transaction ({}) than the one checked ({expected}): not submitted",
+            signed.id.to_hex()
+        ));
+    }
+    Ok(())
+}
+
+fn submitted_id(id: Option<String>, expected: &str, by: &str) -> Result<String, String> {
+    match id {
+        Some(id) if id == expected => Ok(id),
+        Some(id) => Err(format!("{by} answered with transaction id {id}, not {expected}")),
+        None => Err(format!("{by} accepted the transaction but gave no id")),
+    }
 }
 
 /// The expected id of the prepared transaction (signatures are not part of it).

@@ -27,17 +27,48 @@ pub fn describe(e: &JsValue) -> String {
     }
 }
 
+/// Calls an EIP-12 method, its errors described for signing and reading (see [`describe`]).
 pub async fn call(target: &JsValue, method: &str, args: &Array) -> Result<JsValue, String> {
+    call_js(target, method, args)
+        .await
+        .map_err(|e| e.unwrap_or_else(|e| describe(&e)))
+}
+
+/// `submit_tx`: its error codes are the transaction-sending ones (1 refused by the node, 2
+/// failed to send).
+pub async fn submit(target: &JsValue, signed: &JsValue) -> Result<JsValue, String> {
+    call_js(target, "submit_tx", &Array::of1(signed)).await.map_err(|e| {
+        e.unwrap_or_else(|e| {
+            let code = Reflect::get(&e, &"code".into())
+                .ok()
+                .and_then(|c| c.as_f64())
+                .map(|c| c as i64);
+            let info = Reflect::get(&e, &"info".into())
+                .ok()
+                .and_then(|i| i.as_string())
+                .unwrap_or_default();
+            match code {
+                Some(1) => format!("the wallet's node refused the transaction: {info}"),
+                Some(2) => format!("the wallet failed to send the transaction: {info}"),
+                _ => describe(&e),
+            }
+        })
+    })
+}
+
+/// The call's result; an error is either already in words (the method is missing or did not
+/// return a promise) or the wallet's own error value.
+async fn call_js(target: &JsValue, method: &str, args: &Array) -> Result<JsValue, Result<String, JsValue>> {
     let f: Function = Reflect::get(target, &method.into())
         .ok()
         .and_then(|f| f.dyn_into().ok())
-        .ok_or(format!("the wallet has no {method}()"))?;
+        .ok_or(Ok(format!("the wallet has no {method}()")))?;
     let p: Promise = f
         .apply(target, args)
-        .map_err(|e| describe(&e))?
+        .map_err(Err)?
         .dyn_into()
-        .map_err(|_| format!("{method}() did not return a promise"))?;
-    JsFuture::from(p).await.map_err(|e| describe(&e))
+        .map_err(|_| Ok(format!("{method}() did not return a promise")))?;
+    JsFuture::from(p).await.map_err(Err)
 }
 
 /// The connected wallet's API object (`window.ergo`), connecting first (Nautilus preferred).

@@ -1,7 +1,8 @@
 // "Pay out now" end to end: a miner's EIP-12 wallet (a connector injected into the page whose
 // sign_tx signs with the miner's devnet key through ergo-lib-wasm-nodejs, in this process)
 // pays the fee of the next payout of the last epoch; the devnet validates and applies it, and
-// the app then shows the miner's batch paid, verified from the chain. And the declined path.
+// the app then shows the miner's batch paid, verified from the chain. The same through the node
+// when the wallet cannot submit; and the declined path, and a wallet that signs something else.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -30,16 +31,19 @@ after(async () => {
   devnet?.kill('SIGTERM');
 });
 
-/** A miner still unpaid in the last epoch whose earlier payouts can pay the fee. */
-function payer(skip = 0) {
+/** A miner still unpaid in the last epoch whose earlier payouts can pay the fee: the one of
+ *  lowest key, or with `last` of highest key (so in another batch). */
+function payer(last = false) {
   const ok = miners
     .map((m, i) => ({ m, i, funds: m.epochs.slice(0, 3).reduce((a, e) => a + BigInt(e.paid ?? 0), 0n) }))
-    .filter(({ m, funds }) => m.epochs[3].score !== null && !m.epochs[3].paid && funds > 3_000_000n);
-  return ok[skip];
+    .filter(({ m, funds }) => m.epochs[3].score !== null && !m.epochs[3].paid && funds > 3_000_000n)
+    .sort((a, b) => (a.m.key < b.m.key ? -1 : 1));
+  return last ? ok.at(-1) : ok[0];
 }
 
-/** A page with an EIP-12 wallet holding `secret`; `decline` makes sign_tx refuse. */
-async function walletPage(miner, secret, decline = false) {
+/** A page with an EIP-12 wallet holding `secret`. `mode`: 'decline' (sign_tx refuses),
+ *  'other' (it signs a changed transaction), 'no-submit' (submit_tx fails to send). */
+async function walletPage(miner, secret, mode = 'ok') {
   const page = await browser.newPage();
   await page.exposeFunction('walletUtxos', async () => {
     const r = await fetch(`${base}/blockchain/box/byAddress`, { method: 'POST', body: miner.address });
@@ -49,6 +53,12 @@ async function walletPage(miner, secret, decline = false) {
     const key = ergo.SecretKey.dlog_from_bytes(Uint8Array.from(Buffer.from(secret, 'hex')));
     const keys = new ergo.SecretKeys();
     keys.add(key);
+    if (mode === 'other') {
+      // 1000 nanoErg moved from the change to the fee: another transaction, validly signed
+      const [fee, change] = tx.outputs.slice(-2);
+      fee.value = String(BigInt(fee.value) + 1000n);
+      change.value = String(BigInt(change.value) - 1000n);
+    }
     const unsigned = ergo.UnsignedTransaction.from_json(JSON.stringify(tx));
     const boxes = ergo.ErgoBoxes.empty();
     for (const i of tx.inputs) boxes.add(ergo.ErgoBox.from_json(JSON.stringify(i)));
@@ -63,19 +73,22 @@ async function walletPage(miner, secret, decline = false) {
     if (r.status !== 200) throw new Error(body.detail);
     return body;
   });
-  await page.addInitScript(([address, decline]) => {
+  await page.addInitScript(([address, mode]) => {
     window.ergoConnector = { nautilus: { connect: async () => true } };
     window.ergo = {
       get_used_addresses: async () => [address],
       get_change_address: async () => address,
       get_utxos: async () => window.walletUtxos(),
       sign_tx: async (tx) => {
-        if (decline) throw { code: 2, info: 'User rejected' };
+        if (mode === 'decline') throw { code: 2, info: 'User rejected' };
         return window.walletSign(tx);
       },
-      submit_tx: async (tx) => window.walletSubmit(tx),
+      submit_tx: async (tx) => {
+        if (mode === 'no-submit') throw { code: 2, info: 'no connection to the wallet\'s node' };
+        return window.walletSubmit(tx);
+      },
     };
-  }, [miner.address, decline]);
+  }, [miner.address, mode]);
   return page;
 }
 
@@ -86,7 +99,7 @@ async function lastRow(page) {
 
 test('a declined signature: a plain message, nothing submitted', async () => {
   const { m, i } = payer();
-  const page = await walletPage(m, secrets[i], true);
+  const page = await walletPage(m, secrets[i], 'decline');
   let submitted = false;
   page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/transactions')) submitted = true; });
   await page.goto(`${base}/`);
@@ -102,9 +115,11 @@ test('a declined signature: a plain message, nothing submitted', async () => {
   await page.close();
 });
 
-test('a miner pays out their batch with their wallet, and then sees it paid, verified', async () => {
-  const { m, i } = payer();
-  const page = await walletPage(m, secrets[i]);
+/** Pays out `m`'s batch from the app and waits until the app shows it paid, verified. */
+async function payOut({ m, i }, mode, screenshot) {
+  const page = await walletPage(m, secrets[i], mode);
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/transactions')) posts.push(r.url()); });
   await page.goto(`${base}/`);
   await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
   await page.getByRole('button', { name: 'Connect wallet' }).click();
@@ -116,7 +131,7 @@ test('a miner pays out their batch with their wallet, and then sees it paid, ver
   const summary = await dialog.innerText();
   assert.match(summary, /you among them/);
   assert.match(summary, /clauses of the share-state contract were checked in your browser, and hold/);
-  await page.screenshot({ path: 'docs/screenshots/pay-out-now.png', fullPage: true });
+  if (screenshot) await page.screenshot({ path: 'docs/screenshots/pay-out-now.png', fullPage: true });
   await page.getByRole('button', { name: 'Sign with wallet and submit' }).click();
   await page.waitForFunction(() => /Submitted: transaction/.test(document.querySelector('.pay-status')?.innerText ?? ''), null, { timeout: 30_000 });
   const submitted = (await page.innerText('.pay-status')).match(/transaction ([0-9a-f]{64})/)[1];
@@ -131,4 +146,33 @@ test('a miner pays out their batch with their wallet, and then sees it paid, ver
   const expected = BigInt(m.epochs[3].expected);
   assert.equal(row[4].replace(/\s+/g, ' '), `paid ${expected / 10n ** 9n}.${(expected % 10n ** 9n).toString().padStart(9, '0')} ERG`);
   await page.close();
+  return posts;
+}
+
+test('a wallet that signs another transaction than the one checked: refused, nothing submitted', async () => {
+  const { m, i } = payer();
+  const page = await walletPage(m, secrets[i], 'other');
+  let submitted = false;
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/transactions')) submitted = true; });
+  await page.goto(`${base}/`);
+  await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
+  await page.getByRole('button', { name: 'Connect wallet' }).click();
+  await lastRow(page);
+  await page.getByRole('button', { name: 'Pay out now' }).click();
+  await page.getByRole('dialog').waitFor({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Sign with wallet and submit' }).click();
+  await page.waitForFunction(() => /signed another transaction .* than the one checked .*: not submitted/.test(document.querySelector('.pay-status')?.innerText ?? ''), null, { timeout: 30_000 });
+  assert.equal(submitted, false);
+  assert.match((await lastRow(page))[4], /not yet/);
+  await page.close();
+});
+
+test('a miner pays out their batch with their wallet, and then sees it paid, verified', async () => {
+  const posts = await payOut(payer(), 'ok', true);
+  assert.deepEqual(posts, [], 'submitted by the wallet, not the app');
+});
+
+test('a wallet that cannot submit: the app submits the signed transaction to the node', async () => {
+  const posts = await payOut(payer(true), 'no-submit', false);
+  assert.deepEqual(posts, [`${base}/transactions`]);
 });
