@@ -16,6 +16,8 @@ step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
 step "format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
+# the npm package's lite module (the bindings without their default feature)
+cargo clippy -p sharestate-wasm --no-default-features --target wasm32-unknown-unknown --quiet -- -D warnings
 (cd app && cargo fmt --check && cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings)
 
 step "contracts: the committed ErgoTrees match a fresh compile (Fleet compiler / sigmastate-js)"

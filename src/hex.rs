@@ -7,7 +7,7 @@ use thiserror::Error;
 pub enum HexError {
     #[error("hex has an odd number of digits ({len})")]
     OddLength { len: usize },
-    #[error("not a hex digit: {found:?} at position {position}")]
+    #[error("not a hex digit: '{found}' at position {position}")]
     InvalidDigit { position: usize, found: char },
 }
 

@@ -33,7 +33,7 @@ use crate::register::{AvlTreeData, BytePair, Constant};
 use crate::tree::Key;
 use crate::value::{ShareValue, ValueError};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use thiserror::Error;
 
 /// The share-state box being spent (`SELF`, INPUTS(0)).
@@ -524,7 +524,7 @@ fn replay_both(tree: &AvlTreeData, updates: &[(Vec<u8>, Vec<u8>)], proof_bytes: 
             .collect();
         if let Ok(r) = proof::replay(&tree.digest, proof_bytes, &ops, value_length) {
             // getMany returns the original value for every occurrence of a key
-            let mut first: HashMap<Key, Option<Vec<u8>>> = HashMap::new();
+            let mut first: BTreeMap<Key, Option<Vec<u8>>> = BTreeMap::new();
             let old = keys
                 .iter()
                 .zip(r.old_values)
@@ -562,7 +562,7 @@ pub fn check_payout(tx: &PayoutTransaction) -> PayoutReport {
     let n = tx.state_updates.len();
 
     // index of the first occurrence of each key (the contract's keys.indexOf(key, 0))
-    let mut first_index: HashMap<&[u8], usize> = HashMap::new();
+    let mut first_index: BTreeMap<&[u8], usize> = BTreeMap::new();
     let mut weaknesses = Vec::new();
     for (i, (k, _)) in tx.state_updates.iter().enumerate() {
         let first = *first_index.entry(k.as_slice()).or_insert(i);
@@ -1029,7 +1029,7 @@ pub fn replay_payout(
         .map(|(k, (_, v))| Operation::Update(*k, v.clone()))
         .collect();
     let r = proof::replay(&tree.digest, proof_bytes, &ops, tree.value_length.map(|l| l as usize))?;
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = BTreeSet::new();
     let mut payments = Vec::with_capacity(keys.len());
     for ((key, (_, new)), old) in keys.iter().zip(updates).zip(r.old_values) {
         let khex = || hex::encode(key);
@@ -1094,11 +1094,11 @@ mod tests {
     struct Epoch {
         state: ShareState,
         max_score: i32,
-        scripts: HashMap<Key, Vec<u8>>,
+        scripts: std::collections::HashMap<Key, Vec<u8>>,
     }
 
     fn epoch(n: u32) -> Epoch {
-        let mut scripts = HashMap::new();
+        let mut scripts = std::collections::HashMap::new();
         let entries: Vec<(Key, Vec<u8>)> = (0..n)
             .map(|i| {
                 let s = script(i);

@@ -46,7 +46,7 @@ const VARIABLE: u32 = u32::MAX;
 pub enum SnapshotError {
     #[error("not JSON of a snapshot: {0}")]
     Json(String),
-    #[error("format {found:?} is not {FORMAT:?}")]
+    #[error("format \"{found}\" is not \"{FORMAT}\"")]
     Format { found: String },
     #[error("version {found} is not supported (this is version {VERSION})")]
     Version { found: u32 },
@@ -321,7 +321,7 @@ pub fn from_json(text: &str) -> Result<ShareState, SnapshotError> {
             other => {
                 return Err(field(
                     "shape",
-                    format!("{other:?} at position {position} is not one of . - 0 +"),
+                    format!("'{other}' at position {position} is not one of . - 0 +"),
                 ))
             }
         }

@@ -1,47 +1,62 @@
-// The typed face of the wasm bindings: JSON in and out of Rust, amounts as decimal strings
-// (bigint accepted), errors thrown as Error objects whose `name` is the kind.
+// The typed face of the wasm bindings: JS values in and out (chain JSON as text, parsed in
+// Rust), amounts as decimal strings (bigint accepted), errors thrown as Error objects whose
+// `name` is the kind. `makeLiteApi` is the verify-and-prove subset (`sharestate/lite`);
+// `makeApi` adds chain data, transactions, the walker and the proof service.
 
 const dec = (x) => (typeof x === 'bigint' ? x.toString() : String(x));
+const text = (x) => (typeof x === 'string' ? x : JSON.stringify(x));
 
-export function makeApi(raw) {
+export function makeLiteApi(raw) {
   class ShareState {
     #raw;
     constructor(inner) {
-      if (!inner) throw new TypeError('use ShareState.fromEntries, fromScores or fromSnapshot');
+      if (!inner) throw new TypeError('use ShareState.fromEntries or fromScores (or, in the full package, fromSnapshot)');
       this.#raw = inner;
     }
     /** @internal */
     get raw() { return this.#raw; }
-    static fromEntries(entries) { return new ShareState(raw.ShareState.fromEntries(JSON.stringify(entries))); }
+    static fromEntries(entries) { return new this(raw.ShareState.fromEntries(entries)); }
     static fromScores(scores) {
-      return new ShareState(raw.ShareState.fromScores(JSON.stringify(scores.map((s) => ({ address: s.address, score: dec(s.score) })))));
+      return new this(raw.ShareState.fromScores(scores.map((s) => ({ address: s.address, score: dec(s.score) }))));
     }
-    static fromSnapshot(json) { return new ShareState(raw.ShareState.fromSnapshot(typeof json === 'string' ? json : JSON.stringify(json))); }
-    static fromSnapshotBytes(bytes) { return new ShareState(raw.ShareState.fromSnapshotBytes(bytes)); }
     get size() { return this.#raw.size; }
     digest() { return this.#raw.digest(); }
     register() { return this.#raw.register(); }
     get(key) { return this.#raw.get(key) ?? null; }
-    proveLookups(keys) { return JSON.parse(this.#raw.proveLookups(JSON.stringify(keys))); }
-    plan(initialValue, maxScore, batchSize, height) {
-      return JSON.parse(this.#raw.plan(dec(initialValue), maxScore, batchSize, height));
-    }
-    provePayout(keys, initialValue, maxScore, apply = false) {
-      return JSON.parse(this.#raw.provePayout(JSON.stringify(keys), dec(initialValue), maxScore, apply));
-    }
-    buildPayout({ stateBox, rewardBox, keys, fundingBoxes, changeAddress, fee, height }) {
-      const j = (x) => (typeof x === 'string' ? x : JSON.stringify(x));
-      return JSON.parse(this.#raw.buildPayout(j(stateBox), j(rewardBox), JSON.stringify(keys), j(fundingBoxes), changeAddress, dec(fee), height));
-    }
-    toSnapshot() { return JSON.parse(this.#raw.toSnapshot()); }
-    toSnapshotBytes() { return this.#raw.toSnapshotBytes(); }
+    proveLookups(keys) { return this.#raw.proveLookups(keys); }
+    plan(initialValue, maxScore, batchSize, height) { return this.#raw.plan(dec(initialValue), maxScore, batchSize, height); }
+    provePayout(keys, initialValue, maxScore, apply = false) { return this.#raw.provePayout(keys, dec(initialValue), maxScore, apply); }
     free() { this.#raw.free(); }
+  }
+
+  return {
+    minerKey: (addressOrTree, network = 'mainnet') => raw.minerKey(addressOrTree, network),
+    decodeRegister: (hex) => raw.decodeRegister(hex),
+    verifyLookups: (digest, proof, keys) => raw.verifyLookups(digest, proof, keys),
+    replayPayout: (digest, maxScore, initialValue, context0, context1) =>
+      raw.replayPayout(digest, maxScore, dec(initialValue), context0, context1),
+    payoutAmount: (score, initialValue, maxScore) => raw.payoutAmount(dec(score), dec(initialValue), maxScore),
+    ShareState,
+  };
+}
+
+export function makeApi(raw) {
+  const lite = makeLiteApi(raw);
+
+  class ShareState extends lite.ShareState {
+    static fromSnapshot(json) { return new this(raw.ShareState.fromSnapshot(text(json))); }
+    static fromSnapshotBytes(bytes) { return new this(raw.ShareState.fromSnapshotBytes(bytes)); }
+    buildPayout({ stateBox, rewardBox, keys, fundingBoxes, changeAddress, fee, height }) {
+      return JSON.parse(this.raw.buildPayout(text(stateBox), text(rewardBox), keys, text(fundingBoxes), changeAddress, dec(fee), height));
+    }
+    toSnapshot() { return JSON.parse(this.raw.toSnapshot()); }
+    toSnapshotBytes() { return this.raw.toSnapshotBytes(); }
   }
 
   class Walker {
     #raw;
     constructor(startBoxId) { this.#raw = new raw.Walker(startBoxId); }
-    next() { return JSON.parse(this.#raw.next()); }
+    next() { return this.#raw.next(); }
     feedBox(json) { this.#raw.feedBox(json); }
     feedTransaction(json) { this.#raw.feedTransaction(json); }
     result() { return JSON.parse(this.#raw.result()); }
@@ -59,7 +74,7 @@ export function makeApi(raw) {
   class ProofService {
     #raw = new raw.ProofService();
     insert(boxId, state) { this.#raw.insert(boxId, state.raw); }
-    handle(path) { return JSON.parse(this.#raw.handle(path)); }
+    handle(path) { return this.#raw.handle(path); }
     free() { this.#raw.free(); }
   }
 
@@ -76,16 +91,10 @@ export function makeApi(raw) {
   }
 
   return {
-    minerKey: (addressOrTree, network = 'mainnet') => JSON.parse(raw.minerKey(addressOrTree, network)),
-    decodeRegister: (hex) => JSON.parse(raw.decodeRegister(hex)),
-    verifyLookups: (digest, proof, keys) => JSON.parse(raw.verifyLookups(digest, proof, JSON.stringify(keys))),
-    replayPayout: (digest, maxScore, initialValue, context0, context1) =>
-      JSON.parse(raw.replayPayout(digest, maxScore, dec(initialValue), context0, context1)),
-    checkPayout: (unsignedTx) => JSON.parse(raw.checkPayout(typeof unsignedTx === 'string' ? unsignedTx : JSON.stringify(unsignedTx))),
-    payoutAmount: (score, initialValue, maxScore) => raw.payoutAmount(dec(score), dec(initialValue), maxScore),
-    verifyProofAnswer: (answer, digest, key) =>
-      raw.verifyProofAnswer(typeof answer === 'string' ? answer : JSON.stringify(answer), digest, key) ?? null,
-    transactionId: (unsignedTx) => raw.transactionId(typeof unsignedTx === 'string' ? unsignedTx : JSON.stringify(unsignedTx)),
+    ...lite,
+    checkPayout: (unsignedTx) => JSON.parse(raw.checkPayout(text(unsignedTx))),
+    verifyProofAnswer: (answer, digest, key) => raw.verifyProofAnswer(text(answer), digest, key),
+    transactionId: (unsignedTx) => raw.transactionId(text(unsignedTx)),
     ShareState,
     Walker,
     ProofService,

@@ -6,7 +6,9 @@
 export type ErrorName =
   | 'AddressError' | 'KeyError' | 'RegisterError' | 'ProofError' | 'ProverError' | 'PayoutError'
   | 'ArithmeticError' | 'AmountError' | 'ScoreError' | 'ValueError' | 'SnapshotError' | 'ChainError'
-  | 'TransactionError' | 'ServiceError' | 'JsonError';
+  | 'TransactionError' | 'ServiceError'
+  /** An argument of the wrong JS type (thrown as a `TypeError`). */
+  | 'TypeError';
 
 export type Hex = string;
 /** A whole number as a decimal string, e.g. nanoErg. */

@@ -1,8 +1,11 @@
-// Node timings of the npm package's wasm (JSON in and out included), as a pool website sees
-// them: node www/test/bench.mjs   (after scripts/build-package.sh)
+// Node timings of the npm package's wasm (values in and out included), as a pool website sees
+// them: node www/test/bench.mjs [lite]   (after scripts/build-package.sh; `lite` times the
+// sharestate/lite entry)
 import { performance } from 'node:perf_hooks';
-import { ShareState, verifyLookups, replayPayout, minerKey } from '../node.js';
 import ergo from 'ergo-lib-wasm-nodejs';
+
+const entry = process.argv[2] === 'lite' ? '../lite-node.js' : '../node.js';
+const { ShareState, verifyLookups, replayPayout, minerKey } = await import(entry);
 
 function median(f, reps, rounds = 15) {
   for (let i = 0; i < reps; i++) f();
@@ -27,6 +30,7 @@ const maxScore = scores.reduce((a, s) => a + Number(s.score), 0);
 const lookup = state.proveLookups([keys[1000]]);
 const payout = state.provePayout(keys.slice(0, 300), '67500000000', maxScore);
 const out = {
+  entry,
   node: process.version,
   fromScores2239Ms: +buildMs.toFixed(1),
   verifyLookupMicros: median(() => verifyLookups(lookup.digest, lookup.proof, [keys[1000]]), 200),

@@ -5,7 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readdirSync, cpSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readdirSync, cpSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,6 +19,7 @@ import { blake2b256, hex } from '@fleet-sdk/crypto';
 const ROOT = resolve(import.meta.dirname, '../..');
 const DEVNET = process.env.DEVNET_BIN ?? join(ROOT, 'target/fast/devnet');
 let s; // the installed package
+let lite; // its `sharestate/lite` entry
 let project;
 let devnet;
 let base;
@@ -31,6 +33,8 @@ before(async () => {
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', '--loglevel=error', join(ROOT, 'target', tgz)], { cwd: project });
   writeFileSync(join(project, 'load.mjs'), "export * from 'sharestate';\n");
   s = await import(pathToFileURL(join(project, 'load.mjs')));
+  writeFileSync(join(project, 'load-lite.mjs'), "export * from 'sharestate/lite';\n");
+  lite = await import(pathToFileURL(join(project, 'load-lite.mjs')));
 
   const port = 20000 + Math.floor(Math.random() * 20000);
   devnet = spawn(DEVNET, ['--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -135,8 +139,58 @@ test('every error kind has its name', () => {
   throwsKind('PayoutError', () => s.replayPayout('00'.repeat(33), 1, '1', '0e00', '0e00'));
   throwsKind('ChainError', () => new s.Walker('00'.repeat(32)).feedBox('{}'));
   throwsKind('TransactionError', () => s.checkPayout('{"inputs": 1}'));
-  throwsKind('JsonError', () => s.verifyLookups('00'.repeat(33), '04', 'not a list'));
+  throwsKind('TypeError', () => s.verifyLookups('00'.repeat(33), '04', 'not a list'));
+  throwsKind('TypeError', () => s.ShareState.fromEntries([{ key: '11'.repeat(32), value: 7 }]));
   throwsKind('ServiceError', () => s.verifyProofAnswer({ boxId: '', digest: '', key: '22'.repeat(32), value: null, proof: '' }, '00'.repeat(33), '11'.repeat(32)));
+});
+
+test('sharestate/lite: its own smaller module, the same answers as the full package', () => {
+  assert.deepEqual(Object.keys(lite).sort(), ['ShareState', 'decodeRegister', 'minerKey', 'payoutAmount', 'replayPayout', 'verifyLookups']);
+  const miners = Array.from({ length: 40 }, (_, i) => ({
+    address: ergo.SecretKey.random_dlog().get_address().to_base58(ergo.NetworkPrefix.Mainnet),
+    score: String(7 + i * 1_000_003),
+  }));
+  const full = s.ShareState.fromScores(miners);
+  const small = lite.ShareState.fromScores(miners);
+  assert.equal(small.digest(), full.digest());
+  assert.equal(small.register(), full.register());
+  for (const m of ['buildPayout', 'toSnapshot', 'toSnapshotBytes']) assert.equal(typeof small[m], 'undefined', m);
+  const keys = miners.map((m) => lite.minerKey(m.address).key);
+  assert.deepEqual(keys, miners.map((m) => s.minerKey(m.address).key));
+  const asked = [keys[5], keys[17], 'ee'.repeat(32)];
+  const lp = small.proveLookups(asked);
+  assert.deepEqual(lp, full.proveLookups(asked));
+  assert.deepEqual(lite.verifyLookups(lp.digest, lp.proof, asked), s.verifyLookups(lp.digest, lp.proof, asked));
+  const maxScore = miners.reduce((a, m) => a + Number(m.score), 0);
+  const batch = [...keys].sort().slice(3, 13);
+  const p = small.provePayout(batch, 67_500_000_000n, maxScore);
+  assert.deepEqual(p, full.provePayout(batch, 67_500_000_000n, maxScore));
+  assert.deepEqual(
+    lite.replayPayout(p.digest, maxScore, '67500000000', p.contextVars['0'], p.contextVars['1']),
+    s.replayPayout(p.digest, maxScore, '67500000000', p.contextVars['0'], p.contextVars['1']),
+  );
+  assert.deepEqual(small.plan('67500000000', maxScore, 16, 1_600_000), full.plan('67500000000', maxScore, 16, 1_600_000));
+  assert.deepEqual(lite.decodeRegister(full.register()), s.decodeRegister(full.register()));
+  assert.equal(lite.payoutAmount(9_007_199_254_740_993n, '1000', 1000), '9007199254740993');
+  // a payout applied moves both states on alike
+  small.provePayout(batch, '67500000000', maxScore, true);
+  full.provePayout(batch, '67500000000', maxScore, true);
+  assert.equal(small.digest(), p.nextDigest);
+  assert.equal(small.get(batch[0]), full.get(batch[0]));
+  assert.equal(lite.ShareState.fromEntries([{ key: batch[0], value: small.get(batch[0]) }]).digest(),
+    s.ShareState.fromEntries([{ key: batch[0], value: full.get(batch[0]) }]).digest());
+  // the same error kinds
+  throwsKind('AddressError', () => lite.minerKey('9fnope'));
+  throwsKind('KeyError', () => lite.verifyLookups('00'.repeat(33), '04', ['abcd']));
+  throwsKind('ProofError', () => lite.verifyLookups(lp.digest, lp.proof.slice(0, -2), asked));
+  throwsKind('PayoutError', () => lite.replayPayout('00'.repeat(33), 1, '1', '0e00', '0e00'));
+  throwsKind('ArithmeticError', () => lite.payoutAmount('9223372036854775807', '2', 1));
+  throwsKind('ProverError', () => lite.ShareState.fromEntries([{ key: '00'.repeat(32), value: '' }]));
+  throwsKind('TypeError', () => lite.ShareState.fromEntries('nope'));
+  // a smaller module than the full package's
+  const dir = join(project, 'node_modules/sharestate/pkg');
+  const size = (f) => gzipSync(readFileSync(join(dir, f)), { level: 9 }).length;
+  assert.ok(size('lite-web/sharestate_lite_bg.wasm') < size('web/sharestate_wasm_bg.wasm') / 2);
 });
 
 test('walking the devnet’s pool from the node’s JSON reproduces its ground truth', async () => {

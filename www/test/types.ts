@@ -47,3 +47,11 @@ try {
   void name;
 }
 void [v, same, walk, check, handler, value];
+
+// the verify-and-prove subset: the same functions, a ShareState without chain/transaction parts
+import * as lite from 'sharestate/lite';
+const small = lite.ShareState.fromScores([{ address: info.address, score: '10' }]);
+const proof: lite.LookupProof = small.proveLookups([key]);
+const again: lite.LookupResult[] = lite.verifyLookups(proof.digest, proof.proof, [key]);
+const next: string = small.provePayout([key], 67_500_000_000n, 10, true).nextDigest;
+void [again, next];
