@@ -31,6 +31,20 @@ test('the pool-website example verifies the latest epoch with the package alone'
     assert.ok(marks.some((m) => m.includes('lookup proof')));
     assert.deepEqual(errors, []);
     await page.screenshot({ path: 'docs/screenshots/pool-website-example.png', fullPage: true });
+
+    // the lite entry's ESM build loads in the browser too, and agrees with the full one
+    const [full, lite] = await page.evaluate(async () => {
+      const run = async (m) => {
+        const { minerKey, ShareState, verifyLookups } = await import(m);
+        const { key, address } = minerKey('9fRAWhdxEsTcdb8PhGNrZfwqa65zfkuYHAMmkQLcic1gdLSV5vA');
+        const state = ShareState.fromScores([{ address, score: 77n }]);
+        const p = state.proveLookups([key]);
+        return { key, digest: state.digest(), value: verifyLookups(p.digest, p.proof, [key])[0].value };
+      };
+      return [await run('/www/index.js'), await run('/www/lite.js')];
+    });
+    assert.deepEqual(lite, full);
+    assert.equal(lite.value, '000000000000004d00');
   } finally {
     await browser.close();
     devnet.kill('SIGTERM');
