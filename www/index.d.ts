@@ -186,15 +186,8 @@ export interface Snapshot {
   shape: string;
 }
 
-/** A share state held whole: what a pool builds, proves and publishes. */
-export class ShareState {
-  private constructor();
-  static fromEntries(entries: Entry[]): ShareState;
-  /** Design 1 values (unpaid), inserted in ascending key order; each address's script is kept. */
-  static fromScores(scores: Score[]): ShareState;
-  /** Imports a snapshot; its digest is recomputed and must match. */
-  static fromSnapshot(snapshot: Snapshot | string): ShareState;
-  static fromSnapshotBytes(bytes: Uint8Array): ShareState;
+/** What a share state does in both entries (`sharestate` and `sharestate/lite`). */
+export interface ShareStateMethods {
   readonly size: number;
   digest(): Hex;
   /** R4 of the share-state box (AvlTree constant). */
@@ -203,11 +196,23 @@ export class ShareState {
   proveLookups(keys: Hex[]): LookupProof;
   plan(initialValue: Amount, maxScore: number, batchSize: number, height: number): PayoutPlan;
   provePayout(keys: Hex[], initialValue: Amount, maxScore: number, apply?: boolean): PayoutProof;
+  free(): void;
+}
+
+/** A share state held whole: what a pool builds, proves and publishes. */
+export interface ShareState extends ShareStateMethods {}
+export class ShareState {
+  private constructor();
+  static fromEntries(entries: Entry[]): ShareState;
+  /** Design 1 values (unpaid), inserted in ascending key order; each address's script is kept. */
+  static fromScores(scores: Score[]): ShareState;
+  /** Imports a snapshot; its digest is recomputed and must match. */
+  static fromSnapshot(snapshot: Snapshot | string): ShareState;
+  static fromSnapshotBytes(bytes: Uint8Array): ShareState;
   /** The payout transaction of `keys`, checked against every clause before it is returned. */
   buildPayout(args: BuildPayoutArgs): Eip12UnsignedTransaction;
   toSnapshot(): Snapshot;
   toSnapshotBytes(): Uint8Array;
-  free(): void;
 }
 
 export type Need = { box: Hex } | { transaction: Hex } | null;

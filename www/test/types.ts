@@ -55,3 +55,5 @@ const proof: lite.LookupProof = small.proveLookups([key]);
 const again: lite.LookupResult[] = lite.verifyLookups(proof.digest, proof.proof, [key]);
 const next: string = small.provePayout([key], 67_500_000_000n, 10, true).nextDigest;
 void [again, next];
+// @ts-expect-error: the lite state builds no transactions
+void small.buildPayout;
