@@ -9,9 +9,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 wasm=target/wasm32-unknown-unknown/wasm-small/sharestate_wasm.wasm
 rm -rf www/pkg
 
-# module <cargo feature flag> <out-name> <web dir> <node dir>
+# module <cargo feature flag or ""> <out-name> <web dir> <node dir>
 module() {
-  cargo build --profile wasm-small --quiet -p sharestate-wasm --target wasm32-unknown-unknown $1
+  cargo build --profile wasm-small --quiet -p sharestate-wasm --target wasm32-unknown-unknown ${1:+"$1"}
   wasm-bindgen --target web --weak-refs --out-name "$2" --out-dir "www/pkg/$3" "$wasm"
   wasm-bindgen --target nodejs --weak-refs --out-name "$2" --out-dir "www/pkg/$4" "$wasm"
   # the Node glue is CommonJS inside an ESM package

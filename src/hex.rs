@@ -7,7 +7,7 @@ use thiserror::Error;
 pub enum HexError {
     #[error("hex has an odd number of digits ({len})")]
     OddLength { len: usize },
-    #[error("not a hex digit: '{found}' at position {position}")]
+    #[error("not a hex digit: '{}' at position {position}", .found.escape_default())]
     InvalidDigit { position: usize, found: char },
 }
 
@@ -92,6 +92,9 @@ mod tests {
                 found: 'é'
             })
         ));
+        // control characters are shown escaped, never raw in a message
+        let e = decode("0\n").unwrap_err().to_string();
+        assert_eq!(e, "not a hex digit: '\\n' at position 1");
     }
 
     #[crate::test]

@@ -240,9 +240,11 @@ pub struct MinerCheck {
     pub old_value: Option<String>,
     /// The value written (hex).
     pub new_value: String,
-    /// The score in the tree before (the miner's true score).
+    /// The score in the tree before (the miner's true score), as a decimal string.
+    #[serde(with = "opt_i64_string")]
     pub tree_score: Option<i64>,
-    /// The score the transaction pays on (from context variable 0).
+    /// The score the transaction pays on (from context variable 0), as a decimal string.
+    #[serde(with = "opt_i64_string")]
     pub claimed_score: Option<i64>,
     /// The output the contract checks for this key: `OUTPUTS(first index + 2)`.
     pub output_index: usize,
@@ -301,7 +303,9 @@ pub enum Weakness {
     #[serde(rename_all = "camelCase")]
     ScoreNotFromTree {
         key: String,
+        #[serde(with = "i64_string")]
         tree_score: i64,
+        #[serde(with = "i64_string")]
         claimed_score: i64,
     },
     /// A key appears again: every check uses its first index, so the output at the repeated
@@ -1066,6 +1070,15 @@ pub fn replay_payout(
         next_digest: r.digest,
         payments,
     })
+}
+
+/// 64-bit numbers as decimal strings in JSON: exact in JavaScript (a transaction's claimed
+/// score is whatever its author wrote).
+mod i64_string {
+    use serde::Serializer;
+    pub fn serialize<S: Serializer>(v: &i64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.to_string())
+    }
 }
 
 mod opt_i64_string {

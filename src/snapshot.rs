@@ -321,7 +321,10 @@ pub fn from_json(text: &str) -> Result<ShareState, SnapshotError> {
             other => {
                 return Err(field(
                     "shape",
-                    format!("'{other}' at position {position} is not one of . - 0 +"),
+                    format!(
+                        "'{}' at position {position} is not one of . - 0 +",
+                        other.escape_default()
+                    ),
                 ))
             }
         }

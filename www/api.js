@@ -6,6 +6,19 @@
 const dec = (x) => (typeof x === 'bigint' ? x.toString() : String(x));
 const text = (x) => (typeof x === 'string' ? x : JSON.stringify(x));
 
+/** Binds a class's factories to it, so that they work detached (`states.map(ShareState.fromSnapshot)`);
+ *  a subclass binds the same factories to itself. */
+function bindFactories(cls) {
+  for (const f of ['fromEntries', 'fromScores', 'fromSnapshot', 'fromSnapshotBytes']) {
+    const fn = cls[f]?.unbound ?? cls[f];
+    if (typeof fn !== 'function') continue;
+    const bound = fn.bind(cls);
+    bound.unbound = fn;
+    cls[f] = bound;
+  }
+  return cls;
+}
+
 export function makeLiteApi(raw) {
   class ShareState {
     #raw;
@@ -28,6 +41,7 @@ export function makeLiteApi(raw) {
     provePayout(keys, initialValue, maxScore, apply = false) { return this.#raw.provePayout(keys, dec(initialValue), maxScore, apply); }
     free() { this.#raw.free(); }
   }
+  bindFactories(ShareState);
 
   return {
     minerKey: (addressOrTree, network = 'mainnet') => raw.minerKey(addressOrTree, network),
@@ -52,6 +66,7 @@ export function makeApi(raw) {
     toSnapshot() { return JSON.parse(this.raw.toSnapshot()); }
     toSnapshotBytes() { return this.raw.toSnapshotBytes(); }
   }
+  bindFactories(ShareState);
 
   class Walker {
     #raw;

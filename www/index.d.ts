@@ -80,8 +80,8 @@ export interface MinerCheck {
   key: Hex;
   oldValue: Hex | null;
   newValue: Hex;
-  treeScore: number | null;
-  claimedScore: number | null;
+  treeScore: Decimal | null;
+  claimedScore: Decimal | null;
   outputIndex: number;
   paid: Decimal | null;
   expected: Decimal | null;
@@ -99,7 +99,7 @@ export type Weakness =
   | { kind: 'maxScoreNotKept'; found: Hex | null }
   | { kind: 'treeParametersChanged'; found: Hex }
   | { kind: 'poolTokenNotCarried'; token: Hex }
-  | { kind: 'scoreNotFromTree'; key: Hex; treeScore: number; claimedScore: number }
+  | { kind: 'scoreNotFromTree'; key: Hex; treeScore: Decimal; claimedScore: Decimal }
   | { kind: 'repeatedKeyUnchecked'; key: Hex; first: number; again: number; uncheckedOutput: number };
 
 export interface PayoutReport {

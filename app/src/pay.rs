@@ -1,6 +1,8 @@
 //! "Pay out now": the next payout of an epoch, built in the browser, checked against every
-//! clause of the share-state contract locally, shown to the miner, then signed and submitted by
-//! their EIP-12 wallet (which pays the fee). Nothing that fails the local check is signed.
+//! clause of the share-state contract locally, shown to the miner, then signed by their EIP-12
+//! wallet (which pays the fee) and submitted by the wallet, or by the node the payout was built
+//! from if the wallet cannot. Nothing that fails the local check is signed, and nothing but the
+//! transaction checked is submitted.
 
 use crate::check::join;
 use crate::model::{Pool, Row};
@@ -22,6 +24,8 @@ pub const FEE: u64 = 1_100_000;
 #[derive(Clone, Debug)]
 pub struct Prepared {
     pub epoch: usize,
+    /// The node it was built from, which also takes it if the wallet cannot submit.
+    pub node: String,
     pub tx: UnsignedTransaction,
     /// Who gets what: (address, nanoErg), in output order.
     pub payments: Vec<(String, i64)>,
@@ -140,6 +144,7 @@ pub async fn prepare(node: &str, pool: &Pool, row: &Row, key: Key, fetch: &Fetch
     let clauses = report.miners.len() * 5 + 4 + report.hardened.len();
     Ok(Prepared {
         epoch: row.epoch,
+        node: node.to_string(),
         total: batch.payments.iter().map(|p| p.amount).sum(),
         payments,
         fee: FEE,
@@ -161,7 +166,7 @@ async fn current_height(node: &str, fetch: &Fetcher) -> Result<u32, String> {
 /// Asks the wallet to sign; checks that what it signed is the transaction checked (same id,
 /// recomputed from the signed transaction's content); then submits it through the wallet
 /// (`submit_tx`) or, if the wallet cannot, the node (`POST /transactions`). Returns the id.
-pub async fn sign_and_submit(prepared: &Prepared, node: &str) -> Result<String, String> {
+pub async fn sign_and_submit(prepared: &Prepared) -> Result<String, String> {
     let ergo = wallet::connect().await?;
     let tx = JSON::parse(&prepared.tx.to_eip12().to_string())
         .map_err(|_| "the transaction does not convert to JSON".to_string())?;
@@ -177,7 +182,7 @@ pub async fn sign_and_submit(prepared: &Prepared, node: &str) -> Result<String, 
         Err(e) => e,
     };
     let answer = Fetcher::new()
-        .post(&join(node, "/transactions"), &signed_json)
+        .post(&join(&prepared.node, "/transactions"), &signed_json)
         .await
         .map_err(|e| format!("The wallet could not submit the transaction ({via_wallet}), nor could the node: {e}"))?;
     submitted_id(serde_json::from_str::<String>(&answer).ok(), &expected, "the node")
@@ -187,7 +192,13 @@ pub async fn sign_and_submit(prepared: &Prepared, node: &str) -> Result<String, 
 pub fn signed_is_checked(signed_json: &str, expected: &str) -> Result<(), String> {
     let signed = decode_transaction(signed_json)
         .map_err(|e| format!("the wallet's signed transaction does not decode ({e}): not submitted"))?;
-    if !signed.id_verified || signed.id.to_hex() != expected {
+    if !signed.id_verified {
+        return Err(
+            "the wallet's signed transaction lacks its inputs' context extensions, so its id cannot be recomputed: not submitted"
+                .into(),
+        );
+    }
+    if signed.id.to_hex() != expected {
         return Err(format!(
             "the wallet signed another transaction ({}) than the one checked ({expected}): not submitted",
             signed.id.to_hex()

@@ -231,7 +231,7 @@ pub fn App() -> impl IntoView {
         prepared.set(None);
         pay_status.set(Some(("Waiting for the wallet to sign…".into(), false)));
         spawn_local(async move {
-            match pay::sign_and_submit(&p, &node.get_untracked()).await {
+            match pay::sign_and_submit(&p).await {
                 Ok(id) => {
                     pay_status.set(Some((
                         format!("Submitted: transaction {id}. Checking the new state…"),

@@ -34,14 +34,20 @@ pub fn check_payout(eip12_json: &str) -> Result<String> {
     report_json(&posted::check_payout(&p))
 }
 
+/// Boxes from a JSON array whose elements are box objects or box JSON text.
 fn boxes(json: &str, what: &str) -> Result<Vec<ErgoBox>> {
     let v: Vec<Value> = serde_json::from_str(json)
         .map_err(|e| error("ChainError", format!("{what}: not a JSON array of boxes: {e}")))?;
     v.iter()
-        .map(|b| {
-            decode_box(&b.to_string())
+        .enumerate()
+        .map(|(i, b)| {
+            let text = match b {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            decode_box(&text)
                 .map(|c| c.ergo_box)
-                .map_err(kind!("ChainError"))
+                .map_err(|e| error("ChainError", format!("{what}[{i}]: {e}")))
         })
         .collect()
 }

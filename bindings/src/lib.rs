@@ -1,12 +1,13 @@
 //! wasm-bindgen bindings of the sharestate core: the npm package in `www/`. This crate
 //! translates — JS values in and out, errors as JS `Error`s whose `name` is the kind — and holds
-//! no logic of its own; `www/api.js` and `www/index.d.ts` give it its typed face.
+//! no logic of its own; `www/api.js` with `www/index.d.ts` and `www/lite.d.ts` give it its
+//! typed face.
 //!
 //! Two builds come from it. Without features it is the package's `sharestate/lite` entry: the
 //! verify-and-prove API (miner keys, registers, lookups, payout replay and amounts, a share
 //! state that proves lookups and payouts), free of JSON so that it stays small. The default
 //! feature `full` adds snapshots, chain data, payout transactions, the clause check, the pool
-//! walker and the proof service (module [`full`]).
+//! walker and the proof service (module `full`).
 
 use js_sys::{Array, Object, Reflect};
 use sharestate::posted;
@@ -214,7 +215,8 @@ pub fn payout_amount(score: &str, initial_value: &str, max_score: i32) -> Result
         .map_err(kind!("ArithmeticError"))
 }
 
-/// A share state: the pool's side (build, prove, snapshot, payout transactions).
+/// A share state: the pool's side (build, prove lookups and payouts; with `full` also
+/// snapshots and payout transactions).
 #[wasm_bindgen]
 pub struct ShareState {
     inner: sharestate::ShareState,

@@ -45,6 +45,7 @@ function payer(last = false) {
  *  'other' (it signs a changed transaction), 'no-submit' (submit_tx fails to send). */
 async function walletPage(miner, secret, mode = 'ok') {
   const page = await browser.newPage();
+  page.walletSubmits = 0; // submit_tx calls that reached the wallet's node
   await page.exposeFunction('walletUtxos', async () => {
     const r = await fetch(`${base}/blockchain/box/byAddress`, { method: 'POST', body: miner.address });
     return (await r.json()).items.filter((b) => !b.spentTransactionId);
@@ -68,6 +69,7 @@ async function walletPage(miner, secret, mode = 'ok') {
     return JSON.parse(ergo.Wallet.from_secrets(keys).sign_transaction(ctx, unsigned, boxes, ergo.ErgoBoxes.empty()).to_json());
   });
   await page.exposeFunction('walletSubmit', async (signed) => {
+    page.walletSubmits += 1;
     const r = await fetch(`${base}/transactions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signed) });
     const body = await r.json();
     if (r.status !== 200) throw new Error(body.detail);
@@ -113,6 +115,7 @@ async function payoutRefused(mode, message) {
   await page.getByRole('button', { name: 'Sign with wallet and submit' }).click();
   await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('.pay-status')?.innerText ?? ''), message.source, { timeout: 30_000 });
   assert.equal(submitted, false);
+  assert.equal(page.walletSubmits, 0);
   assert.match((await lastRow(page))[4], /not yet/);
   await page.close();
 }
@@ -153,15 +156,17 @@ async function payOut({ m, i }, mode, screenshot) {
   const expected = BigInt(m.epochs[3].expected);
   assert.equal(row[4].replace(/\s+/g, ' '), `paid ${expected / 10n ** 9n}.${(expected % 10n ** 9n).toString().padStart(9, '0')} ERG`);
   await page.close();
-  return posts;
+  return { posts, walletSubmits: page.walletSubmits };
 }
 
 test('a miner pays out their batch with their wallet, and then sees it paid, verified', async () => {
-  const posts = await payOut(payer(), 'ok', true);
+  const { posts, walletSubmits } = await payOut(payer(), 'ok', true);
   assert.deepEqual(posts, [], 'submitted by the wallet, not the app');
+  assert.equal(walletSubmits, 1);
 });
 
 test('a wallet that cannot submit: the app submits the signed transaction to the node', async () => {
-  const posts = await payOut(payer(true), 'no-submit', false);
+  const { posts, walletSubmits } = await payOut(payer(true), 'no-submit', false);
   assert.deepEqual(posts, [`${base}/transactions`]);
+  assert.equal(walletSubmits, 0);
 });

@@ -103,7 +103,12 @@ test('a share state: lookups, payouts, snapshots, and the arithmetic above 2^53'
     address: ergo.SecretKey.random_dlog().get_address().to_base58(ergo.NetworkPrefix.Mainnet),
     score: BigInt(1000 + i),
   }));
-  const st = s.ShareState.fromScores(miners);
+  const { fromScores } = s.ShareState; // factories work detached too
+  const st = fromScores(miners);
+  assert.ok(st instanceof s.ShareState);
+  assert.equal(typeof st.buildPayout, 'function');
+  const { fromScores: liteFromScores } = lite.ShareState;
+  assert.ok(liteFromScores(miners) instanceof lite.ShareState);
   assert.equal(st.size, 50);
   const keys = miners.map((m) => s.minerKey(m.address).key);
   const lp = st.proveLookups([keys[3], '11'.repeat(32)]);
@@ -225,7 +230,13 @@ test('a payout built by the package: checked, parsed by ergo-lib-wasm with the s
   const headers = JSON.parse(await get('/blocks/lastHeaders/10'));
   const height = headers[headers.length - 1].height;
   const tx = state.buildPayout({ stateBox, rewardBox, keys: plan.batches[0], fundingBoxes: funding, changeAddress: operatorAddress, fee: 1_100_000n, height });
-  assert.equal(s.checkPayout(tx).accepted, true);
+  const report = s.checkPayout(tx);
+  assert.equal(report.accepted, true);
+  assert.equal(report.miners[0].claimedScore, report.miners[0].treeScore);
+  assert.match(report.miners[0].claimedScore, /^[0-9]+$/, 'scores cross as decimal strings');
+  // funding boxes given as JSON text build the same transaction
+  const again = state.buildPayout({ stateBox, rewardBox, keys: plan.batches[0], fundingBoxes: funding.map((b) => JSON.stringify(b)), changeAddress: operatorAddress, fee: '1100000', height });
+  assert.equal(s.transactionId(again), s.transactionId(tx));
 
   // ergo-lib-wasm parses it and computes the same id
   const unsigned = ergo.UnsignedTransaction.from_json(JSON.stringify(tx));
