@@ -219,3 +219,51 @@ fn submitted_id(id: Option<String>, expected: &str, by: &str) -> Result<String, 
 pub fn expected_id(prepared: &Prepared) -> String {
     prepared.tx.id().to_hex()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::signed_is_checked;
+    use sharestate::boxes::Id;
+    use sharestate::explorer::{transaction_json, Flavor};
+    use sharestate::transaction::{Candidate, Input, Transaction};
+
+    fn tx(value: u64) -> Transaction {
+        Transaction {
+            inputs: vec![Input {
+                box_id: Id([7; 32]),
+                extension: vec![(0, vec![0x04, 0x02])],
+            }],
+            data_inputs: vec![],
+            outputs: vec![Candidate {
+                value,
+                ergo_tree: vec![0x00, 0x08, 0xcd, 0x02, 0x01],
+                creation_height: 1_600_000,
+                tokens: vec![],
+                registers: vec![],
+            }],
+        }
+    }
+
+    fn signed_json(t: &Transaction, flavor: Flavor) -> String {
+        transaction_json(t, &[], &[vec![0xab; 56]], flavor, None, None).to_string()
+    }
+
+    #[test]
+    fn only_the_transaction_checked_is_submitted() {
+        let checked = tx(1_000_000);
+        let id = checked.id().to_hex();
+        assert_eq!(signed_is_checked(&signed_json(&checked, Flavor::Node), &id), Ok(()));
+        // the same outputs but another value: another id, refused
+        let other = signed_json(&tx(999_000), Flavor::Node);
+        let e = signed_is_checked(&other, &id).unwrap_err();
+        assert!(
+            e.contains("signed another transaction") && e.contains("not submitted"),
+            "{e}"
+        );
+        // without the inputs' extensions the id cannot be recomputed: refused, whatever it claims
+        let e = signed_is_checked(&signed_json(&checked, Flavor::Explorer), &id).unwrap_err();
+        assert!(e.contains("cannot be recomputed"), "{e}");
+        // not a transaction at all
+        assert!(signed_is_checked("{}", &id).unwrap_err().contains("does not decode"));
+    }
+}
