@@ -355,14 +355,11 @@ pub struct NamedClause {
 }
 
 impl PayoutReport {
-    /// The names of the clauses that fail or throw, miners' clauses as `miner i: clause`.
-    pub fn failing(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        for (name, c) in [("getMany", &self.get_many), ("update", &self.update)] {
-            if !c.holds() {
-                out.push(name.to_string());
-            }
-        }
+    /// Every clause evaluated, with its name (miners' clauses as `miner i: clause`), in the
+    /// contract's order: getMany and update, each miner's five, the next boxes', the hardened
+    /// contract's own.
+    pub fn clauses(&self) -> Vec<(String, &Clause)> {
+        let mut out: Vec<(String, &Clause)> = vec![("getMany".into(), &self.get_many), ("update".into(), &self.update)];
         for m in &self.miners {
             for (name, c) in [
                 ("paymentIsValid", &m.payment_is_valid),
@@ -371,26 +368,22 @@ impl PayoutReport {
                 ("scoresAreEqual", &m.scores_are_equal),
                 ("boxIsCorrect", &m.box_is_correct),
             ] {
-                if !c.holds() {
-                    out.push(format!("miner {}: {name}", m.index));
-                }
+                out.push((format!("miner {}: {name}", m.index), c));
             }
         }
-        for (name, c) in [
-            ("nextRewardValid", &self.next_reward_valid),
-            ("nextShareStateValid", &self.next_share_state_valid),
-        ] {
-            if !c.holds() {
-                out.push(name.to_string());
-            }
-        }
-        out.extend(
-            self.hardened
-                .iter()
-                .filter(|n| !n.clause.holds())
-                .map(|n| n.name.to_string()),
-        );
+        out.push(("nextRewardValid".into(), &self.next_reward_valid));
+        out.push(("nextShareStateValid".into(), &self.next_share_state_valid));
+        out.extend(self.hardened.iter().map(|n| (n.name.to_string(), &n.clause)));
         out
+    }
+
+    /// The names of the clauses that fail or throw.
+    pub fn failing(&self) -> Vec<String> {
+        self.clauses()
+            .into_iter()
+            .filter(|(_, c)| !c.holds())
+            .map(|(name, _)| name)
+            .collect()
     }
 }
 
@@ -1186,6 +1179,11 @@ mod tests {
         assert!(r.weaknesses.is_empty(), "{:?}", r.weaknesses);
         assert_eq!(r.next_digest, Some(batch.digest_after.to_hex()));
         assert_eq!(r.miners.len(), 30);
+        // every clause named once and holding: getMany, update, 5 per miner, the next boxes'
+        let clauses = r.clauses();
+        assert_eq!(clauses.len(), 2 + 5 * 30 + 2 + r.hardened.len());
+        assert!(clauses.iter().all(|(_, c)| c.holds()) && r.failing().is_empty());
+        assert_eq!(clauses[2 + 5 * 29].0, "miner 29: paymentIsValid");
         let replayed = replay_payout(
             &tx.share_state.tree,
             e.max_score,

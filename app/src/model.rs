@@ -399,11 +399,42 @@ pub fn reward_from_register(r4: Option<&[u8]>) -> Option<i64> {
     r4.and_then(|b| Constant::parse(b).ok()).and_then(|c| c.as_long().ok())
 }
 
+/// A walk of one share-state box (empty tree, maxScore 1000, at height 77) and no payouts:
+/// the fixture of the app's tests, native and in the browser.
+#[doc(hidden)]
+pub fn test_walk(contract: ShareStateContract, reward: Option<i64>) -> Walk {
+    use sharestate::boxes::ErgoBox;
+    use sharestate::explorer::ChainBox;
+    let tree = sharestate::AvlTreeData::share_state(sharestate::Digest::EMPTY);
+    let b = ErgoBox {
+        value: 1,
+        ergo_tree: vec![0x10],
+        creation_height: 1,
+        tokens: vec![],
+        registers: vec![Constant::AvlTree(tree).to_bytes(), Constant::Int(1000).to_bytes()],
+        transaction_id: Id([1; 32]),
+        index: 0,
+    };
+    let cb = ChainBox {
+        id: b.id(),
+        ergo_box: b,
+        spent_transaction_id: None,
+        inclusion_height: Some(77),
+        address: None,
+    };
+    Walk {
+        start: cb.clone(),
+        contract,
+        max_score: 1000,
+        reward,
+        steps: vec![],
+        tip: cb,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sharestate::boxes::ErgoBox;
-    use sharestate::explorer::ChainBox;
 
     #[test]
     fn amounts_and_shares_are_exact() {
@@ -430,37 +461,9 @@ mod tests {
         assert_eq!(parse_query("?pool=%zz"), (Some("%zz".into()), None));
     }
 
-    fn walk_with_no_payouts() -> Walk {
-        let tree = sharestate::AvlTreeData::share_state(sharestate::Digest::EMPTY);
-        let b = ErgoBox {
-            value: 1,
-            ergo_tree: vec![0x10],
-            creation_height: 1,
-            tokens: vec![],
-            registers: vec![Constant::AvlTree(tree).to_bytes(), Constant::Int(1000).to_bytes()],
-            transaction_id: Id([1; 32]),
-            index: 0,
-        };
-        let cb = ChainBox {
-            id: b.id(),
-            ergo_box: b,
-            spent_transaction_id: None,
-            inclusion_height: Some(77),
-            address: None,
-        };
-        Walk {
-            start: cb.clone(),
-            contract: ShareStateContract::Unknown,
-            max_score: 1000,
-            reward: None,
-            steps: vec![],
-            tip: cb,
-        }
-    }
-
     #[test]
     fn rows_from_lookups_say_what_was_verified_and_never_verify_a_failure() {
-        let w = walk_with_no_payouts();
+        let w = test_walk(ShareStateContract::Unknown, None);
         let key = [9u8; 32];
         let unpaid = row(
             1,
@@ -504,7 +507,7 @@ mod tests {
 
     #[test]
     fn csv_has_a_line_per_row_and_quotes_what_needs_it() {
-        let w = walk_with_no_payouts();
+        let w = test_walk(ShareStateContract::Unknown, None);
         let r = row(
             3,
             &w,

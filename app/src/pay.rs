@@ -141,7 +141,7 @@ pub async fn prepare(node: &str, pool: &Pool, row: &Row, key: Key, fetch: &Fetch
             (addr, p.amount)
         })
         .collect();
-    let clauses = report.miners.len() * 5 + 4 + report.hardened.len();
+    let clauses = report.clauses().len();
     Ok(Prepared {
         epoch: row.epoch,
         node: node.to_string(),

@@ -2,11 +2,9 @@
 //! sees for verified and unverified rows, and the figures the page derives.
 
 use leptos::prelude::*;
-use sharestate::boxes::{ErgoBox, Id};
-use sharestate::chain::Walk;
+use sharestate::boxes::Id;
 use sharestate::contracts::ShareStateContract;
-use sharestate::explorer::ChainBox;
-use sharestate::{AvlTreeData, Constant, Digest, ShareValue};
+use sharestate::ShareValue;
 use sharestate_app::model::{self, Paid, Row};
 use sharestate_app::ui::Results;
 use wasm_bindgen::JsCast;
@@ -14,36 +12,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn walk() -> Walk {
-    let tree = AvlTreeData::share_state(Digest::EMPTY);
-    let b = ErgoBox {
-        value: 1,
-        ergo_tree: vec![0x10],
-        creation_height: 1,
-        tokens: vec![],
-        registers: vec![Constant::AvlTree(tree).to_bytes(), Constant::Int(1000).to_bytes()],
-        transaction_id: Id([1; 32]),
-        index: 0,
-    };
-    let cb = ChainBox {
-        id: b.id(),
-        ergo_box: b,
-        spent_transaction_id: None,
-        inclusion_height: Some(77),
-        address: None,
-    };
-    Walk {
-        start: cb.clone(),
-        contract: ShareStateContract::Draft,
-        max_score: 1000,
-        reward: Some(2_000_000_000),
-        steps: vec![],
-        tip: cb,
-    }
-}
-
 fn rows() -> Vec<Row> {
-    let w = walk();
+    let w = model::test_walk(ShareStateContract::Draft, Some(2_000_000_000));
     vec![
         model::row(
             1,

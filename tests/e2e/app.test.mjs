@@ -76,6 +76,14 @@ async function open(address, { viewport = { width: 1200, height: 900 }, at = bas
   return { page, errors, t0 };
 }
 
+/** The app with no query, once its pool list has loaded. */
+async function openBlank(at = base) {
+  const page = await browser.newPage();
+  await page.goto(`${at}/`);
+  await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
+  return page;
+}
+
 async function rows(page) {
   await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 4 && !document.querySelector('.progress progress'), null, { timeout: 60_000 });
   // each cell's text, without its buttons ("Pay out now")
@@ -166,9 +174,7 @@ test('an invalid address is refused as it is typed, with the reason, and cannot 
 
 test('keyboard only: tab to the address, type, press Enter', async () => {
   const miner = miners[3];
-  const page = await browser.newPage();
-  await page.goto(`${base}/`);
-  await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
+  const page = await openBlank();
   await page.keyboard.press('Tab'); // pool
   await page.keyboard.press('Tab'); // address
   assert.equal(await page.evaluate(() => document.activeElement.id), 'address');
@@ -182,9 +188,7 @@ test('the node stopped mid-query: a clear error with retry, and the retry succee
   const p = await freePort();
   let d = await startDevnet(p);
   const miner = miners[5];
-  const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${p}/`);
-  await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
+  const page = await openBlank(`http://127.0.0.1:${p}`);
   await page.getByLabel('Miner address').fill(miner.address);
   // stop the devnet once the walk has begun
   let seen = 0;
@@ -257,9 +261,7 @@ test('CSV export holds the table', async () => {
 
 test('the shareable URL restores the view', async () => {
   const miner = miners[7];
-  const page = await browser.newPage();
-  await page.goto(`${base}/`);
-  await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
+  const page = await openBlank();
   await page.getByLabel('Miner address').fill(miner.address);
   await page.getByRole('button', { name: 'Check' }).click();
   const before = await rows(page);
@@ -286,9 +288,7 @@ test('on a phone-sized screen nothing overflows the page and the table scrolls i
 
 test('a new query cancels the one under way', async () => {
   const [a, b] = [miners[10], miners[11]];
-  const page = await browser.newPage();
-  await page.goto(`${base}/`);
-  await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
+  const page = await openBlank();
   const input = page.getByLabel('Miner address');
   await input.fill(a.address);
   await page.getByRole('button', { name: 'Check' }).click();
