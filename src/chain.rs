@@ -145,6 +145,25 @@ fn share_state(b: &ChainBox) -> Result<(Digest, i32), WalkError> {
     Ok((tree.digest, max))
 }
 
+/// Whether `b` is a share-state box: R4 an AvlTree, R5 an Int (maxScore).
+pub fn is_share_state(b: &ChainBox) -> bool {
+    share_state(b).is_ok()
+}
+
+/// The first boxes of a pool's epochs among `boxes` (for instance every box holding the pool's
+/// token, or every box at its share-state address): the share-state boxes that no share-state
+/// box among them was spent to create, oldest first.
+pub fn epoch_starts(boxes: &[ChainBox]) -> Vec<Id> {
+    let mut states: Vec<&ChainBox> = boxes.iter().filter(|b| is_share_state(b)).collect();
+    states.sort_by_key(|b| (b.ergo_box.creation_height, b.inclusion_height));
+    let spenders: Vec<Id> = states.iter().filter_map(|b| b.spent_transaction_id).collect();
+    states
+        .iter()
+        .filter(|b| !spenders.contains(&b.ergo_box.transaction_id))
+        .map(|b| b.id)
+        .collect()
+}
+
 impl Walker {
     /// A walk from the share-state box `start`.
     pub fn new(start: Id) -> Walker {
@@ -449,6 +468,24 @@ mod tests {
             }
         }
         Ok(w.into_walk().unwrap())
+    }
+
+    #[crate::test]
+    fn an_epoch_starts_at_the_share_state_box_no_payout_created() {
+        let (ledger, start, _) = epoch_with_two_payouts();
+        // every box of the ledger, as an interface lists them: three share states, reward
+        // boxes, payments, fee and change boxes
+        let boxes: Vec<ChainBox> = ledger
+            .boxes
+            .keys()
+            .map(|id| decode_box(&ledger.answer(Need::Box(*id), Flavor::Node)).unwrap())
+            .collect();
+        assert_eq!(boxes.iter().filter(|b| is_share_state(b)).count(), 3);
+        assert_eq!(epoch_starts(&boxes), vec![start]);
+        // without the first box, the walk can only begin at the next one
+        let later: Vec<ChainBox> = boxes.into_iter().filter(|b| b.id != start).collect();
+        assert_eq!(epoch_starts(&later).len(), 1);
+        assert_ne!(epoch_starts(&later), vec![start]);
     }
 
     #[crate::test]

@@ -176,12 +176,9 @@ pub async fn check(
 /// pool token id, or the address of the pool's share-state contract. An epoch starts at a
 /// share-state box that no share-state box's spending created.
 pub async fn discover(node: &str, input: &str, fetch: &Fetcher) -> Result<Pool, CheckError> {
-    use sharestate::explorer::{decode_box, decode_boxes, ChainBox};
+    use sharestate::chain::{epoch_starts, is_share_state};
+    use sharestate::explorer::{decode_box, decode_boxes};
     let input = input.trim();
-    let is_state = |b: &ChainBox| {
-        matches!(b.ergo_box.register(4), Some(Ok(sharestate::Constant::AvlTree(_))))
-            && matches!(b.ergo_box.register(5), Some(Ok(sharestate::Constant::Int(_))))
-    };
     let pool = |name: String, token: Option<String>, starts: Vec<Id>| Pool {
         name,
         token,
@@ -196,23 +193,13 @@ pub async fn discover(node: &str, input: &str, fetch: &Fetcher) -> Result<Pool, 
             })
             .collect(),
     };
-    let starts = |boxes: Vec<ChainBox>| -> Vec<Id> {
-        let mut states: Vec<ChainBox> = boxes.into_iter().filter(is_state).collect();
-        states.sort_by_key(|b| (b.ergo_box.creation_height, b.inclusion_height));
-        let spenders: Vec<Id> = states.iter().filter_map(|b| b.spent_transaction_id).collect();
-        states
-            .iter()
-            .filter(|b| !spenders.contains(&b.ergo_box.transaction_id))
-            .map(|b| b.id)
-            .collect()
-    };
     let short = |s: &str| format!("{}…", &s[..s.len().min(12)]);
     if input.len() == 64 && input.bytes().all(|b| b.is_ascii_hexdigit()) {
         let id = input.to_ascii_lowercase();
         match fetch.get(&join(node, &format!("/blockchain/box/byId/{id}"))).await {
             Ok(body) => {
                 let b = decode_box(&body).map_err(|e| CheckError::Chain(e.to_string()))?;
-                if is_state(&b) {
+                if is_share_state(&b) {
                     return Ok(pool(format!("Pool from box {}", short(&id)), None, vec![b.id]));
                 }
                 // not a share state: the id may still be a token's (a token's id is the id of
@@ -224,7 +211,7 @@ pub async fn discover(node: &str, input: &str, fetch: &Fetcher) -> Result<Pool, 
         let body = fetch
             .get(&join(node, &format!("/blockchain/box/byTokenId/{id}?limit=500")))
             .await?;
-        let found = starts(decode_boxes(&body).map_err(|e| CheckError::Chain(e.to_string()))?);
+        let found = epoch_starts(&decode_boxes(&body).map_err(|e| CheckError::Chain(e.to_string()))?);
         if found.is_empty() {
             return Err(CheckError::Chain(format!(
                 "no share-state box holds token {}",
@@ -238,7 +225,7 @@ pub async fn discover(node: &str, input: &str, fetch: &Fetcher) -> Result<Pool, 
     let body = fetch
         .post(&join(node, "/blockchain/box/byAddress?limit=500"), input)
         .await?;
-    let found = starts(decode_boxes(&body).map_err(|e| CheckError::Chain(e.to_string()))?);
+    let found = epoch_starts(&decode_boxes(&body).map_err(|e| CheckError::Chain(e.to_string()))?);
     if found.is_empty() {
         return Err(CheckError::Chain("no share-state box at that address".into()));
     }
