@@ -137,6 +137,17 @@ pub enum ShareStateContract {
     Unknown,
 }
 
+impl ShareStateContract {
+    /// `draft`, `hardened` or `unknown`, as reports and views name it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ShareStateContract::Draft => "draft",
+            ShareStateContract::Hardened { .. } => "hardened",
+            ShareStateContract::Unknown => "unknown",
+        }
+    }
+}
+
 /// Recognizes the contract of a share-state box from its ErgoTree.
 pub fn share_state_contract(ergo_tree: &[u8]) -> ShareStateContract {
     if ergo_tree == draft_share_state().as_slice() {

@@ -768,11 +768,10 @@ pub fn check_payout(tx: &PayoutTransaction) -> PayoutReport {
         Err(e) => Clause::Error(format!("getMany throws: {e}")),
     };
     let valid_state_transition = miners.iter().all(MinerCheck::holds);
-    let contract = match st.script.as_deref().map(crate::contracts::share_state_contract) {
-        Some(crate::contracts::ShareStateContract::Draft) => "draft",
-        Some(crate::contracts::ShareStateContract::Hardened { .. }) => "hardened",
-        _ => "unknown",
-    };
+    let contract = st
+        .script
+        .as_deref()
+        .map_or("unknown", |s| crate::contracts::share_state_contract(s).name());
     let repeated = weaknesses
         .iter()
         .any(|w| matches!(w, Weakness::RepeatedKeyUnchecked { .. }));

@@ -56,13 +56,17 @@ pub fn erg(nano: i64) -> String {
     format!("{sign}{}.{:09}", n / 1_000_000_000, n % 1_000_000_000)
 }
 
+/// `score / max` in millionths, computed in integers (none for a maxScore of 0 or less).
+pub fn share_ppm(score: i64, max: i32) -> Option<i64> {
+    (max > 0).then(|| (score as i128 * 1_000_000 / max as i128) as i64)
+}
+
 /// `score / max` as a percentage with four decimals, computed in integers.
 pub fn share(score: i64, max: i32) -> String {
-    if max <= 0 {
-        return "–".into();
+    match share_ppm(score, max) {
+        Some(ppm) => format!("{}.{:04}%", ppm / 10_000, ppm % 10_000),
+        None => "–".into(),
     }
-    let bp = (score as i128 * 1_000_000) / max as i128; // millionths
-    format!("{}.{:04}%", bp / 10_000, bp % 10_000)
 }
 
 /// Whether a miner's figure for an epoch was paid, and by what.
@@ -149,15 +153,6 @@ impl Row {
     }
 }
 
-/// The contract's name.
-pub fn contract_name(c: &ShareStateContract) -> &'static str {
-    match c {
-        ShareStateContract::Draft => "draft",
-        ShareStateContract::Hardened { .. } => "hardened",
-        ShareStateContract::Unknown => "unknown",
-    }
-}
-
 /// The row of `key` from a walked epoch. `lookup`, for a key no payout touched, is the value a
 /// verified lookup proof at the tip returned (`Ok(None)`: proven absent), or why it failed.
 pub fn row(
@@ -167,7 +162,7 @@ pub fn row(
     reward: Option<i64>,
     lookup: Option<Result<Option<Vec<u8>>, String>>,
 ) -> Row {
-    let contract = contract_name(&walk.contract);
+    let contract = walk.contract.name();
     let mut warnings: Vec<String> = walk
         .steps
         .iter()

@@ -587,8 +587,5 @@ pub fn Chart(rows: RwSignal<Vec<Row>>) -> impl IntoView {
 }
 
 fn share_ppm(r: &Row) -> i64 {
-    match (r.score, r.max_score) {
-        (Some(s), m) if m > 0 => (s as i128 * 1_000_000 / m as i128) as i64,
-        _ => 0,
-    }
+    r.score.and_then(|s| model::share_ppm(s, r.max_score)).unwrap_or(0)
 }

@@ -206,11 +206,7 @@ impl Walker {
             .collect();
         Ok(json!({
             "start": w.start.id.to_hex(),
-            "contract": match w.contract {
-                sharestate::contracts::ShareStateContract::Draft => "draft",
-                sharestate::contracts::ShareStateContract::Hardened { .. } => "hardened",
-                sharestate::contracts::ShareStateContract::Unknown => "unknown",
-            },
+            "contract": w.contract.name(),
             "maxScore": w.max_score,
             "reward": w.reward.map(|r| r.to_string()),
             "tip": w.tip.id.to_hex(),
