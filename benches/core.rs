@@ -7,9 +7,9 @@ use ergo_avltree_rust::authenticated_tree_ops::AuthenticatedTreeOps;
 use ergo_avltree_rust::batch_avl_verifier::BatchAVLVerifier;
 use ergo_avltree_rust::batch_node::{AVLTree, Node, NodeHeader};
 use ergo_avltree_rust::operation::{KeyValue, Operation as TheirOp};
-use sharestate::hash::{blake2b256, blake2b256_parts};
+use sharestate::avl::{self as proof, Operation};
+use sharestate::encoding::hash::{blake2b256, blake2b256_parts};
 use sharestate::posted;
-use sharestate::proof::{self, Operation};
 use sharestate::{Key, ShareState, ShareValue};
 use std::hint::black_box;
 

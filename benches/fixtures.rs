@@ -1,7 +1,7 @@
 //! The trees and payout both benchmark harnesses measure (criterion natively, `benches/wasm`
 //! under Node), so that their figures are of the same work. Included by `#[path]`.
 
-use sharestate::hash::blake2b256;
+use sharestate::encoding::hash::blake2b256;
 use sharestate::{ShareState, ShareValue};
 
 /// The epoch reward: 67.5 ERG.
@@ -38,8 +38,8 @@ pub fn state(n: u64) -> (ShareState, i32) {
 /// A draft epoch of `miners` opened, and the payout of its first `paid` keys (ascending) as the
 /// chain sees it: the transaction both harnesses check, and the batch it carries.
 pub fn payout(miners: u64, paid: usize) -> (sharestate::posted::PayoutTransaction, sharestate::posted::PayoutBatch) {
-    use sharestate::boxes::{ErgoBox, Id};
-    use sharestate::epoch::{self, Contracts, Funding};
+    use sharestate::ergo::{ErgoBox, Id};
+    use sharestate::posted::epoch::{self, Contracts, Funding};
     use sharestate::posted::{self, PayoutTransaction};
     let (mut s, max_score) = state(miners);
     let pool = script(u64::MAX);

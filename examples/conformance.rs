@@ -14,10 +14,10 @@
 use devnet::pool::EpochTruth;
 use devnet::Devnet;
 use serde_json::json;
-use sharestate::boxes::ErgoBox;
-use sharestate::eip12::{UnsignedInput, UnsignedTransaction};
-use sharestate::epoch;
-use sharestate::interpreter::{evaluate, ChainContext, Reduced};
+use sharestate::ergo::interpreter::{evaluate, ChainContext, Reduced};
+use sharestate::ergo::json::{UnsignedInput, UnsignedTransaction};
+use sharestate::ergo::ErgoBox;
+use sharestate::posted::epoch;
 use sharestate::posted::{self, check_payout, PayoutBatch, PayoutTransaction};
 use sharestate::{hex, AvlTreeData, Constant, Key, Operation, ShareState, ShareValue};
 
@@ -35,7 +35,7 @@ fn our_check(tx: &UnsignedTransaction) -> posted::PayoutReport {
 }
 
 /// A devnet transaction as it was before signing.
-fn unsigned(d: &Devnet, tx_id: &sharestate::boxes::Id) -> UnsignedTransaction {
+fn unsigned(d: &Devnet, tx_id: &sharestate::ergo::Id) -> UnsignedTransaction {
     let r = d.ledger.get_tx(tx_id).unwrap();
     UnsignedTransaction {
         inputs: r
@@ -63,7 +63,7 @@ fn forced_batch(state: &mut ShareState, keys: &[Key], reward: i64, max_score: i3
         let new = ShareValue { paid: true, ..v }.to_bytes().to_vec();
         ops.push(Operation::Update(*k, new.clone()));
         pairs.push((k.to_vec(), new));
-        let amount = sharestate::payout::payout_amount(v.score, reward, max_score).unwrap();
+        let amount = sharestate::pool::payout_amount(v.score, reward, max_score).unwrap();
         payments.push(posted::Payment {
             key: *k,
             score: v.score,

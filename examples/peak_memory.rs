@@ -1,7 +1,7 @@
 //! Peak memory of building an n-entry share state: `cargo run --release --example peak_memory -- 1000000`.
 //! Prints the build time and the process's peak resident set (VmHWM, Linux) before and after.
 
-use sharestate::hash::blake2b256;
+use sharestate::encoding::hash::blake2b256;
 use sharestate::{ShareState, ShareValue};
 use std::time::Instant;
 

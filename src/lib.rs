@@ -9,52 +9,29 @@
 //!
 //! | module | what |
 //! |---|---|
-//! | [`boxes`] | boxes as the chain serializes them; ids recomputed |
-//! | [`chain`] | walking a pool's chain of share-state boxes, replaying every payout |
-//! | [`contracts`] | the draft and hardened contracts' ErgoTrees; which one a box runs |
-//! | [`epoch`] | a Design 1 epoch's transactions: opening, payouts |
-//! | [`eip12`] | unsigned transactions as EIP-12 JSON (wallets, Fleet SDK) |
-//! | [`explorer`] | node and explorer JSON decoded, box ids checked |
-//! | `interpreter` | (feature `interpreter`) contract evaluation by sigma-rust's interpreter |
-//! | [`key`] | addresses and ErgoTrees → proposition bytes → miner keys |
-//! | [`value`] | score ‖ paid (Design 1) and balance (Design 2) values |
-//! | [`register`] | sigma constants in registers and context variables |
-//! | [`proof`] | verifying proofs: lookups and operation batches against a digest |
-//! | [`prover`] | a share state in memory and the proofs a pool publishes |
-//! | [`service`] | the pool proof service: handler, and checks of its answers |
-//! | [`snapshot`] | a whole share state as JSON or binary, digest rechecked on import |
-//! | [`transaction`] | transactions as the chain serializes them; ids recomputed |
-//! | [`payout`] | the chain's payout arithmetic and the box value floor |
-//! | [`posted`] | Design 1: payout batches, and contract-equivalent checks of payout transactions |
+//! | [`encoding`] | hex, blake2b-256, the one bounds-checked reader, VLQ numbers |
+//! | [`avl`] | the AVL+ tree: proofs verified (never panicking), the prover, snapshots |
+//! | [`ergo`] | addresses and keys, registers, boxes and transactions (ids recomputed), node/explorer JSON, EIP-12 |
+//! | [`pool`] | what both designs share: values, payout arithmetic, the walk of a pool's boxes, the proof service |
+//! | [`posted`] | Design 1, the posted share state: contracts, epochs' transactions, proofs replayed, clauses checked |
+//! | [`error`] | every error of the crate, each with its kind |
+//!
+//! Where is a payout's proof replayed? [`posted::replay`]. Design 1's clauses? [`posted::clauses`].
+//! Where does the node's JSON become a box? [`ergo::json::decode`].
 
-pub mod boxes;
-pub mod chain;
-pub mod contracts;
-pub mod eip12;
-pub mod epoch;
-pub mod explorer;
-pub mod hash;
-pub mod hex;
-#[cfg(feature = "interpreter")]
-pub mod interpreter;
-pub mod key;
-pub mod payout;
+pub mod avl;
+pub mod encoding;
+pub mod ergo;
+pub mod pool;
 pub mod posted;
-pub mod proof;
-pub mod prover;
-pub mod register;
-pub mod service;
-pub mod snapshot;
-pub mod transaction;
-mod tree;
-pub mod value;
 
-pub use key::{Address, AddressError, AddressKind, MinerKey, Network};
-pub use proof::{Digest, Operation, ProofError, Verifier};
-pub use prover::{BatchProof, ProverError, ShareState};
-pub use register::{AvlFlags, AvlTreeData, Constant, RegisterError};
-pub use tree::{Key, OpError, KEY_LENGTH};
-pub use value::{Balance, ShareValue, ValueError};
+pub use avl::{
+    AvlFlags, AvlTreeData, BatchProof, Digest, Key, Operation, ProofError, ProverError, ShareState, Verifier,
+    KEY_LENGTH,
+};
+pub use encoding::hex;
+pub use ergo::{Address, AddressError, AddressKind, Constant, MinerKey, Network, RegisterError};
+pub use pool::{Balance, ShareValue, ValueError};
 
 // Unit tests run natively and, under wasm-bindgen-test, as wasm in a browser.
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -10,7 +10,7 @@ use ergo_avltree_rust::batch_avl_verifier::BatchAVLVerifier;
 use ergo_avltree_rust::batch_node::{AVLTree, Node, NodeHeader};
 use ergo_avltree_rust::operation::{KeyValue, Operation as TheirOp};
 use proptest::prelude::*;
-use sharestate::proof::{replay, verify_lookups, Digest, Verifier};
+use sharestate::avl::{replay, verify_lookups, Digest, Verifier};
 use sharestate::{Key, Operation, ShareState};
 
 fn resolver(d: &[u8; 32]) -> Node {
@@ -37,7 +37,7 @@ fn theirs(op: &Operation) -> TheirOp {
 
 /// Keys from a small space, so that operations hit existing keys often.
 fn key(i: u16) -> Key {
-    let mut k = sharestate::hash::blake2b256(&i.to_be_bytes());
+    let mut k = sharestate::encoding::hash::blake2b256(&i.to_be_bytes());
     if k == [0; 32] || k == [0xff; 32] {
         k[0] = 1;
     }

@@ -14,7 +14,7 @@ use ergo_lib::ergotree_ir::mir::constant::Constant as TheirConstant;
 use ergo_lib::ergotree_ir::serialization::SigmaSerializable;
 use ergo_lib::wallet::secret_key::SecretKey;
 use proptest::prelude::*;
-use sharestate::explorer::decode_transaction;
+use sharestate::ergo::json::decode_transaction;
 use sharestate::Constant;
 use std::sync::OnceLock;
 

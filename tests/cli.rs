@@ -45,7 +45,7 @@ fn tmp(name: &str) -> PathBuf {
 /// A P2PK address for index i (keys need not be on the curve for address encoding).
 fn address(i: u32) -> String {
     let mut pk = vec![2u8];
-    pk.extend_from_slice(&sharestate::hash::blake2b256(&i.to_be_bytes()));
+    pk.extend_from_slice(&sharestate::encoding::hash::blake2b256(&i.to_be_bytes()));
     sharestate::Address::new(sharestate::Network::Mainnet, sharestate::AddressKind::P2pk, pk)
         .unwrap()
         .encode()
@@ -70,7 +70,9 @@ fn key_of_an_address_and_of_its_tree() {
     assert_eq!(v["kind"], "P2PK");
     let tree = v["propositionBytes"].as_str().unwrap();
     assert!(tree.starts_with("0008cd"));
-    let key = sharestate::hex::encode(&sharestate::hash::blake2b256(&sharestate::hex::decode(tree).unwrap()));
+    let key = sharestate::hex::encode(&sharestate::encoding::hash::blake2b256(
+        &sharestate::hex::decode(tree).unwrap(),
+    ));
     assert_eq!(v["key"], key.as_str());
     assert_eq!(ok(&["key", tree])["key"], key.as_str());
 }

@@ -9,12 +9,13 @@ use devnet::Devnet;
 use ergo_lib::chain::transaction::Transaction as SignedTx;
 use ergo_lib::wallet::Wallet;
 use serde_json::Value;
-use sharestate::boxes::Id;
-use sharestate::chain::{Need, Walk, Walker};
-use sharestate::explorer::{decode_box, decode_boxes, decode_transaction, transaction_json, Flavor};
-use sharestate::interpreter::{to_ergo_lib, ChainContext};
-use sharestate::service::{verify_proof_answer, verify_snapshot_answer};
-use sharestate::{epoch, hex, posted, Constant, ShareValue};
+use sharestate::ergo::interpreter::{to_ergo_lib, ChainContext};
+use sharestate::ergo::json::{decode_box, decode_boxes, decode_transaction, transaction_json, Flavor};
+use sharestate::ergo::Id;
+use sharestate::pool::service::{verify_proof_answer, verify_snapshot_answer};
+use sharestate::pool::walk::{Need, Walk, Walker};
+use sharestate::posted::epoch;
+use sharestate::{hex, posted, Constant, ShareValue};
 use std::sync::OnceLock;
 
 const SEED: u64 = 2239;
@@ -128,7 +129,7 @@ fn everything_served_decodes_with_ids_rechecked() {
             "the node's answer carries every extension: its id is recomputed"
         );
         let from_explorer = decode_transaction(&ok(&format!("/api/v1/transactions/{tx_id}"))).unwrap();
-        let content = |t: &sharestate::explorer::ChainTransaction| {
+        let content = |t: &sharestate::ergo::json::ChainTransaction| {
             t.outputs
                 .iter()
                 .map(|o| (o.ergo_box.clone(), o.spent_transaction_id))
@@ -179,7 +180,7 @@ fn walking_the_demo_pool_reproduces_the_ground_truth() {
                 step.report.failing()
             );
             assert!(step.tx_id_verified);
-            assert_eq!(step.report.contract, e.contract);
+            assert_eq!(step.report.contract.name(), e.contract);
             assert!(step.report.weaknesses.is_empty());
         }
         // every paid miner: score, paid flag, amount and paying transaction, as generated
@@ -198,7 +199,7 @@ fn walking_the_demo_pool_reproduces_the_ground_truth() {
             assert_eq!(t.paid, Some(*amount));
             assert_eq!(
                 *amount,
-                sharestate::payout::payout_amount(e.scores[key], e.reward as i64, e.max_score).unwrap()
+                sharestate::pool::payout_amount(e.scores[key], e.reward as i64, e.max_score).unwrap()
             );
             seen += 1;
         }

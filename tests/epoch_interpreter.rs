@@ -4,10 +4,10 @@
 
 use ergo_lib::ergotree_ir::serialization::SigmaSerializable;
 use ergo_lib::wallet::secret_key::SecretKey;
-use sharestate::boxes::{ErgoBox, Id, Token};
-use sharestate::eip12::UnsignedTransaction;
-use sharestate::epoch::{self, Contracts, Funding};
-use sharestate::interpreter::{checked, evaluate, ChainContext, InterpreterError, Reduced};
+use sharestate::ergo::interpreter::{checked, evaluate, ChainContext, InterpreterError, Reduced};
+use sharestate::ergo::json::UnsignedTransaction;
+use sharestate::ergo::{ErgoBox, Id, Token};
+use sharestate::posted::epoch::{self, Contracts, Funding};
 use sharestate::posted::{self, check_payout, Clause, PayoutTransaction, Weakness};
 use sharestate::{Constant, Key, ShareState, ShareValue};
 use std::collections::HashMap;
@@ -40,7 +40,7 @@ fn pool(n: usize) -> Pool {
     let mut entries = Vec::new();
     for i in 0..n {
         let s = p2pk();
-        let k = sharestate::hash::blake2b256(&s);
+        let k = sharestate::encoding::hash::blake2b256(&s);
         entries.push((k, ShareValue::unpaid(10_000 + 77 * i as i64).to_bytes().to_vec()));
         scripts.insert(k, s);
     }
@@ -193,7 +193,7 @@ fn hardened_epoch_passes_and_closes_the_drafts_weaknesses() {
     recount.outputs[0].registers[2] = Constant::Int(0).to_bytes();
     assert_eq!(verdicts(&recount)[0], Reduced::False);
     // our check recognizes the hardened contract and names its clauses
-    assert_eq!(our_check(&honest).contract, "hardened");
+    assert_eq!(our_check(&honest).contract.name(), "hardened");
     assert!(our_check(&stolen).failing().contains(&"nextRewardScript".to_string()));
     assert!(our_check(&moved).failing().contains(&"nextStateScript".to_string()));
     assert!(our_check(&recount).failing().contains(&"nextStateUnpaid".to_string()));

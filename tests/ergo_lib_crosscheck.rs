@@ -11,7 +11,7 @@ use ergo_lib::ergotree_ir::types::stuple::STuple;
 use ergo_lib::ergotree_ir::types::stype::SType;
 use ergo_lib::wallet::secret_key::SecretKey;
 use proptest::prelude::*;
-use sharestate::proof::Digest;
+use sharestate::avl::Digest;
 use sharestate::{Address, AddressKind, AvlFlags, AvlTreeData, Constant, MinerKey, Network};
 use std::sync::Arc;
 

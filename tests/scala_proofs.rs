@@ -1,7 +1,7 @@
 //! Byte-exactness with Scala scrypto: regenerate the two proofs in `tests/fixtures/*.dmp`
 //! (copied from `shared/fixtures`) from the operations that produced them.
 
-use sharestate::proof::{replay, Digest};
+use sharestate::avl::{replay, Digest};
 use sharestate::{Operation, ShareState};
 
 fn ops(text: &str) -> Vec<Operation> {

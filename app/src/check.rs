@@ -5,10 +5,10 @@
 
 use crate::model::{self, Pool, Row};
 use crate::net::{FetchError, Fetcher};
-use sharestate::boxes::Id;
-use sharestate::chain::{Need, Walk, WalkError, Walker};
-use sharestate::explorer::decode_transaction;
-use sharestate::service::verify_proof_answer;
+use sharestate::ergo::json::decode_transaction;
+use sharestate::ergo::Id;
+use sharestate::pool::service::verify_proof_answer;
+use sharestate::pool::walk::{Need, Walk, WalkError, Walker};
 use sharestate::{hex, Key};
 
 /// Where the check stands.
@@ -176,8 +176,8 @@ pub async fn check(
 /// pool token id, or the address of the pool's share-state contract. An epoch starts at a
 /// share-state box that no share-state box's spending created.
 pub async fn discover(node: &str, input: &str, fetch: &Fetcher) -> Result<Pool, CheckError> {
-    use sharestate::chain::{epoch_starts, is_share_state};
-    use sharestate::explorer::{decode_box, decode_boxes};
+    use sharestate::ergo::json::{decode_box, decode_boxes};
+    use sharestate::pool::walk::{epoch_starts, is_share_state};
     let input = input.trim();
     let pool = |name: String, token: Option<String>, starts: Vec<Id>| Pool {
         name,

@@ -2,10 +2,10 @@
 //! tested natively and in the browser alike.
 
 use serde::Deserialize;
-use sharestate::boxes::Id;
-use sharestate::chain::Walk;
-use sharestate::contracts::ShareStateContract;
-use sharestate::register::Constant;
+use sharestate::ergo::Constant;
+use sharestate::ergo::Id;
+use sharestate::pool::walk::Walk;
+use sharestate::posted::contracts::ShareStateContract;
 use sharestate::{hex, Key, ShareValue};
 
 /// A pool the app knows (from `pools.json`).
@@ -180,7 +180,7 @@ pub fn row(
         );
     }
     let failed_step = walk.steps.iter().find(|s| !s.report.accepted);
-    let expected = |score: i64| reward.and_then(|r| sharestate::payout::payout_amount(score, r, walk.max_score).ok());
+    let expected = |score: i64| reward.and_then(|r| sharestate::pool::payout_amount(score, r, walk.max_score).ok());
     let base = Row {
         epoch,
         contract,
@@ -398,8 +398,8 @@ pub fn reward_from_register(r4: Option<&[u8]>) -> Option<i64> {
 /// the fixture of the app's tests, native and in the browser.
 #[doc(hidden)]
 pub fn test_walk(contract: ShareStateContract, reward: Option<i64>) -> Walk {
-    use sharestate::boxes::ErgoBox;
-    use sharestate::explorer::ChainBox;
+    use sharestate::ergo::json::ChainBox;
+    use sharestate::ergo::ErgoBox;
     let tree = sharestate::AvlTreeData::share_state(sharestate::Digest::EMPTY);
     let b = ErgoBox {
         value: 1,

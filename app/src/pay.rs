@@ -9,12 +9,12 @@ use crate::model::{Pool, Row};
 use crate::net::Fetcher;
 use crate::wallet;
 use js_sys::{Array, JSON};
-use sharestate::boxes::ErgoBox;
-use sharestate::eip12::UnsignedTransaction;
-use sharestate::epoch::{self, Funding};
-use sharestate::explorer::{decode_box, decode_transaction};
+use sharestate::ergo::json::UnsignedTransaction;
+use sharestate::ergo::json::{decode_box, decode_transaction};
+use sharestate::ergo::ErgoBox;
+use sharestate::pool::service::verify_snapshot_answer;
 use sharestate::posted;
-use sharestate::service::verify_snapshot_answer;
+use sharestate::posted::epoch::{self, Funding};
 use sharestate::{hex, Address, Key, Network};
 
 /// The miner fee this app pays: 0.0011 ERG.
@@ -223,9 +223,9 @@ pub fn expected_id(prepared: &Prepared) -> String {
 #[cfg(test)]
 mod tests {
     use super::signed_is_checked;
-    use sharestate::boxes::Id;
-    use sharestate::explorer::{transaction_json, Flavor};
-    use sharestate::transaction::{Candidate, Input, Transaction};
+    use sharestate::ergo::json::{transaction_json, Flavor};
+    use sharestate::ergo::Id;
+    use sharestate::ergo::{Candidate, Input, Transaction};
 
     fn tx(value: u64) -> Transaction {
         Transaction {

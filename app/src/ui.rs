@@ -8,7 +8,7 @@ use crate::pay;
 use crate::wallet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use sharestate::key::parse_address_or_tree;
+use sharestate::ergo::parse_address_or_tree;
 use sharestate::Network;
 use std::rc::Rc;
 

@@ -2,8 +2,8 @@
 //! sees for verified and unverified rows, and the figures the page derives.
 
 use leptos::prelude::*;
-use sharestate::boxes::Id;
-use sharestate::contracts::ShareStateContract;
+use sharestate::ergo::Id;
+use sharestate::posted::contracts::ShareStateContract;
 use sharestate::ShareValue;
 use sharestate_app::model::{self, Paid, Row};
 use sharestate_app::ui::Results;

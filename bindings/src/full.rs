@@ -4,13 +4,15 @@
 
 use crate::{error, hex_or_null, keys, long, object, text, Result, ShareState};
 use serde_json::{json, Value};
-use sharestate::boxes::{ErgoBox, Id};
-use sharestate::eip12::UnsignedTransaction;
-use sharestate::epoch::{self, Funding};
-use sharestate::explorer::decode_box;
+use sharestate::avl::snapshot;
+use sharestate::ergo::json::decode_box;
+use sharestate::ergo::json::UnsignedTransaction;
+use sharestate::ergo::Constant;
+use sharestate::ergo::{ErgoBox, Id};
+use sharestate::pool::{service, walk};
+use sharestate::posted::epoch::{self, Funding};
 use sharestate::posted::{self, PayoutTransaction};
-use sharestate::register::Constant;
-use sharestate::{chain, hex, service, snapshot, Address, Digest, ShareValue};
+use sharestate::{hex, Address, Digest, ShareValue};
 use wasm_bindgen::prelude::*;
 
 fn report_json(report: &posted::PayoutReport) -> Result<String> {
@@ -138,7 +140,7 @@ impl ShareState {
 /// Walks a pool's chain of share-state boxes from the node's or the explorer's JSON text.
 #[wasm_bindgen]
 pub struct Walker {
-    inner: chain::Walker,
+    inner: walk::Walker,
 }
 
 fn id32(s: &str, what: &str) -> Result<Id> {
@@ -152,15 +154,15 @@ impl Walker {
     #[wasm_bindgen(constructor)]
     pub fn new(start_box_id: &str) -> Result<Walker> {
         Ok(Walker {
-            inner: chain::Walker::new(id32(start_box_id, "box id")?),
+            inner: walk::Walker::new(id32(start_box_id, "box id")?),
         })
     }
 
     /// `{box: id}` or `{transaction: id}` to fetch next, or `null` at the tip.
     pub fn next(&self) -> JsValue {
         match self.inner.next() {
-            Some(chain::Need::Box(id)) => object(&[("box", text(id.to_hex()))]),
-            Some(chain::Need::Transaction(id)) => object(&[("transaction", text(id.to_hex()))]),
+            Some(walk::Need::Box(id)) => object(&[("box", text(id.to_hex()))]),
+            Some(walk::Need::Transaction(id)) => object(&[("transaction", text(id.to_hex()))]),
             None => JsValue::NULL,
         }
     }

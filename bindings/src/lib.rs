@@ -10,9 +10,11 @@
 //! walker and the proof service (module `full`).
 
 use js_sys::{Array, Object, Reflect};
+use sharestate::ergo::Constant;
+use sharestate::pool::amount as payout;
 use sharestate::posted;
-use sharestate::register::Constant;
-use sharestate::{hex, key, payout, proof, Address, Digest, Key, Network, ShareValue};
+use sharestate::{avl as proof, ergo as key};
+use sharestate::{hex, Address, Digest, Key, Network, ShareValue};
 use wasm_bindgen::prelude::*;
 
 /// A JS `Error` whose `name` says the kind.

@@ -24,8 +24,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
-use sharestate::boxes::Id;
-use sharestate::explorer::{box_json, transaction_json, Flavor};
+use sharestate::ergo::json::{box_json, transaction_json, Flavor};
+use sharestate::ergo::Id;
 use sharestate::posted::{check_payout, PayoutTransaction};
 use sharestate::{hex, Address};
 use std::collections::HashMap;
@@ -274,14 +274,14 @@ fn submit(d: &mut Devnet, body: &[u8]) -> Result<Id, String> {
 
 /// For a refused payout: the clauses our check finds failing.
 fn explain_payout(l: &Ledger, json: &str) -> Option<String> {
-    let tx = sharestate::explorer::decode_transaction(json).ok()?;
+    let tx = sharestate::ergo::json::decode_transaction(json).ok()?;
     let state = l.get_box(&tx.inputs.first()?.box_id)?.ergo_box.clone();
     let reward = l.get_box(&tx.inputs.get(1)?.box_id)?.ergo_box.clone();
     let ext = tx.inputs.first()?.extension.clone()?;
     let outputs: Vec<_> = tx
         .outputs
         .iter()
-        .map(|o| sharestate::transaction::Candidate::from(&o.ergo_box))
+        .map(|o| sharestate::ergo::Candidate::from(&o.ergo_box))
         .collect();
     let p = PayoutTransaction::from_parts(&state, &reward, &ext, &outputs).ok()?;
     let failing = check_payout(&p).failing();
@@ -421,7 +421,7 @@ async fn miners(State(s): State<Shared>, Query(q): Query<HashMap<String, String>
                 .map(|e| {
                     let score = e.scores.get(&m.key).copied();
                     let expected =
-                        score.and_then(|s| sharestate::payout::payout_amount(s, e.reward as i64, e.max_score).ok());
+                        score.and_then(|s| sharestate::pool::payout_amount(s, e.reward as i64, e.max_score).ok());
                     let paid = e.paid.get(&m.key);
                     json!({
                         "number": e.number,

@@ -14,10 +14,10 @@ pub mod pool;
 
 use ledger::{Ledger, LedgerError};
 use pool::{DemoPool, PoolError};
-use sharestate::boxes::Id;
-use sharestate::explorer::decode_transaction;
-use sharestate::register::Constant;
-use sharestate::service::ProofService;
+use sharestate::ergo::json::decode_transaction;
+use sharestate::ergo::Constant;
+use sharestate::ergo::Id;
+use sharestate::pool::service::ProofService;
 use sharestate::Operation;
 
 /// A test mode in which the devnet lies, so that clients can be seen to catch it.

@@ -8,16 +8,17 @@ use crate::ledger::{Ledger, LedgerError};
 use ergo_lib::ergotree_ir::serialization::SigmaSerializable;
 use ergo_lib::wallet::secret_key::SecretKey;
 use ergo_lib::wallet::Wallet;
-use sharestate::boxes::{ErgoBox, Id, Token};
-use sharestate::contracts::MINER_FEE_TREE;
-use sharestate::eip12::{UnsignedInput, UnsignedTransaction};
-use sharestate::epoch::{Contracts, Funding};
-use sharestate::hash::blake2b256;
-use sharestate::interpreter;
+use sharestate::encoding::hash::blake2b256;
+use sharestate::ergo::json::{UnsignedInput, UnsignedTransaction};
+use sharestate::ergo::transaction::MINER_FEE_TREE;
+use sharestate::ergo::Candidate;
+use sharestate::ergo::{ErgoBox, Id, Token};
+use sharestate::pool::amount;
+use sharestate::pool::service::ProofService;
 use sharestate::posted;
-use sharestate::service::ProofService;
-use sharestate::transaction::Candidate;
-use sharestate::{payout, Address, Constant, Key, Network, ShareState, ShareValue};
+use sharestate::posted::epoch::{Contracts, Funding};
+use sharestate::posted::evaluated;
+use sharestate::{Address, Constant, Key, Network, ShareState, ShareValue};
 use std::collections::BTreeMap;
 use thiserror::Error;
 
@@ -40,7 +41,7 @@ pub enum PoolError {
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error(transparent)]
-    Build(#[from] sharestate::interpreter::BuildError),
+    Build(#[from] sharestate::posted::evaluated::BuildError),
     #[error(transparent)]
     Posted(#[from] sharestate::posted::PostedError),
     #[error("{0}")]
@@ -269,9 +270,9 @@ pub fn generate(
                 rows.push((m.key, score));
             }
         }
-        let scores = payout::scale_scores(&rows.iter().map(|r| r.1).collect::<Vec<_>>())
+        let scores = amount::scale_scores(&rows.iter().map(|r| r.1).collect::<Vec<_>>())
             .map_err(|e| PoolError::Other(e.to_string()))?;
-        let max_score = payout::max_score(&scores).map_err(|e| PoolError::Other(e.to_string()))?;
+        let max_score = amount::max_score(&scores).map_err(|e| PoolError::Other(e.to_string()))?;
         let mut state = ShareState::from_entries(
             rows.iter()
                 .zip(&scores)
@@ -294,7 +295,7 @@ pub fn generate(
                 Some(token),
             )
         };
-        let open = interpreter::open_epoch(
+        let open = evaluated::open(
             &contracts,
             &mut state,
             max_score,
@@ -328,7 +329,7 @@ pub fn generate(
                 continue;
             }
             let batch = posted::prove_payout(&mut state, keys, initial, max_score, true)?;
-            let tx = interpreter::payout(
+            let tx = evaluated::payout(
                 &state_box,
                 &reward_box,
                 &batch,

@@ -1,7 +1,7 @@
 //! Any text as an address or ErgoTree: an error, or an address that encodes back to itself.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use sharestate::key::parse_address_or_tree;
+use sharestate::ergo::parse_address_or_tree;
 use sharestate::{Address, Network};
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,7 @@
 //! Any bytes as a proof, digest and keys: an error or a result, never a panic.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use sharestate::proof::{replay, verify_lookups, Digest};
+use sharestate::avl::{replay, verify_lookups, Digest};
 use sharestate::Operation;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,11 +3,11 @@
 //! corrupted one must give an error or a result, never a panic.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use sharestate::proof::replay;
+use sharestate::avl::replay;
 use sharestate::{Operation, ShareState};
 
 fn key(i: u8) -> [u8; 32] {
-    sharestate::hash::blake2b256(&[i])
+    sharestate::encoding::hash::blake2b256(&[i])
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,7 @@
 //! Any bytes as a snapshot, binary or JSON: an error or a state whose digest is the declared one.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use sharestate::snapshot;
+use sharestate::avl::snapshot;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(mut s) = snapshot::from_bytes(data) {

@@ -1,7 +1,7 @@
 //! The bench's input encoding (big-endian integers, u32 length prefixes).
 
+use sharestate::avl::Digest;
 use sharestate::posted::{Output, PayoutTransaction, RewardInput, ShareStateInput};
-use sharestate::proof::Digest;
 use sharestate::Constant;
 
 struct R<'a>(&'a [u8]);

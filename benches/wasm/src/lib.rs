@@ -6,8 +6,8 @@
 
 pub mod encoding;
 
+use sharestate::avl::{verify_lookups, Digest};
 use sharestate::posted::{check_payout, PayoutTransaction};
-use sharestate::proof::{verify_lookups, Digest};
 use std::cell::RefCell;
 
 /// A loaded lookup: digest, key, proof.
@@ -85,7 +85,7 @@ pub extern "C" fn run_hash(n: u32, size: u32) -> u32 {
     let mut buf = [0u8; 128];
     let size = (size as usize).min(128);
     for _ in 0..n {
-        let h = sharestate::hash::blake2b256(&buf[..size]);
+        let h = sharestate::encoding::hash::blake2b256(&buf[..size]);
         buf[..32].copy_from_slice(&h);
     }
     buf[0] as u32

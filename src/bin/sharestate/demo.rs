@@ -5,9 +5,9 @@
 
 use crate::args::Args;
 use crate::CliError;
-use sharestate::boxes::{ErgoBox, Id};
-use sharestate::epoch::{self, Contracts, Funding};
-use sharestate::payout;
+use sharestate::ergo::{ErgoBox, Id};
+use sharestate::pool::amount;
+use sharestate::posted::epoch::{self, Contracts, Funding};
 use sharestate::posted::{self, PayoutTransaction};
 use sharestate::{hex, Address, AddressKind, Key, Network, ShareState, ShareValue};
 use std::time::{Duration, Instant};
@@ -76,8 +76,8 @@ pub fn run(a: Args) -> Result<(), CliError> {
         rows.push((addr, score));
     }
     let raw: Vec<i64> = rows.iter().map(|(_, s)| *s).collect();
-    let scores = payout::scale_scores(&raw)?;
-    let max_score = payout::max_score(&scores)?;
+    let scores = amount::scale_scores(&raw)?;
+    let max_score = amount::max_score(&scores)?;
 
     let t = Instant::now();
     let mut state = ShareState::from_entries(
@@ -99,7 +99,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     // the epoch opens on the seed's draft contract, funded by the pool's box
     let pool_tree = Address::new(Network::Mainnet, AddressKind::P2pk, {
         let mut pk = vec![3u8];
-        pk.extend_from_slice(&sharestate::hash::blake2b256(&seed.to_be_bytes()));
+        pk.extend_from_slice(&sharestate::encoding::hash::blake2b256(&seed.to_be_bytes()));
         pk
     })?
     .proposition_bytes();

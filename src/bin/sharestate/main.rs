@@ -7,11 +7,12 @@ mod demo;
 
 use args::Args;
 use serde_json::{json, Value};
-use sharestate::key::parse_address_or_tree;
-use sharestate::payout;
+use sharestate::avl::snapshot;
+use sharestate::avl::{self, Digest};
+use sharestate::ergo::parse_address_or_tree;
+use sharestate::pool::amount;
 use sharestate::posted;
-use sharestate::proof::{self, Digest};
-use sharestate::{hex, snapshot, Constant, Key, MinerKey, Network, ShareState, ShareValue};
+use sharestate::{hex, Constant, Key, MinerKey, Network, ShareState, ShareValue};
 use std::fmt::Display;
 use std::process::ExitCode;
 
@@ -59,8 +60,8 @@ from_error!(
     sharestate::ProverError => "prover",
     sharestate::RegisterError => "register",
     sharestate::ValueError => "value",
-    sharestate::snapshot::SnapshotError => "snapshot",
-    sharestate::payout::ScoreError => "score",
+    sharestate::avl::snapshot::SnapshotError => "snapshot",
+    sharestate::pool::ScoreError => "score",
     sharestate::posted::PostedError => "payout",
     sharestate::hex::HexError => "hex",
 );
@@ -194,7 +195,7 @@ fn share_values(state: &ShareState) -> Result<Vec<(Key, ShareValue)>, CliError> 
 fn summary(state: &mut ShareState) -> Result<Value, CliError> {
     let values = share_values(state)?;
     let scores: Vec<i64> = values.iter().map(|(_, v)| v.score).collect();
-    let max_score = payout::max_score(&scores)?;
+    let max_score = amount::max_score(&scores)?;
     Ok(json!({
         "digest": state.digest().to_hex(),
         "register": hex::encode(&state.register().to_bytes()),
@@ -222,9 +223,9 @@ fn state_build(a: Args) -> Result<Value, CliError> {
         }
     }
     let raw: Vec<i64> = rows.iter().map(|(_, s, _)| *s).collect();
-    let scores = match payout::max_score(&raw) {
+    let scores = match amount::max_score(&raw) {
         Ok(_) => raw,
-        Err(payout::ScoreError::SumTooLarge { .. }) if a.switch("scale") => payout::scale_scores(&raw)?,
+        Err(amount::ScoreError::SumTooLarge { .. }) if a.switch("scale") => amount::scale_scores(&raw)?,
         Err(e) => return Err(e.into()),
     };
     let mut state = ShareState::from_entries(
@@ -297,7 +298,7 @@ fn prove_payout(a: Args) -> Result<Value, CliError> {
         return Err(CliError::usage("--batch-size must be from 1 to 65533"));
     }
     let values = share_values(&state)?;
-    let max_score = payout::max_score(&values.iter().map(|(_, v)| v.score).collect::<Vec<_>>())?;
+    let max_score = amount::max_score(&values.iter().map(|(_, v)| v.score).collect::<Vec<_>>())?;
     let plan = posted::plan(&state, initial_value, max_score, batch_size, height)?;
     let keys = plan.batches.get(batch).ok_or_else(|| {
         CliError::new(
@@ -327,7 +328,7 @@ fn verify_lookup(a: Args) -> Result<Value, CliError> {
         return Err(CliError::usage("verify lookup needs at least one key"));
     }
     let keys = a.positional.iter().map(|k| key_arg(k)).collect::<Result<Vec<_>, _>>()?;
-    let values = proof::verify_lookups(&digest, &proof_bytes, &keys, None)?;
+    let values = avl::verify_lookups(&digest, &proof_bytes, &keys, None)?;
     Ok(json!({ "results": results(&keys, &values) }))
 }
 

@@ -2,7 +2,7 @@
 //! lookup-2239.bin, lookup-100000.bin, lookup-1000000.bin: one lookup each; payout-300.bin:
 //! 300 of 2,239 miners paid, the same transaction the criterion benchmark checks.
 
-use sharestate::hash::blake2b256;
+use sharestate::encoding::hash::blake2b256;
 use sharestate_wasm_bench::encoding;
 
 #[path = "../../../fixtures.rs"]

@@ -10,9 +10,12 @@
 //!                    ‖ u8(#registers) ‖ constant*)*
 //! ```
 
-use crate::boxes::{ErgoBox, Id, Token};
-use crate::hash::blake2b256;
-use crate::register::{put_vlq, Constant, RegisterError};
+use crate::encoding::hash::blake2b256;
+use crate::encoding::vlq;
+use crate::ergo::{Candidate, Constant, ErgoBox, Id, RegisterError};
+
+/// The chain's miner fee contract (the fee output's ErgoTree).
+pub const MINER_FEE_TREE: &str = "1005040004000e36100204a00b08cd0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798ea02d192a39a8cc7a701730073011001020402d19683030193a38cc7b2a57300000193c2b2a57301007473027303830108cdeeac93b1a57304";
 
 /// An input: the box it spends and the context variables it carries (in serialization order).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,62 +35,6 @@ impl Input {
     }
 }
 
-/// An output before it is a box: everything but the transaction id and index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Candidate {
-    pub value: u64,
-    pub ergo_tree: Vec<u8>,
-    pub creation_height: u32,
-    pub tokens: Vec<Token>,
-    /// R4, R5, … serialized constants.
-    pub registers: Vec<Vec<u8>>,
-}
-
-impl Candidate {
-    /// The candidate's bytes: a box's bytes without its transaction id and index.
-    pub fn bytes(&self) -> Vec<u8> {
-        let mut w = Vec::with_capacity(64 + self.ergo_tree.len() + 40 * self.tokens.len());
-        put_vlq(&mut w, self.value);
-        w.extend_from_slice(&self.ergo_tree);
-        put_vlq(&mut w, self.creation_height as u64);
-        w.push(self.tokens.len() as u8);
-        for t in &self.tokens {
-            w.extend_from_slice(&t.id);
-            put_vlq(&mut w, t.amount);
-        }
-        w.push(self.registers.len() as u8);
-        for r in &self.registers {
-            w.extend_from_slice(r);
-        }
-        w
-    }
-
-    /// The box this output becomes in transaction `tx_id` at `index`.
-    pub fn to_box(&self, tx_id: Id, index: u16) -> ErgoBox {
-        ErgoBox {
-            value: self.value,
-            ergo_tree: self.ergo_tree.clone(),
-            creation_height: self.creation_height,
-            tokens: self.tokens.clone(),
-            registers: self.registers.clone(),
-            transaction_id: tx_id,
-            index,
-        }
-    }
-}
-
-impl From<&ErgoBox> for Candidate {
-    fn from(b: &ErgoBox) -> Candidate {
-        Candidate {
-            value: b.value,
-            ergo_tree: b.ergo_tree.clone(),
-            creation_height: b.creation_height,
-            tokens: b.tokens.clone(),
-            registers: b.registers.clone(),
-        }
-    }
-}
-
 /// A transaction's content (proofs are not part of its id).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transaction {
@@ -100,7 +47,7 @@ impl Transaction {
     /// The bytes a transaction's id hashes and its signatures sign.
     pub fn bytes_to_sign(&self) -> Vec<u8> {
         let mut w = Vec::new();
-        put_vlq(&mut w, self.inputs.len() as u64);
+        vlq::put(&mut w, self.inputs.len() as u64);
         for i in &self.inputs {
             w.extend_from_slice(&i.box_id.0);
             w.push(0); // empty proof
@@ -110,7 +57,7 @@ impl Transaction {
                 w.extend_from_slice(v);
             }
         }
-        put_vlq(&mut w, self.data_inputs.len() as u64);
+        vlq::put(&mut w, self.data_inputs.len() as u64);
         for d in &self.data_inputs {
             w.extend_from_slice(&d.0);
         }
@@ -120,20 +67,20 @@ impl Transaction {
                 token_ids.push(t.id);
             }
         }
-        put_vlq(&mut w, token_ids.len() as u64);
+        vlq::put(&mut w, token_ids.len() as u64);
         for id in &token_ids {
             w.extend_from_slice(id);
         }
-        put_vlq(&mut w, self.outputs.len() as u64);
+        vlq::put(&mut w, self.outputs.len() as u64);
         for o in &self.outputs {
-            put_vlq(&mut w, o.value);
+            vlq::put(&mut w, o.value);
             w.extend_from_slice(&o.ergo_tree);
-            put_vlq(&mut w, o.creation_height as u64);
+            vlq::put(&mut w, o.creation_height as u64);
             w.push(o.tokens.len() as u8);
             for t in &o.tokens {
                 let index = token_ids.iter().position(|id| *id == t.id).unwrap_or(0);
-                put_vlq(&mut w, index as u64);
-                put_vlq(&mut w, t.amount);
+                vlq::put(&mut w, index as u64);
+                vlq::put(&mut w, t.amount);
             }
             w.push(o.registers.len() as u8);
             for r in &o.registers {

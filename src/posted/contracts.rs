@@ -5,17 +5,14 @@
 //! box by the hash of the share-state tree. The trees segregate their constants, so a pool's
 //! trees are the templates with the placeholder constants replaced, byte for byte.
 
-use crate::hash::blake2b256;
-use crate::hex;
+use crate::encoding::hash::blake2b256;
+use crate::encoding::hex;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use thiserror::Error;
 
-const CONTRACTS_JSON: &str = include_str!("../contracts/contracts.json");
-
-/// The chain's miner fee contract (the fee output's ErgoTree).
-pub const MINER_FEE_TREE: &str = "1005040004000e36100204a00b08cd0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798ea02d192a39a8cc7a701730073011001020402d19683030193a38cc7b2a57300000193c2b2a57301007473027303830108cdeeac93b1a57304";
+const CONTRACTS_JSON: &str = include_str!("../../contracts/contracts.json");
 
 #[derive(Deserialize)]
 struct File {
@@ -145,6 +142,13 @@ impl ShareStateContract {
             ShareStateContract::Hardened { .. } => "hardened",
             ShareStateContract::Unknown => "unknown",
         }
+    }
+}
+
+/// In JSON: its name.
+impl serde::Serialize for ShareStateContract {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
     }
 }
 

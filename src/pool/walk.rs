@@ -8,14 +8,13 @@
 //! answer is checked — box ids recomputed, transaction ids recomputed where the interface gives
 //! the context extensions — so the walk trusts nothing it is told.
 
-use crate::boxes::{ErgoBox, Id};
-use crate::contracts::{share_state_contract, ShareStateContract};
-use crate::explorer::{decode_box, decode_transaction, ChainBox, ChainTransaction, ExplorerError};
-use crate::hex;
-use crate::posted::{check_payout, PayoutReport, PayoutTransaction, PostedError};
-use crate::proof::Digest;
-use crate::register::Constant;
-use crate::value::ShareValue;
+use crate::avl::Digest;
+use crate::ergo::json::{decode_box, decode_transaction, JsonError};
+use crate::ergo::{Candidate, ChainBox, ChainTransaction, Constant, ErgoBox, Id};
+use crate::pool::ShareValue;
+use crate::posted::{
+    check_payout, share_state_contract, PayoutReport, PayoutTransaction, PostedError, ShareStateContract,
+};
 use thiserror::Error;
 
 /// What the walk needs fetched next.
@@ -32,7 +31,7 @@ pub enum Need {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum WalkError {
     #[error(transparent)]
-    Decode(#[from] ExplorerError),
+    Decode(#[from] JsonError),
     #[error("asked for {expected}, the answer is {found}")]
     WrongAnswer { expected: String, found: String },
     #[error("box {box_id} is not a share-state box: {detail}")]
@@ -281,11 +280,7 @@ impl Walker {
             .extension
             .clone()
             .ok_or(WalkError::NoExtension { tx: txh.clone() })?;
-        let outputs: Vec<_> = tx
-            .outputs
-            .iter()
-            .map(|o| crate::transaction::Candidate::from(&o.ergo_box))
-            .collect();
+        let outputs: Vec<_> = tx.outputs.iter().map(|o| Candidate::from(&o.ergo_box)).collect();
         let payout =
             PayoutTransaction::from_parts(&from.ergo_box, &reward, &extension, &outputs).map_err(|source| {
                 WalkError::Payout {
@@ -300,15 +295,9 @@ impl Walker {
             .miners
             .iter()
             .map(|m| Touched {
-                key: hex::decode(&m.key).unwrap_or_default(),
-                before: m
-                    .old_value
-                    .as_deref()
-                    .and_then(|v| hex::decode(v).ok())
-                    .and_then(|v| ShareValue::from_bytes(&v).ok()),
-                after: hex::decode(&m.new_value)
-                    .ok()
-                    .and_then(|v| ShareValue::from_bytes(&v).ok()),
+                key: m.key.clone(),
+                before: m.before(),
+                after: m.after(),
                 paid: m.paid,
             })
             .collect();
@@ -346,14 +335,11 @@ fn expect(asked: Id, got: Id) -> Result<(), WalkError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::boxes::Token;
-    use crate::eip12::UnsignedTransaction;
-    use crate::epoch::{self, Contracts, Funding};
-    use crate::explorer::{box_json, transaction_json, Flavor};
-    use crate::hash::blake2b256;
-    use crate::prover::ShareState;
-    use crate::transaction::Transaction;
-    use crate::tree::Key;
+    use crate::avl::{Key, ShareState};
+    use crate::encoding::hash::blake2b256;
+    use crate::ergo::json::{box_json, transaction_json, Flavor};
+    use crate::ergo::{Token, Transaction, UnsignedTransaction};
+    use crate::posted::epoch::{self, Contracts, Funding};
     use std::collections::HashMap;
 
     /// A tiny ledger: every box ever created, who spent it, and every transaction.
@@ -510,17 +496,7 @@ mod tests {
         assert_eq!(t.paid, Some(166_666_666));
         // untouched keys: the tip's digest is the state after both batches
         assert!(walk.latest(&keys[45]).is_none());
-        assert_eq!(
-            walk.tip_digest(),
-            Some(
-                walk.steps[1]
-                    .report
-                    .next_digest
-                    .as_deref()
-                    .map(|d| Digest::from_hex(d).unwrap())
-                    .unwrap()
-            )
-        );
+        assert_eq!(walk.tip_digest(), Some(walk.steps[1].report.next_digest.unwrap()));
     }
 
     #[crate::test]

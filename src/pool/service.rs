@@ -6,18 +6,15 @@
 //! |---|---|
 //! | `GET {base}/epochs` | `{"states": [{"boxId", "digest", "miners"}]}` |
 //! | `GET {base}/proof/{boxId}/{minerKey}` | `{"boxId", "digest", "key", "value": hex or null, "proof"}` |
-//! | `GET {base}/snapshot/{boxId}` | the JSON snapshot ([`crate::snapshot`]) |
+//! | `GET {base}/snapshot/{boxId}` | the JSON snapshot ([`snapshot`](crate::avl::snapshot)) |
 //!
 //! Errors are `{"error": {"kind", "message"}}` with status 400 or 404. The handler is plain:
 //! a path in, a status and a body out, for any HTTP server. Answers are untrusted until the
 //! client functions here check them against the digest the miner read from the chain.
 
-use crate::boxes::Id;
-use crate::hex;
-use crate::proof::{self, Digest, ProofError};
-use crate::prover::ShareState;
-use crate::snapshot::{self, SnapshotError};
-use crate::tree::Key;
+use crate::avl::{self, snapshot, Digest, Key, ProofError, ShareState, SnapshotError};
+use crate::encoding::hex;
+use crate::ergo::Id;
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -162,7 +159,7 @@ pub fn verify_proof_answer(json: &str, digest: &Digest, key: &Key) -> Result<Opt
         });
     }
     let proof_bytes = hex::decode(&a.proof).map_err(|e| ServiceError::Json(format!("proof: {e}")))?;
-    let proven = proof::verify_lookups(digest, &proof_bytes, &[*key], None)?.remove(0);
+    let proven = avl::verify_lookups(digest, &proof_bytes, &[*key], None)?.remove(0);
     let proven_hex = proven.as_deref().map(hex::encode);
     if proven_hex != a.value {
         return Err(ServiceError::ValueMismatch {
@@ -190,10 +187,10 @@ pub fn verify_snapshot_answer(json: &str, digest: &Digest) -> Result<ShareState,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::ShareValue;
+    use crate::pool::ShareValue;
 
     fn key(i: u32) -> Key {
-        crate::hash::blake2b256(&i.to_be_bytes())
+        crate::encoding::hash::blake2b256(&i.to_be_bytes())
     }
 
     fn service() -> (ProofService, Id, Digest) {

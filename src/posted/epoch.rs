@@ -1,18 +1,15 @@
 //! A Design 1 epoch's transactions, built as the contracts demand: opening the epoch (the
 //! share-state and reward boxes), and each payout. These are unsigned transactions; the
 //! `interpreter` feature evaluates them against the contracts before anyone signs them
-//! ([`crate::interpreter::checked`]).
+//! ([`evaluated`](super::evaluated)).
 
-use crate::boxes::{ErgoBox, Token};
-use crate::contracts::{self, ContractError, MINER_FEE_TREE};
-use crate::eip12::{UnsignedInput, UnsignedTransaction};
-use crate::hex;
-use crate::payout;
-use crate::posted::PayoutBatch;
-use crate::prover::ShareState;
-use crate::register::{AvlTreeData, Constant};
-use crate::transaction::Candidate;
-use crate::tree::Key;
+use crate::avl::{AvlTreeData, Key, ShareState};
+use crate::encoding::hex;
+use crate::ergo::transaction::MINER_FEE_TREE;
+use crate::ergo::{Candidate, Constant, ErgoBox, Id, Token, UnsignedInput, UnsignedTransaction, MIN_VALUE_PER_BYTE};
+use crate::pool::amount::{self, ArithmeticError};
+use crate::posted::contracts::{self, ContractError};
+use crate::posted::{check_payout, PayoutBatch, PayoutReport, PayoutTransaction, PostedError};
 use thiserror::Error;
 
 /// What a reward box holds beyond the epoch's reward (R4), so that its last remainder — the
@@ -59,7 +56,7 @@ pub enum EpochError {
         expected: &'static str,
     },
     #[error("{0}")]
-    Arithmetic(#[from] payout::ArithmeticError),
+    Arithmetic(#[from] ArithmeticError),
     #[error("the script of key {key} is not known, so it cannot be paid")]
     UnknownScript { key: String },
     #[error("output {index} would hold {value} nanoErg, below the box value floor of {min}")]
@@ -67,7 +64,7 @@ pub enum EpochError {
     #[error("{count} unpaid miners do not fit the contract's Int")]
     TooManyMiners { count: usize },
     #[error(transparent)]
-    Posted(#[from] crate::posted::PostedError),
+    Posted(#[from] PostedError),
     #[error("the contract would refuse this payout: {}", failing.join(", "))]
     Refused { failing: Vec<String> },
 }
@@ -85,11 +82,11 @@ pub struct Funding {
 
 /// The minimum value of a box like `c` (its size × 360).
 fn floor_of(c: &Candidate, index: u16) -> u64 {
-    let with_placeholders = c.to_box(crate::boxes::Id([0; 32]), index);
+    let with_placeholders = c.to_box(Id([0; 32]), index);
     // the value's own VLQ length depends on the value: iterate to a fixed point
     let mut b = with_placeholders;
     loop {
-        let need = b.bytes().len() as u64 * payout::MIN_VALUE_PER_BYTE as u64;
+        let need = b.bytes().len() as u64 * MIN_VALUE_PER_BYTE as u64;
         if need <= b.value {
             return need;
         }
@@ -191,14 +188,12 @@ pub fn open(
         }
         (false, _) => (vec![], vec![]),
     };
-    let reward_value = reward
-        .checked_add(REWARD_RESERVE)
-        .ok_or(payout::ArithmeticError::Overflow {
-            op: '+',
-            a: reward as i64,
-            b: REWARD_RESERVE as i64,
-        })?;
-    let initial = i64::try_from(reward).map_err(|_| payout::ArithmeticError::Overflow {
+    let reward_value = reward.checked_add(REWARD_RESERVE).ok_or(ArithmeticError::Overflow {
+        op: '+',
+        a: reward as i64,
+        b: REWARD_RESERVE as i64,
+    })?;
+    let initial = i64::try_from(reward).map_err(|_| ArithmeticError::Overflow {
         op: '+',
         a: i64::MAX,
         b: 1,
@@ -269,15 +264,15 @@ pub fn payout(
         let paid = i32::try_from(batch.payments.len()).map_err(|_| EpochError::TooManyMiners {
             count: batch.payments.len(),
         })?;
-        registers[2] = Constant::Int(unpaid.checked_sub(paid).ok_or(payout::ArithmeticError::Overflow {
+        registers[2] = Constant::Int(unpaid.checked_sub(paid).ok_or(ArithmeticError::Overflow {
             op: '-',
             a: unpaid as i64,
             b: paid as i64,
         })?)
         .to_bytes();
     }
-    let total = batch.payments.iter().try_fold(0i64, |z, p| payout::add(z, p.amount))?;
-    let total = u64::try_from(total).map_err(|_| payout::ArithmeticError::Overflow {
+    let total = batch.payments.iter().try_fold(0i64, |z, p| amount::add(z, p.amount))?;
+    let total = u64::try_from(total).map_err(|_| ArithmeticError::Overflow {
         op: '+',
         a: total,
         b: 0,
@@ -309,7 +304,7 @@ pub fn payout(
         let script = script_of(&p.key).ok_or_else(|| EpochError::UnknownScript {
             key: hex::encode(&p.key),
         })?;
-        let value = u64::try_from(p.amount).map_err(|_| payout::ArithmeticError::Overflow {
+        let value = u64::try_from(p.amount).map_err(|_| ArithmeticError::Overflow {
             op: '*',
             a: p.amount,
             b: 1,
@@ -348,7 +343,7 @@ pub fn payout(
 }
 
 /// [`payout`], then every clause of the share-state contract checked on it
-/// ([`crate::posted::check_payout`], which also knows the hardened contract's own clauses): a
+/// ([`check_payout`], which also knows the hardened contract's own clauses): a
 /// payout the contract would refuse is an error, never a transaction to sign. For sigma-rust's
 /// evaluation instead, see `interpreter::payout`.
 pub fn checked_payout(
@@ -358,9 +353,9 @@ pub fn checked_payout(
     script_of: impl Fn(&Key) -> Option<Vec<u8>>,
     funding: &Funding,
     height: u32,
-) -> Result<(UnsignedTransaction, crate::posted::PayoutReport), EpochError> {
+) -> Result<(UnsignedTransaction, PayoutReport), EpochError> {
     let tx = payout(state_box, reward_box, batch, script_of, funding, height)?;
-    let report = crate::posted::check_payout(&crate::posted::PayoutTransaction::from_unsigned(&tx)?);
+    let report = check_payout(&PayoutTransaction::from_unsigned(&tx)?);
     if !report.accepted {
         return Err(EpochError::Refused {
             failing: report.failing(),

@@ -5,12 +5,11 @@
 //! A [`ShareState`] changes only through batches, and a batch is all or nothing: if one of its
 //! operations fails, the state is as it was before the batch.
 
-use crate::hex;
-use crate::proof::Digest;
-use crate::register::AvlTreeData;
-use crate::tree::{
+use crate::avl::tree::{
     Internal, Key, Kind, Leaf, Navigator, NodeRef, OpError, Operation, Tree, NEGATIVE_INFINITY, POSITIVE_INFINITY,
 };
+use crate::avl::{AvlTreeData, Digest};
+use crate::encoding::hex;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use thiserror::Error;
@@ -263,7 +262,7 @@ impl ShareState {
 
     /// Records the script (proposition bytes) that `key` is the hash of.
     pub fn set_script(&mut self, key: Key, script: Vec<u8>) -> Result<(), ProverError> {
-        let found = crate::hash::blake2b256(&script);
+        let found = crate::encoding::hash::blake2b256(&script);
         if found != key {
             return Err(ProverError::ScriptMismatch {
                 key: hex::encode(&key),
@@ -419,10 +418,10 @@ fn clear_visits(tree: &mut Tree, n: NodeRef) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::proof::{replay, verify_lookups};
+    use crate::avl::{replay, verify_lookups};
 
     fn k(i: u32) -> Key {
-        crate::hash::blake2b256(&i.to_be_bytes())
+        crate::encoding::hash::blake2b256(&i.to_be_bytes())
     }
 
     fn state(n: u32) -> ShareState {

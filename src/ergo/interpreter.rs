@@ -2,8 +2,7 @@
 //! each input of an unsigned transaction to the proposition its script leaves to prove — true,
 //! false, or a signature — in a chain context of the last ten block headers.
 
-use crate::eip12::UnsignedTransaction;
-use crate::register::Constant;
+use crate::ergo::{Constant, UnsignedTransaction};
 use ergo_lib::chain::ergo_state_context::ErgoStateContext;
 use ergo_lib::chain::parameters::Parameters;
 use ergo_lib::chain::transaction::reduced::reduce_tx;
@@ -166,52 +165,4 @@ pub fn checked(tx: UnsignedTransaction, context: &ChainContext) -> Result<Unsign
         Some(input) => Err(InterpreterError::Rejected { input }),
         None => Ok(tx),
     }
-}
-
-/// Why a checked build failed.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum BuildError {
-    #[error(transparent)]
-    Epoch(#[from] crate::epoch::EpochError),
-    #[error(transparent)]
-    Interpreter(#[from] InterpreterError),
-}
-
-/// [`crate::epoch::open`], evaluated in `context` before it is returned.
-#[allow(clippy::too_many_arguments)]
-pub fn open_epoch(
-    contracts: &crate::epoch::Contracts,
-    state: &mut crate::prover::ShareState,
-    max_score: i32,
-    to_pay: usize,
-    reward: u64,
-    pool_token: Option<[u8; 32]>,
-    funding: &crate::epoch::Funding,
-    context: &ChainContext,
-) -> Result<UnsignedTransaction, BuildError> {
-    let tx = crate::epoch::open(
-        contracts,
-        state,
-        max_score,
-        to_pay,
-        reward,
-        pool_token,
-        funding,
-        context.height(),
-    )?;
-    Ok(checked(tx, context)?)
-}
-
-/// [`crate::epoch::payout`], evaluated in `context` before it is returned: a payout the
-/// contract would refuse is an error, never a transaction to sign.
-pub fn payout(
-    state_box: &crate::boxes::ErgoBox,
-    reward_box: &crate::boxes::ErgoBox,
-    batch: &crate::posted::PayoutBatch,
-    script_of: impl Fn(&crate::tree::Key) -> Option<Vec<u8>>,
-    funding: &crate::epoch::Funding,
-    context: &ChainContext,
-) -> Result<UnsignedTransaction, BuildError> {
-    let tx = crate::epoch::payout(state_box, reward_box, batch, script_of, funding, context.height())?;
-    Ok(checked(tx, context)?)
 }

@@ -22,7 +22,7 @@ pub fn blake2b256_parts(parts: &[&[u8]]) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hex;
+    use crate::encoding::hex;
 
     #[crate::test]
     fn empty_input_matches_the_blake2b_256_test_vector() {

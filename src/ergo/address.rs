@@ -6,9 +6,9 @@
 //! bytes of blake2b256(prefix ‖ content). P2PK content is a 33-byte compressed public key,
 //! P2SH content the first 24 bytes of blake2b256 of the script, P2S content the ErgoTree.
 
-use crate::hash::{blake2b256, blake2b256_parts};
-use crate::hex;
-use crate::tree::Key;
+use crate::avl::Key;
+use crate::encoding::hash::{blake2b256, blake2b256_parts};
+use crate::encoding::{hex, Reader};
 use std::fmt;
 use thiserror::Error;
 
@@ -287,19 +287,14 @@ fn check_ergo_tree(tree: &[u8]) -> Result<(), AddressError> {
         ));
     }
     if header & 0x08 != 0 {
-        let (mut size, mut shift, mut used) = (0u64, 0u32, 0usize);
-        for &b in body.iter().take(10) {
-            size |= ((b & 0x7f) as u64) << shift;
-            used += 1;
-            if b & 0x80 == 0 {
-                break;
-            }
-            shift += 7;
-        }
-        if size != (body.len() - used) as u64 {
+        let mut r = Reader::new(body);
+        let size = r
+            .vlq("the size")
+            .map_err(|e| AddressError::MalformedTree(format!("the header says a size follows: {e}")))?;
+        if size != r.remaining() as u64 {
             return Err(AddressError::MalformedTree(format!(
                 "the header gives a size of {size}, {} bytes follow",
-                body.len() - used
+                r.remaining()
             )));
         }
     }

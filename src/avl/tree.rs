@@ -1,5 +1,5 @@
-//! The authenticated AVL+ tree shared by the verifier ([`crate::proof`]) and the prover
-//! ([`crate::prover`]): an arena of nodes, their labels, and the batch operations of
+//! The authenticated AVL+ tree shared by the verifier ([`verifier`](super::verifier)) and the prover
+//! ([`prover`](super::prover)): an arena of nodes, their labels, and the batch operations of
 //! Reyzin, Leontiev, Meshkov, Reshetnikov (<https://eprint.iacr.org/2016/994>) as Ergo runs
 //! them (Scala `scorex.crypto.authds.avltree.batch`, crate `ergo_avltree_rust`).
 //!
@@ -14,7 +14,7 @@
 //! changed in place; older ones are copied on write, so the tree as of the last proof stays
 //! intact for packing the next proof.
 
-use crate::hash::blake2b256_parts;
+use crate::encoding::hash::blake2b256_parts;
 use thiserror::Error;
 
 /// Length of every key in a share state (blake2b-256 of a proposition).
@@ -78,7 +78,7 @@ enum Effect<'a> {
     Delete,
 }
 
-/// Why one operation failed. The verifier turns these into [`crate::proof::ProofError`].
+/// Why one operation failed. The verifier turns these into [`ProofError`](super::ProofError).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum OpError {
     #[error("the key is the all-zero or all-0xff key, which the tree reserves")]
@@ -850,7 +850,7 @@ fn check_depth(depth: usize) -> Result<(), OpError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hex;
+    use crate::encoding::hex;
 
     #[crate::test]
     fn empty_tree_digest_is_ergos() {

@@ -26,10 +26,10 @@
 //! ascending and chained, every balance equal to the difference of its subtrees' heights, the
 //! root's height equal to the digest's) and recomputes the digest; a mismatch is refused.
 
-use crate::hex;
-use crate::proof::{Digest, ProofError};
-use crate::prover::ShareState;
-use crate::tree::{Key, NodeRef, Tree, KEY_LENGTH, NEGATIVE_INFINITY, POSITIVE_INFINITY};
+use crate::avl::packed::{parse_packed, PackedTreeSink};
+use crate::avl::tree::{Key, NodeRef, Tree, KEY_LENGTH, NEGATIVE_INFINITY, POSITIVE_INFINITY};
+use crate::avl::{Digest, ProofError, ShareState};
+use crate::encoding::{hex, ReadError, Reader};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use thiserror::Error;
@@ -176,7 +176,7 @@ impl Builder {
             });
         }
         for (key, script) in &scripts {
-            let found = crate::hash::blake2b256(script);
+            let found = crate::encoding::hash::blake2b256(script);
             if found != *key {
                 return Err(SnapshotError::ScriptMismatch {
                     key: hex::encode(key),
@@ -188,7 +188,7 @@ impl Builder {
     }
 }
 
-impl crate::proof::PackedTreeSink for Builder {
+impl PackedTreeSink for Builder {
     type Error = SnapshotError;
     fn label(&mut self, offset: usize, _: [u8; 32]) -> Result<(), SnapshotError> {
         Err(SnapshotError::Malformed {
@@ -375,60 +375,47 @@ pub fn to_bytes(state: &mut ShareState) -> Vec<u8> {
     out
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], SnapshotError> {
-        let end = self.pos.checked_add(n).filter(|e| *e <= self.bytes.len());
-        let end = end.ok_or(SnapshotError::Truncated {
-            offset: self.bytes.len(),
-        })?;
-        let s = &self.bytes[self.pos..end];
-        self.pos = end;
-        Ok(s)
-    }
-    fn u32(&mut self) -> Result<u32, SnapshotError> {
-        let b = self.take(4)?;
-        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+impl From<ReadError> for SnapshotError {
+    fn from(e: ReadError) -> SnapshotError {
+        match e {
+            ReadError::Truncated { offset, .. } | ReadError::VlqOverflow { offset, .. } => {
+                SnapshotError::Truncated { offset }
+            }
+        }
     }
 }
 
 /// Reads the binary form; see the module documentation for what is checked.
 pub fn from_bytes(bytes: &[u8]) -> Result<ShareState, SnapshotError> {
-    let mut r = Reader { bytes, pos: 0 };
-    if r.take(4)? != MAGIC {
+    let mut r = Reader::new(bytes);
+    if r.take(4, "the magic")? != MAGIC {
         return Err(SnapshotError::Magic);
     }
-    let version = r.take(1)?[0] as u32;
+    let version = r.byte("the version")? as u32;
     if version != VERSION {
         return Err(SnapshotError::Version { found: version });
     }
-    let declared = Digest::from_slice(r.take(33)?).map_err(|e| field("digest", e))?;
-    let key_length = r.take(1)?[0] as usize;
+    let declared = Digest(r.array("the digest")?);
+    let key_length = r.byte("the key length")? as usize;
     if key_length != KEY_LENGTH {
         return Err(SnapshotError::KeyLength { found: key_length });
     }
-    let value_length = match r.u32()? {
+    let value_length = match r.u32_be("the value length")? {
         VARIABLE => None,
         l => Some(l as usize),
     };
     let mut b = Builder::new(value_length);
-    r.pos += crate::proof::parse_packed(&bytes[r.pos..], value_length, &mut b)? + 1;
-    let count = r.u32()?;
+    let end_of_tree = parse_packed(r.rest(), value_length, &mut b)?;
+    r.skip(end_of_tree + 1, "the tree")?;
+    let count = r.u32_be("the script count")?;
     let mut scripts = BTreeMap::new();
     for _ in 0..count {
-        let mut key = [0u8; KEY_LENGTH];
-        key.copy_from_slice(r.take(KEY_LENGTH)?);
-        let len = r.u32()? as usize;
-        scripts.insert(key, r.take(len)?.to_vec());
+        let key = r.array("a script's key")?;
+        let len = r.u32_be("a script's length")? as usize;
+        scripts.insert(key, r.take(len, "a script")?.to_vec());
     }
-    if r.pos != bytes.len() {
-        return Err(SnapshotError::Trailing {
-            count: bytes.len() - r.pos,
-        });
+    if r.remaining() != 0 {
+        return Err(SnapshotError::Trailing { count: r.remaining() });
     }
     b.finish(&declared, scripts)
 }
@@ -436,20 +423,20 @@ pub fn from_bytes(bytes: &[u8]) -> Result<ShareState, SnapshotError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tree::Operation;
+    use crate::avl::Operation;
 
     fn state() -> ShareState {
         let mut s = ShareState::from_entries(
-            (1..=50u32).map(|i| (crate::hash::blake2b256(&i.to_be_bytes()), vec![i as u8; 9])),
+            (1..=50u32).map(|i| (crate::encoding::hash::blake2b256(&i.to_be_bytes()), vec![i as u8; 9])),
         )
         .unwrap();
         // a shape that sorted inserts alone would not give
         let ops: Vec<Operation> = (1..=10u32)
-            .map(|i| Operation::Remove(crate::hash::blake2b256(&(i * 3).to_be_bytes())))
+            .map(|i| Operation::Remove(crate::encoding::hash::blake2b256(&(i * 3).to_be_bytes())))
             .collect();
         s.prove(&ops).unwrap();
         let script = vec![0x00, 0x08, 0xcd, 0x02, 0x01];
-        let key = crate::hash::blake2b256(&script);
+        let key = crate::encoding::hash::blake2b256(&script);
         s.prove(&[Operation::Insert(key, vec![7; 9])]).unwrap();
         s.set_script(key, script).unwrap();
         s

@@ -13,8 +13,8 @@
 //!
 //! Collection lengths are unsigned shorts on the chain (at most 65,535).
 
-use crate::hex;
-use crate::proof::Digest;
+use crate::avl::{AvlFlags, AvlTreeData, Digest};
+use crate::encoding::{hex, vlq, ReadError, Reader};
 use std::fmt;
 use thiserror::Error;
 
@@ -44,45 +44,7 @@ pub enum RegisterError {
     },
 }
 
-/// AvlTree flags: which operations the tree allows (bit 0x01 insert, 0x02 update, 0x04 remove).
-/// The byte is kept as it was read, so that parsing and serializing is the identity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct AvlFlags(pub u8);
-
-impl AvlFlags {
-    /// Insert, update and remove allowed.
-    pub const ALL: AvlFlags = AvlFlags(0x07);
-    pub fn insert_allowed(self) -> bool {
-        self.0 & 0x01 != 0
-    }
-    pub fn update_allowed(self) -> bool {
-        self.0 & 0x02 != 0
-    }
-    pub fn remove_allowed(self) -> bool {
-        self.0 & 0x04 != 0
-    }
-}
-
-/// The value of an AvlTree register.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct AvlTreeData {
-    pub digest: Digest,
-    pub flags: AvlFlags,
-    pub key_length: u32,
-    pub value_length: Option<u32>,
-}
-
 impl AvlTreeData {
-    /// A share state's tree: every operation allowed, 32-byte keys, variable-length values.
-    pub fn share_state(digest: Digest) -> AvlTreeData {
-        AvlTreeData {
-            digest,
-            flags: AvlFlags::ALL,
-            key_length: 32,
-            value_length: None,
-        }
-    }
-
     /// The register bytes (`64 ‖ …`).
     pub fn to_bytes(&self) -> Vec<u8> {
         Constant::AvlTree(*self).to_bytes()
@@ -116,12 +78,12 @@ impl Constant {
         if bytes.is_empty() {
             return Err(RegisterError::Empty);
         }
-        let mut r = Reader { bytes, pos: 0 };
-        let c = r.constant()?;
-        if r.pos != bytes.len() {
+        let mut r = Reader::new(bytes);
+        let c = constant(&mut r)?;
+        if r.remaining() != 0 {
             return Err(RegisterError::TrailingBytes {
-                offset: r.pos,
-                count: bytes.len() - r.pos,
+                offset: r.position(),
+                count: r.remaining(),
             });
         }
         Ok(c)
@@ -141,11 +103,11 @@ impl Constant {
                 w.push(INT);
                 // as Scala and sigma-rust do: the zigzag Int is sign-extended to a Long, so
                 // |v| >= 2^30 takes ten bytes
-                put_vlq(&mut w, zigzag32(*v) as i32 as i64 as u64);
+                vlq::put(&mut w, vlq::zigzag32(*v) as i32 as i64 as u64);
             }
             Constant::Long(v) => {
                 w.push(LONG);
-                put_vlq(&mut w, zigzag64(*v));
+                vlq::put(&mut w, vlq::zigzag64(*v));
             }
             Constant::Bytes(b) => {
                 w.push(COLL_BYTE);
@@ -153,14 +115,14 @@ impl Constant {
             }
             Constant::BytesColl(items) => {
                 w.push(COLL_COLL_BYTE);
-                put_vlq(&mut w, items.len() as u64);
+                vlq::put(&mut w, items.len() as u64);
                 for b in items {
                     put_bytes(&mut w, b);
                 }
             }
             Constant::BytePairs(pairs) => {
                 w.extend_from_slice(&COLL_PAIRS);
-                put_vlq(&mut w, pairs.len() as u64);
+                vlq::put(&mut w, pairs.len() as u64);
                 for (a, b) in pairs {
                     put_bytes(&mut w, a);
                     put_bytes(&mut w, b);
@@ -170,12 +132,12 @@ impl Constant {
                 w.push(AVL_TREE);
                 w.extend_from_slice(&t.digest.0);
                 w.push(t.flags.0);
-                put_vlq(&mut w, t.key_length as u64);
+                vlq::put(&mut w, t.key_length as u64);
                 match t.value_length {
                     None => w.push(0),
                     Some(l) => {
                         w.push(1);
-                        put_vlq(&mut w, l as u64);
+                        vlq::put(&mut w, l as u64);
                     }
                 }
             }
@@ -275,147 +237,94 @@ impl fmt::Debug for Constant {
     }
 }
 
-fn zigzag32(v: i32) -> u32 {
-    ((v << 1) ^ (v >> 31)) as u32
-}
-fn unzigzag32(v: u32) -> i32 {
-    ((v >> 1) as i32) ^ -((v & 1) as i32)
-}
-fn zigzag64(v: i64) -> u64 {
-    ((v << 1) ^ (v >> 63)) as u64
-}
-fn unzigzag64(v: u64) -> i64 {
-    ((v >> 1) as i64) ^ -((v & 1) as i64)
+/// In JSON: the serialized constant in hex.
+impl serde::Serialize for Constant {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
 }
 
-/// Appends `v` as an unsigned VLQ (LEB128).
-pub(crate) fn put_vlq(w: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        w.push((v as u8) | 0x80);
-        v >>= 7;
+impl From<ReadError> for RegisterError {
+    fn from(e: ReadError) -> RegisterError {
+        match e {
+            ReadError::Truncated { offset, what } => RegisterError::Truncated { offset, what },
+            ReadError::VlqOverflow { offset, bits } => RegisterError::VlqOverflow { offset, bits },
+        }
     }
-    w.push(v as u8);
 }
 
 fn put_bytes(w: &mut Vec<u8>, b: &[u8]) {
-    put_vlq(w, b.len() as u64);
+    vlq::put(w, b.len() as u64);
     w.extend_from_slice(b);
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+/// A collection length: at most 65,535 on the chain.
+fn length(r: &mut Reader) -> Result<usize, RegisterError> {
+    let offset = r.position();
+    let n = r.vlq("a collection length")?;
+    if n > u16::MAX as u64 {
+        return Err(RegisterError::CollectionTooLong { offset, length: n });
+    }
+    Ok(n as usize)
 }
 
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], RegisterError> {
-        let end = self.pos.checked_add(n).filter(|e| *e <= self.bytes.len());
-        let end = end.ok_or(RegisterError::Truncated {
-            offset: self.bytes.len(),
-            what,
-        })?;
-        let s = &self.bytes[self.pos..end];
-        self.pos = end;
-        Ok(s)
-    }
+fn bytes(r: &mut Reader) -> Result<Vec<u8>, RegisterError> {
+    let n = length(r)?;
+    Ok(r.take(n, "collection bytes")?.to_vec())
+}
 
-    fn byte(&mut self, what: &'static str) -> Result<u8, RegisterError> {
-        Ok(self.take(1, what)?[0])
-    }
-
-    /// An unsigned VLQ read as the chain reads it: at most ten bytes, bits beyond 64 dropped.
-    fn vlq(&mut self, what: &'static str) -> Result<u64, RegisterError> {
-        let offset = self.pos;
-        let mut v: u64 = 0;
-        let mut shift = 0u32;
-        while shift < 64 {
-            let b = self.byte(what)?;
-            v |= ((b & 0x7f) as u64) << shift;
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
-            shift += 7;
+fn constant(r: &mut Reader) -> Result<Constant, RegisterError> {
+    let offset = r.position();
+    match r.byte("a type code")? {
+        // the chain reads an Int as a Long and keeps its low 32 bits
+        INT => Ok(Constant::Int(vlq::unzigzag32(r.vlq("an Int")? as u32))),
+        LONG => Ok(Constant::Long(vlq::unzigzag64(r.vlq("a Long")?))),
+        COLL_BYTE => Ok(Constant::Bytes(bytes(r)?)),
+        COLL_COLL_BYTE => {
+            let n = length(r)?;
+            let items = (0..n).map(|_| bytes(r)).collect::<Result<_, _>>()?;
+            Ok(Constant::BytesColl(items))
         }
-        Err(RegisterError::VlqOverflow { offset, bits: 64 })
-    }
-
-    /// A VLQ that must fit 32 bits (lengths of AvlTree keys and values).
-    fn vlq_u32(&mut self, what: &'static str) -> Result<u32, RegisterError> {
-        let offset = self.pos;
-        u32::try_from(self.vlq(what)?).map_err(|_| RegisterError::VlqOverflow { offset, bits: 32 })
-    }
-
-    fn length(&mut self) -> Result<usize, RegisterError> {
-        let offset = self.pos;
-        let n = self.vlq("a collection length")?;
-        if n > u16::MAX as u64 {
-            return Err(RegisterError::CollectionTooLong { offset, length: n });
-        }
-        Ok(n as usize)
-    }
-
-    fn bytes(&mut self) -> Result<Vec<u8>, RegisterError> {
-        let n = self.length()?;
-        Ok(self.take(n, "collection bytes")?.to_vec())
-    }
-
-    fn constant(&mut self) -> Result<Constant, RegisterError> {
-        let offset = self.pos;
-        match self.byte("a type code")? {
-            // the chain reads an Int as a Long and keeps its low 32 bits
-            INT => Ok(Constant::Int(unzigzag32(self.vlq("an Int")? as u32))),
-            LONG => Ok(Constant::Long(unzigzag64(self.vlq("a Long")?))),
-            COLL_BYTE => Ok(Constant::Bytes(self.bytes()?)),
-            COLL_COLL_BYTE => {
-                let n = self.length()?;
-                let items = (0..n).map(|_| self.bytes()).collect::<Result<_, _>>()?;
-                Ok(Constant::BytesColl(items))
-            }
-            AVL_TREE => {
-                let digest =
-                    Digest::from_slice(self.take(33, "an AvlTree digest")?).map_err(|_| RegisterError::Truncated {
-                        offset: self.pos,
-                        what: "an AvlTree digest",
-                    })?;
-                let flags = AvlFlags(self.byte("AvlTree flags")?);
-                let key_length = self.vlq_u32("an AvlTree key length")?;
-                let tag_offset = self.pos;
-                let value_length = match self.byte("an AvlTree value length")? {
-                    0 => None,
-                    1 => Some(self.vlq_u32("an AvlTree value length")?),
-                    tag => {
-                        return Err(RegisterError::OptionTag {
-                            offset: tag_offset,
-                            tag,
-                        })
-                    }
-                };
-                Ok(Constant::AvlTree(AvlTreeData {
-                    digest,
-                    flags,
-                    key_length,
-                    value_length,
-                }))
-            }
-            0x0c => {
-                let rest = self.take(3, "a collection's element type")?;
-                if rest != &COLL_PAIRS[1..] {
-                    return Err(RegisterError::UnsupportedType {
-                        offset,
-                        code: format!("0c{}", hex::encode(rest)),
-                    });
+        AVL_TREE => {
+            let digest = Digest(r.array("an AvlTree digest")?);
+            let flags = AvlFlags(r.byte("AvlTree flags")?);
+            let key_length = r.vlq_u32("an AvlTree key length")?;
+            let tag_offset = r.position();
+            let value_length = match r.byte("an AvlTree value length")? {
+                0 => None,
+                1 => Some(r.vlq_u32("an AvlTree value length")?),
+                tag => {
+                    return Err(RegisterError::OptionTag {
+                        offset: tag_offset,
+                        tag,
+                    })
                 }
-                let n = self.length()?;
-                let pairs = (0..n)
-                    .map(|_| Ok((self.bytes()?, self.bytes()?)))
-                    .collect::<Result<_, RegisterError>>()?;
-                Ok(Constant::BytePairs(pairs))
-            }
-            code => Err(RegisterError::UnsupportedType {
-                offset,
-                code: format!("{code:02x}"),
-            }),
+            };
+            Ok(Constant::AvlTree(AvlTreeData {
+                digest,
+                flags,
+                key_length,
+                value_length,
+            }))
         }
+        0x0c => {
+            let rest = r.take(3, "a collection's element type")?;
+            if rest != &COLL_PAIRS[1..] {
+                return Err(RegisterError::UnsupportedType {
+                    offset,
+                    code: format!("0c{}", hex::encode(rest)),
+                });
+            }
+            let n = length(r)?;
+            let pairs = (0..n)
+                .map(|_| Ok((bytes(r)?, bytes(r)?)))
+                .collect::<Result<_, RegisterError>>()?;
+            Ok(Constant::BytePairs(pairs))
+        }
+        code => Err(RegisterError::UnsupportedType {
+            offset,
+            code: format!("{code:02x}"),
+        }),
     }
 }
 

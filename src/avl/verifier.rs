@@ -3,82 +3,17 @@
 //! and never panicking on any bytes.
 //!
 //! A serialized proof (Scala `BatchAVLProver.generateProof`) is the part of the tree the
-//! operations touch, in post-order, followed by the direction bits of every descent:
-//!
-//! | byte | node | followed by |
-//! |---|---|---|
-//! | `03` | a subtree given by its label | label (32) |
-//! | `02` | a leaf | key (32, omitted when the previous node packed was a leaf: it is that leaf's next key), next key (32), value length (u32 big-endian, only for variable-length trees), value |
-//! | `ff`, `00`, `01` | an internal node with balance −1, 0, +1 | — (its two children precede it) |
-//! | `04` | end of the tree | direction bits, least significant bit first: 1 = left |
+//! operations touch as a packed tree (see [`packed`](super::packed)), followed by the direction
+//! bits of every descent.
 //!
 //! This implementation is stricter than Scala's in one way only: a balance byte other than
 //! −1, 0, +1 is rejected ([`ProofError::InvalidBalance`]); no honest tree has one.
 
-use crate::hex;
-use crate::tree::{Internal, Key, Leaf, Navigator, NodeRef, OpError, Tree, KEY_LENGTH};
-use std::fmt;
+use crate::avl::packed::{parse_packed, PackedTreeSink};
+use crate::avl::tree::{Internal, Key, Leaf, Navigator, NodeRef, OpError, Operation, Tree, KEY_LENGTH};
+use crate::avl::Digest;
+use crate::encoding::hex;
 use thiserror::Error;
-
-pub use crate::tree::Operation;
-
-const LEAF: u8 = 2;
-const LABEL: u8 = 3;
-const END_OF_TREE: u8 = 4;
-
-/// The 33-byte digest of a tree: root label (32) ‖ root height (1).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Digest(pub [u8; 33]);
-
-impl Digest {
-    /// The digest of an empty tree with variable-length values.
-    pub const EMPTY: Digest = Digest([
-        0x4e, 0xc6, 0x1f, 0x48, 0x5b, 0x98, 0xeb, 0x87, 0x15, 0x3f, 0x7c, 0x57, 0xdb, 0x4f, 0x5e, 0xcd, 0x75, 0x55,
-        0x6f, 0xdd, 0xbc, 0x40, 0x3b, 0x41, 0xac, 0xf8, 0x44, 0x1f, 0xde, 0x8e, 0x16, 0x09, 0x00,
-    ]);
-
-    /// Parses 33 bytes.
-    pub fn from_slice(bytes: &[u8]) -> Result<Digest, ProofError> {
-        bytes
-            .try_into()
-            .map(Digest)
-            .map_err(|_| ProofError::DigestLength { found: bytes.len() })
-    }
-
-    /// Parses 66 hex digits.
-    pub fn from_hex(s: &str) -> Result<Digest, ProofError> {
-        Digest::from_slice(&hex::decode(s).map_err(|e| ProofError::DigestHex(e.to_string()))?)
-    }
-
-    /// Lower-case hex.
-    pub fn to_hex(&self) -> String {
-        hex::encode(&self.0)
-    }
-
-    /// The root node's label.
-    pub fn root_label(&self) -> [u8; 32] {
-        let mut l = [0u8; 32];
-        l.copy_from_slice(&self.0[..32]);
-        l
-    }
-
-    /// The root node's height.
-    pub fn height(&self) -> u8 {
-        self.0[32]
-    }
-}
-
-impl fmt::Debug for Digest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Digest({})", self.to_hex())
-    }
-}
-
-impl fmt::Display for Digest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_hex())
-    }
-}
 
 /// Why a proof, digest or operation was rejected. Every variant says where.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -118,6 +53,8 @@ pub enum ProofError {
     Spent { index: usize },
     #[error("the resulting tree is higher than 255 levels")]
     HeightOverflow,
+    #[error("the tree's flags ({flags:#04x}) do not allow update")]
+    UpdateNotAllowed { flags: u8 },
 }
 
 /// Replays operations against a digest with a proof: Scala's `BatchAVLVerifier`, without its
@@ -176,29 +113,6 @@ impl Navigator for ProofNavigator<'_> {
         };
         self.replay_index += 1;
         Ok(c)
-    }
-}
-
-/// A byte cursor over the proof whose every read is bounds-checked.
-struct Cursor<'p> {
-    bytes: &'p [u8],
-    pos: usize,
-}
-
-impl<'p> Cursor<'p> {
-    fn take(&mut self, n: usize) -> Result<&'p [u8], ProofError> {
-        let end = self.pos.checked_add(n).filter(|e| *e <= self.bytes.len());
-        let end = end.ok_or(ProofError::Truncated {
-            offset: self.bytes.len(),
-        })?;
-        let s = &self.bytes[self.pos..end];
-        self.pos = end;
-        Ok(s)
-    }
-    fn key(&mut self) -> Result<Key, ProofError> {
-        let mut k = [0u8; KEY_LENGTH];
-        k.copy_from_slice(self.take(KEY_LENGTH)?);
-        Ok(k)
     }
 }
 
@@ -308,65 +222,6 @@ pub fn keys_from_slices<T: AsRef<[u8]>>(keys: &[T]) -> Result<Vec<Key>, ProofErr
         .collect()
 }
 
-/// Receives the nodes of a packed tree in post-order (see [`parse_packed`]).
-pub(crate) trait PackedTreeSink {
-    type Error: From<ProofError>;
-    fn label(&mut self, offset: usize, label: [u8; 32]) -> Result<(), Self::Error>;
-    fn leaf(&mut self, offset: usize, key: Key, value: &[u8], next: Key) -> Result<(), Self::Error>;
-    fn internal(&mut self, offset: usize, balance: i8) -> Result<(), Self::Error>;
-}
-
-/// Reads the packed tree at the start of `bytes` (a proof's, or a snapshot's whole tree) and
-/// hands its nodes to `sink`; returns the offset of the end-of-tree byte. The one parser of the
-/// format.
-pub(crate) fn parse_packed<S: PackedTreeSink>(
-    bytes: &[u8],
-    value_length: Option<usize>,
-    sink: &mut S,
-) -> Result<usize, S::Error> {
-    if bytes.is_empty() {
-        return Err(ProofError::Empty.into());
-    }
-    let mut previous_leaf_next: Option<Key> = None;
-    let mut c = Cursor { bytes, pos: 0 };
-    loop {
-        let offset = c.pos;
-        let tag = c.take(1)?[0];
-        match tag {
-            END_OF_TREE => return Ok(offset),
-            LABEL => {
-                let mut label = [0u8; 32];
-                label.copy_from_slice(c.take(32)?);
-                sink.label(offset, label)?;
-                previous_leaf_next = None;
-            }
-            LEAF => {
-                let key = match previous_leaf_next {
-                    Some(k) => k,
-                    None => c.key()?,
-                };
-                let next = c.key()?;
-                let len = match value_length {
-                    Some(l) => l,
-                    None => {
-                        let b = c.take(4)?;
-                        u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize
-                    }
-                };
-                let at = c.pos;
-                let value = c.take(len).map_err(|_| ProofError::ValueOverrun {
-                    offset: at,
-                    length: len as u64,
-                })?;
-                sink.leaf(offset, key, value, next)?;
-                previous_leaf_next = Some(next);
-            }
-            0x00 | 0x01 | 0xff => sink.internal(offset, tag as i8)?,
-            byte => return Err(ProofError::InvalidBalance { offset, byte }.into()),
-        }
-    }
-}
-
 /// Builds the verifier's partial tree, labelling each node as it arrives (bottom-up: no
 /// recursion over a forged deep tree later).
 struct ProofTree {
@@ -402,53 +257,6 @@ impl PackedTreeSink for ProofTree {
     }
 }
 
-/// What a proof is made of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ProofShape {
-    /// Leaves given whole.
-    pub leaves: usize,
-    /// Internal nodes given by their balance.
-    pub internal_nodes: usize,
-    /// Subtrees given by their label only.
-    pub labels: usize,
-    /// Bytes of the packed tree, end byte included.
-    pub tree_bytes: usize,
-    /// Bytes of direction bits after it.
-    pub direction_bytes: usize,
-}
-
-impl ProofShape {
-    /// Hashes a verifier computes to check the starting digest: one per leaf and internal node.
-    pub fn hashes_to_check(&self) -> usize {
-        self.leaves + self.internal_nodes
-    }
-}
-
-impl PackedTreeSink for ProofShape {
-    type Error = ProofError;
-    fn label(&mut self, _: usize, _: [u8; 32]) -> Result<(), ProofError> {
-        self.labels += 1;
-        Ok(())
-    }
-    fn leaf(&mut self, _: usize, _: Key, _: &[u8], _: Key) -> Result<(), ProofError> {
-        self.leaves += 1;
-        Ok(())
-    }
-    fn internal(&mut self, _: usize, _: i8) -> Result<(), ProofError> {
-        self.internal_nodes += 1;
-        Ok(())
-    }
-}
-
-/// Counts the parts of a proof (for sizes and benchmarks); checks only that it parses.
-pub fn shape(proof: &[u8], value_length: Option<usize>) -> Result<ProofShape, ProofError> {
-    let mut s = ProofShape::default();
-    let end = parse_packed(proof, value_length, &mut s)?;
-    s.tree_bytes = end + 1;
-    s.direction_bytes = proof.len() - end - 1;
-    Ok(s)
-}
-
 /// Rebuilds the part of the tree a proof holds; returns it and the offset of its end byte.
 fn unpack(bytes: &[u8], value_length: Option<usize>) -> Result<(Tree, usize), ProofError> {
     // a label takes 33 bytes of proof and a leaf at least 37, so these never grow
@@ -475,6 +283,7 @@ fn unpack(bytes: &[u8], value_length: Option<usize>) -> Result<(Tree, usize), Pr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::avl::packed::{END_OF_TREE, LEAF};
 
     fn key(b: u8) -> Key {
         let mut k = [b; 32];

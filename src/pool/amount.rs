@@ -1,6 +1,7 @@
 //! Payout arithmetic exactly as the chain computes it: signed 64-bit, an overflow is an error
-//! (never a wrap), division truncates toward zero. And the box value floor that decides
-//! whether a payout can be made at all.
+//! (never a wrap), division truncates toward zero; and the scores' sum, the contract's Int
+//! maxScore. (The box value floor, which decides whether a payout can be made at all, is the
+//! chain's rule: [`ergo::min_plain_box_value`](crate::ergo::min_plain_box_value).)
 
 use thiserror::Error;
 
@@ -83,43 +84,6 @@ pub fn scale_scores(scores: &[i64]) -> Result<Vec<i64>, ScoreError> {
     }
 }
 
-/// nanoErg a box must hold per byte of its serialized form (`minValuePerByte`).
-pub const MIN_VALUE_PER_BYTE: i64 = 360;
-
-/// Length of `v` as an unsigned VLQ.
-pub fn vlq_len(mut v: u64) -> usize {
-    let mut n = 1;
-    while v >= 0x80 {
-        v >>= 7;
-        n += 1;
-    }
-    n
-}
-
-/// Serialized size of a box with `value`, a script of `script_len` bytes, no tokens and no
-/// registers, created at `creation_height` as output `index` of a transaction: value,
-/// ErgoTree, height, token count, register count, transaction id (32) and index — the bytes
-/// the box value floor is computed from.
-pub fn plain_box_size(value: u64, script_len: usize, creation_height: u32, index: u16) -> usize {
-    vlq_len(value) + script_len + vlq_len(creation_height as u64) + 1 + 1 + 32 + vlq_len(index as u64)
-}
-
-/// The smallest value such a box may hold.
-pub fn min_plain_box_value(script_len: usize, creation_height: u32, index: u16) -> i64 {
-    let mut v: u64 = 0;
-    loop {
-        let need = plain_box_size(v, script_len, creation_height, index) as u64 * MIN_VALUE_PER_BYTE as u64;
-        if need <= v {
-            return v as i64;
-        }
-        v = need;
-    }
-}
-
-/// Length of a P2PK ErgoTree (`00 08 cd` ‖ 33-byte key): the script length assumed for a
-/// miner whose script is unknown.
-pub const P2PK_SCRIPT_LEN: usize = 36;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,20 +140,5 @@ mod tests {
         assert_eq!(scaled[0], scaled[1]);
         assert_eq!(scaled[2], 0);
         assert_eq!(scale_scores(&[5, 6]).unwrap(), vec![5, 6]);
-    }
-
-    #[crate::test]
-    fn the_box_value_floor_counts_every_byte() {
-        // 0.001 ERG to a P2PK script at height 1,000,000 as output 2:
-        // value 3 + tree 36 + height 3 + 1 + 1 + tx id 32 + index 1 = 77 bytes
-        assert_eq!(plain_box_size(1_000_000, 36, 1_000_000, 2), 77);
-        let min = min_plain_box_value(36, 1_000_000, 2);
-        assert_eq!(min, 77 * 360);
-        assert_eq!(
-            plain_box_size(min as u64, 36, 1_000_000, 2) as i64 * MIN_VALUE_PER_BYTE,
-            min
-        );
-        // output index 200 needs a two-byte index
-        assert_eq!(min_plain_box_value(36, 1_000_000, 200), 78 * 360);
     }
 }

@@ -11,9 +11,8 @@
 //! Every box's id is recomputed from its content and a box whose id does not match is refused:
 //! an answer is checked, not trusted.
 
-use crate::boxes::{ErgoBox, Id, Token};
-use crate::hex;
-use crate::transaction::{Candidate, Input, Transaction};
+use crate::encoding::hex;
+use crate::ergo::{Candidate, ErgoBox, Id, Input, Token, Transaction};
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
@@ -21,7 +20,7 @@ use thiserror::Error;
 
 /// Why a response could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum ExplorerError {
+pub enum JsonError {
     #[error("not the JSON of {what}: {message}")]
     Json { what: &'static str, message: String },
     #[error("{field}: {message}")]
@@ -41,8 +40,8 @@ pub enum ExplorerError {
     RegisterGap { found: String },
 }
 
-fn field(name: impl Into<String>, message: impl ToString) -> ExplorerError {
-    ExplorerError::Field {
+fn field(name: impl Into<String>, message: impl ToString) -> JsonError {
+    JsonError::Field {
         field: name.into(),
         message: message.to_string(),
     }
@@ -57,7 +56,7 @@ enum Amount {
 }
 
 impl Amount {
-    fn get(&self, name: &str) -> Result<u64, ExplorerError> {
+    fn get(&self, name: &str) -> Result<u64, JsonError> {
         match self {
             Amount::Number(n) => Ok(*n),
             Amount::Text(s) => s
@@ -100,7 +99,7 @@ struct CandidateJson {
 }
 
 impl CandidateJson {
-    fn decode(&self, at: &str) -> Result<Candidate, ExplorerError> {
+    fn decode(&self, at: &str) -> Result<Candidate, JsonError> {
         let tokens = self
             .assets
             .iter()
@@ -111,11 +110,11 @@ impl CandidateJson {
                     amount: t.amount.get(&format!("{at}.assets[{i}].amount"))?,
                 })
             })
-            .collect::<Result<Vec<_>, ExplorerError>>()?;
+            .collect::<Result<Vec<_>, JsonError>>()?;
         let mut registers = Vec::new();
         for (expected, (name, r)) in (4u8..).zip(&self.additional_registers) {
             if *name != format!("R{expected}") {
-                return Err(ExplorerError::RegisterGap { found: name.clone() });
+                return Err(JsonError::RegisterGap { found: name.clone() });
             }
             let h = match r {
                 RegisterJson::Hex(h) => h,
@@ -163,18 +162,18 @@ pub struct ChainBox {
     pub address: Option<String>,
 }
 
-fn id32(name: &str, s: &str) -> Result<Id, ExplorerError> {
+fn id32(name: &str, s: &str) -> Result<Id, JsonError> {
     hex::decode_array::<32>(s).map(Id).map_err(|e| field(name, e))
 }
 
 impl BoxJson {
-    fn decode(self, at: &str) -> Result<ChainBox, ExplorerError> {
+    fn decode(self, at: &str) -> Result<ChainBox, JsonError> {
         let claimed = id32(&format!("{at}.boxId"), &self.box_id)?;
         let tx_id = id32(&format!("{at}.transactionId"), &self.transaction_id)?;
         let ergo_box = self.content.decode(at)?.to_box(tx_id, self.index);
         let computed = ergo_box.id();
         if computed != claimed {
-            return Err(ExplorerError::BoxIdMismatch {
+            return Err(JsonError::BoxIdMismatch {
                 claimed: claimed.to_hex(),
                 computed: computed.to_hex(),
             });
@@ -194,14 +193,14 @@ impl BoxJson {
 }
 
 /// Decodes a box candidate: an output not yet in a transaction (EIP-12 `outputs`).
-pub fn decode_candidate(json: &serde_json::Value, at: &str) -> Result<Candidate, ExplorerError> {
+pub fn decode_candidate(json: &serde_json::Value, at: &str) -> Result<Candidate, JsonError> {
     let c = CandidateJson::deserialize(json).map_err(|e| field(at, e))?;
     c.decode(at)
 }
 
 /// Decodes one box (node or explorer form) and checks its id.
-pub fn decode_box(json: &str) -> Result<ChainBox, ExplorerError> {
-    let b: BoxJson = serde_json::from_str(json).map_err(|e| ExplorerError::Json {
+pub fn decode_box(json: &str) -> Result<ChainBox, JsonError> {
+    let b: BoxJson = serde_json::from_str(json).map_err(|e| JsonError::Json {
         what: "a box",
         message: e.to_string(),
     })?;
@@ -216,8 +215,8 @@ enum BoxList {
 }
 
 /// Decodes a list of boxes: a JSON array (node) or `{items: [...], total}` (explorer).
-pub fn decode_boxes(json: &str) -> Result<Vec<ChainBox>, ExplorerError> {
-    let list: BoxList = serde_json::from_str(json).map_err(|e| ExplorerError::Json {
+pub fn decode_boxes(json: &str) -> Result<Vec<ChainBox>, JsonError> {
+    let list: BoxList = serde_json::from_str(json).map_err(|e| JsonError::Json {
         what: "a list of boxes",
         message: e.to_string(),
     })?;
@@ -347,7 +346,7 @@ impl ChainTransaction {
     }
 }
 
-fn decode_extension(at: &str, e: &Ordered) -> Result<Vec<(u8, Vec<u8>)>, ExplorerError> {
+fn decode_extension(at: &str, e: &Ordered) -> Result<Vec<(u8, Vec<u8>)>, JsonError> {
     e.0.iter()
         .map(|(k, v)| {
             let id: u8 = k
@@ -363,8 +362,8 @@ fn decode_extension(at: &str, e: &Ordered) -> Result<Vec<(u8, Vec<u8>)>, Explore
 
 /// Decodes a transaction (node or explorer form): checks every output box's id and, when the
 /// context extensions are given, the transaction's own id.
-pub fn decode_transaction(json: &str) -> Result<ChainTransaction, ExplorerError> {
-    let t: TransactionJson = serde_json::from_str(json).map_err(|e| ExplorerError::Json {
+pub fn decode_transaction(json: &str) -> Result<ChainTransaction, JsonError> {
+    let t: TransactionJson = serde_json::from_str(json).map_err(|e| JsonError::Json {
         what: "a transaction",
         message: e.to_string(),
     })?;
@@ -406,7 +405,7 @@ pub fn decode_transaction(json: &str) -> Result<ChainTransaction, ExplorerError>
         .map(|(i, o)| {
             let b = o.decode(&format!("outputs[{i}]"))?;
             if b.ergo_box.transaction_id != id || b.ergo_box.index as usize != i {
-                return Err(ExplorerError::OutputMismatch {
+                return Err(JsonError::OutputMismatch {
                     tx: id.to_hex(),
                     index: i,
                     box_tx: b.ergo_box.transaction_id.to_hex(),
@@ -428,7 +427,7 @@ pub fn decode_transaction(json: &str) -> Result<ChainTransaction, ExplorerError>
     if let Some(content) = tx.transaction() {
         let computed = content.id();
         if computed != id {
-            return Err(ExplorerError::TxIdMismatch {
+            return Err(JsonError::TxIdMismatch {
                 claimed: id.to_hex(),
                 computed: computed.to_hex(),
             });
@@ -438,123 +437,11 @@ pub fn decode_transaction(json: &str) -> Result<ChainTransaction, ExplorerError>
     Ok(tx)
 }
 
-/// Which interface's JSON to write (the devnet serves both; tests feed both to the decoders).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flavor {
-    /// The node API with `extraIndex`: registers as hex.
-    Node,
-    /// The explorer API v1: registers as `{serializedValue, sigmaType, renderedValue}`.
-    Explorer,
-}
-
-/// A box as `flavor` serves it; `spent_by` and `inclusion_height` as far as known.
-pub fn box_json(b: &ErgoBox, flavor: Flavor, spent_by: Option<Id>, inclusion_height: Option<u32>) -> serde_json::Value {
-    use serde_json::{json, Map, Value};
-    let mut regs = Map::new();
-    for (i, r) in b.registers.iter().enumerate() {
-        let h = hex::encode(r);
-        let v = match flavor {
-            Flavor::Node => Value::String(h),
-            Flavor::Explorer => {
-                let parsed = crate::register::Constant::parse(r).ok();
-                json!({
-                    "serializedValue": h,
-                    "sigmaType": parsed.as_ref().map(|c| c.type_name()),
-                    "renderedValue": parsed.as_ref().map(|c| format!("{c:?}")),
-                })
-            }
-        };
-        regs.insert(format!("R{}", i + 4), v);
-    }
-    let assets: Vec<Value> = b
-        .tokens
-        .iter()
-        .map(|t| json!({ "tokenId": hex::encode(&t.id), "amount": t.amount }))
-        .collect();
-    let mut v = json!({
-        "boxId": b.id().to_hex(),
-        "transactionId": b.transaction_id.to_hex(),
-        "index": b.index,
-        "value": b.value,
-        "ergoTree": hex::encode(&b.ergo_tree),
-        "creationHeight": b.creation_height,
-        "assets": assets,
-        "additionalRegisters": regs,
-        "spentTransactionId": spent_by.map(|i| i.to_hex()),
-    });
-    if let Some(h) = inclusion_height {
-        let key = if flavor == Flavor::Node {
-            "inclusionHeight"
-        } else {
-            "settlementHeight"
-        };
-        v[key] = json!(h);
-    }
-    v
-}
-
-/// A transaction as `flavor` serves it. The node gives every input's spent box and context
-/// extension; the explorer gives the spent boxes' ids only (and no extension). `proofs` are the
-/// inputs' proof bytes, when signed.
-pub fn transaction_json(
-    tx: &Transaction,
-    spent: &[ErgoBox],
-    proofs: &[Vec<u8>],
-    flavor: Flavor,
-    inclusion_height: Option<u32>,
-    timestamp: Option<u64>,
-) -> serde_json::Value {
-    use serde_json::{json, Map, Value};
-    let id = tx.id();
-    let inputs: Vec<Value> = tx
-        .inputs
-        .iter()
-        .enumerate()
-        .map(|(i, input)| {
-            let mut m = match (flavor, spent.get(i)) {
-                (Flavor::Node, Some(b)) => box_json(b, flavor, Some(id), None)
-                    .as_object()
-                    .cloned()
-                    .unwrap_or_default(),
-                _ => Map::new(),
-            };
-            m.insert("boxId".into(), Value::String(input.box_id.to_hex()));
-            let proof_bytes = proofs.get(i).map(|p| hex::encode(p)).unwrap_or_default();
-            let proof = match flavor {
-                Flavor::Node => {
-                    let ext: Map<String, Value> = input
-                        .extension
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), Value::String(hex::encode(v))))
-                        .collect();
-                    json!({ "proofBytes": proof_bytes, "extension": ext })
-                }
-                Flavor::Explorer => Value::String(proof_bytes),
-            };
-            m.insert("spendingProof".into(), proof);
-            Value::Object(m)
-        })
-        .collect();
-    let outputs: Vec<Value> = tx
-        .output_boxes()
-        .iter()
-        .map(|b| box_json(b, flavor, None, inclusion_height))
-        .collect();
-    json!({
-        "id": id.to_hex(),
-        "inputs": inputs,
-        "dataInputs": tx.data_inputs.iter().map(|d| json!({ "boxId": d.to_hex() })).collect::<Vec<_>>(),
-        "outputs": outputs,
-        "inclusionHeight": inclusion_height,
-        "timestamp": timestamp,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const BOX1: &str = include_str!("../tests/fixtures/box1.json");
+    const BOX1: &str = include_str!("../../../tests/fixtures/box1.json");
 
     #[crate::test]
     fn the_explorer_fixture_decodes_and_its_id_recomputes() {
@@ -573,10 +460,10 @@ mod tests {
     #[crate::test]
     fn a_changed_box_is_refused() {
         let changed = BOX1.replace("\"value\": 1100000", "\"value\": 1100001");
-        assert!(matches!(decode_box(&changed), Err(ExplorerError::BoxIdMismatch { .. })));
+        assert!(matches!(decode_box(&changed), Err(JsonError::BoxIdMismatch { .. })));
         let changed = BOX1.replace("\"R5\"", "\"R6\"");
-        assert!(matches!(decode_box(&changed), Err(ExplorerError::RegisterGap { .. })));
-        assert!(matches!(decode_box("[]"), Err(ExplorerError::Json { .. })));
+        assert!(matches!(decode_box(&changed), Err(JsonError::RegisterGap { .. })));
+        assert!(matches!(decode_box("[]"), Err(JsonError::Json { .. })));
     }
 
     #[crate::test]
@@ -593,7 +480,7 @@ mod tests {
         // a value above 2^53, as a number and as a string, survives exactly (the id then differs)
         let big = BOX1.replace("\"value\": 1100000", "\"value\": 9007199254740993");
         match decode_box(&big) {
-            Err(ExplorerError::BoxIdMismatch { .. }) => {}
+            Err(JsonError::BoxIdMismatch { .. }) => {}
             other => panic!("{other:?}"),
         }
         let mut b = explorer.ergo_box.clone();

@@ -2,10 +2,9 @@
 //! and that Fleet SDK produces (`toEIP12Object()`): inputs and data inputs as whole boxes (inputs
 //! with their context extension), outputs as box candidates; amounts as decimal strings.
 
-use crate::boxes::{ErgoBox, Id, Token};
-use crate::explorer::{decode_box, decode_candidate, ExplorerError};
-use crate::hex;
-use crate::transaction::{Candidate, Input, Transaction};
+use crate::encoding::hex;
+use crate::ergo::json::{decode_box, decode_candidate, JsonError};
+use crate::ergo::{Candidate, ErgoBox, Id, Input, Token, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -65,7 +64,7 @@ pub enum Eip12Error {
     Box {
         at: String,
         #[source]
-        source: ExplorerError,
+        source: JsonError,
     },
     #[error("{at}: {message}")]
     Field { at: String, message: String },

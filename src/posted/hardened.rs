@@ -1,0 +1,102 @@
+//! The hardened contract's clauses beyond the draft's (`contracts/share_state.es`): the next
+//! boxes pinned whole, the pool token required beside the state, scores taken from the tree,
+//! keys unique.
+
+use crate::avl::{AvlTreeData, Digest};
+use crate::ergo::Constant;
+use crate::posted::clauses::first_indices;
+use crate::posted::{Clause, MinerCheck, NamedClause, Output, PayoutTransaction};
+
+/// The hardened contract's clauses beyond the draft's (contracts/share_state.es).
+pub(crate) fn clauses(tx: &PayoutTransaction, next_digest: Option<&Digest>, miners: &[MinerCheck]) -> Vec<NamedClause> {
+    let st = &tx.share_state;
+    let n = tx.state_updates.len() as i64;
+    let out0 = tx.outputs.first();
+    let out1 = tx.outputs.get(1);
+    let missing = |i: usize| Clause::Error(format!("OUTPUTS({i}) does not exist"));
+    let on = |o: Option<&Output>, i: usize, f: &dyn Fn(&Output) -> Clause| o.map_or_else(|| missing(i), f);
+    let same = |ok: bool, what: &str| Clause::check(ok, || format!("{what} differs"));
+    let pool_token = st.tokens.first().map(|t| t.id);
+    let mut v = vec![
+        NamedClause {
+            name: "rewardHoldsPoolToken",
+            clause: Clause::check(
+                pool_token.is_some() && tx.reward.tokens.first().map(|t| t.id) == pool_token,
+                || "INPUTS(1) does not hold the pool token".into(),
+            ),
+        },
+        NamedClause {
+            name: "nextStateScript",
+            clause: on(out0, 0, &|o| {
+                same(Some(&o.script) == st.script.as_ref(), "OUTPUTS(0)'s script")
+            }),
+        },
+        NamedClause {
+            name: "nextStateValue",
+            clause: on(out0, 0, &|o| same(Some(o.value) == st.value, "OUTPUTS(0)'s value")),
+        },
+        NamedClause {
+            name: "nextStateTokens",
+            clause: on(out0, 0, &|o| same(o.tokens == st.tokens, "OUTPUTS(0)'s tokens")),
+        },
+        NamedClause {
+            name: "nextStateTree",
+            clause: on(out0, 0, &|o| match next_digest {
+                None => Clause::Error("update(...).get throws".into()),
+                Some(d) => same(
+                    o.r4 == Some(Constant::AvlTree(AvlTreeData { digest: *d, ..st.tree })),
+                    "OUTPUTS(0).R4 (the whole tree)",
+                ),
+            }),
+        },
+        NamedClause {
+            name: "nextStateMaxScore",
+            clause: on(out0, 0, &|o| {
+                same(o.r5 == Some(Constant::Int(st.max_score)), "OUTPUTS(0).R5")
+            }),
+        },
+        NamedClause {
+            name: "nextStateUnpaid",
+            clause: on(out0, 0, &|o| match st.unpaid {
+                None => Clause::Error("SELF.R6 is missing".into()),
+                Some(u) => same(
+                    o.r6 == i32::try_from(u as i64 - n).ok().map(Constant::Int),
+                    "OUTPUTS(0).R6 (miners still unpaid)",
+                ),
+            }),
+        },
+        NamedClause {
+            name: "nextRewardScript",
+            clause: on(out1, 1, &|o| {
+                same(Some(&o.script) == tx.reward.script.as_ref(), "OUTPUTS(1)'s script")
+            }),
+        },
+        NamedClause {
+            name: "nextRewardTokens",
+            clause: on(out1, 1, &|o| same(o.tokens == tx.reward.tokens, "OUTPUTS(1)'s tokens")),
+        },
+        NamedClause {
+            name: "nextRewardInitialValue",
+            clause: on(out1, 1, &|o| {
+                same(o.r4 == Some(Constant::Long(tx.reward.initial_value)), "OUTPUTS(1).R4")
+            }),
+        },
+    ];
+    let changed = miners
+        .iter()
+        .filter(|m| m.tree_score.is_some() && m.tree_score != m.claimed_score)
+        .count();
+    v.push(NamedClause {
+        name: "scoresFromTree",
+        clause: Clause::check(changed == 0, || {
+            format!("{changed} miners paid on a score not in the tree")
+        }),
+    });
+    v.push(NamedClause {
+        name: "keysUnique",
+        clause: Clause::check(first_indices(tx).len() == tx.state_updates.len(), || {
+            "a key appears twice".into()
+        }),
+    });
+    v
+}
