@@ -16,12 +16,20 @@
 //! | [`posted`] | Design 1, the posted share state: contracts, epochs' transactions, proofs replayed, clauses checked |
 //! | [`error`] | every error of the crate, each with its kind |
 //!
+//! Every error type says what went wrong and where, and has a kind ([`error::HasKind`]): the
+//! name the npm package throws and the CLI prints.
+//!
 //! Where is a payout's proof replayed? [`posted::replay`]. Design 1's clauses? [`posted::clauses`].
 //! Where does the node's JSON become a box? [`ergo::json::decode`].
+
+#![forbid(unsafe_code)]
+// the core never panics on input: no unwrap, expect or panic outside tests
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod avl;
 pub mod encoding;
 pub mod ergo;
+pub mod error;
 pub mod pool;
 pub mod posted;
 
@@ -31,6 +39,7 @@ pub use avl::{
 };
 pub use encoding::hex;
 pub use ergo::{Address, AddressError, AddressKind, Constant, MinerKey, Network, RegisterError};
+pub use error::{ErrorKind, HasKind};
 pub use pool::{Balance, ShareValue, ValueError};
 
 // Unit tests run natively and, under wasm-bindgen-test, as wasm in a browser.

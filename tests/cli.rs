@@ -201,7 +201,7 @@ fn a_whole_epoch_from_csv_to_verified_payout() {
         "--context1",
         &c1,
     ]);
-    assert_eq!(kind, "payout");
+    assert_eq!(kind, "PayoutError");
 }
 
 #[test]
@@ -247,7 +247,7 @@ fn scores_that_overflow_an_int_need_scale() {
         "--out",
         snap.to_str().unwrap(),
     ]);
-    assert_eq!(kind, "score");
+    assert_eq!(kind, "ScoreError");
     assert!(message.contains("--scale"), "{message}");
     let v = ok(&[
         "state",
@@ -277,43 +277,43 @@ fn bad_input_exits_2_with_a_named_problem() {
     let d = sharestate::Digest::EMPTY.to_hex();
     let k = "11".repeat(32);
     let cases: Vec<(Vec<&str>, &str, &str)> = vec![
-        (vec!["key", "9notanaddress"], "address", ""),
-        (vec!["key", "00"], "address", ""),
+        (vec!["key", "9notanaddress"], "AddressError", ""),
+        (vec!["key", "00"], "AddressError", ""),
         (
             vec!["state", "build", "--scores", garbage.to_str().unwrap(), "--out", out],
-            "csv",
+            "CsvError",
             "line 2",
         ),
         (
             vec!["state", "build", "--scores", dup.to_str().unwrap(), "--out", out],
-            "csv",
+            "CsvError",
             "line 1",
         ),
         (
             vec!["state", "build", "--scores", neg.to_str().unwrap(), "--out", out],
-            "csv",
+            "CsvError",
             "negative",
         ),
         (
             vec!["state", "build", "--scores", huge.to_str().unwrap(), "--out", out],
-            "csv",
+            "CsvError",
             "whole number",
         ),
-        (vec!["state", "show", "/nonexistent/snapshot"], "io", ""),
-        (vec!["state", "show", garbage.to_str().unwrap()], "snapshot", ""),
+        (vec!["state", "show", "/nonexistent/snapshot"], "IoError", ""),
+        (vec!["state", "show", garbage.to_str().unwrap()], "SnapshotError", ""),
         (
             vec!["verify", "lookup", "--digest", &d, "--proof", "02", &k],
-            "proof",
+            "ProofError",
             "ends",
         ),
         (
             vec!["verify", "lookup", "--digest", "abcd", "--proof", "04", &k],
-            "proof",
+            "ProofError",
             "33 bytes",
         ),
         (
             vec!["verify", "lookup", "--digest", &d, "--proof", "zz", &k],
-            "proof",
+            "ProofError",
             "hex",
         ),
         (
@@ -331,7 +331,7 @@ fn bad_input_exits_2_with_a_named_problem() {
                 "--context1",
                 "0e00",
             ],
-            "payout",
+            "PayoutError",
             "context variable 0",
         ),
         (
@@ -349,11 +349,11 @@ fn bad_input_exits_2_with_a_named_problem() {
                 "--context1",
                 "0e00",
             ],
-            "usage",
+            "UsageError",
             "--max-score",
         ),
-        (vec!["frobnicate"], "usage", "unknown command"),
-        (vec!["prove", "payout"], "usage", ""),
+        (vec!["frobnicate"], "UsageError", "unknown command"),
+        (vec!["prove", "payout"], "UsageError", ""),
     ];
     for (args, kind, contains) in cases {
         let (k, m) = fails(&args);

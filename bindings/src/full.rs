@@ -2,44 +2,38 @@
 //! transactions, the clause check, the pool walker and the proof service. JSON text from the chain goes to the core
 //! whole, so amounts stay exact.
 
-use crate::{error, hex_or_null, keys, long, object, text, Result, ShareState};
+use crate::{hex_or_null, keys, object, text, Result, ShareState, Thrown};
 use serde_json::{json, Value};
 use sharestate::avl::snapshot;
-use sharestate::ergo::json::decode_box;
-use sharestate::ergo::json::UnsignedTransaction;
-use sharestate::ergo::Constant;
-use sharestate::ergo::{ErgoBox, Id};
-use sharestate::pool::{service, walk};
-use sharestate::posted::epoch::{self, Funding};
-use sharestate::posted::{self, PayoutTransaction};
-use sharestate::{hex, Address, Digest, ShareValue};
+use sharestate::ergo::json::{decode_box, JsonError, UnsignedTransaction};
+use sharestate::ergo::{Address, ErgoBox, Id, MinerKey};
+use sharestate::pool::{parse_nanoerg, service, walk, WalkError};
+use sharestate::posted::{self, next_payout, Funding, PayoutTransaction};
+use sharestate::{hex, Digest, ShareValue};
 use wasm_bindgen::prelude::*;
 
-fn report_json(report: &posted::PayoutReport) -> Result<String> {
-    let mut v = serde_json::to_value(report).map_err(|e| error("PayoutError", e))?;
+/// A report as JSON text, with the names of its failing clauses.
+fn report_json(report: &posted::PayoutReport) -> String {
+    let mut v = serde_json::to_value(report).unwrap_or(Value::Null);
     v["failing"] = json!(report.failing());
-    Ok(v.to_string())
+    v.to_string()
 }
 
 /// The payout clause check of an unsigned transaction in EIP-12 JSON: every clause of the
 /// share-state contract (the draft's, and the hardened contract's own when the box runs it).
 #[wasm_bindgen(js_name = checkPayout)]
 pub fn check_payout(eip12_json: &str) -> Result<String> {
-    let tx = UnsignedTransaction::from_eip12(eip12_json).map_err(kind!("TransactionError"))?;
-    if tx.inputs.len() < 2 {
-        return Err(error(
-            "PayoutError",
-            "a payout spends the share-state box and the reward box",
-        ));
-    }
-    let p = PayoutTransaction::from_unsigned(&tx).map_err(kind!("PayoutError"))?;
-    report_json(&posted::check_payout(&p))
+    let tx = UnsignedTransaction::from_eip12(eip12_json)?;
+    let p = PayoutTransaction::from_unsigned(&tx)?;
+    Ok(report_json(&posted::check_payout(&p)))
 }
 
 /// Boxes from a JSON array whose elements are box objects or box JSON text.
 fn boxes(json: &str, what: &str) -> Result<Vec<ErgoBox>> {
-    let v: Vec<Value> = serde_json::from_str(json)
-        .map_err(|e| error("ChainError", format!("{what}: not a JSON array of boxes: {e}")))?;
+    let v: Vec<Value> = serde_json::from_str(json).map_err(|e| JsonError::Field {
+        field: what.into(),
+        message: format!("not a JSON array of boxes: {e}"),
+    })?;
     v.iter()
         .enumerate()
         .map(|(i, b)| {
@@ -49,7 +43,7 @@ fn boxes(json: &str, what: &str) -> Result<Vec<ErgoBox>> {
             };
             decode_box(&text)
                 .map(|c| c.ergo_box)
-                .map_err(|e| error("ChainError", format!("{what}[{i}]: {e}")))
+                .map_err(|e| Thrown::at(&format!("{what}[{i}]"), e))
         })
         .collect()
 }
@@ -60,7 +54,7 @@ impl ShareState {
     #[wasm_bindgen(js_name = fromSnapshot)]
     pub fn from_snapshot(json_text: &str) -> Result<ShareState> {
         Ok(ShareState {
-            inner: snapshot::from_json(json_text).map_err(kind!("SnapshotError"))?,
+            inner: snapshot::from_json(json_text)?,
         })
     }
 
@@ -80,40 +74,22 @@ impl ShareState {
         fee: &str,
         height: u32,
     ) -> Result<String> {
-        let state_box = decode_box(state_box_json).map_err(kind!("ChainError"))?.ergo_box;
-        let reward_box = decode_box(reward_box_json).map_err(kind!("ChainError"))?.ergo_box;
-        let max_score = match state_box.register(5) {
-            Some(Ok(Constant::Int(m))) => m,
-            _ => return Err(error("PayoutError", "the share-state box has no Int R5 (maxScore)")),
-        };
-        let initial = match reward_box.register(4) {
-            Some(Ok(Constant::Long(v))) => v,
-            _ => return Err(error("PayoutError", "the reward box has no Long R4 (initialValue)")),
-        };
-        let batch = posted::prove_payout(&mut self.inner, &keys(&keys_list)?, initial, max_score, false)
-            .map_err(kind!("PayoutError"))?;
-        let change = Address::parse(change_address).map_err(kind!("AddressError"))?;
+        let state_box = decode_box(state_box_json)?.ergo_box;
+        let reward_box = decode_box(reward_box_json)?.ergo_box;
         let funding = Funding {
             inputs: boxes(funding_boxes_json, "fundingBoxes")?,
-            change_tree: change.proposition_bytes(),
-            fee: long(fee, "fee")?
-                .try_into()
-                .map_err(|_| error("AmountError", "a negative fee"))?,
+            change_tree: Address::parse(change_address)?.proposition_bytes(),
+            fee: parse_nanoerg(fee, "fee")?,
         };
-        let inner = &self.inner;
-        let (tx, _) = epoch::checked_payout(
+        let next = next_payout(
+            &mut self.inner,
             &state_box,
             &reward_box,
-            &batch,
-            |k| inner.script(k).map(<[u8]>::to_vec),
+            &keys(&keys_list)?,
             &funding,
             height,
-        )
-        .map_err(|e| match e {
-            epoch::EpochError::Refused { .. } => error("PayoutError", e),
-            e => error("TransactionError", e),
-        })?;
-        Ok(tx.to_eip12().to_string())
+        )?;
+        Ok(next.transaction.to_eip12().to_string())
     }
 
     /// The JSON snapshot.
@@ -126,7 +102,7 @@ impl ShareState {
     #[wasm_bindgen(js_name = fromSnapshotBytes)]
     pub fn from_snapshot_bytes(bytes: &[u8]) -> Result<ShareState> {
         Ok(ShareState {
-            inner: snapshot::from_bytes(bytes).map_err(kind!("SnapshotError"))?,
+            inner: snapshot::from_bytes(bytes)?,
         })
     }
 
@@ -144,9 +120,12 @@ pub struct Walker {
 }
 
 fn id32(s: &str, what: &str) -> Result<Id> {
-    hex::decode_array::<32>(s)
-        .map(Id)
-        .map_err(|e| error("ChainError", format!("{what}: {e}")))
+    hex::decode_array::<32>(s).map(Id).map_err(|e| {
+        Thrown::from(JsonError::Field {
+            field: what.into(),
+            message: e.to_string(),
+        })
+    })
 }
 
 #[wasm_bindgen]
@@ -169,20 +148,17 @@ impl Walker {
 
     #[wasm_bindgen(js_name = feedBox)]
     pub fn feed_box(&mut self, json_text: &str) -> Result<()> {
-        self.inner.feed_box(json_text).map_err(kind!("ChainError"))
+        Ok(self.inner.feed_box(json_text)?)
     }
 
     #[wasm_bindgen(js_name = feedTransaction)]
     pub fn feed_transaction(&mut self, json_text: &str) -> Result<()> {
-        self.inner.feed_transaction(json_text).map_err(kind!("ChainError"))
+        Ok(self.inner.feed_transaction(json_text)?)
     }
 
     /// The walk so far (see `WalkResult` in index.d.ts), as JSON text.
     pub fn result(&self) -> Result<String> {
-        let w = self
-            .inner
-            .walk()
-            .ok_or_else(|| error("ChainError", "the walk has not started: feed the start box"))?;
+        let w = self.inner.walk().ok_or(WalkError::NotStarted)?;
         let value = |v: &Option<ShareValue>| v.map(|v| json!({ "score": v.score.to_string(), "paid": v.paid }));
         let steps: Vec<Value> = w
             .steps
@@ -258,17 +234,13 @@ impl Default for ProofService {
 /// proven value (hex), or null if proven absent.
 #[wasm_bindgen(js_name = verifyProofAnswer)]
 pub fn verify_proof_answer(answer_json: &str, digest: &str, key: &str) -> Result<JsValue> {
-    let d = Digest::from_hex(digest).map_err(kind!("ProofError"))?;
-    service::verify_proof_answer(answer_json, &d, &crate::key32(key)?)
-        .map(|v| hex_or_null(v.as_deref()))
-        .map_err(kind!("ServiceError"))
+    let d = Digest::from_hex(digest)?;
+    let v = service::verify_proof_answer(answer_json, &d, &MinerKey::from_hex(key)?.0)?;
+    Ok(hex_or_null(v.as_deref()))
 }
 
 /// The id an unsigned transaction (EIP-12 JSON) will have once signed.
 #[wasm_bindgen(js_name = transactionId)]
 pub fn transaction_id(eip12_json: &str) -> Result<String> {
-    Ok(UnsignedTransaction::from_eip12(eip12_json)
-        .map_err(kind!("TransactionError"))?
-        .id()
-        .to_hex())
+    Ok(UnsignedTransaction::from_eip12(eip12_json)?.id().to_hex())
 }

@@ -10,34 +10,49 @@
 //! walker and the proof service (module `full`).
 
 use js_sys::{Array, Object, Reflect};
-use sharestate::ergo::Constant;
-use sharestate::pool::amount as payout;
-use sharestate::posted;
-use sharestate::{avl as proof, ergo as key};
-use sharestate::{hex, Address, Digest, Key, Network, ShareValue};
+use sharestate::ergo::{parse_address_or_tree, Constant, MinerKey};
+use sharestate::pool::{parse_amount, payout_amount as amount_of, ValueError};
+use sharestate::posted::{self, scores_state};
+use sharestate::{avl, hex, Address, Digest, HasKind, Key, Network, ProofError};
 use wasm_bindgen::prelude::*;
 
-/// A JS `Error` whose `name` says the kind.
-fn error(kind: &str, message: impl std::fmt::Display) -> JsValue {
-    let e = js_sys::Error::new(&message.to_string());
-    e.set_name(kind);
-    e.into()
+/// What a binding throws: a JS `Error` whose `name` is the core error's kind
+/// (`sharestate::ErrorKind::name`), or a `TypeError` for an argument of the wrong JS type.
+/// Every core error becomes one here, through the one `From` below.
+pub struct Thrown(JsValue);
+
+impl<E: HasKind> From<E> for Thrown {
+    fn from(e: E) -> Thrown {
+        Thrown::named(e.kind().name(), &e.to_string())
+    }
 }
 
-/// A JS `TypeError`: an argument of the wrong JS type.
-fn type_error(message: impl std::fmt::Display) -> JsValue {
-    js_sys::TypeError::new(&message.to_string()).into()
+impl From<Thrown> for JsValue {
+    fn from(t: Thrown) -> JsValue {
+        t.0
+    }
 }
 
-type Result<T> = std::result::Result<T, JsValue>;
+impl Thrown {
+    fn named(name: &str, message: &str) -> Thrown {
+        let e = js_sys::Error::new(message);
+        e.set_name(name);
+        Thrown(e.into())
+    }
 
-macro_rules! kind {
-    ($kind:literal) => {
-        |e| crate::error($kind, e)
-    };
+    /// A core error about the argument `at` (`scores[3]`): its kind, its message after `at`.
+    fn at<E: HasKind>(at: &str, e: E) -> Thrown {
+        Thrown::named(e.kind().name(), &format!("{at}: {e}"))
+    }
+
+    /// A JS `TypeError`: an argument of the wrong JS type.
+    fn type_error(message: impl std::fmt::Display) -> Thrown {
+        Thrown(js_sys::TypeError::new(&message.to_string()).into())
+    }
 }
 
-// after `kind!`, which it uses
+type Result<T> = std::result::Result<T, Thrown>;
+
 #[cfg(feature = "full")]
 mod full;
 
@@ -72,7 +87,7 @@ fn list(v: &JsValue, what: &str) -> Result<Vec<JsValue>> {
     if Array::is_array(v) {
         Ok(Array::from(v).to_vec())
     } else {
-        Err(type_error(format!("{what}: an array")))
+        Err(Thrown::type_error(format!("{what}: an array")))
     }
 }
 
@@ -81,11 +96,11 @@ fn field(v: &JsValue, name: &str, what: &str) -> Result<String> {
     Reflect::get(v, &text(name))
         .ok()
         .and_then(|f| f.as_string())
-        .ok_or_else(|| type_error(format!("{what}.{name}: a string")))
+        .ok_or_else(|| Thrown::type_error(format!("{what}.{name}: a string")))
 }
 
 fn key32(s: &str) -> Result<Key> {
-    hex::decode_array::<32>(s).map_err(|e| error("KeyError", format!("a miner key is 32 bytes of hex: {e}")))
+    Ok(MinerKey::from_hex(s)?.0)
 }
 
 /// Miner keys from a JS array of hex strings.
@@ -96,30 +111,10 @@ fn keys(v: &JsValue) -> Result<Vec<Key>> {
         .map(|(i, k)| {
             key32(
                 &k.as_string()
-                    .ok_or_else(|| type_error(format!("keys[{i}]: a string of hex")))?,
+                    .ok_or_else(|| Thrown::type_error(format!("keys[{i}]: a string of hex")))?,
             )
         })
         .collect()
-}
-
-fn long(s: &str, what: &str) -> Result<i64> {
-    s.parse().map_err(|_| {
-        error(
-            "AmountError",
-            format!("{what} \"{s}\" is not a whole number of signed 64-bit range"),
-        )
-    })
-}
-
-fn network(n: &str) -> Result<Network> {
-    match n {
-        "" | "mainnet" => Ok(Network::Mainnet),
-        "testnet" => Ok(Network::Testnet),
-        other => Err(error(
-            "AddressError",
-            format!("network \"{other}\": mainnet or testnet"),
-        )),
-    }
 }
 
 fn payments(items: impl IntoIterator<Item = (Key, i64, i64)>) -> JsValue {
@@ -135,7 +130,7 @@ fn payments(items: impl IntoIterator<Item = (Key, i64, i64)>) -> JsValue {
 /// `{address, network, kind, propositionBytes, key}` of an address or ErgoTree hex.
 #[wasm_bindgen(js_name = minerKey)]
 pub fn miner_key(address_or_tree: &str, network_for_trees: &str) -> Result<JsValue> {
-    let a = key::parse_address_or_tree(address_or_tree, network(network_for_trees)?).map_err(kind!("AddressError"))?;
+    let a = parse_address_or_tree(address_or_tree, Network::from_name(network_for_trees)?)?;
     Ok(object(&[
         ("address", text(a.encode())),
         ("network", text(a.network.name())),
@@ -148,7 +143,7 @@ pub fn miner_key(address_or_tree: &str, network_for_trees: &str) -> Result<JsVal
 /// A register or context variable decoded: `{type, value}`.
 #[wasm_bindgen(js_name = decodeRegister)]
 pub fn decode_register(hex_str: &str) -> Result<JsValue> {
-    let c = Constant::parse_hex(hex_str).map_err(kind!("RegisterError"))?;
+    let c = Constant::parse_hex(hex_str)?;
     let value = match &c {
         Constant::Int(v) => JsValue::from(*v),
         Constant::Long(v) => text(v.to_string()),
@@ -170,10 +165,10 @@ pub fn decode_register(hex_str: &str) -> Result<JsValue> {
 /// `[{key, value|null}]`: lookups of `keys` (array of hex) verified against `digest`.
 #[wasm_bindgen(js_name = verifyLookups)]
 pub fn verify_lookups(digest: &str, proof_hex: &str, keys_list: JsValue) -> Result<JsValue> {
-    let d = Digest::from_hex(digest).map_err(kind!("ProofError"))?;
-    let p = hex::decode(proof_hex).map_err(|e| error("ProofError", format!("the proof is not hex: {e}")))?;
+    let d = Digest::from_hex(digest)?;
+    let p = hex::decode(proof_hex).map_err(ProofError::NotHex)?;
     let ks = keys(&keys_list)?;
-    let values = proof::verify_lookups(&d, &p, &ks, None).map_err(kind!("ProofError"))?;
+    let values = avl::verify_lookups(&d, &p, &ks, None)?;
     Ok(lookup_results(&ks, values.iter().map(|v| v.as_deref())))
 }
 
@@ -195,11 +190,10 @@ pub fn replay_payout(
     context0: &str,
     context1: &str,
 ) -> Result<JsValue> {
-    let tree = sharestate::AvlTreeData::share_state(Digest::from_hex(digest).map_err(kind!("ProofError"))?);
-    let c0 = Constant::parse_hex(context0).map_err(kind!("RegisterError"))?;
-    let c1 = Constant::parse_hex(context1).map_err(kind!("RegisterError"))?;
-    let r = posted::replay_payout(&tree, max_score, long(initial_value, "initialValue")?, &c0, &c1)
-        .map_err(kind!("PayoutError"))?;
+    let tree = sharestate::AvlTreeData::share_state(Digest::from_hex(digest)?);
+    let c0 = Constant::parse_hex(context0)?;
+    let c1 = Constant::parse_hex(context1)?;
+    let r = posted::replay_payout(&tree, max_score, parse_amount(initial_value, "initialValue")?, &c0, &c1)?;
     Ok(object(&[
         ("nextDigest", text(r.next_digest.to_hex())),
         (
@@ -212,9 +206,12 @@ pub fn replay_payout(
 /// `score × initialValue / maxScore` with the chain's arithmetic, as a decimal string.
 #[wasm_bindgen(js_name = payoutAmount)]
 pub fn payout_amount(score: &str, initial_value: &str, max_score: i32) -> Result<String> {
-    payout::payout_amount(long(score, "score")?, long(initial_value, "initialValue")?, max_score)
-        .map(|a| a.to_string())
-        .map_err(kind!("ArithmeticError"))
+    let a = amount_of(
+        parse_amount(score, "score")?,
+        parse_amount(initial_value, "initialValue")?,
+        max_score,
+    )?;
+    Ok(a.to_string())
 }
 
 /// A share state: the pool's side (build, prove lookups and payouts; with `full` also
@@ -236,12 +233,12 @@ impl ShareState {
                 let what = format!("entries[{i}]");
                 let k = key32(&field(e, "key", &what)?)?;
                 let v =
-                    hex::decode(&field(e, "value", &what)?).map_err(|x| error("ValueError", format!("{what}: {x}")))?;
+                    hex::decode(&field(e, "value", &what)?).map_err(|source| ValueError::Hex { at: what, source })?;
                 Ok((k, v))
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(ShareState {
-            inner: sharestate::ShareState::from_entries(entries).map_err(kind!("ProverError"))?,
+            inner: sharestate::ShareState::from_entries(entries)?,
         })
     }
 
@@ -252,25 +249,13 @@ impl ShareState {
         let mut rows = Vec::new();
         for (i, e) in list(&scores, "scores")?.iter().enumerate() {
             let what = format!("scores[{i}]");
-            let a = Address::parse(&field(e, "address", &what)?)
-                .map_err(|x| error("AddressError", format!("{what}: {x}")))?;
-            let s = long(&field(e, "score", &what)?, &format!("{what}.score"))?;
-            if s < 0 {
-                return Err(error("ScoreError", format!("{what}: negative score {s}")));
-            }
-            rows.push((a, s));
+            let a = Address::parse(&field(e, "address", &what)?).map_err(|e| Thrown::at(&what, e))?;
+            let s = parse_amount(&field(e, "score", &what)?, &format!("{what}.score"))?;
+            rows.push((a.proposition_bytes(), s));
         }
-        let mut inner = sharestate::ShareState::from_entries(
-            rows.iter()
-                .map(|(a, s)| (a.miner_key().0, ShareValue::unpaid(*s).to_bytes().to_vec())),
-        )
-        .map_err(kind!("ProverError"))?;
-        for (a, _) in &rows {
-            inner
-                .set_script(a.miner_key().0, a.proposition_bytes())
-                .map_err(kind!("ProverError"))?;
-        }
-        Ok(ShareState { inner })
+        Ok(ShareState {
+            inner: scores_state(rows.iter().map(|(p, s)| (p.as_slice(), *s)))?,
+        })
     }
 
     pub fn digest(&mut self) -> String {
@@ -296,7 +281,7 @@ impl ShareState {
     #[wasm_bindgen(js_name = proveLookups)]
     pub fn prove_lookups(&mut self, keys_list: JsValue) -> Result<JsValue> {
         let ks = keys(&keys_list)?;
-        let p = self.inner.prove_lookups(&ks).map_err(kind!("ProverError"))?;
+        let p = self.inner.prove_lookups(&ks)?;
         Ok(object(&[
             ("digest", text(p.digest_before.to_hex())),
             ("proof", hex_text(&p.proof)),
@@ -311,12 +296,11 @@ impl ShareState {
     pub fn plan(&self, initial_value: &str, max_score: i32, batch_size: usize, height: u32) -> Result<JsValue> {
         let p = posted::plan(
             &self.inner,
-            long(initial_value, "initialValue")?,
+            parse_amount(initial_value, "initialValue")?,
             max_score,
             batch_size,
             height,
-        )
-        .map_err(kind!("PayoutError"))?;
+        )?;
         let hexes = |ks: &[Key]| array(ks.iter().map(|k| hex_text(k)));
         Ok(object(&[
             ("batches", array(p.batches.iter().map(|b| hexes(b)))),
@@ -337,11 +321,10 @@ impl ShareState {
         let b = posted::prove_payout(
             &mut self.inner,
             &keys(&keys_list)?,
-            long(initial_value, "initialValue")?,
+            parse_amount(initial_value, "initialValue")?,
             max_score,
             apply,
-        )
-        .map_err(kind!("PayoutError"))?;
+        )?;
         Ok(object(&[
             ("digest", text(b.digest_before.to_hex())),
             ("nextDigest", text(b.digest_after.to_hex())),

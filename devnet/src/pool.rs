@@ -18,7 +18,7 @@ use sharestate::pool::service::ProofService;
 use sharestate::posted;
 use sharestate::posted::epoch::{Contracts, Funding};
 use sharestate::posted::evaluated;
-use sharestate::{Address, Constant, Key, Network, ShareState, ShareValue};
+use sharestate::{Address, Constant, Key, Network, ShareState};
 use std::collections::BTreeMap;
 use thiserror::Error;
 
@@ -273,17 +273,11 @@ pub fn generate(
         let scores = amount::scale_scores(&rows.iter().map(|r| r.1).collect::<Vec<_>>())
             .map_err(|e| PoolError::Other(e.to_string()))?;
         let max_score = amount::max_score(&scores).map_err(|e| PoolError::Other(e.to_string()))?;
-        let mut state = ShareState::from_entries(
+        let mut state = posted::scores_state(
             rows.iter()
                 .zip(&scores)
-                .map(|((k, _), s)| (*k, ShareValue::unpaid(*s).to_bytes().to_vec())),
-        )
-        .map_err(|e| PoolError::Other(e.to_string()))?;
-        for (k, _) in &rows {
-            state
-                .set_script(*k, script_of[k].clone())
-                .map_err(|e| PoolError::Other(e.to_string()))?;
-        }
+                .map(|((k, _), s)| (script_of[k].as_slice(), *s)),
+        )?;
         let initial = *reward as i64;
         let plan = posted::plan(&state, initial, max_score, BATCH, ledger.height())?;
         let (contracts, contract, tok) = if e == 0 {

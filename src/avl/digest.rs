@@ -27,7 +27,7 @@ impl Digest {
 
     /// Parses 66 hex digits.
     pub fn from_hex(s: &str) -> Result<Digest, ProofError> {
-        Digest::from_slice(&hex::decode(s).map_err(|e| ProofError::DigestHex(e.to_string()))?)
+        Digest::from_slice(&hex::decode(s).map_err(ProofError::DigestHex)?)
     }
 
     /// Lower-case hex.

@@ -11,7 +11,7 @@
 
 use crate::avl::tree::Key;
 use crate::avl::ProofError;
-use crate::encoding::{ReadError, Reader};
+use crate::encoding::Reader;
 
 pub(crate) const LEAF: u8 = 2;
 pub(crate) const LABEL: u8 = 3;
@@ -40,22 +40,22 @@ pub(crate) fn parse_packed<S: PackedTreeSink>(
     let mut r = Reader::new(bytes);
     loop {
         let offset = r.position();
-        let tag = r.byte("a node tag").map_err(truncated)?;
+        let tag = r.byte("a node tag").map_err(ProofError::Read)?;
         match tag {
             END_OF_TREE => return Ok(offset),
             LABEL => {
-                sink.label(offset, r.array("a label").map_err(truncated)?)?;
+                sink.label(offset, r.array("a label").map_err(ProofError::Read)?)?;
                 previous_leaf_next = None;
             }
             LEAF => {
                 let key = match previous_leaf_next {
                     Some(k) => k,
-                    None => r.array("a leaf's key").map_err(truncated)?,
+                    None => r.array("a leaf's key").map_err(ProofError::Read)?,
                 };
-                let next = r.array("a leaf's next key").map_err(truncated)?;
+                let next = r.array("a leaf's next key").map_err(ProofError::Read)?;
                 let len = match value_length {
                     Some(l) => l,
-                    None => r.u32_be("a value length").map_err(truncated)? as usize,
+                    None => r.u32_be("a value length").map_err(ProofError::Read)? as usize,
                 };
                 let at = r.position();
                 let value = r.take(len, "a value").map_err(|_| ProofError::ValueOverrun {
@@ -68,13 +68,6 @@ pub(crate) fn parse_packed<S: PackedTreeSink>(
             0x00 | 0x01 | 0xff => sink.internal(offset, tag as i8)?,
             byte => return Err(ProofError::InvalidBalance { offset, byte }.into()),
         }
-    }
-}
-
-/// A packed tree that ends early (the reader's only error here: it reads no VLQ).
-fn truncated(e: ReadError) -> ProofError {
-    match e {
-        ReadError::Truncated { offset, .. } | ReadError::VlqOverflow { offset, .. } => ProofError::Truncated { offset },
     }
 }
 

@@ -28,7 +28,7 @@
 
 use crate::avl::packed::{parse_packed, PackedTreeSink};
 use crate::avl::tree::{Key, NodeRef, Tree, KEY_LENGTH, NEGATIVE_INFINITY, POSITIVE_INFINITY};
-use crate::avl::{Digest, ProofError, ShareState};
+use crate::avl::{Digest, ProofError, ProverError, ShareState};
 use crate::encoding::{hex, ReadError, Reader};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -56,8 +56,8 @@ pub enum SnapshotError {
     KeyLength { found: usize },
     #[error("{field}: {message}")]
     Field { field: String, message: String },
-    #[error("the snapshot ends early, at byte {offset}")]
-    Truncated { offset: usize },
+    #[error("the snapshot {0}")]
+    Read(#[from] ReadError),
     #[error("{count} bytes follow the snapshot's end")]
     Trailing { count: usize },
     #[error("the tree: {0}")]
@@ -66,8 +66,8 @@ pub enum SnapshotError {
     Malformed { node: usize, problem: String },
     #[error("the snapshot says digest {declared}, its tree has {computed}")]
     DigestMismatch { declared: String, computed: String },
-    #[error("the script of key {key} hashes to {found}")]
-    ScriptMismatch { key: String, found: String },
+    #[error(transparent)]
+    Script(#[from] ProverError),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -175,16 +175,11 @@ impl Builder {
                 computed: computed.to_hex(),
             });
         }
-        for (key, script) in &scripts {
-            let found = crate::encoding::hash::blake2b256(script);
-            if found != *key {
-                return Err(SnapshotError::ScriptMismatch {
-                    key: hex::encode(key),
-                    found: hex::encode(&found),
-                });
-            }
+        let mut state = ShareState::from_tree(self.tree, BTreeMap::new());
+        for (key, script) in scripts {
+            state.set_script(key, script)?;
         }
-        Ok(ShareState::from_tree(self.tree, scripts))
+        Ok(state)
     }
 }
 
@@ -375,16 +370,6 @@ pub fn to_bytes(state: &mut ShareState) -> Vec<u8> {
     out
 }
 
-impl From<ReadError> for SnapshotError {
-    fn from(e: ReadError) -> SnapshotError {
-        match e {
-            ReadError::Truncated { offset, .. } | ReadError::VlqOverflow { offset, .. } => {
-                SnapshotError::Truncated { offset }
-            }
-        }
-    }
-}
-
 /// Reads the binary form; see the module documentation for what is checked.
 pub fn from_bytes(bytes: &[u8]) -> Result<ShareState, SnapshotError> {
     let mut r = Reader::new(bytes);
@@ -482,7 +467,7 @@ mod tests {
         assert!(from_bytes(&bytes).is_err());
         assert!(matches!(
             from_bytes(&bytes[..n - 3]),
-            Err(SnapshotError::Truncated { .. })
+            Err(SnapshotError::Read(ReadError::Truncated { .. }))
         ));
         assert!(matches!(from_bytes(b"XXXX"), Err(SnapshotError::Magic)));
     }

@@ -12,7 +12,8 @@
 use crate::avl::packed::{parse_packed, PackedTreeSink};
 use crate::avl::tree::{Internal, Key, Leaf, Navigator, NodeRef, OpError, Operation, Tree, KEY_LENGTH};
 use crate::avl::Digest;
-use crate::encoding::hex;
+use crate::encoding::hex::{self, HexError};
+use crate::encoding::ReadError;
 use thiserror::Error;
 
 /// Why a proof, digest or operation was rejected. Every variant says where.
@@ -21,15 +22,17 @@ pub enum ProofError {
     #[error("a digest has 33 bytes, this one has {found}")]
     DigestLength { found: usize },
     #[error("the digest is not hex: {0}")]
-    DigestHex(String),
+    DigestHex(HexError),
+    #[error("the proof is not hex: {0}")]
+    NotHex(HexError),
     #[error("only {KEY_LENGTH}-byte keys are supported, the tree declares {found}")]
     UnsupportedKeyLength { found: usize },
     #[error("a key has {KEY_LENGTH} bytes, key {index} has {found}")]
     KeyLength { index: usize, found: usize },
     #[error("the proof is empty")]
     Empty,
-    #[error("the proof ends inside its tree, at byte {offset}")]
-    Truncated { offset: usize },
+    #[error("the proof {0}")]
+    Read(ReadError),
     #[error("the proof declares a value of {length} bytes at byte {offset}, longer than the rest of the proof")]
     ValueOverrun { offset: usize, length: u64 },
     #[error("byte {offset} of the proof is {byte:#04x}: not a node tag, and not a balance of -1, 0 or 1")]

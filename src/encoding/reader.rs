@@ -7,11 +7,12 @@ use thiserror::Error;
 /// Why a read failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 pub enum ReadError {
-    /// The input ends at byte `offset` (its length) while `what` was being read.
-    #[error("the input ends at byte {offset} while reading {what}")]
+    /// The input ends at byte `offset` (its length) while `what` was being read. (The messages
+    /// follow the name of what is read: "the proof ends at byte 3 while reading a label".)
+    #[error("ends at byte {offset} while reading {what}")]
     Truncated { offset: usize, what: &'static str },
     /// The VLQ number starting at byte `offset` does not fit `bits` bits.
-    #[error("the VLQ number at byte {offset} does not fit {bits} bits")]
+    #[error("has a VLQ number at byte {offset} that does not fit {bits} bits")]
     VlqOverflow { offset: usize, bits: u32 },
 }
 

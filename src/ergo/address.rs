@@ -8,6 +8,7 @@
 
 use crate::avl::Key;
 use crate::encoding::hash::{blake2b256, blake2b256_parts};
+use crate::encoding::hex::{FixedHexError, HexError};
 use crate::encoding::{hex, Reader};
 use std::fmt;
 use thiserror::Error;
@@ -24,9 +25,7 @@ impl MinerKey {
 
     /// Parses 64 hex digits.
     pub fn from_hex(s: &str) -> Result<MinerKey, AddressError> {
-        hex::decode_array::<32>(s)
-            .map(MinerKey)
-            .map_err(|e| AddressError::KeyHex(e.to_string()))
+        hex::decode_array::<32>(s).map(MinerKey).map_err(AddressError::KeyHex)
     }
 
     /// Lower-case hex.
@@ -60,6 +59,8 @@ pub enum AddressError {
     Checksum { expected: String, found: String },
     #[error("unknown network prefix {prefix:#04x} (0x00 mainnet, 0x10 testnet)")]
     UnknownNetwork { prefix: u8 },
+    #[error("network \"{0}\": mainnet or testnet")]
+    NetworkName(String),
     #[error("unknown address type {kind} (1 P2PK, 2 P2SH, 3 P2S)")]
     UnknownKind { kind: u8 },
     #[error("a {kind} address holds {expected} bytes of content, this one {found}")]
@@ -75,9 +76,9 @@ pub enum AddressError {
     #[error("not an ErgoTree: {0}")]
     MalformedTree(String),
     #[error("the ErgoTree is not hex: {0}")]
-    TreeHex(String),
+    TreeHex(HexError),
     #[error("a miner key is 32 bytes of hex: {0}")]
-    KeyHex(String),
+    KeyHex(FixedHexError),
 }
 
 /// Mainnet or testnet.
@@ -99,6 +100,15 @@ impl Network {
         match self {
             Network::Mainnet => "mainnet",
             Network::Testnet => "testnet",
+        }
+    }
+
+    /// The network of that name (`""` is mainnet).
+    pub fn from_name(name: &str) -> Result<Network, AddressError> {
+        match name {
+            "" | "mainnet" => Ok(Network::Mainnet),
+            "testnet" => Ok(Network::Testnet),
+            other => Err(AddressError::NetworkName(other.into())),
         }
     }
 }
@@ -233,7 +243,7 @@ impl Address {
 
     /// The address of an ErgoTree given as hex.
     pub fn from_ergo_tree_hex(s: &str, network: Network) -> Result<Address, AddressError> {
-        let bytes = hex::decode(s.trim()).map_err(|e| AddressError::TreeHex(e.to_string()))?;
+        let bytes = hex::decode(s.trim()).map_err(AddressError::TreeHex)?;
         Address::from_ergo_tree(&bytes, network)
     }
 

@@ -14,6 +14,7 @@
 //! Collection lengths are unsigned shorts on the chain (at most 65,535).
 
 use crate::avl::{AvlFlags, AvlTreeData, Digest};
+use crate::encoding::hex::HexError;
 use crate::encoding::{hex, vlq, ReadError, Reader};
 use std::fmt;
 use thiserror::Error;
@@ -24,13 +25,11 @@ pub enum RegisterError {
     #[error("the value is empty")]
     Empty,
     #[error("the value is not hex: {0}")]
-    Hex(String),
-    #[error("the value ends at byte {offset} while reading {what}")]
-    Truncated { offset: usize, what: &'static str },
+    Hex(#[from] HexError),
+    #[error("the value {0}")]
+    Read(#[from] ReadError),
     #[error("the type at byte {offset} ({code}) is not one sharestate reads (Int, Long, Coll[Byte], Coll[Coll[Byte]], Coll[(Coll[Byte], Coll[Byte])], AvlTree)")]
     UnsupportedType { offset: usize, code: String },
-    #[error("the VLQ number at byte {offset} does not fit {bits} bits")]
-    VlqOverflow { offset: usize, bits: u32 },
     #[error("the collection length {length} at byte {offset} exceeds 65535")]
     CollectionTooLong { offset: usize, length: u64 },
     #[error("the option tag at byte {offset} is {tag}, not 0 or 1")]
@@ -91,7 +90,7 @@ impl Constant {
 
     /// Parses hex.
     pub fn parse_hex(s: &str) -> Result<Constant, RegisterError> {
-        Constant::parse(&hex::decode(s).map_err(|e| RegisterError::Hex(e.to_string()))?)
+        Constant::parse(&hex::decode(s)?)
     }
 
     /// Serializes. Collections longer than 65,535 are not representable on chain; callers
@@ -244,15 +243,6 @@ impl serde::Serialize for Constant {
     }
 }
 
-impl From<ReadError> for RegisterError {
-    fn from(e: ReadError) -> RegisterError {
-        match e {
-            ReadError::Truncated { offset, what } => RegisterError::Truncated { offset, what },
-            ReadError::VlqOverflow { offset, bits } => RegisterError::VlqOverflow { offset, bits },
-        }
-    }
-}
-
 fn put_bytes(w: &mut Vec<u8>, b: &[u8]) {
     vlq::put(w, b.len() as u64);
     w.extend_from_slice(b);
@@ -368,7 +358,10 @@ mod tests {
     fn malformed_values_say_what_and_where() {
         let e = |s: &str| Constant::parse_hex(s).unwrap_err();
         assert_eq!(e(""), RegisterError::Empty);
-        assert!(matches!(e("0e05aa"), RegisterError::Truncated { offset: 3, .. }));
+        assert!(matches!(
+            e("0e05aa"),
+            RegisterError::Read(ReadError::Truncated { offset: 3, .. })
+        ));
         assert_eq!(e("0e01aabb"), RegisterError::TrailingBytes { offset: 3, count: 1 });
         assert!(matches!(e("08cd"), RegisterError::UnsupportedType { offset: 0, .. }));
         assert!(matches!(
@@ -377,11 +370,11 @@ mod tests {
         ));
         assert_eq!(
             e("05ffffffffffffffffffff01"),
-            RegisterError::VlqOverflow { offset: 1, bits: 64 }
+            RegisterError::Read(ReadError::VlqOverflow { offset: 1, bits: 64 })
         );
         assert_eq!(
             e(&format!("64{}07808080801000", Digest::EMPTY.to_hex())),
-            RegisterError::VlqOverflow { offset: 35, bits: 32 }
+            RegisterError::Read(ReadError::VlqOverflow { offset: 35, bits: 32 })
         );
         assert_eq!(
             e("0e808004"),

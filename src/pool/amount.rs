@@ -5,6 +5,37 @@
 
 use thiserror::Error;
 
+/// Text that is not an amount of the range asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{what} \"{text}\" is not a whole number {range}")]
+pub struct AmountError {
+    pub what: String,
+    pub text: String,
+    pub range: &'static str,
+}
+
+/// A signed 64-bit number (a Long: score, amount) given as decimal text, as JSON and command
+/// lines carry them: exact, never through a float.
+pub fn parse_amount(text: &str, what: &str) -> Result<i64, AmountError> {
+    text.parse().map_err(|_| AmountError {
+        what: what.into(),
+        text: text.into(),
+        range: "of signed 64-bit range",
+    })
+}
+
+/// An amount of nanoErg that can be a box's value: a Long that is not negative.
+pub fn parse_nanoerg(text: &str, what: &str) -> Result<u64, AmountError> {
+    parse_amount(text, what)
+        .ok()
+        .and_then(|v| u64::try_from(v).ok())
+        .ok_or_else(|| AmountError {
+            what: what.into(),
+            text: text.into(),
+            range: "from 0 to 9223372036854775807",
+        })
+}
+
 /// The chain's arithmetic failed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ArithmeticError {

@@ -48,6 +48,8 @@ pub enum WalkError {
     },
     #[error("the walk has nothing to be fed now")]
     Unexpected,
+    #[error("the walk has not started: feed the start box")]
+    NotStarted,
 }
 
 /// One key touched by a payout, as the replayed proof shows it.

@@ -9,7 +9,7 @@ use crate::ergo::transaction::MINER_FEE_TREE;
 use crate::ergo::{Candidate, Constant, ErgoBox, Id, Token, UnsignedInput, UnsignedTransaction, MIN_VALUE_PER_BYTE};
 use crate::pool::amount::{self, ArithmeticError};
 use crate::posted::contracts::{self, ContractError};
-use crate::posted::{check_payout, PayoutBatch, PayoutReport, PayoutTransaction, PostedError};
+use crate::posted::{check_payout, prove_payout, PayoutBatch, PayoutReport, PayoutTransaction, PostedError};
 use thiserror::Error;
 
 /// What a reward box holds beyond the epoch's reward (R4), so that its last remainder — the
@@ -49,12 +49,6 @@ pub enum EpochError {
     InsufficientTokens { token: String, available: u64, needed: u64 },
     #[error("the hardened contract needs a pool token (an id held in at least 2 units: share-state and reward box)")]
     NoPoolToken,
-    #[error("the {what} box lacks register {register}, or it is not a {expected}")]
-    Register {
-        what: &'static str,
-        register: &'static str,
-        expected: &'static str,
-    },
     #[error("{0}")]
     Arithmetic(#[from] ArithmeticError),
     #[error("the script of key {key} is not known, so it cannot be paid")]
@@ -241,11 +235,11 @@ pub fn payout(
     let tree = match state_box.register(4) {
         Some(Ok(Constant::AvlTree(t))) => t,
         _ => {
-            return Err(EpochError::Register {
+            return Err(PostedError::Box {
                 what: "share-state",
-                register: "R4",
-                expected: "AvlTree",
-            })
+                detail: "R4 is not an AvlTree".into(),
+            }
+            .into())
         }
     };
     let mut registers = state_box.registers.clone();
@@ -256,10 +250,9 @@ pub fn payout(
     .to_bytes();
     // the hardened contract counts the miners still unpaid in R6
     if let Some(r6) = state_box.register(6) {
-        let unpaid = r6.ok().and_then(|c| c.as_int().ok()).ok_or(EpochError::Register {
+        let unpaid = r6.ok().and_then(|c| c.as_int().ok()).ok_or(PostedError::Box {
             what: "share-state",
-            register: "R6",
-            expected: "Int",
+            detail: "R6 is not an Int".into(),
         })?;
         let paid = i32::try_from(batch.payments.len()).map_err(|_| EpochError::TooManyMiners {
             count: batch.payments.len(),
@@ -342,10 +335,66 @@ pub fn payout(
     })
 }
 
+/// A payout ready to sign, and what it is made of.
+#[derive(Debug, Clone)]
+pub struct NextPayout {
+    pub transaction: UnsignedTransaction,
+    pub batch: PayoutBatch,
+    /// Every clause of the contract, checked: all hold.
+    pub report: PayoutReport,
+}
+
+/// The payout of `keys` from `state` (the share state of `state_box`, unchanged): proved with
+/// the epoch's own maxScore (the state box's R5) and initialValue (the reward box's R4), built,
+/// and checked by [`checked_payout`].
+pub fn next_payout(
+    state: &mut ShareState,
+    state_box: &ErgoBox,
+    reward_box: &ErgoBox,
+    keys: &[Key],
+    funding: &Funding,
+    height: u32,
+) -> Result<NextPayout, EpochError> {
+    let max_score = match state_box.register(5) {
+        Some(Ok(Constant::Int(m))) => m,
+        _ => {
+            return Err(PostedError::Box {
+                what: "share-state",
+                detail: "R5 (maxScore) is not an Int".into(),
+            }
+            .into())
+        }
+    };
+    let initial = match reward_box.register(4) {
+        Some(Ok(Constant::Long(v))) => v,
+        _ => {
+            return Err(PostedError::Box {
+                what: "reward",
+                detail: "R4 (initialValue) is not a Long".into(),
+            }
+            .into())
+        }
+    };
+    let batch = prove_payout(state, keys, initial, max_score, false)?;
+    let (transaction, report) = checked_payout(
+        state_box,
+        reward_box,
+        &batch,
+        |k| state.script(k).map(<[u8]>::to_vec),
+        funding,
+        height,
+    )?;
+    Ok(NextPayout {
+        transaction,
+        batch,
+        report,
+    })
+}
+
 /// [`payout`], then every clause of the share-state contract checked on it
 /// ([`check_payout`], which also knows the hardened contract's own clauses): a
 /// payout the contract would refuse is an error, never a transaction to sign. For sigma-rust's
-/// evaluation instead, see `interpreter::payout`.
+/// evaluation instead, see `evaluated::payout`.
 pub fn checked_payout(
     state_box: &ErgoBox,
     reward_box: &ErgoBox,

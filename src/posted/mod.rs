@@ -46,15 +46,15 @@ pub mod weaknesses;
 
 pub use clauses::check_payout;
 pub use contracts::{share_state_contract, ContractError, ShareStateContract};
-pub use epoch::{checked_payout, Contracts, EpochError, Funding};
-pub use prove::{plan, prove_payout, Payment, PayoutBatch, Plan};
+pub use epoch::{checked_payout, next_payout, Contracts, EpochError, Funding, NextPayout};
+pub use prove::{plan, prove_payout, scores_state, Payment, PayoutBatch, Plan};
 pub use replay::{replay_payout, ReplayedPayment, ReplayedPayout};
 pub use report::{Clause, MinerCheck, NamedClause, PayoutReport, Weakness};
 pub use transaction::{Output, PayoutTransaction, RewardInput, ShareStateInput};
 
 use crate::avl::{ProofError, ProverError};
 use crate::ergo::RegisterError;
-use crate::pool::amount::ArithmeticError;
+use crate::pool::amount::{ArithmeticError, ScoreError};
 use crate::pool::ValueError;
 use thiserror::Error;
 
@@ -80,13 +80,13 @@ pub enum PostedError {
     #[error(transparent)]
     Prover(#[from] ProverError),
     #[error(transparent)]
+    Score(#[from] ScoreError),
+    #[error(transparent)]
     Proof(#[from] ProofError),
     #[error("context variable 0 holds {count} entries; a collection holds at most 65535")]
     TooMany { count: usize },
     #[error("the proof has {length} bytes; a Coll[Byte] holds at most 65535")]
     ProofTooLong { length: usize },
-    #[error("the script of key {key} is not known, so it cannot be paid")]
-    UnknownScript { key: String },
     #[error("the {what} box: {detail}")]
     Box { what: &'static str, detail: String },
     #[error(transparent)]

@@ -3,9 +3,31 @@
 
 use crate::avl::{Digest, Key, Operation, ShareState};
 use crate::encoding::hex;
+use crate::ergo::MinerKey;
 use crate::ergo::{min_plain_box_value, Constant, P2PK_SCRIPT_LEN};
-use crate::pool::{amount, ShareValue};
+use crate::pool::amount::{self, ScoreError};
+use crate::pool::ShareValue;
 use crate::posted::PostedError;
+
+/// An epoch's share state from its miners' scripts (proposition bytes) and scores: Design 1
+/// values, unpaid, keyed by the scripts' hashes, each script recorded (a payout must pay it).
+pub fn scores_state<'a>(rows: impl IntoIterator<Item = (&'a [u8], i64)>) -> Result<ShareState, PostedError> {
+    let mut entries = Vec::new();
+    let mut scripts = Vec::new();
+    for (index, (script, score)) in rows.into_iter().enumerate() {
+        if score < 0 {
+            return Err(ScoreError::Negative { index, score }.into());
+        }
+        let key = MinerKey::from_proposition(script).0;
+        entries.push((key, ShareValue::unpaid(score).to_bytes().to_vec()));
+        scripts.push((key, script.to_vec()));
+    }
+    let mut state = ShareState::from_entries(entries)?;
+    for (key, script) in scripts {
+        state.set_script(key, script)?;
+    }
+    Ok(state)
+}
 
 /// One miner's payment in a batch.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use sharestate::ergo::{ErgoBox, Id};
 use sharestate::pool::amount;
 use sharestate::posted::epoch::{self, Contracts, Funding};
 use sharestate::posted::{self, PayoutTransaction};
-use sharestate::{hex, Address, AddressKind, Key, Network, ShareState, ShareValue};
+use sharestate::{hex, Address, AddressKind, ErrorKind, Key, Network};
 use std::time::{Duration, Instant};
 
 /// The block height assumed for box value floors when none is given (3-byte VLQ, like every
@@ -80,16 +80,10 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let max_score = amount::max_score(&scores)?;
 
     let t = Instant::now();
-    let mut state = ShareState::from_entries(
-        rows.iter()
-            .zip(&scores)
-            .map(|((a, _), s)| (a.miner_key().0, ShareValue::unpaid(*s).to_bytes().to_vec())),
-    )?;
+    let scripts: Vec<Vec<u8>> = rows.iter().map(|(a, _)| a.proposition_bytes()).collect();
+    let mut state = posted::scores_state(scripts.iter().map(Vec::as_slice).zip(scores.iter().copied()))?;
     let digest = state.digest();
     let built = t.elapsed();
-    for (addr, _) in &rows {
-        state.set_script(addr.miner_key().0, addr.proposition_bytes())?;
-    }
     println!("1. Share state: {miners} miners (seeded P2PK scripts), scores from 1,000 to ~4,000,000");
     println!("   maxScore (R5)   {max_score}");
     println!("   digest          {digest}");
@@ -243,7 +237,10 @@ pub fn run(a: Args) -> Result<(), CliError> {
         println!("   {}  score {:>9} → {} ERG", short(&p.key), p.score, erg(p.amount));
     }
     if !report.accepted {
-        return Err(CliError::new("payout", "the demo's own payout did not pass its check"));
+        return Err(CliError::new(
+            ErrorKind::Payout.name(),
+            "the demo's own payout did not pass its check",
+        ));
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use sharestate::avl::{self, Digest};
 use sharestate::ergo::parse_address_or_tree;
 use sharestate::pool::amount;
 use sharestate::posted;
-use sharestate::{hex, Constant, Key, MinerKey, Network, ShareState, ShareValue};
+use sharestate::{hex, Constant, ErrorKind, HasKind, Key, MinerKey, Network, ProofError, ShareState, ShareValue};
 use std::fmt::Display;
 use std::process::ExitCode;
 
@@ -29,7 +29,9 @@ usage:
 A snapshot written to a *.json path is JSON, any other path gets the compact binary form;
 either form is read back.";
 
-/// An error with the kind a script can branch on.
+/// An error with the kind a script can branch on: a core error's kind
+/// (`sharestate::ErrorKind::name`, the names the npm package throws), or one of the command
+/// line's own: `UsageError`, `IoError`, `CsvError`.
 pub struct CliError {
     kind: &'static str,
     message: String,
@@ -43,28 +45,25 @@ impl CliError {
         }
     }
     pub fn usage(message: impl Display) -> CliError {
-        CliError::new("usage", format!("{message}\n{USAGE}"))
+        CliError::new("UsageError", format!("{message}\n{USAGE}"))
+    }
+    fn io(path: &str, e: std::io::Error) -> CliError {
+        CliError::new("IoError", format!("{path}: {e}"))
+    }
+    fn csv(message: impl Display) -> CliError {
+        CliError::new("CsvError", message)
+    }
+    /// A core error about `at` (a line, a key): its kind, its message after `at`.
+    fn at<E: HasKind>(at: impl Display, e: E) -> CliError {
+        CliError::new(e.kind().name(), format!("{at}: {e}"))
     }
 }
 
-macro_rules! from_error {
-    ($($t:ty => $kind:literal),* $(,)?) => {$(
-        impl From<$t> for CliError {
-            fn from(e: $t) -> CliError { CliError::new($kind, e) }
-        }
-    )*};
+impl<E: HasKind> From<E> for CliError {
+    fn from(e: E) -> CliError {
+        CliError::new(e.kind().name(), e)
+    }
 }
-from_error!(
-    sharestate::AddressError => "address",
-    sharestate::ProofError => "proof",
-    sharestate::ProverError => "prover",
-    sharestate::RegisterError => "register",
-    sharestate::ValueError => "value",
-    sharestate::avl::snapshot::SnapshotError => "snapshot",
-    sharestate::pool::ScoreError => "score",
-    sharestate::posted::PostedError => "payout",
-    sharestate::hex::HexError => "hex",
-);
 
 fn main() -> ExitCode {
     let raw: Vec<String> = std::env::args().skip(1).collect();
@@ -108,11 +107,7 @@ fn one_positional<'a>(a: &'a Args, what: &str) -> Result<&'a str, CliError> {
 }
 
 fn network(a: &Args) -> Result<Network, CliError> {
-    match a.opt("network").unwrap_or("mainnet") {
-        "mainnet" => Ok(Network::Mainnet),
-        "testnet" => Ok(Network::Testnet),
-        other => Err(CliError::usage(format!("--network {other:?}: mainnet or testnet"))),
-    }
+    Network::from_name(a.opt("network").unwrap_or("mainnet")).map_err(|e| CliError::usage(format!("--network: {e}")))
 }
 
 fn key(a: Args) -> Result<Value, CliError> {
@@ -137,7 +132,7 @@ fn read_scores(text: &str) -> Result<Vec<(sharestate::Address, i64, usize)>, Cli
         if line.is_empty() || line.starts_with('#') || (n == 1 && line.eq_ignore_ascii_case("address,score")) {
             continue;
         }
-        let bad = |m: String| CliError::new("csv", format!("line {n}: {m}"));
+        let bad = |m: String| CliError::csv(format!("line {n}: {m}"));
         let (addr, score) = line
             .split_once(',')
             .ok_or_else(|| bad("expected address,score".into()))?;
@@ -154,18 +149,22 @@ fn read_scores(text: &str) -> Result<Vec<(sharestate::Address, i64, usize)>, Cli
         out.push((addr, score, n));
     }
     if out.is_empty() {
-        return Err(CliError::new("csv", "no address,score lines"));
+        return Err(CliError::csv("no address,score lines"));
     }
     Ok(out)
 }
 
 fn read_snapshot(path: &str) -> Result<ShareState, CliError> {
-    let bytes = std::fs::read(path).map_err(|e| CliError::new("io", format!("{path}: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| CliError::io(path, e))?;
     if bytes.starts_with(b"SSNP") {
         Ok(snapshot::from_bytes(&bytes)?)
     } else {
-        let text = String::from_utf8(bytes)
-            .map_err(|_| CliError::new("snapshot", format!("{path}: neither binary nor UTF-8 JSON")))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            CliError::new(
+                ErrorKind::Snapshot.name(),
+                format!("{path}: neither binary nor UTF-8 JSON"),
+            )
+        })?;
         Ok(snapshot::from_json(&text)?)
     }
 }
@@ -176,7 +175,7 @@ fn write_snapshot(path: &str, state: &mut ShareState) -> Result<(), CliError> {
     } else {
         snapshot::to_bytes(state)
     };
-    std::fs::write(path, bytes).map_err(|e| CliError::new("io", format!("{path}: {e}")))
+    std::fs::write(path, bytes).map_err(|e| CliError::io(path, e))
 }
 
 /// Every entry as a Design 1 share value.
@@ -187,7 +186,7 @@ fn share_values(state: &ShareState) -> Result<Vec<(Key, ShareValue)>, CliError> 
         .map(|(k, v)| {
             ShareValue::from_bytes(v)
                 .map(|sv| (k, sv))
-                .map_err(|e| CliError::new("value", format!("key {}: {e}", hex::encode(&k))))
+                .map_err(|e| CliError::at(format_args!("key {}", hex::encode(&k)), e))
         })
         .collect()
 }
@@ -211,15 +210,14 @@ fn state_build(a: Args) -> Result<Value, CliError> {
         return Err(CliError::usage("state build takes no positional arguments"));
     }
     let path = a.required("scores")?;
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::new("io", format!("{path}: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))?;
     let rows = read_scores(&text)?;
     let mut seen = std::collections::HashMap::new();
     for (addr, _, line) in &rows {
         if let Some(first) = seen.insert(addr.miner_key(), *line) {
-            return Err(CliError::new(
-                "csv",
-                format!("line {line}: {addr} is listed already on line {first}"),
-            ));
+            return Err(CliError::csv(format!(
+                "line {line}: {addr} is listed already on line {first}"
+            )));
         }
     }
     let raw: Vec<i64> = rows.iter().map(|(_, s, _)| *s).collect();
@@ -228,14 +226,8 @@ fn state_build(a: Args) -> Result<Value, CliError> {
         Err(amount::ScoreError::SumTooLarge { .. }) if a.switch("scale") => amount::scale_scores(&raw)?,
         Err(e) => return Err(e.into()),
     };
-    let mut state = ShareState::from_entries(
-        rows.iter()
-            .zip(&scores)
-            .map(|((addr, _, _), s)| (addr.miner_key().0, ShareValue::unpaid(*s).to_bytes().to_vec())),
-    )?;
-    for (addr, _, _) in &rows {
-        state.set_script(addr.miner_key().0, addr.proposition_bytes())?;
-    }
+    let scripts: Vec<Vec<u8>> = rows.iter().map(|(addr, _, _)| addr.proposition_bytes()).collect();
+    let mut state = posted::scores_state(scripts.iter().map(Vec::as_slice).zip(scores.iter().copied()))?;
     write_snapshot(a.required("out")?, &mut state)?;
     let mut out = summary(&mut state)?;
     out["scaled"] = json!(a.switch("scale") && scores != rows.iter().map(|(_, s, _)| *s).collect::<Vec<_>>());
@@ -302,7 +294,7 @@ fn prove_payout(a: Args) -> Result<Value, CliError> {
     let plan = posted::plan(&state, initial_value, max_score, batch_size, height)?;
     let keys = plan.batches.get(batch).ok_or_else(|| {
         CliError::new(
-            "payout",
+            ErrorKind::Payout.name(),
             format!(
                 "batch {batch} does not exist: {} unpaid payable keys make {} batches of {batch_size}",
                 plan.payable(),
@@ -323,7 +315,7 @@ fn prove_payout(a: Args) -> Result<Value, CliError> {
 fn verify_lookup(a: Args) -> Result<Value, CliError> {
     a.only(&["digest", "proof"])?;
     let digest = Digest::from_hex(a.required("digest")?)?;
-    let proof_bytes = hex::decode(a.required("proof")?).map_err(|e| CliError::new("proof", format!("--proof: {e}")))?;
+    let proof_bytes = hex::decode(a.required("proof")?).map_err(|e| CliError::at("--proof", ProofError::NotHex(e)))?;
     if a.positional.is_empty() {
         return Err(CliError::usage("verify lookup needs at least one key"));
     }
