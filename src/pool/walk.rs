@@ -36,6 +36,8 @@ pub enum WalkError {
     WrongAnswer { expected: String, found: String },
     #[error("box {box_id} is not a share-state box: {detail}")]
     NotShareState { box_id: String, detail: String },
+    #[error("transaction {tx} does not create box {box_id} as its first output, so it did not open the epoch")]
+    NotTheOpening { tx: String, box_id: String },
     #[error("transaction {tx} does not spend box {box_id} as its first input")]
     NotAPayout { tx: String, box_id: String },
     #[error("transaction {tx}: the interface gives no context extension for its first input, so its proof cannot be replayed (use a node, not the explorer)")]
@@ -87,7 +89,8 @@ pub struct Walk {
     pub start: ChainBox,
     pub contract: ShareStateContract,
     pub max_score: i32,
-    /// The epoch's reward (R4 of its reward box), once a payout has shown it.
+    /// The epoch's reward (R4 of its reward box): from the first payout's reward input, or, in
+    /// an epoch without payouts, from the reward box its opening created.
     pub reward: Option<i64>,
     pub steps: Vec<Step>,
     /// The latest share-state box reached; the tip once [`Walker::next`] returns `None`.
@@ -121,6 +124,9 @@ enum State {
     Reward(ChainTransaction),
     /// Waiting for the tip box again, to learn whether and by what it is spent.
     Tip(Id),
+    /// Waiting for the transaction that opened the epoch (created the start box), whose
+    /// OUTPUTS(1) is the reward box: the epoch's reward when no payout has shown it.
+    Opening(Id),
     Done,
 }
 
@@ -178,7 +184,7 @@ impl Walker {
     pub fn next(&self) -> Option<Need> {
         match &self.state {
             State::Start(id) | State::Tip(id) => Some(Need::Box(*id)),
-            State::Spender(tx) => Some(Need::Transaction(*tx)),
+            State::Spender(tx) | State::Opening(tx) => Some(Need::Transaction(*tx)),
             State::Reward(tx) => tx.inputs.get(1).map(|i| Need::Box(i.box_id)),
             State::Done => None,
         }
@@ -253,6 +259,24 @@ impl Walker {
                     }
                 }
             }
+            State::Opening(id) => {
+                expect(id, tx.id)?;
+                let walk = self.walk.as_mut().ok_or(WalkError::Unexpected)?;
+                // the transaction's outputs are checked against their ids: OUTPUTS(0) must be
+                // the start box, and OUTPUTS(1) is then the reward box it opened with
+                if tx.outputs.first().map(|o| o.id) != Some(walk.start.id) {
+                    return Err(WalkError::NotTheOpening {
+                        tx: tx.id.to_hex(),
+                        box_id: walk.start.id.to_hex(),
+                    });
+                }
+                walk.reward = tx
+                    .outputs
+                    .get(1)
+                    .and_then(|r| r.ergo_box.register(4))
+                    .and_then(|c| c.ok()?.as_long().ok());
+                Ok(())
+            }
             other => {
                 self.state = other;
                 Err(WalkError::Unexpected)
@@ -260,10 +284,13 @@ impl Walker {
         }
     }
 
+    /// Goes on from `b`, the latest share-state box: to its spender, or — at the tip of an epoch
+    /// no payout has shown the reward of — to the transaction that opened it.
     fn follow(&mut self, b: ChainBox) {
-        self.state = match b.spent_transaction_id {
-            Some(tx) => State::Spender(tx),
-            None => State::Done,
+        self.state = match (b.spent_transaction_id, &self.walk) {
+            (Some(tx), _) => State::Spender(tx),
+            (None, Some(w)) if w.reward.is_none() => State::Opening(w.start.ergo_box.transaction_id),
+            (None, _) => State::Done,
         };
     }
 
@@ -391,7 +418,7 @@ mod tests {
         [&[0x00, 0x08, 0xcd, 0x02][..], &blake2b256(&i.to_be_bytes())].concat()
     }
 
-    fn epoch_with_two_payouts() -> (Ledger, Id, Vec<Key>) {
+    fn epoch_with_payouts(payouts: usize) -> (Ledger, Id, Vec<Key>) {
         let scripts: HashMap<Key, Vec<u8>> = (0..60).map(|i| (blake2b256(&script(i)), script(i))).collect();
         let mut state = ShareState::from_entries(
             scripts
@@ -429,7 +456,7 @@ mod tests {
         let mut boxes = open.transaction().output_boxes();
         let start = boxes[0].id();
         let keys = state.keys();
-        for (n, chunk) in keys.chunks(20).take(2).enumerate() {
+        for (n, chunk) in keys.chunks(20).take(payouts).enumerate() {
             let batch = crate::posted::prove_payout(&mut state, chunk, 10_000_000_000, 3_000_000, true).unwrap();
             let tx = epoch::payout(
                 &boxes[0],
@@ -460,7 +487,7 @@ mod tests {
 
     #[crate::test]
     fn an_epoch_starts_at_the_share_state_box_no_payout_created() {
-        let (ledger, start, _) = epoch_with_two_payouts();
+        let (ledger, start, _) = epoch_with_payouts(2);
         // every box of the ledger, as an interface lists them: three share states, reward
         // boxes, payments, fee and change boxes
         let boxes: Vec<ChainBox> = ledger
@@ -478,7 +505,7 @@ mod tests {
 
     #[crate::test]
     fn a_node_walk_replays_every_payout_to_the_tip() {
-        let (ledger, start, keys) = epoch_with_two_payouts();
+        let (ledger, start, keys) = epoch_with_payouts(2);
         let walk = run(&ledger, start, Flavor::Node).unwrap();
         assert_eq!(walk.contract, ShareStateContract::Draft);
         assert_eq!(walk.steps.len(), 2);
@@ -502,8 +529,27 @@ mod tests {
     }
 
     #[crate::test]
+    fn an_epoch_without_payouts_finds_its_reward_in_its_opening() {
+        let (ledger, start, _) = epoch_with_payouts(0);
+        let mut w = Walker::new(start);
+        w.feed_box(&ledger.answer(Need::Box(start), Flavor::Node)).unwrap();
+        let start_box = &ledger.boxes[&start].0;
+        assert_eq!(w.next(), Some(Need::Transaction(start_box.transaction_id)));
+        // another transaction than the opening is refused
+        let (other_ledger, other_start, _) = epoch_with_payouts(1);
+        let other = other_ledger.boxes[&other_start].1.unwrap();
+        assert!(matches!(
+            w.feed_transaction(&other_ledger.answer(Need::Transaction(other), Flavor::Node)),
+            Err(WalkError::WrongAnswer { .. })
+        ));
+        let walk = run(&ledger, start, Flavor::Node).unwrap();
+        assert!(walk.steps.is_empty());
+        assert_eq!(walk.reward, Some(10_000_000_000));
+    }
+
+    #[crate::test]
     fn the_explorer_cannot_replay_and_says_so() {
-        let (ledger, start, _) = epoch_with_two_payouts();
+        let (ledger, start, _) = epoch_with_payouts(2);
         assert!(matches!(
             run(&ledger, start, Flavor::Explorer),
             Err(WalkError::NoExtension { .. })
@@ -512,7 +558,7 @@ mod tests {
 
     #[crate::test]
     fn a_lying_answer_stops_the_walk() {
-        let (ledger, start, _) = epoch_with_two_payouts();
+        let (ledger, start, _) = epoch_with_payouts(2);
         let mut w = Walker::new(start);
         let other = ledger.boxes.keys().find(|k| **k != start).copied().unwrap();
         let answer = ledger.answer(Need::Box(other), Flavor::Node);
