@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the npm package in www/ from the bindings crate: the full module (default features)
+# Builds the npm package in www/ from its crate (www/Cargo.toml, www/src/): the full module (default features)
 # and the verify-and-prove `sharestate/lite` module (no features), each for wasm at opt-level z
 # with LTO, through the pinned wasm-bindgen CLI for browsers/bundlers (ESM) and Node, then
 # wasm-opt -Oz; then `npm pack` into target/. Prints the sizes.

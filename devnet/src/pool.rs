@@ -44,6 +44,10 @@ pub enum PoolError {
     Build(#[from] sharestate::posted::evaluated::BuildError),
     #[error(transparent)]
     Posted(#[from] sharestate::posted::PostedError),
+    #[error(transparent)]
+    Score(#[from] sharestate::pool::ScoreError),
+    #[error(transparent)]
+    Contract(#[from] sharestate::posted::ContractError),
     #[error("{0}")]
     Other(String),
 }
@@ -179,7 +183,8 @@ pub fn genesis(seed: u64) -> (Ledger, SecretKey) {
     (Ledger::new(GENESIS_HEIGHT, GENESIS_TIME, vec![b]), operator)
 }
 
-/// Generates the demo pool into `ledger` and `service`.
+/// Generates the demo pool into `ledger` and `service`: its token, its miners, and
+/// [`REWARDS`]`.len()` epochs.
 pub fn generate(
     seed: u64,
     ledger: &mut Ledger,
@@ -191,10 +196,44 @@ pub fn generate(
         .map(|a| a.encode())
         .unwrap_or_default();
     let wallet = Wallet::from_secrets(vec![operator.clone()]);
+    let token = mint_pool_token(ledger, &operator_tree, &wallet)?;
+    let miners: Vec<Miner> = (0..MINERS as u64)
+        .map(|i| {
+            let script = p2pk_tree(&secret(seed, "miner", i));
+            let address = Address::from_ergo_tree(&script, Network::Mainnet)
+                .map(|a| a.encode())
+                .unwrap_or_default();
+            Miner {
+                key: blake2b256(&script),
+                script,
+                address,
+            }
+        })
+        .collect();
+    let mut pool = DemoPool {
+        seed,
+        operator,
+        operator_tree,
+        operator_address,
+        token,
+        miners,
+        epochs: vec![],
+        tip_state: ShareState::new(),
+    };
+    let mut rng = Rng(seed);
+    for (e, reward) in REWARDS.iter().enumerate() {
+        let (truth, state) = pool.epoch(e, *reward, &mut rng, ledger, &wallet, service)?;
+        pool.epochs.push(truth);
+        pool.tip_state = state;
+    }
+    Ok(pool)
+}
 
-    // the pool token, minted from the genesis box (a new token's id is its first input's id)
+/// The pool token, minted from the operator's genesis box (a new token's id is its first
+/// input's id), with its EIP-4 name.
+fn mint_pool_token(ledger: &mut Ledger, operator_tree: &[u8], wallet: &Wallet) -> Result<[u8; 32], PoolError> {
     let genesis_box = ledger
-        .boxes_by_tree(&operator_tree)
+        .boxes_by_tree(operator_tree)
         .first()
         .map(|r| r.ergo_box.clone())
         .ok_or(PoolError::Other("no genesis box".into()))?;
@@ -210,7 +249,7 @@ pub fn generate(
         outputs: vec![
             Candidate {
                 value: genesis_box.value - FEE,
-                ergo_tree: operator_tree.clone(),
+                ergo_tree: operator_tree.to_vec(),
                 creation_height: h,
                 tokens: vec![Token {
                     id: token,
@@ -231,62 +270,44 @@ pub fn generate(
             },
         ],
     };
-    ledger.sign_and_submit(&mint, &wallet)?;
+    ledger.sign_and_submit(&mint, wallet)?;
+    Ok(token)
+}
 
-    let miners: Vec<Miner> = (0..MINERS as u64)
-        .map(|i| {
-            let script = p2pk_tree(&secret(seed, "miner", i));
-            let address = Address::from_ergo_tree(&script, Network::Mainnet)
-                .map(|a| a.encode())
-                .unwrap_or_default();
-            Miner {
-                key: blake2b256(&script),
-                script,
-                address,
-            }
-        })
-        .collect();
-    let script_of: BTreeMap<Key, Vec<u8>> = miners.iter().map(|m| (m.key, m.script.clone())).collect();
-    let mut rng = Rng(seed);
-    let mut pool = DemoPool {
-        seed,
-        operator: operator.clone(),
-        operator_tree: operator_tree.clone(),
-        operator_address,
-        token,
-        miners,
-        epochs: vec![],
-        tip_state: ShareState::new(),
-    };
-    let operator_key = operator_tree[3..].to_vec();
-
-    for (e, reward) in REWARDS.iter().enumerate() {
-        // who mined this epoch, and how much: most miners, scores spread over three decades
+impl DemoPool {
+    /// Epoch `e` (0-based): who mined and how much, the epoch opened (the first on the draft
+    /// contract, the others on the hardened pair), and its payouts — all but the last epoch's
+    /// after [`LAST_EPOCH_PAYOUTS`], which stay pending. Returns its ground truth and final state.
+    fn epoch(
+        &self,
+        e: usize,
+        reward: u64,
+        rng: &mut Rng,
+        ledger: &mut Ledger,
+        wallet: &Wallet,
+        service: &mut ProofService,
+    ) -> Result<(EpochTruth, ShareState), PoolError> {
+        // most miners, scores spread over three decades
         let mut rows = Vec::new();
-        for m in &pool.miners {
+        for m in &self.miners {
             let active = rng.unit() < 0.85;
             let score = 10f64.powf(3.0 + 3.6 * rng.unit()) as i64;
             if active {
-                rows.push((m.key, score));
+                rows.push((m, score));
             }
         }
-        let scores = amount::scale_scores(&rows.iter().map(|r| r.1).collect::<Vec<_>>())
-            .map_err(|e| PoolError::Other(e.to_string()))?;
-        let max_score = amount::max_score(&scores).map_err(|e| PoolError::Other(e.to_string()))?;
-        let mut state = posted::scores_state(
-            rows.iter()
-                .zip(&scores)
-                .map(|((k, _), s)| (script_of[k].as_slice(), *s)),
-        )?;
-        let initial = *reward as i64;
+        let scores = amount::scale_scores(&rows.iter().map(|r| r.1).collect::<Vec<_>>())?;
+        let max_score = amount::max_score(&scores)?;
+        let mut state = posted::scores_state(rows.iter().zip(&scores).map(|((m, _), s)| (m.script.as_slice(), *s)))?;
+        let initial = reward as i64;
         let plan = posted::plan(&state, initial, max_score, BATCH, ledger.height())?;
         let (contracts, contract, tok) = if e == 0 {
             (Contracts::draft(), "draft", None)
         } else {
             (
-                Contracts::hardened(&operator_key).map_err(|e| PoolError::Other(e.to_string()))?,
+                Contracts::hardened(&self.operator_tree[3..])?,
                 "hardened",
-                Some(token),
+                Some(self.token),
             )
         };
         let open = evaluated::open(
@@ -294,12 +315,12 @@ pub fn generate(
             &mut state,
             max_score,
             plan.payable(),
-            *reward,
+            reward,
             tok,
-            &pool.funding(ledger)?,
+            &self.funding(ledger)?,
             &ledger.context(),
         )?;
-        let open_id = ledger.sign_and_submit(&open, &wallet)?;
+        let open_id = ledger.sign_and_submit(&open, wallet)?;
         let outs = ledger.get_tx(&open_id).map(|t| t.tx.output_boxes()).unwrap_or_default();
         let (mut state_box, mut reward_box) = (outs[0].clone(), outs[1].clone());
         service.insert(state_box.id(), state.clone());
@@ -307,9 +328,9 @@ pub fn generate(
         let mut truth = EpochTruth {
             number: e + 1,
             contract,
-            reward: *reward,
+            reward,
             max_score,
-            scores: rows.iter().zip(&scores).map(|((k, _), s)| (*k, *s)).collect(),
+            scores: rows.iter().zip(&scores).map(|((m, _), s)| (m.key, *s)).collect(),
             paid: BTreeMap::new(),
             unpayable: plan.unpayable.clone(),
             state_boxes: vec![state_box.id()],
@@ -328,10 +349,10 @@ pub fn generate(
                 &reward_box,
                 &batch,
                 |k| state.script(k).map(<[u8]>::to_vec),
-                &pool.funding(ledger)?,
+                &self.funding(ledger)?,
                 &ledger.context(),
             )?;
-            let id = ledger.sign_and_submit(&tx, &wallet)?;
+            let id = ledger.sign_and_submit(&tx, wallet)?;
             for p in &batch.payments {
                 truth.paid.insert(p.key, (id, p.amount));
             }
@@ -342,10 +363,6 @@ pub fn generate(
             truth.state_boxes.push(state_box.id());
             truth.reward_box = reward_box.id();
         }
-        pool.epochs.push(truth);
-        if last {
-            pool.tip_state = state;
-        }
+        Ok((truth, state))
     }
-    Ok(pool)
 }

@@ -2,11 +2,8 @@
 //! parses to the same constant.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use sharestate::Constant;
 
-fuzz_target!(|data: &[u8]| {
-    if let Ok(c) = Constant::parse(data) {
-        let again = Constant::parse(&c.to_bytes()).expect("our own serialization parses");
-        assert_eq!(again, c);
-    }
-});
+#[path = "../checks.rs"]
+mod checks;
+
+fuzz_target!(|data: &[u8]| checks::register(data));

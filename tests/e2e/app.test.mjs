@@ -1,50 +1,11 @@
 // The miner's app end to end: playwright-core drives Debian's Chromium against devnets on free
 // loopback ports, serving the built app (dist/). Every verified figure is compared with the
-// devnet's ground truth (/devnet/miners). Screenshots of the main states go to docs/screenshots/.
+// devnet's ground truth (/devnet/miners). Screenshots of the main states go to target/screenshots/.
 //   node --test tests/e2e/   (after scripts/build-app.sh and building the devnet)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-
-const DEVNET = process.env.DEVNET_BIN ?? 'target/release/devnet';
-const SHOTS = 'docs/screenshots';
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-mkdirSync(SHOTS, { recursive: true });
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startDevnet(port, extra = []) {
-  const child = spawn(DEVNET, ['--port', String(port), '--static', 'dist', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('Ctrl-C stops it.')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`devnet exited ${code}: ${out}`)));
-  });
-  return child;
-}
-
-function stopDevnet(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.on('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
+import { writeFileSync } from 'node:fs';
+import { SHOTS, freePort, launchBrowser, startDevnet, stopDevnet } from './harness.mjs';
 
 let browser, port, devnet, base, miners;
 
@@ -53,7 +14,7 @@ before(async () => {
   devnet = await startDevnet(port);
   base = `http://127.0.0.1:${port}`;
   miners = (await (await fetch(`${base}/devnet/miners?limit=400`)).json()).items;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -214,7 +175,7 @@ test('the node stopped mid-query: a clear error with retry, and the retry succee
 
 test('a devnet serving tampered lookup proofs: the failure is shown, never "verified"', async () => {
   const p = await freePort();
-  const d = await startDevnet(p, ['--tamper', 'proofs']);
+  const d = await startDevnet(p, ['--static', 'dist', '--tamper', 'proofs']);
   const miner = miners.find((m) => m.epochs[3].score !== null && !m.epochs[3].paid);
   const { page } = await open(miner.address, { at: `http://127.0.0.1:${p}` });
   const table = await rows(page);
@@ -230,7 +191,7 @@ test('a devnet serving tampered lookup proofs: the failure is shown, never "veri
 
 test('a devnet serving tampered payouts: the walk refuses them and nothing shows verified', async () => {
   const p = await freePort();
-  const d = await startDevnet(p, ['--tamper', 'payouts']);
+  const d = await startDevnet(p, ['--static', 'dist', '--tamper', 'payouts']);
   const { page } = await open(miners[0].address, { at: `http://127.0.0.1:${p}` });
   const alert = page.getByRole('alert');
   await alert.waitFor({ timeout: 30_000 });

@@ -3,20 +3,12 @@
 // what was verified.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { chromium } from 'playwright-core';
-
-const DEVNET = process.env.DEVNET_BIN ?? 'target/fast/devnet';
+import { SHOTS, freePort, launchBrowser, startDevnet, stopDevnet } from './harness.mjs';
 
 test('the pool-website example verifies the latest epoch with the package alone', async () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const devnet = spawn(DEVNET, ['--port', String(port), '--www', 'www'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise((ok, fail) => {
-    let out = '';
-    devnet.stdout.on('data', (d) => { out += d; if (out.includes('Ctrl-C stops it.')) ok(); });
-    devnet.on('exit', (c) => fail(new Error(`devnet exited ${c}`)));
-  });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'] });
+  const port = await freePort();
+  const devnet = await startDevnet(port, ['--www', 'www']);
+  const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
     const errors = [];
@@ -30,7 +22,7 @@ test('the pool-website example verifies the latest epoch with the package alone'
     assert.ok(marks.every((m) => m.startsWith('✓')), marks.join('\n'));
     assert.ok(marks.some((m) => m.includes('lookup proof')));
     assert.deepEqual(errors, []);
-    await page.screenshot({ path: 'docs/screenshots/pool-website-example.png', fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/pool-website-example.png`, fullPage: true });
 
     // the lite entry's ESM build loads in the browser too, and agrees with the full one
     const [full, lite] = await page.evaluate(async () => {
@@ -47,6 +39,6 @@ test('the pool-website example verifies the latest epoch with the package alone'
     assert.equal(lite.value, '000000000000004d00');
   } finally {
     await browser.close();
-    devnet.kill('SIGTERM');
+    await stopDevnet(devnet);
   }
 });

@@ -5,30 +5,24 @@
 // when the wallet cannot submit; and the declined path, and a wallet that signs something else.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
 import ergo from 'ergo-lib-wasm-nodejs';
+import { DEVNET, SHOTS, freePort, launchBrowser, startDevnet, stopDevnet } from './harness.mjs';
 
-const DEVNET = process.env.DEVNET_BIN ?? 'target/fast/devnet';
 let devnet, base, browser, miners, secrets;
 
 before(async () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  devnet = spawn(DEVNET, ['--port', String(port), '--static', 'dist'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise((ok, fail) => {
-    let out = '';
-    devnet.stdout.on('data', (d) => { out += d; if (out.includes('Ctrl-C stops it.')) ok(); });
-    devnet.on('exit', (c) => fail(new Error(`devnet exited ${c}`)));
-  });
+  const port = await freePort();
+  devnet = await startDevnet(port);
   base = `http://127.0.0.1:${port}`;
   miners = (await (await fetch(`${base}/devnet/miners?limit=300`)).json()).items;
   secrets = JSON.parse(execFileSync(DEVNET, ['--keys', '300']).toString()).miners;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'] });
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  devnet?.kill('SIGTERM');
+  await stopDevnet(devnet);
 });
 
 /** A miner still unpaid in the last epoch whose earlier payouts can pay the fee: the one of
@@ -141,7 +135,7 @@ async function payOut({ m, i }, mode, screenshot) {
   const summary = await dialog.innerText();
   assert.match(summary, /you among them/);
   assert.match(summary, /clauses of the share-state contract were checked in your browser, and hold/);
-  if (screenshot) await page.screenshot({ path: 'docs/screenshots/pay-out-now.png', fullPage: true });
+  if (screenshot) await page.screenshot({ path: `${SHOTS}/pay-out-now.png`, fullPage: true });
   await page.getByRole('button', { name: 'Sign with wallet and submit' }).click();
   await page.waitForFunction(() => /Submitted: transaction/.test(document.querySelector('.pay-status')?.innerText ?? ''), null, { timeout: 30_000 });
   const submitted = (await page.innerText('.pay-status')).match(/transaction ([0-9a-f]{64})/)[1];

@@ -1,5 +1,5 @@
 // Payout conformance in sigmastate-js, the reference interpreter (through Fleet's mock chain):
-// every case of examples/conformance.rs — every payout of the devnet's demo pool, its next
+// every case of devnet/examples/conformance.rs — every payout of the devnet's demo pool, its next
 // pending payout, and the tamperings on an epoch of each contract (the seed's draft, the
 // hardened pair) — must be accepted or rejected as the Rust side (sigma-rust and our clause
 // check) already asserted. The fee inputs are signed with the devnet's operator key.
@@ -10,7 +10,7 @@ import { ErgoHDKey } from '@fleet-sdk/wallet';
 import { execute, mockBlockchainStateContext } from '@fleet-sdk/mock-chain';
 import { hex } from '@fleet-sdk/crypto';
 
-const bin = process.env.CONFORMANCE_BIN ?? 'target/release/examples/conformance';
+const bin = process.env.CONFORMANCE_BIN ?? 'target/debug/examples/conformance';
 const { height, operatorSecret, cases } = JSON.parse(execFileSync(bin, [], { encoding: 'utf8', maxBuffer: 1 << 28 }));
 const key = new ErgoHDKey({ privateKey: hex.decode(operatorSecret), chainCode: new Uint8Array(32) });
 const context = mockBlockchainStateContext({ headers: { quantity: 10, fromHeight: height - 9 } });

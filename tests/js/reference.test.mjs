@@ -11,7 +11,7 @@ import { ErgoAddress } from '@fleet-sdk/core';
 import { blake2b256, hex } from '@fleet-sdk/crypto';
 import ergo from 'ergo-lib-wasm-nodejs';
 
-const bin = process.env.SHARESTATE_BIN ?? 'target/release/sharestate';
+const bin = process.env.SHARESTATE_BIN ?? 'target/debug/sharestate';
 const cli = (...args) => JSON.parse(execFileSync(bin, args, { encoding: 'utf8' }));
 
 test('miner keys match Fleet SDK for wallet-made P2PK addresses on both networks', () => {

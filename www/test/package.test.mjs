@@ -17,7 +17,7 @@ import { ErgoHDKey } from '@fleet-sdk/wallet';
 import { blake2b256, hex } from '@fleet-sdk/crypto';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const DEVNET = process.env.DEVNET_BIN ?? join(ROOT, 'target/fast/devnet');
+const DEVNET = process.env.DEVNET_BIN ?? join(ROOT, 'target/debug/devnet');
 let s; // the installed package
 let lite; // its `sharestate/lite` entry
 let project;

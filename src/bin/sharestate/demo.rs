@@ -8,8 +8,8 @@ use crate::CliError;
 use sharestate::ergo::{ErgoBox, Id};
 use sharestate::pool::amount;
 use sharestate::posted::epoch::{self, Contracts, Funding};
-use sharestate::posted::{self, PayoutTransaction};
-use sharestate::{hex, Address, AddressKind, ErrorKind, Key, Network};
+use sharestate::posted::{self, PayoutBatch, PayoutReport, PayoutTransaction};
+use sharestate::{hex, Address, AddressKind, ErrorKind, Key, Network, ShareState};
 use std::time::{Duration, Instant};
 
 /// The block height assumed for box value floors when none is given (3-byte VLQ, like every
@@ -59,11 +59,32 @@ pub fn run(a: Args) -> Result<(), CliError> {
     if miners == 0 || pay == 0 || pay > miners {
         return Err(CliError::usage("need 0 < --pay <= --miners"));
     }
-    let mut rng = Rng(seed);
-
     println!("sharestate demo: one Design 1 payout epoch, built and checked on this machine (seed {seed})\n");
+    let (mut state, max_score) = share_state(miners, seed)?;
+    let (state_box, reward_box, funding) = open_epoch(&mut state, max_score, miners, seed)?;
+    let batch = prove_batch(&mut state, max_score, pay)?;
+    let tx = epoch::payout(
+        &state_box,
+        &reward_box,
+        &batch,
+        |k| state.script(k).map(<[u8]>::to_vec),
+        &funding(2, 10 * FEE),
+        DEFAULT_HEIGHT,
+    )?;
+    let report = check(&PayoutTransaction::from_unsigned(&tx)?);
+    print_payouts(&batch);
+    if !report.accepted {
+        return Err(CliError::new(
+            ErrorKind::Payout.name(),
+            "the demo's own payout did not pass its check",
+        ));
+    }
+    Ok(())
+}
 
-    // 1. miners and scores
+/// 1. Miners with seeded P2PK scripts and log-uniform scores, scaled to an Int maxScore.
+fn share_state(miners: usize, seed: u64) -> Result<(ShareState, i32), CliError> {
+    let mut rng = Rng(seed);
     let mut rows = Vec::with_capacity(miners);
     for _ in 0..miners {
         let mut pk = vec![2u8 | (rng.next() & 1) as u8];
@@ -73,15 +94,13 @@ pub fn run(a: Args) -> Result<(), CliError> {
         let addr = Address::new(Network::Mainnet, AddressKind::P2pk, pk)?;
         // log-uniform from 1,000 to about 4,000,000: a few large miners, many small ones
         let score = 10f64.powf(3.0 + 3.6 * rng.unit()) as i64;
-        rows.push((addr, score));
+        rows.push((addr.proposition_bytes(), score));
     }
     let raw: Vec<i64> = rows.iter().map(|(_, s)| *s).collect();
     let scores = amount::scale_scores(&raw)?;
     let max_score = amount::max_score(&scores)?;
-
     let t = Instant::now();
-    let scripts: Vec<Vec<u8>> = rows.iter().map(|(a, _)| a.proposition_bytes()).collect();
-    let mut state = posted::scores_state(scripts.iter().map(Vec::as_slice).zip(scores.iter().copied()))?;
+    let mut state = posted::scores_state(rows.iter().map(|(p, _)| p.as_slice()).zip(scores.iter().copied()))?;
     let digest = state.digest();
     let built = t.elapsed();
     println!("1. Share state: {miners} miners (seeded P2PK scripts), scores from 1,000 to ~4,000,000");
@@ -89,15 +108,25 @@ pub fn run(a: Args) -> Result<(), CliError> {
     println!("   digest          {digest}");
     println!("   register (R4)   {}", hex::encode(&state.register().to_bytes()));
     println!("   built in        {}", ms(built));
+    Ok((state, max_score))
+}
 
-    // the epoch opens on the seed's draft contract, funded by the pool's box
+/// The epoch opened on the seed's draft contract, funded by the pool's box: its share-state
+/// and reward boxes, and how the pool funds its transactions.
+#[allow(clippy::type_complexity)]
+fn open_epoch(
+    state: &mut ShareState,
+    max_score: i32,
+    miners: usize,
+    seed: u64,
+) -> Result<(ErgoBox, ErgoBox, impl Fn(u8, u64) -> Funding), CliError> {
     let pool_tree = Address::new(Network::Mainnet, AddressKind::P2pk, {
         let mut pk = vec![3u8];
         pk.extend_from_slice(&sharestate::encoding::hash::blake2b256(&seed.to_be_bytes()));
         pk
     })?
     .proposition_bytes();
-    let funding = |seed: u8, value: u64| Funding {
+    let funding = move |seed: u8, value: u64| Funding {
         inputs: vec![ErgoBox {
             value,
             ergo_tree: pool_tree.clone(),
@@ -112,33 +141,41 @@ pub fn run(a: Args) -> Result<(), CliError> {
     };
     let open = epoch::open(
         &Contracts::draft(),
-        &mut state,
+        state,
         max_score,
         miners,
         REWARD as u64,
         None,
         &funding(1, 2 * REWARD as u64),
         DEFAULT_HEIGHT - 5,
-    )
-    .map_err(|e| CliError::new("epoch", e))?;
+    )?;
     let opened = open.transaction();
-    let boxes = opened.output_boxes();
+    let mut boxes = opened.output_boxes().into_iter();
+    let (Some(state_box), Some(reward_box)) = (boxes.next(), boxes.next()) else {
+        return Err(CliError::new(
+            ErrorKind::Transaction.name(),
+            "the opening made no boxes",
+        ));
+    };
     println!(
         "   epoch opened    share-state box {} and reward box {}",
-        boxes[0].id(),
-        boxes[1].id()
+        state_box.id(),
+        reward_box.id()
     );
     println!(
         "                   on the seed's draft contract ({} bytes), by transaction {}\n",
-        boxes[0].ergo_tree.len(),
+        state_box.ergo_tree.len(),
         opened.id()
     );
+    Ok((state_box, reward_box, funding))
+}
 
-    // 2. the payout batch: the first `pay` keys in ascending order
-    let plan = posted::plan(&state, REWARD, max_score, pay, DEFAULT_HEIGHT)?;
+/// 2. The payout batch: the first `pay` payable keys in ascending order, proved.
+fn prove_batch(state: &mut ShareState, max_score: i32, pay: usize) -> Result<PayoutBatch, CliError> {
+    let plan = posted::plan(state, REWARD, max_score, pay, DEFAULT_HEIGHT)?;
     let keys = plan.batches.first().cloned().unwrap_or_default();
     let t = Instant::now();
-    let batch = posted::prove_payout(&mut state, &keys, REWARD, max_score, false)?;
+    let batch = posted::prove_payout(state, &keys, REWARD, max_score, false)?;
     let proved = t.elapsed();
     let proof_len = batch.proof_bytes().len();
     println!(
@@ -160,31 +197,24 @@ pub fn run(a: Args) -> Result<(), CliError> {
         );
     }
     println!();
+    Ok(batch)
+}
 
-    // 3. the payout transaction, checked as the contract would check it
-    let tx = epoch::payout(
-        &boxes[0],
-        &boxes[1],
-        &batch,
-        |k| state.script(k).map(<[u8]>::to_vec),
-        &funding(2, 10 * FEE),
-        DEFAULT_HEIGHT,
-    )
-    .map_err(|e| CliError::new("epoch", e))?;
-    let tx = PayoutTransaction::from_unsigned(&tx)?;
-    let total: i64 = batch.payments.iter().map(|p| p.amount).sum();
+/// 3. The payout transaction checked as the contract would check it.
+fn check(tx: &PayoutTransaction) -> PayoutReport {
     let t = Instant::now();
-    let report = posted::check_payout(&tx);
+    let report = posted::check_payout(tx);
     let checked = t.elapsed();
+    let holds = |ok: bool, yes: &'static str, no: &'static str| if ok { yes } else { no };
     let clauses = report.miners.iter().filter(|m| m.holds()).count();
     println!("3. Verification of the payout transaction: the proof replayed against the digest, every clause of the seed's contract evaluated");
     println!(
         "   getMany/update  {}",
-        if report.get_many.holds() && report.update.holds() {
-            "proof verifies; update yields the next digest"
-        } else {
+        holds(
+            report.get_many.holds() && report.update.holds(),
+            "proof verifies; update yields the next digest",
             "FAILED"
-        }
+        )
     );
     println!(
         "   per miner       {clauses} of {} pass paymentIsValid, wasNotPaid, isNowPaid, scoresAreEqual, boxIsCorrect",
@@ -192,43 +222,35 @@ pub fn run(a: Args) -> Result<(), CliError> {
     );
     println!(
         "   nextReward      {}",
-        if report.next_reward_valid.holds() {
-            "holds"
-        } else {
-            "FAILS"
-        }
+        holds(report.next_reward_valid.holds(), "holds", "FAILS")
     );
     println!(
         "   nextShareState  {}",
-        if report.next_share_state_valid.holds() {
-            "holds"
-        } else {
-            "FAILS"
-        }
+        holds(report.next_share_state_valid.holds(), "holds", "FAILS")
     );
     println!(
         "   verdict         {}",
-        if report.accepted {
-            "the contract accepts this payout"
-        } else {
-            "REJECTED"
-        }
+        holds(report.accepted, "the contract accepts this payout", "REJECTED")
     );
     println!(
         "   weaknesses      {} used by this payout; the draft contract leaves OUTPUTS(0) and OUTPUTS(1) unchecked (PROTOCOL.md)",
         report.weaknesses.len()
     );
     println!("   checked in      {}\n", ms(checked));
+    report
+}
 
-    // 4. the payouts
-    let min = batch.payments.iter().min_by_key(|p| p.amount);
-    let max = batch.payments.iter().max_by_key(|p| p.amount);
+/// 4. What the batch pays.
+fn print_payouts(batch: &PayoutBatch) {
+    let total: i64 = batch.payments.iter().map(|p| p.amount).sum();
     println!(
         "4. Payouts: {} ERG to {} miners, {} ERG stays in the reward box",
         erg(total),
         batch.payments.len(),
         erg(REWARD - total)
     );
+    let min = batch.payments.iter().min_by_key(|p| p.amount);
+    let max = batch.payments.iter().max_by_key(|p| p.amount);
     if let (Some(min), Some(max)) = (min, max) {
         println!("   smallest        {} ERG (score {})", erg(min.amount), min.score);
         println!("   largest         {} ERG (score {})", erg(max.amount), max.score);
@@ -236,11 +258,4 @@ pub fn run(a: Args) -> Result<(), CliError> {
     for p in batch.payments.iter().take(3) {
         println!("   {}  score {:>9} → {} ERG", short(&p.key), p.score, erg(p.amount));
     }
-    if !report.accepted {
-        return Err(CliError::new(
-            ErrorKind::Payout.name(),
-            "the demo's own payout did not pass its check",
-        ));
-    }
-    Ok(())
 }

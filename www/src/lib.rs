@@ -1,4 +1,4 @@
-//! wasm-bindgen bindings of the sharestate core: the npm package in `www/`. This crate
+//! wasm-bindgen bindings of the sharestate core: the npm package of this folder (`www/`). This crate
 //! translates — JS values in and out, errors as JS `Error`s whose `name` is the kind — and holds
 //! no logic of its own; `www/api.js` with `www/index.d.ts` and `www/lite.d.ts` give it its
 //! typed face.
