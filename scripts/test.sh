@@ -31,10 +31,10 @@ cargo test --workspace --all-targets --all-features --no-run --quiet
 cargo test --workspace --all-features --quiet
 
 step "core unit tests as wasm in headless Chromium"
-cargo test --lib --target wasm32-unknown-unknown --quiet
+cargo test --lib --target wasm32-unknown-unknown
 
 step "the app: view models natively, components in headless Chromium"
-(cd app && cargo test --quiet && cargo test --target wasm32-unknown-unknown --test web --quiet)
+(cd app && cargo test --quiet && cargo test --target wasm32-unknown-unknown --test web)
 
 step "the npm package (full and lite modules, linted as they build): packed, installed into a fresh project, every API and error kind, interop"
 ./scripts/build-package.sh

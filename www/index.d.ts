@@ -232,6 +232,8 @@ export interface WalkResult {
   start: Hex;
   contract: 'draft' | 'hardened' | 'unknown';
   maxScore: number;
+  /** The epoch's reward (R4 of its reward box): from the first payout's reward input, or, before
+   *  any payout, from the transaction that opened the epoch (the walk asks for it). */
   reward: Decimal | null;
   tip: Hex;
   tipDigest: Hex | null;

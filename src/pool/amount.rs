@@ -36,6 +36,13 @@ pub fn parse_nanoerg(text: &str, what: &str) -> Result<u64, AmountError> {
         })
 }
 
+/// nanoErg as ERG with all nine decimals, exactly (`1.500000000`, `-0.000000001`).
+pub fn erg(nano: i64) -> String {
+    let sign = if nano < 0 { "-" } else { "" };
+    let n = nano.unsigned_abs();
+    format!("{sign}{}.{:09}", n / 1_000_000_000, n % 1_000_000_000)
+}
+
 /// The chain's arithmetic failed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ArithmeticError {
@@ -118,6 +125,13 @@ pub fn scale_scores(scores: &[i64]) -> Result<Vec<i64>, ScoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[crate::test]
+    fn erg_keeps_every_nanoerg() {
+        assert_eq!(erg(1_500_000_000), "1.500000000");
+        assert_eq!(erg(-1), "-0.000000001");
+        assert_eq!(erg(i64::MIN), "-9223372036.854775808");
+    }
 
     #[crate::test]
     fn payments_truncate_like_the_chain() {

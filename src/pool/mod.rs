@@ -13,7 +13,7 @@ pub mod service;
 pub mod value;
 pub mod walk;
 
-pub use amount::{parse_amount, parse_nanoerg, payout_amount, AmountError, ArithmeticError, ScoreError};
+pub use amount::{erg, parse_amount, parse_nanoerg, payout_amount, AmountError, ArithmeticError, ScoreError};
 pub use service::{verify_proof_answer, verify_snapshot_answer, ProofService, ServiceError};
 pub use value::{Balance, ShareValue, ValueError};
 pub use walk::{epoch_starts, is_share_state, Need, Step, Touched, Walk, WalkError, Walker};

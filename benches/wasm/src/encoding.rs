@@ -1,25 +1,22 @@
 //! The bench's input encoding (big-endian integers, u32 length prefixes).
 
 use sharestate::avl::Digest;
+use sharestate::encoding::Reader;
 use sharestate::posted::{Output, PayoutTransaction, RewardInput, ShareStateInput};
 use sharestate::Constant;
 
-struct R<'a>(&'a [u8]);
+/// The input reader: the core's bounds-checked one, with this encoding's fields.
+struct R<'a>(Reader<'a>);
 
 impl<'a> R<'a> {
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if self.0.len() < n {
-            return None;
-        }
-        let (a, b) = self.0.split_at(n);
-        self.0 = b;
-        Some(a)
+        self.0.take(n, "bench input").ok()
     }
     fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_be_bytes(self.take(4)?.try_into().ok()?))
+        self.0.u32_be("a length").ok()
     }
     fn i64(&mut self) -> Option<i64> {
-        Some(i64::from_be_bytes(self.take(8)?.try_into().ok()?))
+        Some(i64::from_be_bytes(self.0.array("a number").ok()?))
     }
     fn bytes(&mut self) -> Option<&'a [u8]> {
         let n = self.u32()? as usize;
@@ -49,10 +46,10 @@ pub fn encode_lookup(digest: &Digest, key: &[u8; 32], proof: &[u8]) -> Vec<u8> {
 }
 
 pub fn decode_lookup(b: &[u8]) -> Option<(Digest, [u8; 32], Vec<u8>)> {
-    let mut r = R(b);
+    let mut r = R(Reader::new(b));
     let d = Digest(r.take(33)?.try_into().ok()?);
     let k = r.take(32)?.try_into().ok()?;
-    Some((d, k, r.0.to_vec()))
+    Some((d, k, r.0.rest().to_vec()))
 }
 
 pub fn encode_payout(tx: &PayoutTransaction) -> Vec<u8> {
@@ -77,7 +74,7 @@ pub fn encode_payout(tx: &PayoutTransaction) -> Vec<u8> {
 }
 
 pub fn decode_payout(b: &[u8]) -> Option<PayoutTransaction> {
-    let mut r = R(b);
+    let mut r = R(Reader::new(b));
     let tree = *Constant::parse(r.bytes()?).ok()?.as_avl_tree().ok()?;
     let max_score = r.i64()? as i32;
     let value = r.i64()?;

@@ -6,7 +6,7 @@
 use crate::args::Args;
 use crate::CliError;
 use sharestate::ergo::{ErgoBox, Id};
-use sharestate::pool::amount;
+use sharestate::pool::amount::{self, erg};
 use sharestate::posted::epoch::{self, Contracts, Funding};
 use sharestate::posted::{self, PayoutBatch, PayoutReport, PayoutTransaction};
 use sharestate::{hex, Address, AddressKind, ErrorKind, Key, Network, ShareState};
@@ -35,12 +35,6 @@ impl Rng {
     fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
-}
-
-fn erg(nano: i64) -> String {
-    let sign = if nano < 0 { "-" } else { "" };
-    let n = nano.unsigned_abs();
-    format!("{sign}{}.{:09}", n / 1_000_000_000, n % 1_000_000_000)
 }
 
 fn ms(d: Duration) -> String {
