@@ -1,15 +1,16 @@
 //! A miner's check of a pool, step by step: for each epoch, walk its chain of share-state boxes
-//! through the node (every payout replayed in the browser), then take the miner's row from the
-//! walk — or, for a miner no payout touched, from the pool's lookup proof checked against the
-//! tip's on-chain digest.
+//! through the node (every payout replayed in the browser, the epoch's reward found on the way),
+//! then take the miner's row from the walk — or, for a miner no payout touched, from the pool's
+//! lookup proof checked against the tip's on-chain digest. And the discovery of a pool's epochs
+//! from a box id, a token id or an address.
 
-use crate::model::{self, Pool, Row};
-use crate::net::{FetchError, Fetcher};
-use sharestate::ergo::json::decode_transaction;
+use crate::chain::{ChainError, Node, ProofServiceError};
+use crate::model::{self, EpochRef, Pool, Row};
+use crate::net::FetchError;
+use sharestate::encoding::hex::FixedHexError;
 use sharestate::ergo::Id;
-use sharestate::pool::service::verify_proof_answer;
-use sharestate::pool::walk::{Need, Walk, WalkError, Walker};
-use sharestate::{hex, Key};
+use sharestate::pool::walk::{epoch_starts, is_share_state, Walk};
+use sharestate::{hex, Address, AddressError, Key};
 
 /// Where the check stands.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -25,101 +26,78 @@ pub struct Progress {
     pub epochs: usize,
 }
 
-/// Why a check stopped.
+/// Why a check (or a pool's discovery) stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CheckError {
-    Fetch(FetchError),
-    /// The node's answer does not hold up (a box or transaction id that does not recompute, a
-    /// box that is not a share state…).
-    Chain(String),
+    /// The node gave nothing usable, or nothing that holds up (a box or transaction id that does
+    /// not recompute, a box that is not a share state, a payout that does not replay…).
+    Chain(ChainError),
+    /// An epoch's start box in the pool's list is not a box id.
+    StartBox {
+        epoch: usize,
+        error: FixedHexError,
+    },
+    /// What was typed to find a pool is neither an id nor an address.
+    NotAPoolReference(AddressError),
+    /// No share-state box holds the token (hex).
+    NoBoxWithToken(String),
+    NoBoxAtAddress,
+}
+
+impl CheckError {
+    /// The request that failed, if that is why.
+    pub fn fetch(&self) -> Option<&FetchError> {
+        match self {
+            CheckError::Chain(ChainError::Fetch(e)) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 impl std::fmt::Display for CheckError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unverified = "the chain data does not verify";
         match self {
-            CheckError::Fetch(FetchError::NotFound { url }) => write!(f, "box or transaction not found: {url}"),
-            CheckError::Fetch(e) => write!(f, "{e}"),
-            CheckError::Chain(e) => write!(f, "the chain data does not verify: {e}"),
+            CheckError::Chain(ChainError::Fetch(FetchError::NotFound { url })) => {
+                write!(f, "box or transaction not found: {url}")
+            }
+            CheckError::Chain(ChainError::Fetch(e)) => write!(f, "{e}"),
+            CheckError::Chain(e) => write!(f, "{unverified}: {e}"),
+            CheckError::StartBox { epoch, error } => write!(f, "{unverified}: epoch {epoch} start box: {error}"),
+            CheckError::NotAPoolReference(e) => write!(f, "{unverified}: not a box id, token id or address: {e}"),
+            CheckError::NoBoxWithToken(token) => {
+                write!(f, "{unverified}: no share-state box holds token {}", short(token))
+            }
+            CheckError::NoBoxAtAddress => write!(f, "{unverified}: no share-state box at that address"),
         }
+    }
+}
+
+impl From<ChainError> for CheckError {
+    fn from(e: ChainError) -> Self {
+        CheckError::Chain(e)
     }
 }
 
 impl From<FetchError> for CheckError {
     fn from(e: FetchError) -> Self {
-        CheckError::Fetch(e)
+        CheckError::Chain(ChainError::Fetch(e))
     }
 }
 
-impl From<WalkError> for CheckError {
-    fn from(e: WalkError) -> Self {
-        CheckError::Chain(e.to_string())
-    }
-}
-
-/// `base` joined with `path` (an absolute URL stays as it is).
-pub fn join(base: &str, path: &str) -> String {
-    if path.starts_with("http://") || path.starts_with("https://") {
-        path.to_string()
-    } else {
-        format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches('/'))
-    }
-}
-
-/// Walks the epoch starting at `start`, reporting each replayed payout.
-pub async fn walk(
-    node: &str,
-    start: Id,
-    fetch: &Fetcher,
-    mut on_step: impl FnMut(&Walker),
-) -> Result<Walk, CheckError> {
-    let mut w = Walker::new(start);
-    while let Some(need) = w.next() {
-        match need {
-            Need::Box(id) => {
-                let body = fetch
-                    .get(&join(node, &format!("/blockchain/box/byId/{}", id.to_hex())))
-                    .await?;
-                w.feed_box(&body)?;
-            }
-            Need::Transaction(id) => {
-                let body = fetch
-                    .get(&join(node, &format!("/blockchain/transaction/byId/{}", id.to_hex())))
-                    .await?;
-                w.feed_transaction(&body)?;
-                on_step(&w);
-            }
-        }
-    }
-    w.into_walk()
-        .ok_or_else(|| CheckError::Chain("the walk ended before it began".into()))
-}
-
-/// The epoch's reward: from its payouts, or else from the reward box its opening made
-/// (output 1 of the transaction that created the start box).
-async fn reward(node: &str, walk: &Walk, fetch: &Fetcher) -> Result<Option<i64>, CheckError> {
-    if walk.reward.is_some() {
-        return Ok(walk.reward);
-    }
-    let tx = walk.start.ergo_box.transaction_id.to_hex();
-    let body = fetch
-        .get(&join(node, &format!("/blockchain/transaction/byId/{tx}")))
-        .await?;
-    let t = decode_transaction(&body).map_err(|e| CheckError::Chain(e.to_string()))?;
-    Ok(t.outputs
-        .get(1)
-        .and_then(|o| model::reward_from_register(o.ergo_box.registers.first().map(Vec::as_slice))))
+/// The first characters of an id or address, for names and messages.
+fn short(s: &str) -> String {
+    format!("{}…", &s[..s.len().min(12)])
 }
 
 /// Checks `key` in every epoch of `pool`, calling `on_row` as each epoch's row is known.
 pub async fn check(
-    node: &str,
+    node: &Node<'_>,
     pool: &Pool,
     key: Key,
-    fetch: &Fetcher,
     on_progress: impl Fn(Progress),
     on_row: impl Fn(Row),
 ) -> Result<(), CheckError> {
-    let proof_base = join(node, pool.proof_service.as_deref().unwrap_or("/pool"));
     let mut progress = Progress {
         epochs: pool.epochs.len(),
         ..Progress::default()
@@ -127,43 +105,31 @@ pub async fn check(
     for e in &pool.epochs {
         let start = hex::decode_array::<32>(&e.start_box)
             .map(Id)
-            .map_err(|err| CheckError::Chain(format!("epoch {} start box: {err}", e.number)))?;
+            .map_err(|error| CheckError::StartBox { epoch: e.number, error })?;
         progress.step = format!("epoch {}: walking its share-state boxes", e.number);
         on_progress(progress.clone());
         let base_replayed = progress.replayed;
-        let walk = walk(node, start, fetch, |w| {
-            let n = w.walk().map_or(0, |w| w.steps.len());
-            let p = Progress {
-                step: format!("epoch {}: replaying payout {n}", e.number),
-                replayed: base_replayed + n,
-                known: base_replayed + n,
-                ..progress.clone()
-            };
-            on_progress(p);
-        })
-        .await?;
+        let walk = node
+            .walk(start, |w| {
+                let n = w.steps.len();
+                on_progress(Progress {
+                    step: format!("epoch {}: replaying payout {n}", e.number),
+                    replayed: base_replayed + n,
+                    known: base_replayed + n,
+                    ..progress.clone()
+                });
+            })
+            .await?;
         progress.replayed = base_replayed + walk.steps.len();
         progress.known = progress.replayed;
-        let reward = reward(node, &walk, fetch).await?;
         let lookup = if walk.latest(&key).is_some() {
             None
         } else {
             progress.step = format!("epoch {}: checking the pool's lookup proof", e.number);
             on_progress(progress.clone());
-            let url = join(
-                &proof_base,
-                &format!("/proof/{}/{}", walk.tip.id.to_hex(), hex::encode(&key)),
-            );
-            Some(match (fetch.get(&url).await, walk.tip_digest()) {
-                (Ok(body), Some(d)) => {
-                    verify_proof_answer(&body, &d, &key).map_err(|e| format!("the pool's lookup proof fails: {e}"))
-                }
-                (Ok(_), None) => Err("the tip box has no digest".into()),
-                (Err(FetchError::Cancelled), _) => return Err(FetchError::Cancelled.into()),
-                (Err(e), _) => Err(format!("the pool's proof service: {e}")),
-            })
+            Some(lookup(node, pool, &walk, &key).await?)
         };
-        on_row(model::row(e.number, &walk, &key, reward, lookup));
+        on_row(model::row(e.number, &walk, &key, lookup));
         progress.epochs_done += 1;
         on_progress(progress.clone());
     }
@@ -172,14 +138,29 @@ pub async fn check(
     Ok(())
 }
 
-/// Finds a pool's epochs from what a user typed: a share-state box id (one epoch from there), a
-/// pool token id, or the address of the pool's share-state contract. An epoch starts at a
-/// share-state box that no share-state box's spending created.
-pub async fn discover(node: &str, input: &str, fetch: &Fetcher) -> Result<Pool, CheckError> {
-    use sharestate::ergo::json::{decode_box, decode_boxes};
-    use sharestate::pool::walk::{epoch_starts, is_share_state};
-    let input = input.trim();
-    let pool = |name: String, token: Option<String>, starts: Vec<Id>| Pool {
+/// `key`'s value at the walk's tip from the pool's proof service, verified against the tip's
+/// digest; or why not (for the row). Only a cancelled query stops the check.
+async fn lookup(
+    node: &Node<'_>,
+    pool: &Pool,
+    walk: &Walk,
+    key: &Key,
+) -> Result<Result<Option<Vec<u8>>, String>, CheckError> {
+    let Some(digest) = walk.tip_digest() else {
+        return Ok(Err("the tip box has no digest".into()));
+    };
+    let service = node.proof_service(pool.proof_service.as_deref());
+    match service.lookup(walk.tip.id, &digest, key).await {
+        Ok(value) => Ok(Ok(value)),
+        Err(ProofServiceError::Fetch(FetchError::Cancelled)) => Err(FetchError::Cancelled.into()),
+        Err(ProofServiceError::Fetch(e)) => Ok(Err(format!("the pool's proof service: {e}"))),
+        Err(ProofServiceError::Invalid(e)) => Ok(Err(format!("the pool's lookup proof fails: {e}"))),
+    }
+}
+
+/// A pool found on the chain: its epochs from their start boxes, oldest first.
+fn found_pool(name: String, token: Option<String>, starts: &[Id]) -> Pool {
+    Pool {
         name,
         token,
         proof_service: None,
@@ -187,47 +168,61 @@ pub async fn discover(node: &str, input: &str, fetch: &Fetcher) -> Result<Pool, 
         epochs: starts
             .iter()
             .enumerate()
-            .map(|(i, s)| model::EpochRef {
+            .map(|(i, s)| EpochRef {
                 number: i + 1,
                 start_box: s.to_hex(),
             })
             .collect(),
-    };
-    let short = |s: &str| format!("{}…", &s[..s.len().min(12)]);
-    if input.len() == 64 && input.bytes().all(|b| b.is_ascii_hexdigit()) {
-        let id = input.to_ascii_lowercase();
-        match fetch.get(&join(node, &format!("/blockchain/box/byId/{id}"))).await {
-            Ok(body) => {
-                let b = decode_box(&body).map_err(|e| CheckError::Chain(e.to_string()))?;
-                if is_share_state(&b) {
-                    return Ok(pool(format!("Pool from box {}", short(&id)), None, vec![b.id]));
-                }
-                // not a share state: the id may still be a token's (a token's id is the id of
-                // the box its minting spent)
+    }
+}
+
+/// Finds a pool's epochs from what a user typed: a share-state box id (one epoch from there), a
+/// pool token id, or the address of the pool's share-state contract. An epoch starts at a
+/// share-state box that no share-state box's spending created.
+pub async fn discover(node: &Node<'_>, input: &str) -> Result<Pool, CheckError> {
+    let input = input.trim();
+    if let Ok(bytes) = hex::decode_array::<32>(input) {
+        let id = Id(bytes);
+        let hex = id.to_hex();
+        match node.box_by_id(id).await {
+            Ok(b) if is_share_state(&b) => {
+                return Ok(found_pool(format!("Pool from box {}", short(&hex)), None, &[b.id]));
             }
-            Err(FetchError::NotFound { .. }) => {}
+            // not a share state: the id may still be a token's (a token's id is the id of the
+            // box its minting spent)
+            Ok(_) | Err(ChainError::Fetch(FetchError::NotFound { .. })) => {}
             Err(e) => return Err(e.into()),
         }
-        let body = fetch
-            .get(&join(node, &format!("/blockchain/box/byTokenId/{id}?limit=500")))
-            .await?;
-        let found = epoch_starts(&decode_boxes(&body).map_err(|e| CheckError::Chain(e.to_string()))?);
+        let found = epoch_starts(&node.boxes_by_token_id(id).await?);
         if found.is_empty() {
-            return Err(CheckError::Chain(format!(
-                "no share-state box holds token {}",
-                short(&id)
-            )));
+            return Err(CheckError::NoBoxWithToken(hex));
         }
-        return Ok(pool(format!("Pool of token {}", short(&id)), Some(id), found));
+        return Ok(found_pool(format!("Pool of token {}", short(&hex)), Some(hex), &found));
     }
-    sharestate::Address::parse(input)
-        .map_err(|e| CheckError::Chain(format!("not a box id, token id or address: {e}")))?;
-    let body = fetch
-        .post(&join(node, "/blockchain/box/byAddress?limit=500"), input)
-        .await?;
-    let found = epoch_starts(&decode_boxes(&body).map_err(|e| CheckError::Chain(e.to_string()))?);
+    let address = Address::parse(input).map_err(CheckError::NotAPoolReference)?;
+    let found = epoch_starts(&node.boxes_by_address(&address).await?);
     if found.is_empty() {
-        return Err(CheckError::Chain("no share-state box at that address".into()));
+        return Err(CheckError::NoBoxAtAddress);
     }
-    Ok(pool(format!("Pool at {}", short(input)), None, found))
+    Ok(found_pool(format!("Pool at {}", short(input)), None, &found))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_read_as_before() {
+        let not_found = CheckError::from(FetchError::NotFound { url: "u".into() });
+        assert_eq!(not_found.to_string(), "box or transaction not found: u");
+        assert_eq!(
+            CheckError::NoBoxWithToken("ab".repeat(32)).to_string(),
+            "the chain data does not verify: no share-state box holds token abababababab…"
+        );
+        assert_eq!(
+            CheckError::from(ChainError::EmptyWalk).to_string(),
+            "the chain data does not verify: the walk ended before it began"
+        );
+        assert_eq!(not_found.fetch(), Some(&FetchError::NotFound { url: "u".into() }));
+    }
 }

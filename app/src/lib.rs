@@ -3,13 +3,18 @@
 //! | module | what |
 //! |---|---|
 //! | [`model`] | what is shown, computed from verified data (no I/O, no DOM) |
-//! | [`check`] | a miner's check of a pool: walks, lookups, progress |
 //! | [`net`] | fetching with timeouts and cancellation |
+//! | [`chain`] | the one client for chain data: the node's boxes and transactions (listings paged), its height, a pool's proof service; the walk of an epoch driven through it |
+//! | [`check`] | a miner's check of a pool: walks, lookups, progress; a pool's epochs discovered |
 //! | [`pay`] | "pay out now": a payout built, checked locally, signed by the wallet |
 //! | [`wallet`] | the EIP-12 connector |
-//! | [`ui`] | the page |
+//! | [`ui`] | the page: components over one state, wired by callbacks |
+//! | `fixtures` | (tests only, feature `test-fixtures`) what the tests are built from |
 
+pub mod chain;
 pub mod check;
+#[cfg(any(test, feature = "test-fixtures"))]
+pub mod fixtures;
 pub mod model;
 pub mod net;
 pub mod pay;

@@ -2,7 +2,6 @@
 //! tested natively and in the browser alike.
 
 use serde::Deserialize;
-use sharestate::ergo::Constant;
 use sharestate::ergo::Id;
 use sharestate::pool::walk::Walk;
 use sharestate::posted::contracts::ShareStateContract;
@@ -82,6 +81,16 @@ pub enum Paid {
     Unknown,
 }
 
+impl Paid {
+    /// nanoErg paid (0 unless paid).
+    pub fn amount(&self) -> i64 {
+        match self {
+            Paid::Yes { amount, .. } => *amount,
+            _ => 0,
+        }
+    }
+}
+
 /// How a row's figures were established.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verified {
@@ -147,21 +156,26 @@ pub struct Row {
 }
 
 impl Row {
+    /// The miner's share of the epoch's score, in millionths (none without a score).
+    pub fn share_ppm(&self) -> Option<i64> {
+        self.score.and_then(|s| share_ppm(s, self.max_score))
+    }
+
+    /// The miner's share of the epoch's score, as a percentage (none without a score).
+    pub fn share(&self) -> Option<String> {
+        self.score.map(|s| share(s, self.max_score))
+    }
+
     /// Whether this miner can be paid now by a new payout of the epoch.
     pub fn payable(&self) -> bool {
         self.paid == Paid::No && self.verified.ok() && self.reward.is_some()
     }
 }
 
-/// The row of `key` from a walked epoch. `lookup`, for a key no payout touched, is the value a
-/// verified lookup proof at the tip returned (`Ok(None)`: proven absent), or why it failed.
-pub fn row(
-    epoch: usize,
-    walk: &Walk,
-    key: &Key,
-    reward: Option<i64>,
-    lookup: Option<Result<Option<Vec<u8>>, String>>,
-) -> Row {
+/// The row of `key` from a walked epoch (at the reward the walk found). `lookup`, for a key no
+/// payout touched, is the value a verified lookup proof at the tip returned (`Ok(None)`: proven
+/// absent), or why it failed.
+pub fn row(epoch: usize, walk: &Walk, key: &Key, lookup: Option<Result<Option<Vec<u8>>, String>>) -> Row {
     let contract = walk.contract.name();
     let mut warnings: Vec<String> = walk
         .steps
@@ -180,6 +194,7 @@ pub fn row(
         );
     }
     let failed_step = walk.steps.iter().find(|s| !s.report.accepted);
+    let reward = walk.reward;
     let expected = |score: i64| reward.and_then(|r| sharestate::pool::payout_amount(score, r, walk.max_score).ok());
     let base = Row {
         epoch,
@@ -281,13 +296,9 @@ fn weakness(w: &sharestate::posted::Weakness) -> String {
 
 /// Totals over rows: expected and paid nanoErg, over verified rows only.
 pub fn totals(rows: &[Row]) -> (i64, i64) {
-    rows.iter().filter(|r| r.verified.ok()).fold((0, 0), |(e, p), r| {
-        let paid = match r.paid {
-            Paid::Yes { amount, .. } => amount,
-            _ => 0,
-        };
-        (e + r.expected.unwrap_or(0), p + paid)
-    })
+    rows.iter()
+        .filter(|r| r.verified.ok())
+        .fold((0, 0), |(e, p), r| (e + r.expected.unwrap_or(0), p + r.paid.amount()))
 }
 
 /// The table as CSV (RFC 4180), amounts exact in ERG.
@@ -313,7 +324,7 @@ pub fn csv(address: &str, rows: &[Row]) -> String {
             r.contract.to_string(),
             r.score.map(|s| s.to_string()).unwrap_or_default(),
             r.max_score.to_string(),
-            r.score.map(|s| share(s, r.max_score)).unwrap_or_default(),
+            r.share().unwrap_or_default(),
             r.expected.map(erg).unwrap_or_default(),
             paid.to_string(),
             amount,
@@ -389,47 +400,10 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The reward of an epoch from its first payout's reward input: the caller reads R4 of the box.
-pub fn reward_from_register(r4: Option<&[u8]>) -> Option<i64> {
-    r4.and_then(|b| Constant::parse(b).ok()).and_then(|c| c.as_long().ok())
-}
-
-/// A walk of one share-state box (empty tree, maxScore 1000, at height 77) and no payouts:
-/// the fixture of the app's tests, native and in the browser.
-#[doc(hidden)]
-pub fn test_walk(contract: ShareStateContract, reward: Option<i64>) -> Walk {
-    use sharestate::ergo::json::ChainBox;
-    use sharestate::ergo::ErgoBox;
-    let tree = sharestate::AvlTreeData::share_state(sharestate::Digest::EMPTY);
-    let b = ErgoBox {
-        value: 1,
-        ergo_tree: vec![0x10],
-        creation_height: 1,
-        tokens: vec![],
-        registers: vec![Constant::AvlTree(tree).to_bytes(), Constant::Int(1000).to_bytes()],
-        transaction_id: Id([1; 32]),
-        index: 0,
-    };
-    let cb = ChainBox {
-        id: b.id(),
-        ergo_box: b,
-        spent_transaction_id: None,
-        inclusion_height: Some(77),
-        address: None,
-    };
-    Walk {
-        start: cb.clone(),
-        contract,
-        max_score: 1000,
-        reward,
-        steps: vec![],
-        tip: cb,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::test_walk;
 
     #[test]
     fn amounts_and_shares_are_exact() {
@@ -458,22 +432,16 @@ mod tests {
 
     #[test]
     fn rows_from_lookups_say_what_was_verified_and_never_verify_a_failure() {
-        let w = test_walk(ShareStateContract::Unknown, None);
+        let w = test_walk(ShareStateContract::Unknown, Some(1_000_000_000));
         let key = [9u8; 32];
-        let unpaid = row(
-            1,
-            &w,
-            &key,
-            Some(1_000_000_000),
-            Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec()))),
-        );
+        let unpaid = row(1, &w, &key, Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec()))));
         assert_eq!(unpaid.score, Some(250));
         assert_eq!(unpaid.expected, Some(250_000_000));
         assert_eq!(unpaid.paid, Paid::No);
         assert!(unpaid.verified.ok());
         assert!(unpaid.verified.describe().contains("at height 77"));
 
-        let absent = row(1, &w, &key, None, Some(Ok(None)));
+        let absent = row(1, &w, &key, Some(Ok(None)));
         assert_eq!(absent.paid, Paid::NotInPool);
         assert!(absent.verified.ok());
 
@@ -481,7 +449,6 @@ mod tests {
             1,
             &w,
             &key,
-            None,
             Some(Err("the pool's lookup proof fails: digest mismatch".into())),
         );
         assert!(!bad.verified.ok());
@@ -493,7 +460,6 @@ mod tests {
             1,
             &w,
             &key,
-            None,
             Some(Ok(Some(ShareValue { score: 5, paid: true }.to_bytes().to_vec()))),
         );
         assert!(!odd.verified.ok());
@@ -502,12 +468,11 @@ mod tests {
 
     #[test]
     fn csv_has_a_line_per_row_and_quotes_what_needs_it() {
-        let w = test_walk(ShareStateContract::Unknown, None);
+        let w = test_walk(ShareStateContract::Unknown, Some(1_000_000_000));
         let r = row(
             3,
             &w,
             &[9; 32],
-            Some(1_000_000_000),
             Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec()))),
         );
         let text = csv("9addr", &[r]);
@@ -520,7 +485,7 @@ mod tests {
             lines[1]
         );
         assert!(lines[1].ends_with("at height 77"), "{}", lines[1]);
-        let failed = row(4, &w, &[9; 32], None, Some(Err("no answer, then \"timeout\"".into())));
+        let failed = row(4, &w, &[9; 32], Some(Err("no answer, then \"timeout\"".into())));
         let text = csv("9addr", &[failed]);
         assert!(
             text.lines()

@@ -4,21 +4,26 @@
 //! from if the wallet cannot. Nothing that fails the local check is signed, and nothing but the
 //! transaction checked is submitted.
 
-use crate::check::join;
-use crate::model::{Pool, Row};
-use crate::net::Fetcher;
-use crate::wallet;
+use crate::chain::{ChainError, Node, ProofServiceError};
+use crate::model::{erg, Pool, Row};
+use crate::net::{FetchError, Fetcher};
+use crate::wallet::{self, WalletError};
 use js_sys::{Array, JSON};
-use sharestate::ergo::json::UnsignedTransaction;
-use sharestate::ergo::json::{decode_box, decode_transaction};
-use sharestate::ergo::ErgoBox;
-use sharestate::pool::service::verify_snapshot_answer;
-use sharestate::posted;
-use sharestate::posted::epoch::{self, Funding};
-use sharestate::{hex, Address, Key, Network};
+use sharestate::ergo::json::{decode_box, decode_transaction, JsonError, UnsignedTransaction};
+use sharestate::ergo::{ChainBox, ErgoBox};
+use sharestate::pool::service::ServiceError;
+use sharestate::posted::{self, EpochError, Funding, NextPayout, PostedError};
+use sharestate::{hex, Address, AddressError, Key, Network};
+use wasm_bindgen::JsValue;
 
 /// The miner fee this app pays: 0.0011 ERG.
 pub const FEE: u64 = 1_100_000;
+
+/// What the wallet's plain boxes must hold: the fee and a change box.
+pub const NEEDED: u64 = FEE + 1_000_000;
+
+/// Miners per payout transaction.
+const BATCH: usize = 150;
 
 /// A payout ready to sign.
 #[derive(Clone, Debug)]
@@ -37,99 +42,150 @@ pub struct Prepared {
     pub clauses: usize,
 }
 
-fn text(e: impl std::fmt::Display) -> String {
-    e.to_string()
+/// Why a payout was not prepared, signed or submitted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PayError {
+    Wallet(WalletError),
+    Chain(ChainError),
+    NoTipDigest,
+    /// The tip was spent since the check.
+    Moved,
+    NoRewardBox,
+    UnknownReward,
+    Snapshot(ServiceError),
+    Plan(PostedError),
+    AllPaid,
+    WalletBox(JsonError),
+    /// The wallet's plain boxes hold this much, less than [`NEEDED`].
+    TooLittle(u64),
+    NoChangeAddress,
+    ChangeAddress(AddressError),
+    /// The payout cannot be made (the contract would refuse it, a miner cannot be paid…).
+    Payout(EpochError),
+    NotJson,
+    SignedNotJson,
+    SignedUndecodable(JsonError),
+    /// The signed transaction's id cannot be recomputed.
+    SignedUnverifiable,
+    SignedOther {
+        signed: String,
+        checked: String,
+    },
+    /// Neither the wallet nor the node took the signed transaction.
+    NotSubmitted {
+        wallet: WalletError,
+        node: FetchError,
+    },
+    WrongId {
+        by: &'static str,
+        id: String,
+        expected: String,
+    },
+    NoId {
+        by: &'static str,
+    },
+}
+
+impl std::fmt::Display for PayError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PayError::Wallet(e) => write!(f, "{e}"),
+            PayError::Chain(e) => write!(f, "{e}"),
+            PayError::NoTipDigest => f.write_str("the epoch's tip has no digest"),
+            PayError::Moved => f.write_str("the epoch moved on since the check: check again, then pay out"),
+            PayError::NoRewardBox => f.write_str("the tip's transaction has no reward box"),
+            PayError::UnknownReward => f.write_str("the epoch's reward is unknown"),
+            PayError::Snapshot(e) => write!(f, "the pool's snapshot: {e}"),
+            PayError::Plan(e) => write!(f, "{e}"),
+            PayError::AllPaid => f.write_str("everyone payable in this epoch is paid"),
+            PayError::WalletBox(e) => write!(f, "a wallet box: {e}"),
+            PayError::TooLittle(held) => write!(
+                f,
+                "the wallet holds {} ERG in plain boxes; the fee and a change box need 0.0021 ERG",
+                erg(*held as i64)
+            ),
+            PayError::NoChangeAddress => f.write_str("the wallet gave no change address"),
+            PayError::ChangeAddress(e) => write!(f, "the wallet's change address: {e}"),
+            PayError::Payout(e) => write!(f, "the payout cannot be made: {e}"),
+            PayError::NotJson => f.write_str("the transaction does not convert to JSON"),
+            PayError::SignedNotJson => f.write_str("the wallet's signed transaction is not JSON: not submitted"),
+            PayError::SignedUndecodable(e) => {
+                write!(f, "the wallet's signed transaction does not decode ({e}): not submitted")
+            }
+            PayError::SignedUnverifiable => f.write_str(
+                "the wallet's signed transaction lacks its inputs' context extensions, so its id cannot be recomputed: not submitted",
+            ),
+            PayError::SignedOther { signed, checked } => write!(
+                f,
+                "the wallet signed another transaction ({signed}) than the one checked ({checked}): not submitted"
+            ),
+            PayError::NotSubmitted { wallet, node } => write!(
+                f,
+                "The wallet could not submit the transaction ({wallet}), nor could the node: {node}"
+            ),
+            PayError::WrongId { by, id, expected } => write!(f, "{by} answered with transaction id {id}, not {expected}"),
+            PayError::NoId { by } => write!(f, "{by} accepted the transaction but gave no id"),
+        }
+    }
+}
+
+impl From<WalletError> for PayError {
+    fn from(e: WalletError) -> Self {
+        PayError::Wallet(e)
+    }
+}
+
+impl From<ChainError> for PayError {
+    fn from(e: ChainError) -> Self {
+        PayError::Chain(e)
+    }
+}
+
+impl From<FetchError> for PayError {
+    fn from(e: FetchError) -> Self {
+        PayError::Chain(ChainError::Fetch(e))
+    }
 }
 
 /// Builds the next payout of `row`'s epoch, with the miner `key` in the batch when possible.
-pub async fn prepare(node: &str, pool: &Pool, row: &Row, key: Key, fetch: &Fetcher) -> Result<Prepared, String> {
+pub async fn prepare(node: &Node<'_>, pool: &Pool, row: &Row, key: Key) -> Result<Prepared, PayError> {
     let ergo = wallet::connect().await?;
-    let tip_digest = row.tip_digest.ok_or("the epoch's tip has no digest")?;
-    let tip_json = fetch
-        .get(&join(node, &format!("/blockchain/box/byId/{}", row.tip.to_hex())))
-        .await
-        .map_err(text)?;
-    let tip = decode_box(&tip_json).map_err(text)?;
-    if tip.spent_transaction_id.is_some() {
-        return Err("the epoch moved on since the check: check again, then pay out".into());
-    }
-    // the reward box: OUTPUTS(1) of the transaction that made the tip
-    let tx_json = fetch
-        .get(&join(
-            node,
-            &format!("/blockchain/transaction/byId/{}", tip.ergo_box.transaction_id.to_hex()),
-        ))
-        .await
-        .map_err(text)?;
-    let reward = decode_transaction(&tx_json)
-        .map_err(text)?
-        .outputs
-        .get(1)
-        .ok_or("the tip's transaction has no reward box")?
-        .clone();
+    let tip_digest = row.tip_digest.ok_or(PayError::NoTipDigest)?;
+    let (tip, reward) = tip_and_reward(node, row).await?;
     // the pool's state, checked against the tip's digest
-    let proof_base = join(node, pool.proof_service.as_deref().unwrap_or("/pool"));
-    let snap = fetch
-        .get(&join(&proof_base, &format!("/snapshot/{}", row.tip.to_hex())))
+    let mut state = node
+        .proof_service(pool.proof_service.as_deref())
+        .snapshot(row.tip, &tip_digest)
         .await
-        .map_err(text)?;
-    let mut state = verify_snapshot_answer(&snap, &tip_digest).map_err(|e| format!("the pool's snapshot: {e}"))?;
-    let initial = row.reward.ok_or("the epoch's reward is unknown")?;
-    let height = current_height(node, fetch).await?;
-    let plan = posted::plan(&state, initial, row.max_score, 150, height).map_err(text)?;
+        .map_err(|e| match e {
+            ProofServiceError::Fetch(e) => PayError::from(e),
+            ProofServiceError::Invalid(e) => PayError::Snapshot(e),
+        })?;
+    let initial = row.reward.ok_or(PayError::UnknownReward)?;
+    let height = node.height().await?;
+    let plan = posted::plan(&state, initial, row.max_score, BATCH, height).map_err(PayError::Plan)?;
     let batch_keys = plan
         .batches
         .iter()
         .find(|b| b.contains(&key))
         .or(plan.batches.first())
-        .ok_or("everyone payable in this epoch is paid")?
+        .ok_or(PayError::AllPaid)?
         .clone();
-    let batch = posted::prove_payout(&mut state, &batch_keys, initial, row.max_score, false).map_err(text)?;
-
-    // the fee from the wallet: its boxes until they cover the fee and a change box
-    let utxos = wallet::call(&ergo, "get_utxos", &Array::new()).await?;
-    let mut inputs: Vec<ErgoBox> = Vec::new();
-    let mut sum = 0u64;
-    for u in Array::from(&utxos).iter() {
-        let json = JSON::stringify(&u).ok().and_then(|s| s.as_string()).unwrap_or_default();
-        let b = decode_box(&json).map_err(|e| format!("a wallet box: {e}"))?.ergo_box;
-        if !b.tokens.is_empty() {
-            continue; // keep tokens out of a pool's transaction
-        }
-        sum += b.value;
-        inputs.push(b);
-        if sum >= FEE + 1_000_000 {
-            break;
-        }
-    }
-    if sum < FEE + 1_000_000 {
-        return Err(format!(
-            "the wallet holds {} ERG in plain boxes; the fee and a change box need 0.0021 ERG",
-            crate::model::erg(sum as i64)
-        ));
-    }
-    let change = wallet::call(&ergo, "get_change_address", &Array::new())
-        .await?
-        .as_string()
-        .ok_or("the wallet gave no change address")?;
-    let change_tree = Address::parse(&change)
-        .map_err(|e| format!("the wallet's change address: {e}"))?
-        .proposition_bytes();
-    let funding = Funding {
-        inputs,
-        change_tree,
-        fee: FEE,
-    };
-    // evaluated against the contract before anyone is asked to sign
-    let (tx, report) = epoch::checked_payout(
+    let funding = funding(&ergo).await?;
+    // proved, built and evaluated against the contract before anyone is asked to sign
+    let NextPayout {
+        transaction,
+        batch,
+        report,
+    } = posted::next_payout(
+        &mut state,
         &tip.ergo_box,
         &reward.ergo_box,
-        &batch,
-        |k| state.script(k).map(<[u8]>::to_vec),
+        &batch_keys,
         &funding,
         height,
     )
-    .map_err(|e| format!("the payout cannot be made: {e}"))?;
+    .map_err(PayError::Payout)?;
     let payments = batch
         .payments
         .iter()
@@ -141,77 +197,119 @@ pub async fn prepare(node: &str, pool: &Pool, row: &Row, key: Key, fetch: &Fetch
             (addr, p.amount)
         })
         .collect();
-    let clauses = report.clauses().len();
     Ok(Prepared {
         epoch: row.epoch,
-        node: node.to_string(),
+        node: node.base().to_string(),
         total: batch.payments.iter().map(|p| p.amount).sum(),
         payments,
         fee: FEE,
         includes_you: batch_keys.contains(&key),
-        clauses,
-        tx,
+        clauses: report.clauses().len(),
+        tx: transaction,
     })
 }
 
-async fn current_height(node: &str, fetch: &Fetcher) -> Result<u32, String> {
-    let info = fetch.get(&join(node, "/info")).await.map_err(text)?;
-    let v: serde_json::Value = serde_json::from_str(&info).map_err(text)?;
-    v["fullHeight"]
-        .as_u64()
-        .map(|h| h as u32)
-        .ok_or_else(|| "the node's /info has no fullHeight".into())
+/// The epoch's unspent tip and the reward box beside it: OUTPUTS(1) of the transaction that
+/// made the tip.
+async fn tip_and_reward(node: &Node<'_>, row: &Row) -> Result<(ChainBox, ChainBox), PayError> {
+    let tip = node.box_by_id(row.tip).await?;
+    if tip.spent_transaction_id.is_some() {
+        return Err(PayError::Moved);
+    }
+    let made = node.transaction_by_id(tip.ergo_box.transaction_id).await?;
+    let reward = made.outputs.get(1).ok_or(PayError::NoRewardBox)?.clone();
+    Ok((tip, reward))
+}
+
+/// The fee from the wallet: its plain boxes until they cover the fee and a change box, the
+/// change to its change address.
+async fn funding(ergo: &JsValue) -> Result<Funding, PayError> {
+    let utxos = wallet::call(ergo, "get_utxos", &Array::new()).await?;
+    let mut inputs: Vec<ErgoBox> = Vec::new();
+    let mut sum = 0u64;
+    for u in Array::from(&utxos).iter() {
+        let json = json_text(&u).unwrap_or_default();
+        let b = decode_box(&json).map_err(PayError::WalletBox)?.ergo_box;
+        if !b.tokens.is_empty() {
+            continue; // keep tokens out of a pool's transaction
+        }
+        sum += b.value;
+        inputs.push(b);
+        if sum >= NEEDED {
+            break;
+        }
+    }
+    if sum < NEEDED {
+        return Err(PayError::TooLittle(sum));
+    }
+    let change = wallet::call(ergo, "get_change_address", &Array::new())
+        .await?
+        .as_string()
+        .ok_or(PayError::NoChangeAddress)?;
+    let change_tree = Address::parse(&change)
+        .map_err(PayError::ChangeAddress)?
+        .proposition_bytes();
+    Ok(Funding {
+        inputs,
+        change_tree,
+        fee: FEE,
+    })
+}
+
+/// A wallet's value as JSON text.
+fn json_text(v: &JsValue) -> Option<String> {
+    JSON::stringify(v).ok().and_then(|s| s.as_string())
 }
 
 /// Asks the wallet to sign; checks that what it signed is the transaction checked (same id,
 /// recomputed from the signed transaction's content); then submits it through the wallet
 /// (`submit_tx`) or, if the wallet cannot, the node (`POST /transactions`). Returns the id.
-pub async fn sign_and_submit(prepared: &Prepared) -> Result<String, String> {
+pub async fn sign_and_submit(prepared: &Prepared) -> Result<String, PayError> {
     let ergo = wallet::connect().await?;
-    let tx = JSON::parse(&prepared.tx.to_eip12().to_string())
-        .map_err(|_| "the transaction does not convert to JSON".to_string())?;
+    let tx = JSON::parse(&prepared.tx.to_eip12().to_string()).map_err(|_| PayError::NotJson)?;
     let signed = wallet::call(&ergo, "sign_tx", &Array::of1(&tx)).await?;
-    let signed_json = JSON::stringify(&signed)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or("the wallet's signed transaction is not JSON: not submitted")?;
+    let signed_json = json_text(&signed).ok_or(PayError::SignedNotJson)?;
     let expected = expected_id(prepared);
     signed_is_checked(&signed_json, &expected)?;
     let via_wallet = match wallet::submit(&ergo, &signed).await {
         Ok(id) => return submitted_id(id.as_string(), &expected, "the wallet"),
         Err(e) => e,
     };
-    let answer = Fetcher::new()
-        .post(&join(&prepared.node, "/transactions"), &signed_json)
+    let fetch = Fetcher::new();
+    let id = Node::new(&prepared.node, &fetch)
+        .submit(&signed_json)
         .await
-        .map_err(|e| format!("The wallet could not submit the transaction ({via_wallet}), nor could the node: {e}"))?;
-    submitted_id(serde_json::from_str::<String>(&answer).ok(), &expected, "the node")
+        .map_err(|node| PayError::NotSubmitted {
+            wallet: via_wallet,
+            node,
+        })?;
+    submitted_id(id, &expected, "the node")
 }
 
 /// Whether the wallet's signed transaction (JSON) is the one checked, by its recomputed id.
-pub fn signed_is_checked(signed_json: &str, expected: &str) -> Result<(), String> {
-    let signed = decode_transaction(signed_json)
-        .map_err(|e| format!("the wallet's signed transaction does not decode ({e}): not submitted"))?;
+pub fn signed_is_checked(signed_json: &str, expected: &str) -> Result<(), PayError> {
+    let signed = decode_transaction(signed_json).map_err(PayError::SignedUndecodable)?;
     if !signed.id_verified {
-        return Err(
-            "the wallet's signed transaction lacks its inputs' context extensions, so its id cannot be recomputed: not submitted"
-                .into(),
-        );
+        return Err(PayError::SignedUnverifiable);
     }
     if signed.id.to_hex() != expected {
-        return Err(format!(
-            "the wallet signed another transaction ({}) than the one checked ({expected}): not submitted",
-            signed.id.to_hex()
-        ));
+        return Err(PayError::SignedOther {
+            signed: signed.id.to_hex(),
+            checked: expected.to_string(),
+        });
     }
     Ok(())
 }
 
-fn submitted_id(id: Option<String>, expected: &str, by: &str) -> Result<String, String> {
+fn submitted_id(id: Option<String>, expected: &str, by: &'static str) -> Result<String, PayError> {
     match id {
         Some(id) if id == expected => Ok(id),
-        Some(id) => Err(format!("{by} answered with transaction id {id}, not {expected}")),
-        None => Err(format!("{by} accepted the transaction but gave no id")),
+        Some(id) => Err(PayError::WrongId {
+            by,
+            id,
+            expected: expected.to_string(),
+        }),
+        None => Err(PayError::NoId { by }),
     }
 }
 
@@ -222,7 +320,7 @@ pub fn expected_id(prepared: &Prepared) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::signed_is_checked;
+    use super::{signed_is_checked, PayError};
     use sharestate::ergo::json::{transaction_json, Flavor};
     use sharestate::ergo::Id;
     use sharestate::ergo::{Candidate, Input, Transaction};
@@ -255,15 +353,25 @@ mod tests {
         assert_eq!(signed_is_checked(&signed_json(&checked, Flavor::Node), &id), Ok(()));
         // the same outputs but another value: another id, refused
         let other = signed_json(&tx(999_000), Flavor::Node);
-        let e = signed_is_checked(&other, &id).unwrap_err();
+        let e = signed_is_checked(&other, &id).unwrap_err().to_string();
         assert!(
             e.contains("signed another transaction") && e.contains("not submitted"),
             "{e}"
         );
         // without the inputs' extensions the id cannot be recomputed: refused, whatever it claims
         let e = signed_is_checked(&signed_json(&checked, Flavor::Explorer), &id).unwrap_err();
-        assert!(e.contains("cannot be recomputed"), "{e}");
+        assert!(e.to_string().contains("cannot be recomputed"), "{e}");
         // not a transaction at all
-        assert!(signed_is_checked("{}", &id).unwrap_err().contains("does not decode"));
+        let e = signed_is_checked("{}", &id).unwrap_err();
+        assert!(matches!(e, PayError::SignedUndecodable(_)), "{e}");
+        assert!(e.to_string().contains("does not decode"));
+    }
+
+    #[test]
+    fn a_wallet_too_poor_is_told_what_is_needed() {
+        assert_eq!(
+            PayError::TooLittle(1_500_000).to_string(),
+            "the wallet holds 0.001500000 ERG in plain boxes; the fee and a change box need 0.0021 ERG"
+        );
     }
 }

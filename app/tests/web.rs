@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use sharestate::ergo::Id;
 use sharestate::posted::contracts::ShareStateContract;
 use sharestate::ShareValue;
+use sharestate_app::fixtures::test_walk;
 use sharestate_app::model::{self, Paid, Row};
 use sharestate_app::ui::Results;
 use wasm_bindgen::JsCast;
@@ -13,20 +14,18 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn rows() -> Vec<Row> {
-    let w = model::test_walk(ShareStateContract::Draft, Some(2_000_000_000));
+    let w = test_walk(ShareStateContract::Draft, Some(2_000_000_000));
     vec![
         model::row(
             1,
             &w,
             &[9; 32],
-            w.reward,
             Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec()))),
         ),
         model::row(
             2,
             &w,
             &[9; 32],
-            w.reward,
             Some(Err(
                 "the pool's lookup proof fails: the proof is for another digest".into()
             )),
@@ -35,6 +34,11 @@ fn rows() -> Vec<Row> {
 }
 
 fn mount(rows: Vec<Row>) -> web_sys::HtmlElement {
+    mount_with(rows, None)
+}
+
+/// The results of `rows`, offering "Pay out now" through `on_pay` if given.
+fn mount_with(rows: Vec<Row>, on_pay: Option<Callback<Row>>) -> web_sys::HtmlElement {
     let doc = document();
     let host: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
     doc.body().unwrap().append_child(&host).unwrap();
@@ -42,10 +46,12 @@ fn mount(rows: Vec<Row>) -> web_sys::HtmlElement {
     let address = RwSignal::new("9addr".to_string());
     let running = RwSignal::new(false);
     let explorer = Signal::derive(|| "https://example.org/tx/".to_string());
-    leptos::mount::mount_to(
-        host.clone(),
-        move || view! { <Results rows=rows address=address running=running explorer=explorer/> },
-    )
+    leptos::mount::mount_to(host.clone(), move || match on_pay {
+        Some(on_pay) => {
+            view! { <Results rows=rows address=address running=running explorer=explorer on_pay=on_pay/> }.into_any()
+        }
+        None => view! { <Results rows=rows address=address running=running explorer=explorer/> }.into_any(),
+    })
     .forget();
     host
 }
@@ -102,4 +108,21 @@ fn paid_rows_link_their_transaction() {
         a.get_attribute("href").unwrap(),
         format!("https://example.org/tx/{}", "ab".repeat(32))
     );
+}
+
+#[wasm_bindgen_test]
+fn pay_out_now_is_offered_on_payable_rows_only_and_hands_the_row_to_the_callback() {
+    let asked = RwSignal::new(None::<usize>);
+    let host = mount_with(rows(), Some(Callback::new(move |r: Row| asked.set(Some(r.epoch)))));
+    // the unpaid, verified row is payable; the failed one is not
+    let buttons = host.query_selector_all("button.pay").unwrap();
+    assert_eq!(buttons.length(), 1);
+    buttons
+        .item(0)
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    assert_eq!(asked.get_untracked(), Some(1));
+    // without a callback, nothing is offered
+    assert_eq!(mount(rows()).query_selector_all("button.pay").unwrap().length(), 0);
 }

@@ -1,0 +1,175 @@
+//! The results: warnings, the per-epoch table with its verification marks, totals, a chart and
+//! the CSV export.
+
+use crate::model::{self, Paid, Row};
+use leptos::prelude::*;
+
+/// Offers `text` for download as the CSV file `name`.
+fn download(name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let props = web_sys::BlobPropertyBag::new();
+    props.set_type("text/csv");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &props) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = document().create_element("a") {
+        let _ = a.set_attribute("href", &url);
+        let _ = a.set_attribute("download", name);
+        if let Some(a) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&a) {
+            a.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The check's results; `on_pay`, if given, is offered on each payable row ("Pay out now").
+#[component]
+pub fn Results(
+    rows: RwSignal<Vec<Row>>,
+    address: RwSignal<String>,
+    running: RwSignal<bool>,
+    explorer: Signal<String>,
+    #[prop(optional)] on_pay: Option<Callback<Row>>,
+) -> impl IntoView {
+    let warnings = move || {
+        let mut w: Vec<String> = rows
+            .get()
+            .iter()
+            .flat_map(|r| r.warnings.iter().map(move |x| format!("Epoch {}: {x}", r.epoch)))
+            .collect();
+        w.dedup();
+        w
+    };
+    let totals = move || model::totals(&rows.get());
+    let export = move |_| {
+        let a = address.get_untracked();
+        download("sharestate-payouts.csv", &model::csv(a.trim(), &rows.get_untracked()));
+    };
+    view! {
+        <Show when=move || !rows.get().is_empty()>
+            <section aria-labelledby="results-title">
+                <h2 id="results-title">"Payouts"</h2>
+                <ul class="warnings">
+                    <For each=warnings key=|w| w.clone() let:w>
+                        <li class="warning" role="note">{w}</li>
+                    </For>
+                </ul>
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Payouts per epoch">
+                    <table>
+                        <caption>"Per epoch: your score and share, what the contract pays you, and whether it did."</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Epoch"</th>
+                                <th scope="col">"Score"</th>
+                                <th scope="col">"Share"</th>
+                                <th scope="col">"Expected (ERG)"</th>
+                                <th scope="col">"Paid"</th>
+                                <th scope="col">"Transaction"</th>
+                                <th scope="col">"Verified"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For each=move || rows.get() key=|r| r.epoch let:r>
+                                <RowView row=r explorer=explorer on_pay=on_pay/>
+                            </For>
+                        </tbody>
+                        <tfoot>
+                            <tr>
+                                <th scope="row" colspan="3">"Total (verified rows)"</th>
+                                <td class="num">{move || model::erg(totals().0)}</td>
+                                <td class="num" colspan="3">{move || format!("{} ERG paid", model::erg(totals().1))}</td>
+                            </tr>
+                        </tfoot>
+                    </table>
+                </div>
+                <Chart rows=rows/>
+                <button type="button" on:click=export disabled=move || running.get()>"Export CSV"</button>
+            </section>
+        </Show>
+    }
+}
+
+/// One epoch's row.
+#[component]
+pub fn RowView(row: Row, explorer: Signal<String>, on_pay: Option<Callback<Row>>) -> impl IntoView {
+    let score = row.score.map(|s| s.to_string()).unwrap_or_else(|| "–".into());
+    let share = row.share().unwrap_or_else(|| "–".into());
+    let expected = row.expected.map(model::erg).unwrap_or_else(|| "–".into());
+    let (paid, tx) = match &row.paid {
+        Paid::Yes { tx, amount, .. } => (format!("paid {} ERG", model::erg(*amount)), Some(tx.to_hex())),
+        Paid::No => ("not yet".to_string(), None),
+        Paid::NotInPool => ("not in this epoch".to_string(), None),
+        Paid::Unknown => ("unknown".to_string(), None),
+    };
+    let ok = row.verified.ok();
+    let describe = row.verified.describe();
+    let pay = on_pay.filter(|_| row.payable()).map(|on_pay| {
+        let row = row.clone();
+        view! { <button type="button" class="pay" on:click=move |_| on_pay.run(row.clone())>"Pay out now"</button> }
+    });
+    view! {
+        <tr class:failed=!ok>
+            <th scope="row">{row.epoch} <span class="contract">{row.contract}</span></th>
+            <td class="num">{score}</td>
+            <td class="num">{share}</td>
+            <td class="num">{expected}</td>
+            <td>
+                {paid}
+                {pay}
+            </td>
+            <td class="tx">
+                {tx.map(|t| {
+                    let label = format!("{}…", &t[..12]);
+                    let title = t.clone();
+                    view! { <a href=move || format!("{}{t}", explorer.get()) title=title>{label}</a> }
+                })}
+            </td>
+            <td class="mark">
+                <span class=if ok { "ok" } else { "bad" } aria-hidden="true">{if ok { "✓" } else { "✗" }}</span>
+                <span class="why">{if ok { format!("verified: {describe}") } else { describe }}</span>
+            </td>
+        </tr>
+    }
+}
+
+/// Share of the epoch's score and payout per epoch, as two bar series.
+#[component]
+pub fn Chart(rows: RwSignal<Vec<Row>>) -> impl IntoView {
+    let bars = move || {
+        let rs = rows.get();
+        let max_paid = rs.iter().map(|r| r.expected.unwrap_or(0)).max().unwrap_or(0).max(1);
+        let max_share = rs.iter().filter_map(Row::share_ppm).max().unwrap_or(0).max(1);
+        let n = rs.len().max(1) as i64;
+        let w = 600 / n;
+        rs.iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let x = i as i64 * w;
+                let sh = 160 * r.share_ppm().unwrap_or(0) / max_share;
+                let pay = r.paid.amount();
+                let ph = 160 * r.expected.unwrap_or(0) / max_paid;
+                let paid_h = 160 * pay / max_paid;
+                view! {
+                    <g>
+                        <rect class="share" x=x + 8 y=180 - sh width=(w / 3).max(2) height=sh><title>{format!("epoch {}: share {}", r.epoch, r.share().unwrap_or_default())}</title></rect>
+                        <rect class="expected" x=x + 8 + w / 3 y=180 - ph width=(w / 3).max(2) height=ph><title>{format!("epoch {}: expected {} ERG", r.epoch, r.expected.map(model::erg).unwrap_or_default())}</title></rect>
+                        <rect class="paid" x=x + 8 + w / 3 y=180 - paid_h width=(w / 6).max(1) height=paid_h></rect>
+                        <text x=x + w / 2 y=198 text-anchor="middle">{format!("epoch {}", r.epoch)}</text>
+                    </g>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <figure class="chart">
+            <svg viewBox="0 0 600 200" role="img" aria-labelledby="chart-title">
+                <title id="chart-title">"Share of score (left bar) and expected payout (right bar, paid part darker) per epoch"</title>
+                {bars}
+            </svg>
+            <figcaption>"Left: your share of the epoch's score. Right: what the contract pays you; the darker part is paid."</figcaption>
+        </figure>
+    }
+}
