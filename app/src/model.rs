@@ -48,12 +48,8 @@ pub fn parse_pools(json: &str) -> Result<Vec<Pool>, String> {
         .map_err(|e| format!("the pools file is not valid: {e}"))
 }
 
-/// nanoErg as ERG with all nine decimals, exactly (no floating point).
-pub fn erg(nano: i64) -> String {
-    let sign = if nano < 0 { "-" } else { "" };
-    let n = nano.unsigned_abs();
-    format!("{sign}{}.{:09}", n / 1_000_000_000, n % 1_000_000_000)
-}
+/// nanoErg as ERG with all nine decimals (the core's one formatting).
+pub use sharestate::pool::erg;
 
 /// `score / max` in millionths, computed in integers (none for a maxScore of 0 or less).
 pub fn share_ppm(score: i64, max: i32) -> Option<i64> {
