@@ -49,6 +49,7 @@ SHARESTATE_BIN=target/debug/sharestate CONFORMANCE_BIN=target/debug/examples/con
 
 step "wasm benchmark harness (smoke run; figures go to BENCHMARKS.md via scripts/bench.sh)"
 cargo build --quiet -p sharestate-wasm-bench --lib --target wasm32-unknown-unknown
+cargo build --quiet -p sharestate-wasm-bench --bin prepare
 target/debug/prepare target/bench-inputs
 node benches/wasm/harness.mjs target/wasm32-unknown-unknown/debug/sharestate_wasm_bench.wasm target/bench-inputs >/dev/null
 
@@ -56,15 +57,18 @@ if [ "$FUZZ_SECONDS" -gt 0 ]; then
   if rustup run nightly rustc --version >/dev/null 2>&1; then
     for target in proof_bytes proof_ops register address snapshot; do
       step "fuzz $target for ${FUZZ_SECONDS}s"
-      mkdir -p "fuzz/corpus/$target"
-      # cargo fuzz builds with its own flags: not through clippy
-      (cd fuzz && RUSTC_WORKSPACE_WRAPPER= cargo +nightly fuzz run -O "$target" "corpus/$target" "seeds/$target" -- \
-        -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 2>&1 | grep -E 'Done [0-9]+ runs|ERROR|panicked|SUMMARY' || true)
-      # a crash leaves an artifact and a non-zero status from cargo fuzz; make it fail here
-      if ls "fuzz/artifacts/$target"/crash-* >/dev/null 2>&1; then
-        echo "fuzz target $target found a crash: fuzz/artifacts/$target (minimize it, fix the bug, and keep it in fuzz/regressions/$target/)" >&2
+      mkdir -p "fuzz/corpus/$target" target/fuzz
+      log="target/fuzz/$target.log"
+      # cargo fuzz builds with its own flags: not through clippy. Its status counts: a target
+      # that no longer builds, or any finding (crash, leak, timeout, out of memory), fails here.
+      if ! (cd fuzz && RUSTC_WORKSPACE_WRAPPER= cargo +nightly fuzz run -O "$target" "corpus/$target" "seeds/$target" -- \
+          -max_total_time="$FUZZ_SECONDS" -print_final_stats=1) >"$log" 2>&1 \
+        || ls "fuzz/artifacts/$target"/* >/dev/null 2>&1; then
+        tail -40 "$log" >&2
+        echo "fuzz target $target failed or found something: $log, fuzz/artifacts/$target (minimize a finding, fix the bug, and keep it in fuzz/regressions/$target/)" >&2
         exit 1
       fi
+      grep -E 'Done [0-9]+ runs' "$log" || true
     done
   else
     echo "fuzzing skipped: no nightly toolchain on this machine (cargo fuzz needs one)"

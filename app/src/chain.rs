@@ -14,6 +14,9 @@ use std::collections::BTreeSet;
 /// Boxes asked for per page of a listing (the most the node and the devnet give at once).
 pub const PAGE: usize = 500;
 
+/// Pages of a listing read at most: a node that lists without end is not followed forever.
+pub const MAX_PAGES: usize = 100;
+
 /// Why the node gave no usable chain data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChainError {
@@ -24,6 +27,13 @@ pub enum ChainError {
     Walk(WalkError),
     /// The walker asked for nothing, so there is no walk.
     EmptyWalk,
+    /// The node answered about another box or transaction than the one asked for.
+    WrongAnswer {
+        asked: Id,
+        got: Id,
+    },
+    /// A listing went on beyond [`MAX_PAGES`] pages.
+    TooManyBoxes,
     /// `/info` is not JSON.
     Info(String),
     /// `/info` has no `fullHeight`.
@@ -37,6 +47,12 @@ impl std::fmt::Display for ChainError {
             ChainError::Decode(e) => write!(f, "{e}"),
             ChainError::Walk(e) => write!(f, "{e}"),
             ChainError::EmptyWalk => f.write_str("the walk ended before it began"),
+            ChainError::WrongAnswer { asked, got } => write!(f, "asked for {asked}, the node answered about {got}"),
+            ChainError::TooManyBoxes => write!(
+                f,
+                "the node lists more than {} boxes: not a pool this app can list",
+                MAX_PAGES * PAGE
+            ),
             ChainError::Info(e) => f.write_str(e),
             ChainError::NoHeight => f.write_str("the node's /info has no fullHeight"),
         }
@@ -67,6 +83,15 @@ pub enum ProofServiceError {
     Fetch(FetchError),
     /// The answer does not verify against the digest on the chain.
     Invalid(ServiceError),
+}
+
+/// An answer about `got` where `asked` was asked for is refused.
+fn asked(asked: Id, got: Id) -> Result<(), ChainError> {
+    if asked == got {
+        Ok(())
+    } else {
+        Err(ChainError::WrongAnswer { asked, got })
+    }
 }
 
 /// `base` joined with `path` (an absolute URL stays as it is).
@@ -119,14 +144,19 @@ impl<'f> Node<'f> {
             .await
     }
 
-    /// A box, its id recomputed.
+    /// A box, its id recomputed: the one asked for.
     pub async fn box_by_id(&self, id: Id) -> Result<ChainBox, ChainError> {
-        Ok(decode_box(&self.box_text(id).await?)?)
+        let b = decode_box(&self.box_text(id).await?)?;
+        asked(id, b.id)?;
+        Ok(b)
     }
 
-    /// A transaction, its id recomputed where the node gives the inputs' context extensions.
+    /// A transaction, the one asked for; its id recomputed where the node gives the inputs'
+    /// context extensions (`id_verified`).
     pub async fn transaction_by_id(&self, id: Id) -> Result<ChainTransaction, ChainError> {
-        Ok(decode_transaction(&self.transaction_text(id).await?)?)
+        let t = decode_transaction(&self.transaction_text(id).await?)?;
+        asked(id, t.id)?;
+        Ok(t)
     }
 
     /// Every box that ever held token `token` (spent or not).
@@ -144,8 +174,8 @@ impl<'f> Node<'f> {
     async fn listing(&self, listing: Listing<'_>) -> Result<Vec<ChainBox>, ChainError> {
         let mut seen = BTreeSet::new();
         let mut all = Vec::new();
-        let mut offset = 0;
-        loop {
+        for n in 0..MAX_PAGES {
+            let offset = n * PAGE;
             let page = format!("offset={offset}&limit={PAGE}");
             let body = match &listing {
                 Listing::Token(id) => {
@@ -164,8 +194,8 @@ impl<'f> Node<'f> {
             if !full || all.len() == before {
                 return Ok(all);
             }
-            offset += PAGE;
         }
+        Err(ChainError::TooManyBoxes)
     }
 
     /// The node's height (`/info`'s `fullHeight`).

@@ -52,6 +52,13 @@ pub enum PayError {
     Moved,
     NoRewardBox,
     UnknownReward,
+    /// The tip or its reward box holds other parameters (maxScore, initialValue) than the epoch
+    /// showed when it was checked: payments would differ from the figures shown.
+    Parameters(PostedError),
+    ParametersChanged {
+        checked: (i32, i64),
+        now: (i32, i64),
+    },
     Snapshot(ServiceError),
     Plan(PostedError),
     AllPaid,
@@ -95,6 +102,15 @@ impl std::fmt::Display for PayError {
             PayError::Moved => f.write_str("the epoch moved on since the check: check again, then pay out"),
             PayError::NoRewardBox => f.write_str("the tip's transaction has no reward box"),
             PayError::UnknownReward => f.write_str("the epoch's reward is unknown"),
+            PayError::Parameters(e) => write!(f, "the epoch's boxes: {e}"),
+            PayError::ParametersChanged { checked, now } => write!(
+                f,
+                "the epoch's boxes now say maxScore {} and reward {} ERG, the check showed {} and {} ERG: no payout is offered",
+                now.0,
+                erg(now.1),
+                checked.0,
+                erg(checked.1)
+            ),
             PayError::Snapshot(e) => write!(f, "the pool's snapshot: {e}"),
             PayError::Plan(e) => write!(f, "{e}"),
             PayError::AllPaid => f.write_str("everyone payable in this epoch is paid"),
@@ -162,6 +178,14 @@ pub async fn prepare(node: &Node<'_>, pool: &Pool, row: &Row, key: Key) -> Resul
             ProofServiceError::Invalid(e) => PayError::Snapshot(e),
         })?;
     let initial = row.reward.ok_or(PayError::UnknownReward)?;
+    // the payments are computed from the boxes' own parameters: they must be the ones shown
+    let now = posted::parameters(&tip.ergo_box, &reward.ergo_box).map_err(PayError::Parameters)?;
+    if now != (row.max_score, initial) {
+        return Err(PayError::ParametersChanged {
+            checked: (row.max_score, initial),
+            now,
+        });
+    }
     let height = node.height().await?;
     let plan = posted::plan(&state, initial, row.max_score, BATCH, height).map_err(PayError::Plan)?;
     let batch_keys = plan
@@ -217,6 +241,10 @@ async fn tip_and_reward(node: &Node<'_>, row: &Row) -> Result<(ChainBox, ChainBo
         return Err(PayError::Moved);
     }
     let made = node.transaction_by_id(tip.ergo_box.transaction_id).await?;
+    // its content, and so its OUTPUTS(1), is bound to the tip's id only if its id recomputes
+    if !made.id_verified || made.outputs.first().map(|o| o.id) != Some(tip.id) {
+        return Err(PayError::NoRewardBox);
+    }
     let reward = made.outputs.get(1).ok_or(PayError::NoRewardBox)?.clone();
     Ok((tip, reward))
 }

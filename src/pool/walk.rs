@@ -12,6 +12,7 @@ use crate::avl::Digest;
 use crate::ergo::json::{decode_box, decode_transaction, JsonError};
 use crate::ergo::{Candidate, ChainBox, ChainTransaction, Constant, ErgoBox, Id};
 use crate::pool::ShareValue;
+use crate::posted::contracts::{draft_reward, hardened_reward};
 use crate::posted::{
     check_payout, share_state_contract, PayoutReport, PayoutTransaction, PostedError, ShareStateContract,
 };
@@ -36,8 +37,6 @@ pub enum WalkError {
     WrongAnswer { expected: String, found: String },
     #[error("box {box_id} is not a share-state box: {detail}")]
     NotShareState { box_id: String, detail: String },
-    #[error("transaction {tx} does not create box {box_id} as its first output, so it did not open the epoch")]
-    NotTheOpening { tx: String, box_id: String },
     #[error("transaction {tx} does not spend box {box_id} as its first input")]
     NotAPayout { tx: String, box_id: String },
     #[error("transaction {tx}: the interface gives no context extension for its first input, so its proof cannot be replayed (use a node, not the explorer)")]
@@ -262,19 +261,7 @@ impl Walker {
             State::Opening(id) => {
                 expect(id, tx.id)?;
                 let walk = self.walk.as_mut().ok_or(WalkError::Unexpected)?;
-                // the transaction's outputs are checked against their ids: OUTPUTS(0) must be
-                // the start box, and OUTPUTS(1) is then the reward box it opened with
-                if tx.outputs.first().map(|o| o.id) != Some(walk.start.id) {
-                    return Err(WalkError::NotTheOpening {
-                        tx: tx.id.to_hex(),
-                        box_id: walk.start.id.to_hex(),
-                    });
-                }
-                walk.reward = tx
-                    .outputs
-                    .get(1)
-                    .and_then(|r| r.ergo_box.register(4))
-                    .and_then(|c| c.ok()?.as_long().ok());
+                walk.reward = opening_reward(walk, &tx);
                 Ok(())
             }
             other => {
@@ -348,6 +335,34 @@ impl Walker {
         self.state = State::Tip(next.id);
         Ok(())
     }
+}
+
+/// The reward an epoch opened with, when `tx` — the transaction that created its start box —
+/// shows it beyond doubt: its id recomputed from its content (which the start box's id commits
+/// to), the start box as OUTPUTS(0), and as OUTPUTS(1) the reward box of the start box's own
+/// contract (the hardened one also holding the pool token), whose R4 is the reward. Otherwise
+/// the reward stays unknown: an epoch opened another way is not an error, and a source that
+/// cannot prove the transaction's content decides nothing.
+fn opening_reward(walk: &Walk, tx: &ChainTransaction) -> Option<i64> {
+    let start = &walk.start.ergo_box;
+    let reward = tx.outputs.get(1)?;
+    if !tx.id_verified || tx.outputs.first().map(|o| o.id) != Some(walk.start.id) {
+        return None;
+    }
+    let reward_script = match walk.contract {
+        ShareStateContract::Draft => Some(draft_reward()),
+        ShareStateContract::Hardened { .. } => hardened_reward(&start.ergo_tree).ok(),
+        ShareStateContract::Unknown => None,
+    }?;
+    let holds_pool_token = match (&walk.contract, start.tokens.first()) {
+        (ShareStateContract::Hardened { .. }, Some(t)) => reward.ergo_box.tokens.iter().any(|r| r.id == t.id),
+        (ShareStateContract::Hardened { .. }, None) => false,
+        _ => true,
+    };
+    if reward.ergo_box.ergo_tree != reward_script || !holds_pool_token {
+        return None;
+    }
+    reward.ergo_box.register(4)?.ok()?.as_long().ok()
 }
 
 fn expect(asked: Id, got: Id) -> Result<(), WalkError> {
@@ -545,6 +560,46 @@ mod tests {
         let walk = run(&ledger, start, Flavor::Node).unwrap();
         assert!(walk.steps.is_empty());
         assert_eq!(walk.reward, Some(10_000_000_000));
+    }
+
+    #[crate::test]
+    fn an_opening_that_cannot_be_proven_leaves_the_reward_unknown() {
+        let (ledger, start, _) = epoch_with_payouts(0);
+        let opening = ledger.boxes[&start].0.transaction_id;
+        let feed = |answer: String| {
+            let mut w = Walker::new(start);
+            w.feed_box(&ledger.answer(Need::Box(start), Flavor::Node)).unwrap();
+            w.feed_transaction(&answer).unwrap();
+            assert_eq!(w.next(), None);
+            w.into_walk().unwrap().reward
+        };
+        // the explorer's form: no context extensions, so the id is not recomputed and the
+        // outputs could be anything: a reward written into R4 of OUTPUTS(1) is not taken
+        let explorer = ledger.answer(Need::Transaction(opening), Flavor::Explorer);
+        assert_eq!(feed(explorer.clone()), None);
+        let v: serde_json::Value = serde_json::from_str(&explorer).unwrap();
+        assert!(v["outputs"][1]["additionalRegisters"]["R4"].is_object());
+        // an opening whose OUTPUTS(1) is not the contract's reward box (here the pool's own
+        // script with a Long in R4): its id checks, the reward stays unknown
+        let (t, spent, _) = &ledger.txs[&opening];
+        let mut forged = UnsignedTransaction {
+            inputs: spent
+                .iter()
+                .map(|b| crate::ergo::UnsignedInput {
+                    spent: b.clone(),
+                    extension: vec![],
+                })
+                .collect(),
+            data_inputs: vec![],
+            outputs: t.outputs.clone(),
+        };
+        forged.outputs[1].ergo_tree = script(9999);
+        forged.outputs[1].registers = vec![crate::ergo::Constant::Long(1).to_bytes()];
+        let mut other = Ledger::default();
+        other.apply(&forged, 100);
+        let forged_start = forged.transaction().output_boxes()[0].id();
+        let walk = run(&other, forged_start, Flavor::Node).unwrap();
+        assert_eq!(walk.reward, None);
     }
 
     #[crate::test]

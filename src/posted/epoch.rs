@@ -344,6 +344,30 @@ pub struct NextPayout {
     pub report: PayoutReport,
 }
 
+/// An epoch's parameters as its boxes hold them now: maxScore (the share-state box's R5) and
+/// initialValue (the reward box's R4), from which the contract computes every payment.
+pub fn parameters(state_box: &ErgoBox, reward_box: &ErgoBox) -> Result<(i32, i64), PostedError> {
+    let max_score = match state_box.register(5) {
+        Some(Ok(Constant::Int(m))) => m,
+        _ => {
+            return Err(PostedError::Box {
+                what: "share-state",
+                detail: "R5 (maxScore) is not an Int".into(),
+            })
+        }
+    };
+    let initial = match reward_box.register(4) {
+        Some(Ok(Constant::Long(v))) => v,
+        _ => {
+            return Err(PostedError::Box {
+                what: "reward",
+                detail: "R4 (initialValue) is not a Long".into(),
+            })
+        }
+    };
+    Ok((max_score, initial))
+}
+
 /// The payout of `keys` from `state` (the share state of `state_box`, unchanged): proved with
 /// the epoch's own maxScore (the state box's R5) and initialValue (the reward box's R4), built,
 /// and checked by [`checked_payout`].
@@ -355,26 +379,7 @@ pub fn next_payout(
     funding: &Funding,
     height: u32,
 ) -> Result<NextPayout, EpochError> {
-    let max_score = match state_box.register(5) {
-        Some(Ok(Constant::Int(m))) => m,
-        _ => {
-            return Err(PostedError::Box {
-                what: "share-state",
-                detail: "R5 (maxScore) is not an Int".into(),
-            }
-            .into())
-        }
-    };
-    let initial = match reward_box.register(4) {
-        Some(Ok(Constant::Long(v))) => v,
-        _ => {
-            return Err(PostedError::Box {
-                what: "reward",
-                detail: "R4 (initialValue) is not a Long".into(),
-            }
-            .into())
-        }
-    };
+    let (max_score, initial) = parameters(state_box, reward_box)?;
     let batch = prove_payout(state, keys, initial, max_score, false)?;
     let (transaction, report) = checked_payout(
         state_box,

@@ -4,7 +4,7 @@
 //   node --test tests/e2e/   (after scripts/build-app.sh and building the devnet)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { SHOTS, freePort, launchBrowser, startDevnet, stopDevnet } from './harness.mjs';
 
 let browser, port, devnet, base, miners;
