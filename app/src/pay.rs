@@ -79,10 +79,8 @@ pub enum PayError {
         checked: String,
     },
     /// Neither the wallet nor the node took the signed transaction.
-    NotSubmitted {
-        wallet: WalletError,
-        node: FetchError,
-    },
+    /// (Boxed: the two errors together would make every `PayError` large.)
+    NotSubmitted(Box<(WalletError, FetchError)>),
     WrongId {
         by: &'static str,
         id: String,
@@ -135,9 +133,10 @@ impl std::fmt::Display for PayError {
                 f,
                 "the wallet signed another transaction ({signed}) than the one checked ({checked}): not submitted"
             ),
-            PayError::NotSubmitted { wallet, node } => write!(
+            PayError::NotSubmitted(both) => write!(
                 f,
-                "The wallet could not submit the transaction ({wallet}), nor could the node: {node}"
+                "The wallet could not submit the transaction ({}), nor could the node: {}",
+                both.0, both.1
             ),
             PayError::WrongId { by, id, expected } => write!(f, "{by} answered with transaction id {id}, not {expected}"),
             PayError::NoId { by } => write!(f, "{by} accepted the transaction but gave no id"),
@@ -307,10 +306,7 @@ pub async fn sign_and_submit(prepared: &Prepared) -> Result<String, PayError> {
     let id = Node::new(&prepared.node, &fetch)
         .submit(&signed_json)
         .await
-        .map_err(|node| PayError::NotSubmitted {
-            wallet: via_wallet,
-            node,
-        })?;
+        .map_err(|node| PayError::NotSubmitted(Box::new((via_wallet, node))))?;
     submitted_id(id, &expected, "the node")
 }
 
