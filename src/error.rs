@@ -132,8 +132,10 @@ kind!(
 impl HasKind for PostedError {
     fn kind(&self) -> ErrorKind {
         match self {
-            // building a state from scores: the scores' or the tree's own kind
-            PostedError::Score(e) => e.kind(),
+            // building a state from scores: the scores' or the tree's own kind (a separate
+            // variant from `ScoreError`'s, whose sums would bring u128 formatting into the
+            // npm package's small module)
+            PostedError::NegativeScore { .. } => ErrorKind::Score,
             PostedError::Prover(e) => e.kind(),
             _ => ErrorKind::Payout,
         }

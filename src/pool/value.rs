@@ -20,12 +20,8 @@ pub enum ValueError {
     },
     #[error("the paid byte is {found:#04x}; it must be 0 (unpaid) or 1 (paid)")]
     PaidByte { found: u8 },
-    #[error("{at}: the value is not hex: {source}")]
-    Hex {
-        at: String,
-        #[source]
-        source: crate::encoding::hex::HexError,
-    },
+    #[error("the value is not hex: {0}")]
+    Hex(crate::encoding::hex::HexError),
     #[error("the {what} {found} is negative")]
     Negative { what: &'static str, found: i64 },
 }

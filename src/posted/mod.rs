@@ -54,7 +54,7 @@ pub use transaction::{Output, PayoutTransaction, RewardInput, ShareStateInput};
 
 use crate::avl::{ProofError, ProverError};
 use crate::ergo::RegisterError;
-use crate::pool::amount::{ArithmeticError, ScoreError};
+use crate::pool::amount::ArithmeticError;
 use crate::pool::ValueError;
 use thiserror::Error;
 
@@ -79,8 +79,8 @@ pub enum PostedError {
     },
     #[error(transparent)]
     Prover(#[from] ProverError),
-    #[error(transparent)]
-    Score(#[from] ScoreError),
+    #[error("score {score} of miner {index} is negative")]
+    NegativeScore { index: usize, score: i64 },
     #[error(transparent)]
     Proof(#[from] ProofError),
     #[error("context variable 0 holds {count} entries; a collection holds at most 65535")]

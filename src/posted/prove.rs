@@ -5,7 +5,7 @@ use crate::avl::{Digest, Key, Operation, ShareState};
 use crate::encoding::hex;
 use crate::ergo::MinerKey;
 use crate::ergo::{min_plain_box_value, Constant, P2PK_SCRIPT_LEN};
-use crate::pool::amount::{self, ScoreError};
+use crate::pool::amount;
 use crate::pool::ShareValue;
 use crate::posted::PostedError;
 
@@ -16,7 +16,7 @@ pub fn scores_state<'a>(rows: impl IntoIterator<Item = (&'a [u8], i64)>) -> Resu
     let mut scripts = Vec::new();
     for (index, (script, score)) in rows.into_iter().enumerate() {
         if score < 0 {
-            return Err(ScoreError::Negative { index, score }.into());
+            return Err(PostedError::NegativeScore { index, score });
         }
         let key = MinerKey::from_proposition(script).0;
         entries.push((key, ShareValue::unpaid(score).to_bytes().to_vec()));

@@ -13,7 +13,7 @@ use js_sys::{Array, Object, Reflect};
 use sharestate::ergo::{parse_address_or_tree, Constant, MinerKey};
 use sharestate::pool::{parse_amount, payout_amount as amount_of, ValueError};
 use sharestate::posted::{self, scores_state};
-use sharestate::{avl, hex, Address, Digest, HasKind, Key, Network, ProofError};
+use sharestate::{avl, hex, Address, Digest, ErrorKind, HasKind, Key, Network, ProofError};
 use wasm_bindgen::prelude::*;
 
 /// What a binding throws: a JS `Error` whose `name` is the core error's kind
@@ -23,7 +23,7 @@ pub struct Thrown(JsValue);
 
 impl<E: HasKind> From<E> for Thrown {
     fn from(e: E) -> Thrown {
-        Thrown::named(e.kind().name(), &e.to_string())
+        Thrown::kind(e.kind(), &e)
     }
 }
 
@@ -34,15 +34,16 @@ impl From<Thrown> for JsValue {
 }
 
 impl Thrown {
-    fn named(name: &str, message: &str) -> Thrown {
-        let e = js_sys::Error::new(message);
-        e.set_name(name);
+    /// (Not generic, so that each error type adds only a call here to the module.)
+    fn kind(kind: ErrorKind, message: &dyn std::fmt::Display) -> Thrown {
+        let e = js_sys::Error::new(&message.to_string());
+        e.set_name(kind.name());
         Thrown(e.into())
     }
 
     /// A core error about the argument `at` (`scores[3]`): its kind, its message after `at`.
     fn at<E: HasKind>(at: &str, e: E) -> Thrown {
-        Thrown::named(e.kind().name(), &format!("{at}: {e}"))
+        Thrown::kind(e.kind(), &format_args!("{at}: {e}"))
     }
 
     /// A JS `TypeError`: an argument of the wrong JS type.
@@ -232,8 +233,7 @@ impl ShareState {
             .map(|(i, e)| {
                 let what = format!("entries[{i}]");
                 let k = key32(&field(e, "key", &what)?)?;
-                let v =
-                    hex::decode(&field(e, "value", &what)?).map_err(|source| ValueError::Hex { at: what, source })?;
+                let v = hex::decode(&field(e, "value", &what)?).map_err(|x| Thrown::at(&what, ValueError::Hex(x)))?;
                 Ok((k, v))
             })
             .collect::<Result<Vec<_>>>()?;
