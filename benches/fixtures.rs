@@ -39,7 +39,7 @@ pub fn state(n: u64) -> (ShareState, i32) {
 /// chain sees it: the transaction both harnesses check, and the batch it carries.
 pub fn payout(miners: u64, paid: usize) -> (sharestate::posted::PayoutTransaction, sharestate::posted::PayoutBatch) {
     use sharestate::ergo::{ErgoBox, Id};
-    use sharestate::posted::epoch::{self, Contracts, Funding};
+    use sharestate::posted::epoch::{self, Contracts, Funding, Opening, Payout};
     use sharestate::posted::{self, PayoutTransaction};
     let (mut s, max_score) = state(miners);
     let pool = script(u64::MAX);
@@ -57,12 +57,14 @@ pub fn payout(miners: u64, paid: usize) -> (sharestate::posted::PayoutTransactio
         fee: 1_100_000,
     };
     let open = epoch::open(
-        &Contracts::draft(),
+        &Opening {
+            contracts: &Contracts::draft(),
+            max_score,
+            to_pay: miners as usize,
+            reward: REWARD as u64,
+            pool_token: None,
+        },
         &mut s,
-        max_score,
-        miners as usize,
-        REWARD as u64,
-        None,
         &funding(1, 2 * REWARD as u64),
         1_000_001,
     )
@@ -73,10 +75,12 @@ pub fn payout(miners: u64, paid: usize) -> (sharestate::posted::PayoutTransactio
     let by_key: std::collections::HashMap<[u8; 32], Vec<u8>> =
         (0..miners).map(|i| (blake2b256(&script(i)), script(i))).collect();
     let tx = epoch::payout(
-        &boxes[0],
-        &boxes[1],
-        &batch,
-        |k| by_key.get(k).cloned(),
+        &Payout {
+            state_box: &boxes[0],
+            reward_box: &boxes[1],
+            batch: &batch,
+            script_of: &|k| by_key.get(k).cloned(),
+        },
         &funding(2, 10_000_000),
         1_000_002,
     )

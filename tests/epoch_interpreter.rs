@@ -7,7 +7,7 @@ use ergo_lib::wallet::secret_key::SecretKey;
 use sharestate::ergo::interpreter::{checked, evaluate, ChainContext, InterpreterError, Reduced};
 use sharestate::ergo::json::UnsignedTransaction;
 use sharestate::ergo::{ErgoBox, Id, Token};
-use sharestate::posted::epoch::{self, Contracts, Funding};
+use sharestate::posted::epoch::{self, Contracts, Funding, Opening, Payout};
 use sharestate::posted::{self, check_payout, Clause, PayoutTransaction, Weakness};
 use sharestate::{Constant, Key, ShareState, ShareValue};
 use std::collections::HashMap;
@@ -79,12 +79,14 @@ fn first_payout(p: &mut Pool, contracts: &Contracts, token: Option<[u8; 32]>, co
     let tokens = token.map(|id| vec![Token { id, amount: 2 }]).unwrap_or_default();
     let miners = p.state.len();
     let open = epoch::open(
-        contracts,
+        &Opening {
+            contracts,
+            max_score: p.max_score,
+            to_pay: miners,
+            reward: REWARD,
+            pool_token: token,
+        },
         &mut p.state,
-        p.max_score,
-        miners,
-        REWARD,
-        token,
         &funding(&p.operator, 100 * REWARD, tokens, 1),
         ctx.height(),
     )
@@ -94,10 +96,12 @@ fn first_payout(p: &mut Pool, contracts: &Contracts, token: Option<[u8; 32]>, co
     let keys: Vec<Key> = p.state.keys().into_iter().take(count).collect();
     let batch = posted::prove_payout(&mut p.state, &keys, REWARD as i64, p.max_score, false).unwrap();
     epoch::payout(
-        &boxes[0],
-        &boxes[1],
-        &batch,
-        |k| p.scripts.get(k).cloned(),
+        &Payout {
+            state_box: &boxes[0],
+            reward_box: &boxes[1],
+            batch: &batch,
+            script_of: &|k| p.scripts.get(k).cloned(),
+        },
         &funding(&p.operator, 10 * FEE, vec![], 2),
         ctx.height(),
     )

@@ -17,7 +17,7 @@ use serde_json::json;
 use sharestate::ergo::interpreter::{evaluate, ChainContext, Reduced};
 use sharestate::ergo::json::{UnsignedInput, UnsignedTransaction};
 use sharestate::ergo::ErgoBox;
-use sharestate::posted::epoch;
+use sharestate::posted::epoch::{self, Payout};
 use sharestate::posted::{self, check_payout, PayoutBatch, PayoutTransaction};
 use sharestate::{hex, AvlTreeData, Constant, Key, Operation, ShareState, ShareValue};
 
@@ -132,10 +132,12 @@ fn tamperings(d: &Devnet, e: &EpochTruth, cases: &mut Vec<Case>) {
         fee: devnet::pool::FEE,
     };
     let t = epoch::payout(
-        &boxes[0],
-        &boxes[1],
-        &twice,
-        |k| state.script(k).map(<[u8]>::to_vec),
+        &Payout {
+            state_box: &boxes[0],
+            reward_box: &boxes[1],
+            batch: &twice,
+            script_of: &|k| state.script(k).map(<[u8]>::to_vec),
+        },
         &funding,
         honest.outputs[0].creation_height,
     )
@@ -205,10 +207,12 @@ fn main() {
         .clone();
     let reward = d.ledger.get_box(&last.reward_box).unwrap().ergo_box.clone();
     let pending = epoch::payout(
-        &tip,
-        &reward,
-        &batch,
-        |k| state.script(k).map(<[u8]>::to_vec),
+        &Payout {
+            state_box: &tip,
+            reward_box: &reward,
+            batch: &batch,
+            script_of: &|k| state.script(k).map(<[u8]>::to_vec),
+        },
         &d.pool.funding(&d.ledger).unwrap(),
         ctx.height(),
     )

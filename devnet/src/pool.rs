@@ -16,7 +16,7 @@ use sharestate::ergo::{ErgoBox, Id, Token};
 use sharestate::pool::amount;
 use sharestate::pool::service::ProofService;
 use sharestate::posted;
-use sharestate::posted::epoch::{Contracts, Funding};
+use sharestate::posted::epoch::{Contracts, Funding, Opening, Payout};
 use sharestate::posted::evaluated;
 use sharestate::{Address, Constant, Key, Network, ShareState};
 use std::collections::BTreeMap;
@@ -311,12 +311,14 @@ impl DemoPool {
             )
         };
         let open = evaluated::open(
-            &contracts,
+            &Opening {
+                contracts: &contracts,
+                max_score,
+                to_pay: plan.payable(),
+                reward,
+                pool_token: tok,
+            },
             &mut state,
-            max_score,
-            plan.payable(),
-            reward,
-            tok,
             &self.funding(ledger)?,
             &ledger.context(),
         )?;
@@ -345,10 +347,12 @@ impl DemoPool {
             }
             let batch = posted::prove_payout(&mut state, keys, initial, max_score, true)?;
             let tx = evaluated::payout(
-                &state_box,
-                &reward_box,
-                &batch,
-                |k| state.script(k).map(<[u8]>::to_vec),
+                &Payout {
+                    state_box: &state_box,
+                    reward_box: &reward_box,
+                    batch: &batch,
+                    script_of: &|k| state.script(k).map(<[u8]>::to_vec),
+                },
                 &self.funding(ledger)?,
                 &ledger.context(),
             )?;

@@ -14,7 +14,7 @@ use sharestate::ergo::json::{decode_box, decode_boxes, decode_transaction, trans
 use sharestate::ergo::Id;
 use sharestate::pool::service::{verify_proof_answer, verify_snapshot_answer};
 use sharestate::pool::walk::{Need, Walk, Walker};
-use sharestate::posted::epoch;
+use sharestate::posted::epoch::{self, Payout};
 use sharestate::{hex, posted, Constant, ShareValue};
 use std::sync::OnceLock;
 
@@ -257,10 +257,12 @@ fn a_valid_payout_is_accepted_and_walked_and_a_tampered_one_is_refused_with_its_
         fee: pool::FEE,
     };
     let tx = epoch::payout(
-        &tip.ergo_box,
-        &reward.ergo_box,
-        &batch,
-        |k| state.script(k).map(<[u8]>::to_vec),
+        &Payout {
+            state_box: &tip.ergo_box,
+            reward_box: &reward.ergo_box,
+            batch: &batch,
+            script_of: &|k| state.script(k).map(<[u8]>::to_vec),
+        },
         &funding,
         ctx.height(),
     )

@@ -154,20 +154,46 @@ fn finish(
     Ok(outputs)
 }
 
+/// An epoch to open: its contracts and parameters.
+#[derive(Debug, Clone, Copy)]
+pub struct Opening<'a> {
+    pub contracts: &'a Contracts,
+    /// R5: the sum of the scores.
+    pub max_score: i32,
+    /// R6 of the hardened contract: how many miners the epoch pays.
+    pub to_pay: usize,
+    /// R4 of the reward box: the reward, nanoErg.
+    pub reward: u64,
+    /// The pool's identity token (the hardened contract needs one).
+    pub pool_token: Option<[u8; 32]>,
+}
+
+/// A payout to build: the epoch's boxes it spends, its batch, and the script each paid key is
+/// the hash of.
+#[derive(Clone, Copy)]
+pub struct Payout<'a> {
+    pub state_box: &'a ErgoBox,
+    pub reward_box: &'a ErgoBox,
+    pub batch: &'a PayoutBatch,
+    pub script_of: &'a dyn Fn(&Key) -> Option<Vec<u8>>,
+}
+
 /// Opens an epoch: OUTPUTS(0) the share-state box (R4 the tree, R5 maxScore, and for the
 /// hardened contract R6 the number of miners to pay and the pool token), OUTPUTS(1) the reward
 /// box (R4 the reward, value the reward plus [`REWARD_RESERVE`]), then fee and change.
-#[allow(clippy::too_many_arguments)]
 pub fn open(
-    contracts: &Contracts,
+    opening: &Opening,
     state: &mut ShareState,
-    max_score: i32,
-    to_pay: usize,
-    reward: u64,
-    pool_token: Option<[u8; 32]>,
     funding: &Funding,
     height: u32,
 ) -> Result<UnsignedTransaction, EpochError> {
+    let Opening {
+        contracts,
+        max_score,
+        to_pay,
+        reward,
+        pool_token,
+    } = *opening;
     let hardened = contracts.share_state != contracts::draft_share_state();
     let mut state_registers = vec![
         Constant::AvlTree(state.register()).to_bytes(),
@@ -224,14 +250,13 @@ pub fn open(
 /// A payout of `batch`: INPUTS(0) the share-state box with context variables 0 and 1,
 /// INPUTS(1) the reward box, then the fee inputs; OUTPUTS(0) the next share state, OUTPUTS(1)
 /// the next reward box, OUTPUTS(2 + i) the payments, then fee and change.
-pub fn payout(
-    state_box: &ErgoBox,
-    reward_box: &ErgoBox,
-    batch: &PayoutBatch,
-    script_of: impl Fn(&Key) -> Option<Vec<u8>>,
-    funding: &Funding,
-    height: u32,
-) -> Result<UnsignedTransaction, EpochError> {
+pub fn payout(p: &Payout, funding: &Funding, height: u32) -> Result<UnsignedTransaction, EpochError> {
+    let Payout {
+        state_box,
+        reward_box,
+        batch,
+        script_of,
+    } = *p;
     let tree = match state_box.register(4) {
         Some(Ok(Constant::AvlTree(t))) => t,
         _ => {
@@ -381,14 +406,14 @@ pub fn next_payout(
 ) -> Result<NextPayout, EpochError> {
     let (max_score, initial) = parameters(state_box, reward_box)?;
     let batch = prove_payout(state, keys, initial, max_score, false)?;
-    let (transaction, report) = checked_payout(
+    let script_of = |k: &Key| state.script(k).map(<[u8]>::to_vec);
+    let p = Payout {
         state_box,
         reward_box,
-        &batch,
-        |k| state.script(k).map(<[u8]>::to_vec),
-        funding,
-        height,
-    )?;
+        batch: &batch,
+        script_of: &script_of,
+    };
+    let (transaction, report) = checked_payout(&p, funding, height)?;
     Ok(NextPayout {
         transaction,
         batch,
@@ -401,14 +426,11 @@ pub fn next_payout(
 /// payout the contract would refuse is an error, never a transaction to sign. For sigma-rust's
 /// evaluation instead, see `evaluated::payout`.
 pub fn checked_payout(
-    state_box: &ErgoBox,
-    reward_box: &ErgoBox,
-    batch: &PayoutBatch,
-    script_of: impl Fn(&Key) -> Option<Vec<u8>>,
+    p: &Payout,
     funding: &Funding,
     height: u32,
 ) -> Result<(UnsignedTransaction, PayoutReport), EpochError> {
-    let tx = payout(state_box, reward_box, batch, script_of, funding, height)?;
+    let tx = payout(p, funding, height)?;
     let report = check_payout(&PayoutTransaction::from_unsigned(&tx)?);
     if !report.accepted {
         return Err(EpochError::Refused {

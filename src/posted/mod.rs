@@ -46,7 +46,7 @@ pub mod weaknesses;
 
 pub use clauses::check_payout;
 pub use contracts::{share_state_contract, ContractError, ShareStateContract};
-pub use epoch::{checked_payout, next_payout, parameters, Contracts, EpochError, Funding, NextPayout};
+pub use epoch::{checked_payout, next_payout, parameters, Contracts, EpochError, Funding, NextPayout, Opening, Payout};
 pub use prove::{plan, prove_payout, scores_state, Payment, PayoutBatch, Plan};
 pub use replay::{replay_payout, ReplayedPayment, ReplayedPayout};
 pub use report::{Clause, MinerCheck, NamedClause, PayoutReport, Weakness};

@@ -63,12 +63,14 @@ fn honest_tx(e: &mut Epoch, count: usize) -> (PayoutTransaction, PayoutBatch) {
     let contracts = crate::posted::epoch::Contracts::draft();
     let miners = e.state.len();
     let open = crate::posted::epoch::open(
-        &contracts,
+        &crate::posted::Opening {
+            contracts: &contracts,
+            max_score: e.max_score,
+            to_pay: miners,
+            reward: INITIAL as u64,
+            pool_token: None,
+        },
         &mut e.state,
-        e.max_score,
-        miners,
-        INITIAL as u64,
-        None,
         &funding(1),
         10,
     )
@@ -77,10 +79,12 @@ fn honest_tx(e: &mut Epoch, count: usize) -> (PayoutTransaction, PayoutBatch) {
     let keys: Vec<Key> = e.state.keys().into_iter().take(count).collect();
     let batch = prove_payout(&mut e.state, &keys, INITIAL, e.max_score, false).unwrap();
     let tx = crate::posted::epoch::payout(
-        &boxes[0],
-        &boxes[1],
-        &batch,
-        |k| e.scripts.get(k).cloned(),
+        &crate::posted::Payout {
+            state_box: &boxes[0],
+            reward_box: &boxes[1],
+            batch: &batch,
+            script_of: &|k| e.scripts.get(k).cloned(),
+        },
         &funding(2),
         11,
     )

@@ -7,7 +7,7 @@ use crate::args::Args;
 use crate::CliError;
 use sharestate::ergo::{ErgoBox, Id};
 use sharestate::pool::amount::{self, erg};
-use sharestate::posted::epoch::{self, Contracts, Funding};
+use sharestate::posted::epoch::{self, Contracts, Funding, Opening, Payout};
 use sharestate::posted::{self, PayoutBatch, PayoutReport, PayoutTransaction};
 use sharestate::{hex, Address, AddressKind, ErrorKind, Key, Network, ShareState};
 use std::time::{Duration, Instant};
@@ -58,10 +58,12 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let (state_box, reward_box, funding) = open_epoch(&mut state, max_score, miners, seed)?;
     let batch = prove_batch(&mut state, max_score, pay)?;
     let tx = epoch::payout(
-        &state_box,
-        &reward_box,
-        &batch,
-        |k| state.script(k).map(<[u8]>::to_vec),
+        &Payout {
+            state_box: &state_box,
+            reward_box: &reward_box,
+            batch: &batch,
+            script_of: &|k| state.script(k).map(<[u8]>::to_vec),
+        },
         &funding(2, 10 * FEE),
         DEFAULT_HEIGHT,
     )?;
@@ -134,12 +136,14 @@ fn open_epoch(
         fee: FEE,
     };
     let open = epoch::open(
-        &Contracts::draft(),
+        &Opening {
+            contracts: &Contracts::draft(),
+            max_score,
+            to_pay: miners,
+            reward: REWARD as u64,
+            pool_token: None,
+        },
         state,
-        max_score,
-        miners,
-        REWARD as u64,
-        None,
         &funding(1, 2 * REWARD as u64),
         DEFAULT_HEIGHT - 5,
     )?;
