@@ -116,3 +116,164 @@ pub fn snapshot(data: &[u8]) {
         let _ = snapshot::from_json(text);
     }
 }
+
+/// A small real epoch for the walker: the answers an honest node gives, by id.
+struct Chain {
+    start: sharestate::ergo::Id,
+    answers: std::collections::HashMap<sharestate::ergo::Id, (String, String)>,
+}
+
+/// A draft epoch of 12 miners, two payouts of 4 and an empty one, then the operator's close
+/// (answers in the node's and the explorer's JSON).
+fn chain() -> &'static Chain {
+    use sharestate::encoding::hash::blake2b256;
+    use sharestate::ergo::json::{box_json, transaction_json, Flavor};
+    use sharestate::ergo::{ErgoBox, Id, Token, UnsignedTransaction};
+    use sharestate::posted::epoch::{self, Contracts, Funding, Opening, Payout};
+    use sharestate::ShareValue;
+    static CHAIN: std::sync::OnceLock<Chain> = std::sync::OnceLock::new();
+    CHAIN.get_or_init(|| {
+        let script = |i: u32| [&[0x00, 0x08, 0xcd, 0x02][..], &blake2b256(&i.to_be_bytes())].concat();
+        let funding = |seed: u8| Funding {
+            inputs: vec![ErgoBox {
+                value: 100_000_000_000,
+                ergo_tree: script(999),
+                creation_height: 1,
+                tokens: vec![Token { id: [5; 32], amount: 2 }],
+                registers: vec![],
+                transaction_id: Id([seed; 32]),
+                index: 0,
+            }],
+            change_tree: script(999),
+            fee: 1_000_000,
+        };
+        let mut state = ShareState::from_entries(
+            (0..12).map(|i| (blake2b256(&script(i)), ShareValue::unpaid(1000).to_bytes().to_vec())),
+        )
+        .expect("a state");
+        let opening = Opening {
+            contracts: &Contracts::draft(),
+            max_score: 12_000,
+            to_pay: 12,
+            reward: 1_200_000_000,
+            pool_token: None,
+        };
+        let mut txs: Vec<UnsignedTransaction> = vec![epoch::open(&opening, &mut state, &funding(1), 10).expect("open")];
+        let keys = state.keys();
+        for (n, batch) in [&keys[0..4], &keys[4..8], &keys[8..8]].into_iter().enumerate() {
+            let outs = txs.last().expect("a tx").transaction().output_boxes();
+            let b = sharestate::posted::prove_payout(&mut state, batch, 1_200_000_000, 12_000, true).expect("proved");
+            let tx = epoch::payout(
+                &Payout {
+                    state_box: &outs[0],
+                    reward_box: &outs[1],
+                    batch: &b,
+                    script_of: &|k| (0..12).map(script).find(|s| blake2b256(s) == *k),
+                },
+                &funding(2 + n as u8),
+                11 + n as u32,
+            )
+            .expect("payout");
+            txs.push(tx);
+        }
+        let outs = txs.last().expect("a tx").transaction().output_boxes();
+        txs.push(epoch::close(&outs[0], Some(&outs[1]), &funding(9), 20).expect("close"));
+        // every box and transaction, with who spent each box
+        let mut spent_by = std::collections::HashMap::new();
+        for tx in &txs {
+            let id = tx.transaction().id();
+            for i in &tx.inputs {
+                spent_by.insert(i.spent.id(), id);
+            }
+        }
+        let mut answers = std::collections::HashMap::new();
+        for (h, tx) in txs.iter().enumerate() {
+            let t = tx.transaction();
+            let spent: Vec<ErgoBox> = tx.inputs.iter().map(|i| i.spent.clone()).collect();
+            let json = |flavor| {
+                let mut v = transaction_json(&t, &spent, &[], flavor, Some(10 + h as u32), None);
+                for (i, b) in t.output_boxes().iter().enumerate() {
+                    v["outputs"][i]["spentTransactionId"] =
+                        serde_json::json!(spent_by.get(&b.id()).map(|s| s.to_hex()));
+                }
+                v.to_string()
+            };
+            answers.insert(t.id(), (json(Flavor::Node), json(Flavor::Explorer)));
+            for b in t.output_boxes() {
+                let json =
+                    |flavor| box_json(&b, flavor, spent_by.get(&b.id()).copied(), Some(10 + h as u32)).to_string();
+                answers.insert(b.id(), (json(Flavor::Node), json(Flavor::Explorer)));
+            }
+        }
+        let start = txs[0].transaction().output_boxes()[0].id();
+        Chain { start, answers }
+    })
+}
+
+/// The walker fed a real epoch's answers, each kept, corrupted at a fuzzer-chosen byte,
+/// truncated, swapped for the explorer's form or for fuzzer text: it ends (within its budget
+/// and a bounded number of answers) with a walk or an error, never a panic; fed honestly, it
+/// replays every payout, accepted, and ends at the operator's close.
+pub fn walker(data: &[u8]) {
+    use sharestate::pool::walk::{Need, Walker};
+    let chain = chain();
+    let mut w = Walker::with_budget(chain.start, 4);
+    let mut input = data.iter().copied();
+    let mut honest = true;
+    let mut asked = 0;
+    while let Some(need) = w.next() {
+        asked += 1;
+        assert!(asked <= 32, "the walker keeps asking: {need:?}");
+        let id = match need {
+            Need::Box(id) | Need::Transaction(id) => id,
+        };
+        let Some((node, explorer)) = chain.answers.get(&id) else {
+            // a corrupted answer may point anywhere: the source has nothing there
+            assert!(
+                !honest,
+                "fed honestly, the walker asked for {need:?}, which is not on the chain"
+            );
+            return;
+        };
+        let mut answer = node.clone().into_bytes();
+        match input.next().map(|c| c % 5) {
+            None | Some(0) => {}
+            Some(1) => {
+                let at = usize::from(input.next().unwrap_or(0)) * 7 % answer.len().max(1);
+                answer[at] = input.next().unwrap_or(b'x');
+                honest = false;
+            }
+            Some(2) => {
+                let keep = usize::from(input.next().unwrap_or(0)) * 13 % answer.len().max(1);
+                answer.truncate(keep);
+                honest = false;
+            }
+            Some(3) => {
+                answer = explorer.clone().into_bytes();
+                honest = false;
+            }
+            Some(_) => {
+                let n = usize::from(input.next().unwrap_or(0));
+                answer = input.by_ref().take(n).collect();
+                honest = false;
+            }
+        }
+        let text = String::from_utf8_lossy(&answer);
+        let fed = match need {
+            Need::Box(_) => w.feed_box(&text),
+            Need::Transaction(_) => w.feed_transaction(&text),
+        };
+        if let Err(e) = fed {
+            assert!(!honest, "an honest answer was refused: {e}");
+            return;
+        }
+    }
+    let walk = w.into_walk().expect("a walk once the walker is done");
+    assert!(walk.steps.len() <= 4);
+    if honest {
+        assert_eq!(walk.steps.len(), 3);
+        assert!(walk.steps.iter().all(|s| s.report.accepted && s.tx_id_verified));
+        assert_eq!(walk.empty_payouts(), 1);
+        assert!(walk.end.is_some(), "the close ends the walk");
+    }
+}

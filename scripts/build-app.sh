@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the miner's app into dist/: Trunk (offline, release), then wasm-opt -Oz from npm's
-# binaryen (Trunk's own wasm-opt step is off: it would download one). Prints the sizes.
+# binaryen (Trunk's own wasm-opt step is off: it would download one), then the page's
+# Content-Security-Policy (scripts/csp.mjs). Prints the sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -10,6 +11,7 @@ node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   --enable-reference-types --enable-multivalue "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
+node scripts/csp.mjs dist/index.html
 total=0
 for f in dist/*.wasm dist/*.js dist/*.css; do
   g=$(gzip -9c "$f" | wc -c)

@@ -29,5 +29,6 @@ module --no-default-features sharestate_lite lite-web lite-node
 module "" sharestate_wasm web node
 
 mkdir -p target
+rm -f target/sharestate-*.tgz # one package: this version's
 (cd www && npm pack --silent --pack-destination ../target >/dev/null)
 echo "[build-package] $(ls target/sharestate-*.tgz)"

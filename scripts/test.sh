@@ -55,7 +55,7 @@ node benches/wasm/harness.mjs target/wasm32-unknown-unknown/debug/sharestate_was
 
 if [ "$FUZZ_SECONDS" -gt 0 ]; then
   if rustup run nightly rustc --version >/dev/null 2>&1; then
-    for target in proof_bytes proof_ops register address snapshot; do
+    for target in proof_bytes proof_ops register address snapshot walker; do
       step "fuzz $target for ${FUZZ_SECONDS}s"
       mkdir -p "fuzz/corpus/$target" target/fuzz
       log="target/fuzz/$target.log"

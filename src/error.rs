@@ -10,7 +10,7 @@ use crate::ergo::json::{Eip12Error, JsonError};
 use crate::ergo::{AddressError, RegisterError};
 use crate::pool::amount::{AmountError, ArithmeticError, ScoreError};
 use crate::pool::{ServiceError, ValueError, WalkError};
-use crate::posted::{ContractError, EpochError, PostedError};
+use crate::posted::{AuditError, ContractError, EpochError, PostedError};
 
 /// What kind of input or operation failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -138,6 +138,16 @@ impl HasKind for PostedError {
             PostedError::NegativeScore { .. } => ErrorKind::Score,
             PostedError::Prover(e) => e.kind(),
             _ => ErrorKind::Payout,
+        }
+    }
+}
+
+impl HasKind for AuditError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            AuditError::NotTheState { .. } => ErrorKind::Snapshot,
+            // the chain's share-state box cannot be audited
+            AuditError::NoDigest { .. } | AuditError::UnknownContract => ErrorKind::Chain,
         }
     }
 }

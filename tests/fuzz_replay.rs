@@ -11,12 +11,13 @@ use std::path::Path;
 /// A fuzz target's check.
 type Check = fn(&[u8]);
 
-const TARGETS: [(&str, Check); 5] = [
+const TARGETS: [(&str, Check); 6] = [
     ("address", checks::address),
     ("proof_bytes", checks::proof_bytes),
     ("proof_ops", checks::proof_ops),
     ("register", checks::register),
     ("snapshot", checks::snapshot),
+    ("walker", checks::walker),
 ];
 
 /// The files of `dir`, sorted (none if it does not exist).

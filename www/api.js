@@ -70,11 +70,12 @@ export function makeApi(raw) {
 
   class Walker {
     #raw;
-    constructor(startBoxId) { this.#raw = new raw.Walker(startBoxId); }
+    constructor(startBoxId, budget) { this.#raw = new raw.Walker(startBoxId, budget); }
     next() { return this.#raw.next(); }
     feedBox(json) { this.#raw.feedBox(json); }
     feedTransaction(json) { this.#raw.feedTransaction(json); }
     result() { return JSON.parse(this.#raw.result()); }
+    audit(state) { return JSON.parse(this.#raw.audit(state.raw)); }
     free() { this.#raw.free(); }
     /** Walks to the tip, fetching with `get(path)` (a function returning the response text). */
     async walk(get) {

@@ -226,7 +226,34 @@ export interface WalkStep {
   accepted: boolean;
   failing: string[];
   weaknesses: Weakness[];
-  touched: { key: Hex; before: ShareValueJson | null; after: ShareValueJson | null; paid: Decimal | null }[];
+  /** INPUTS(1), and whether it is the epoch's own reward box (null: that box is not known). */
+  rewardInput: Hex;
+  rewardFollowed: boolean | null;
+  /** `before`: null when the proof gives no value; `{error}` when the tree's value is not a share value. */
+  touched: { key: Hex; before: ShareValueJson | { error: string } | null; after: ShareValueJson | { error: string }; paid: Decimal | null }[];
+}
+/** The spend that ended an epoch: the hardened contract's close (R6 = 0), or another final spend. */
+export interface WalkEnd {
+  txId: Hex;
+  txIdVerified: boolean;
+  height: number | null;
+  closed: boolean;
+  /** "closed by the operator at height H; R ERG left in the reward box; …" */
+  describe: string;
+  unpaid: number | null;
+  rewardLeft: Decimal | null;
+}
+/** An epoch's audit: maxScore, R6 and the reward box checked against the whole tree. */
+export interface EpochAudit {
+  passed: boolean;
+  miners: number;
+  unpaid: number;
+  scoreSum: Decimal;
+  owed: Decimal | null;
+  rewardLeft: Decimal | null;
+  /** What is wrong, each saying what it lets the operator do ("can close early: …"). */
+  findings: string[];
+  end: string | null;
 }
 export interface WalkResult {
   start: Hex;
@@ -237,17 +264,26 @@ export interface WalkResult {
   reward: Decimal | null;
   tip: Hex;
   tipDigest: Hex | null;
+  /** Set when the epoch ended (the tip is then spent). */
+  end: WalkEnd | null;
+  /** The epoch's reward box as last seen, and the transaction that spent it, if any. */
+  rewardBox: { id: Hex; value: Decimal; spentBy: Hex | null } | null;
+  /** Payouts that paid no one. */
+  emptyPayouts: number;
   done: boolean;
   steps: WalkStep[];
 }
 
 /** Walks a pool's chain of share-state boxes; feed it the node's (or explorer's) JSON text. */
 export class Walker {
-  constructor(startBoxId: Hex);
+  /** `budget`: the most payouts one walk replays (10,000 if not given); beyond it, a ChainError. */
+  constructor(startBoxId: Hex, budget?: number);
   next(): Need;
   feedBox(json: string): void;
   feedTransaction(json: string): void;
   result(): WalkResult;
+  /** The epoch's audit from `state`, the pool's snapshot of the tip (checked against its digest). */
+  audit(state: ShareState): EpochAudit;
   /** Walks to the tip; `get(path)` returns the node's answer text for a path like /blockchain/box/byId/…. */
   walk(get: (path: string) => Promise<string>): Promise<WalkResult>;
   free(): void;

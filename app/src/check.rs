@@ -10,6 +10,7 @@ use crate::net::FetchError;
 use sharestate::encoding::hex::FixedHexError;
 use sharestate::ergo::Id;
 use sharestate::pool::walk::{epoch_starts, is_share_state, Walk};
+use sharestate::posted::{self, Audit, ShareStateContract};
 use sharestate::{hex, Address, AddressError, Key};
 
 /// Where the check stands.
@@ -42,6 +43,8 @@ pub enum CheckError {
     /// No share-state box holds the token (hex).
     NoBoxWithToken(String),
     NoBoxAtAddress,
+    /// The share-state boxes at an address hold this many different identity tokens.
+    SeveralPools(usize),
 }
 
 impl CheckError {
@@ -69,6 +72,10 @@ impl std::fmt::Display for CheckError {
                 write!(f, "{unverified}: no share-state box holds token {}", short(token))
             }
             CheckError::NoBoxAtAddress => write!(f, "{unverified}: no share-state box at that address"),
+            CheckError::SeveralPools(n) => write!(
+                f,
+                "the share-state boxes at that address hold {n} different identity tokens (anyone can make a box there): add the pool by its token id"
+            ),
         }
     }
 }
@@ -90,7 +97,11 @@ fn short(s: &str) -> String {
     format!("{}…", &s[..s.len().min(12)])
 }
 
-/// Checks `key` in every epoch of `pool`, calling `on_row` as each epoch's row is known.
+/// Checks `key` in every epoch of `pool`, calling `on_row` as each epoch's row is known. An
+/// epoch that cannot be checked (a source that errs or times out, data that does not verify)
+/// becomes a failed row of its own; only a query replaced by a newer one stops the check. If
+/// an epoch failed because the source was away or slow, the check ends with that error (after
+/// every row), so that it can be retried.
 pub async fn check(
     node: &Node<'_>,
     pool: &Pool,
@@ -102,40 +113,87 @@ pub async fn check(
         epochs: pool.epochs.len(),
         ..Progress::default()
     };
+    let mut retryable = None;
     for e in &pool.epochs {
-        let start = hex::decode_array::<32>(&e.start_box)
-            .map(Id)
-            .map_err(|error| CheckError::StartBox { epoch: e.number, error })?;
-        progress.step = format!("epoch {}: walking its share-state boxes", e.number);
-        on_progress(progress.clone());
-        let base_replayed = progress.replayed;
-        let walk = node
-            .walk(start, |w| {
-                let n = w.steps.len();
-                on_progress(Progress {
-                    step: format!("epoch {}: replaying payout {n}", e.number),
-                    replayed: base_replayed + n,
-                    known: base_replayed + n,
-                    ..progress.clone()
-                });
-            })
-            .await?;
-        progress.replayed = base_replayed + walk.steps.len();
-        progress.known = progress.replayed;
-        let lookup = if walk.latest(&key).is_some() {
-            None
-        } else {
-            progress.step = format!("epoch {}: checking the pool's lookup proof", e.number);
-            on_progress(progress.clone());
-            Some(lookup(node, pool, &walk, &key).await?)
+        let row = match check_epoch(node, pool, e, &key, &mut progress, &on_progress).await {
+            Ok(row) => row,
+            Err(CheckError::Chain(ChainError::Fetch(FetchError::Cancelled))) => {
+                return Err(FetchError::Cancelled.into())
+            }
+            Err(error) => {
+                let row = Row::failed(e.number, error.to_string());
+                if retryable.is_none() && error.fetch().is_some_and(FetchError::retryable) {
+                    retryable = Some(error);
+                }
+                row
+            }
         };
-        on_row(model::row(e.number, &walk, &key, lookup));
+        on_row(row);
         progress.epochs_done += 1;
         on_progress(progress.clone());
     }
     progress.step = "done".into();
     on_progress(progress);
-    Ok(())
+    retryable.map_or(Ok(()), Err)
+}
+
+/// One epoch's row: its walk, the miner's value (from a payout or a lookup proof), its audit.
+async fn check_epoch(
+    node: &Node<'_>,
+    pool: &Pool,
+    e: &EpochRef,
+    key: &Key,
+    progress: &mut Progress,
+    on_progress: &impl Fn(Progress),
+) -> Result<Row, CheckError> {
+    let start = hex::decode_array::<32>(&e.start_box)
+        .map(Id)
+        .map_err(|error| CheckError::StartBox { epoch: e.number, error })?;
+    progress.step = format!("epoch {}: walking its share-state boxes", e.number);
+    on_progress(progress.clone());
+    let base_replayed = progress.replayed;
+    let walk = node
+        .walk(start, |w| {
+            let n = w.steps.len();
+            on_progress(Progress {
+                step: format!("epoch {}: replaying payout {n}", e.number),
+                replayed: base_replayed + n,
+                known: base_replayed + n,
+                ..progress.clone()
+            });
+        })
+        .await?;
+    progress.replayed = base_replayed + walk.steps.len();
+    progress.known = progress.replayed;
+    let lookup = if walk.latest(key).is_some() {
+        None
+    } else {
+        progress.step = format!("epoch {}: checking the pool's lookup proof", e.number);
+        on_progress(progress.clone());
+        Some(lookup(node, pool, &walk, key).await?)
+    };
+    progress.step = format!("epoch {}: auditing its parameters", e.number);
+    on_progress(progress.clone());
+    let audit = audit(node, pool, &walk).await?;
+    Ok(model::row(e.number, &walk, key, lookup, &audit))
+}
+
+/// The epoch's audit from the pool's snapshot at the tip (checked against the tip's digest),
+/// or why there is none. Only a cancelled query stops the check.
+async fn audit(node: &Node<'_>, pool: &Pool, walk: &Walk) -> Result<Result<Audit, String>, CheckError> {
+    if walk.contract == ShareStateContract::Unknown {
+        return Ok(Err("the contract is unknown, so its rules cannot be audited".into()));
+    }
+    let Some(digest) = walk.tip_digest() else {
+        return Ok(Err("the tip box has no digest".into()));
+    };
+    let service = node.proof_service(pool.proof_service.as_deref());
+    match service.snapshot(walk.tip.id, &digest).await {
+        Ok(mut state) => Ok(posted::audit(walk, &mut state).map_err(|e| e.to_string())),
+        Err(ProofServiceError::Fetch(FetchError::Cancelled)) => Err(FetchError::Cancelled.into()),
+        Err(ProofServiceError::Fetch(e)) => Ok(Err(format!("no snapshot from the pool's proof service: {e}"))),
+        Err(ProofServiceError::Invalid(e)) => Ok(Err(format!("the pool's snapshot does not check: {e}"))),
+    }
 }
 
 /// `key`'s value at the walk's tip from the pool's proof service, verified against the tip's
@@ -200,11 +258,25 @@ pub async fn discover(node: &Node<'_>, input: &str) -> Result<Pool, CheckError> 
         return Ok(found_pool(format!("Pool of token {}", short(&hex)), Some(hex), &found));
     }
     let address = Address::parse(input).map_err(CheckError::NotAPoolReference)?;
-    let found = epoch_starts(&node.boxes_by_address(&address).await?);
+    let boxes = node.boxes_by_address(&address).await?;
+    // anyone can make a box at a contract's address: the share states there may be several
+    // pools' (or a forger's), told apart by the token that is each pool's identity
+    let mut tokens: Vec<Option<[u8; 32]>> = boxes
+        .iter()
+        .filter(|b| is_share_state(b))
+        .map(|b| b.ergo_box.tokens.first().map(|t| t.id))
+        .collect();
+    tokens.sort();
+    tokens.dedup();
+    if tokens.len() > 1 {
+        return Err(CheckError::SeveralPools(tokens.len()));
+    }
+    let found = epoch_starts(&boxes);
     if found.is_empty() {
         return Err(CheckError::NoBoxAtAddress);
     }
-    Ok(found_pool(format!("Pool at {}", short(input)), None, &found))
+    let token = tokens.first().copied().flatten().map(|t| hex::encode(&t));
+    Ok(found_pool(format!("Pool at {}", short(input)), token, &found))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use sharestate::ergo::Id;
 use sharestate::pool::walk::Walk;
+use sharestate::posted::audit::{describe_end, Audit};
 use sharestate::posted::contracts::ShareStateContract;
 use sharestate::{hex, Key, ShareValue};
 
@@ -41,6 +42,16 @@ struct PoolsFile {
 /// The public explorer's transaction page, for links.
 pub const EXPLORER: &str = "https://explorer.ergoplatform.com/en/transactions/";
 
+/// `text` as a base for links if it is an http(s) URL or a path on this site; none otherwise
+/// (empty, or another scheme such as `javascript:` that a link must never carry).
+pub fn link_base(text: &str) -> Option<String> {
+    let t = text.trim();
+    let lower = t.to_ascii_lowercase();
+    let ok =
+        lower.starts_with("https://") || lower.starts_with("http://") || (t.starts_with('/') && !t.starts_with("//"));
+    ok.then(|| t.to_string())
+}
+
 /// Reads `pools.json`.
 pub fn parse_pools(json: &str) -> Result<Vec<Pool>, String> {
     serde_json::from_str::<PoolsFile>(json)
@@ -51,9 +62,12 @@ pub fn parse_pools(json: &str) -> Result<Vec<Pool>, String> {
 /// nanoErg as ERG with all nine decimals (the core's one formatting).
 pub use sharestate::pool::erg;
 
-/// `score / max` in millionths, computed in integers (none for a maxScore of 0 or less).
+/// `score / max` in millionths, computed in integers (none for a maxScore of 0 or less, or a
+/// share beyond what an i64 holds).
 pub fn share_ppm(score: i64, max: i32) -> Option<i64> {
-    (max > 0).then(|| (score as i128 * 1_000_000 / max as i128) as i64)
+    (max > 0)
+        .then(|| i64::try_from(score as i128 * 1_000_000 / max as i128).ok())
+        .flatten()
 }
 
 /// `score / max` as a percentage with four decimals, computed in integers.
@@ -71,6 +85,9 @@ pub enum Paid {
     Yes { tx: Id, amount: i64, height: Option<u32> },
     /// Not yet: the share state at the tip says unpaid.
     No,
+    /// Never: the epoch ended (closed by the operator, or spent otherwise) with this miner
+    /// unpaid.
+    Never,
     /// The miner is not in this epoch's share state.
     NotInPool,
     /// Nothing verified tells.
@@ -125,6 +142,28 @@ impl Verified {
     }
 }
 
+/// What the epoch's audit says: whether the parameters the operator chose (maxScore, R6, the
+/// reward box) hold up against the whole tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audited {
+    Passed,
+    /// What is wrong, each saying what it lets the operator do.
+    Failed(Vec<String>),
+    /// Why the epoch could not be audited.
+    Not(String),
+}
+
+impl Audited {
+    /// From the core's audit, or why there is none.
+    pub fn from_audit(audit: &Result<Audit, String>) -> Audited {
+        match audit {
+            Ok(a) if a.passed() => Audited::Passed,
+            Ok(a) => Audited::Failed(a.findings.iter().map(|f| f.to_string()).collect()),
+            Err(why) => Audited::Not(why.clone()),
+        }
+    }
+}
+
 fn short(id: &Id) -> String {
     let h = id.to_hex();
     format!("{}…{}", &h[..8], &h[56..])
@@ -144,11 +183,21 @@ pub struct Row {
     pub expected: Option<i64>,
     pub paid: Paid,
     pub verified: Verified,
-    /// Weaknesses of the draft contract used by a payout of this epoch, in words.
+    /// What to warn of in this epoch, in words: the contract (draft or unknown), weaknesses a
+    /// payout used, empty payouts.
     pub warnings: Vec<String>,
-    /// The epoch's unspent tip: its share-state box and digest (a next payout spends it).
-    pub tip: Id,
+    /// Alarms, in words: the audit's findings, an end with miners unpaid.
+    pub alarms: Vec<String>,
+    pub audit: Audited,
+    /// How the epoch ended, if it did (in words).
+    pub end: Option<String>,
+    /// The epoch's latest share-state box and digest (a next payout spends it, if unspent).
+    pub tip: Option<Id>,
     pub tip_digest: Option<sharestate::Digest>,
+    /// R6 of the tip (the hardened contract's count of miners unpaid).
+    pub tip_unpaid: Option<i32>,
+    /// Whether the epoch's reward box is known and unspent.
+    pub reward_unspent: bool,
 }
 
 impl Row {
@@ -162,16 +211,51 @@ impl Row {
         self.score.map(|s| share(s, self.max_score))
     }
 
-    /// Whether this miner can be paid now by a new payout of the epoch.
+    /// Whether this miner can be paid now by a new payout of the epoch: unpaid, verified, on a
+    /// known contract, the epoch not ended, its reward box unspent, and (hardened) R6 above 0.
     pub fn payable(&self) -> bool {
-        self.paid == Paid::No && self.verified.ok() && self.reward.is_some()
+        self.paid == Paid::No
+            && self.verified.ok()
+            && self.reward.is_some()
+            && self.contract != "unknown"
+            && self.end.is_none()
+            && self.reward_unspent
+            && self.tip_unpaid.is_none_or(|n| n > 0)
+    }
+
+    /// A row for an epoch that could not be checked at all: why.
+    pub fn failed(epoch: usize, why: String) -> Row {
+        Row {
+            epoch,
+            contract: "–",
+            score: None,
+            max_score: 0,
+            reward: None,
+            expected: None,
+            paid: Paid::Unknown,
+            verified: Verified::Failed(why),
+            warnings: vec![],
+            alarms: vec![],
+            audit: Audited::Not("the epoch could not be walked".into()),
+            end: None,
+            tip: None,
+            tip_digest: None,
+            tip_unpaid: None,
+            reward_unspent: false,
+        }
     }
 }
 
 /// The row of `key` from a walked epoch (at the reward the walk found). `lookup`, for a key no
 /// payout touched, is the value a verified lookup proof at the tip returned (`Ok(None)`: proven
-/// absent), or why it failed.
-pub fn row(epoch: usize, walk: &Walk, key: &Key, lookup: Option<Result<Option<Vec<u8>>, String>>) -> Row {
+/// absent), or why it failed; `audit`, the epoch's audit or why there is none.
+pub fn row(
+    epoch: usize,
+    walk: &Walk,
+    key: &Key,
+    lookup: Option<Result<Option<Vec<u8>>, String>>,
+    audit: &Result<Audit, String>,
+) -> Row {
     let contract = walk.contract.name();
     let mut warnings: Vec<String> = walk
         .steps
@@ -180,18 +264,47 @@ pub fn row(epoch: usize, walk: &Walk, key: &Key, lookup: Option<Result<Option<Ve
             s.report
                 .weaknesses
                 .iter()
+                .filter(|w| !matches!(w, sharestate::posted::Weakness::EmptyPayout))
                 .map(move |w| format!("payout {}: {}", short(&s.tx_id), weakness(w)))
         })
         .collect();
-    if walk.contract == ShareStateContract::Draft {
-        warnings.insert(
+    match walk.empty_payouts() {
+        0 => {}
+        n => warnings.push(format!(
+            "{n} payouts paid no one: they only moved the share-state box, which anyone can do"
+        )),
+    }
+    match walk.contract {
+        ShareStateContract::Draft => warnings.insert(
             0,
             "this epoch runs the seed's draft contract, which does not check where the rest of the reward and the next share state go (PROTOCOL.md)".into(),
-        );
+        ),
+        ShareStateContract::Unknown => warnings.insert(
+            0,
+            "this epoch's share-state box runs an unknown contract, neither the seed's draft nor the hardened one: its rules are not known, so what it pays is not verified and no payout is offered".into(),
+        ),
+        ShareStateContract::Hardened { .. } => {}
     }
+    let audited = Audited::from_audit(audit);
+    let mut alarms = match &audited {
+        Audited::Failed(findings) => findings.clone(),
+        _ => vec![],
+    };
+    let end = describe_end(walk, audit.as_ref().ok());
     let failed_step = walk.steps.iter().find(|s| !s.report.accepted);
+    let unverified_step = walk.steps.iter().find(|s| !s.tx_id_verified);
     let reward = walk.reward;
-    let expected = |score: i64| reward.and_then(|r| sharestate::pool::payout_amount(score, r, walk.max_score).ok());
+    // what the contract pays depends on its rules: only for contracts sharestate knows
+    let known = walk.contract != ShareStateContract::Unknown;
+    let expected = |score: i64| {
+        reward
+            .filter(|_| known)
+            .and_then(|r| sharestate::pool::payout_amount(score, r, walk.max_score).ok())
+    };
+    let tip_unpaid = match walk.tip.ergo_box.register(6) {
+        Some(Ok(sharestate::Constant::Int(n))) => Some(n),
+        _ => None,
+    };
     let base = Row {
         epoch,
         contract,
@@ -202,21 +315,60 @@ pub fn row(epoch: usize, walk: &Walk, key: &Key, lookup: Option<Result<Option<Ve
         paid: Paid::Unknown,
         verified: Verified::Failed("not checked".into()),
         warnings,
-        tip: walk.tip.id,
+        alarms: vec![],
+        audit: audited,
+        end: end.clone(),
+        tip: Some(walk.tip.id),
         tip_digest: walk.tip_digest(),
+        tip_unpaid,
+        reward_unspent: walk
+            .reward_box
+            .as_ref()
+            .is_some_and(|r| r.spent_transaction_id.is_none()),
+    };
+    let failed = |why: String, alarms: Vec<String>| Row {
+        verified: Verified::Failed(why),
+        alarms,
+        ..base.clone()
     };
     if let Some(s) = failed_step {
-        return Row {
-            verified: Verified::Failed(format!(
+        return failed(
+            format!(
                 "payout {} does not satisfy the contract: {}",
                 short(&s.tx_id),
                 s.report.failing().join(", ")
-            )),
-            ..base
-        };
+            ),
+            alarms,
+        );
+    }
+    if let Some(s) = unverified_step {
+        return failed(
+            format!(
+                "the source's transaction {} does not recompute its id, so its content is not proven",
+                short(&s.tx_id)
+            ),
+            alarms,
+        );
     }
     if let Some((step, t)) = walk.latest(key) {
-        let before = t.before.unwrap_or(ShareValue::unpaid(0));
+        let before = match &t.before {
+            Some(Ok(v)) => *v,
+            Some(Err(e)) => {
+                return failed(
+                    format!(
+                        "the tree's value for your key before payout {} is not a share value: {e}",
+                        short(&step.tx_id)
+                    ),
+                    alarms,
+                )
+            }
+            None => {
+                return failed(
+                    format!("the proof of payout {} gives no value for your key", short(&step.tx_id)),
+                    alarms,
+                )
+            }
+        };
         return Row {
             score: Some(before.score),
             expected: expected(before.score),
@@ -230,42 +382,62 @@ pub fn row(epoch: usize, walk: &Walk, key: &Key, lookup: Option<Result<Option<Ve
                 state_box: step.from,
                 height: step.height,
             },
+            alarms,
             ..base
         };
     }
     let tip = walk.tip.id;
     let height = walk.tip.inclusion_height;
     match lookup {
-        None => base,
-        Some(Err(why)) => Row {
-            verified: Verified::Failed(why),
-            ..base
-        },
+        None => Row { alarms, ..base },
+        Some(Err(why)) => failed(why, alarms),
         Some(Ok(None)) => Row {
             paid: Paid::NotInPool,
             verified: Verified::ByLookup { state_box: tip, height },
+            alarms,
             ..base
         },
         Some(Ok(Some(bytes))) => match ShareValue::from_bytes(&bytes) {
             // a key the tip's state says is paid must have been paid by a payout the walk saw
             Ok(v) if v.paid => Row {
                 score: Some(v.score),
-                verified: Verified::Failed(
+                ..failed(
                     "the share state says paid, but no payout on the chain paid this key".into(),
-                ),
-                ..base
+                    alarms,
+                )
             },
-            Ok(v) => Row {
-                score: Some(v.score),
-                expected: expected(v.score),
-                paid: Paid::No,
-                verified: Verified::ByLookup { state_box: tip, height },
-                ..base
-            },
-            Err(e) => Row {
-                verified: Verified::Failed(format!("the proven value is not a share value: {e}")),
-                ..base
-            },
+            Ok(v) => {
+                let mut warnings = base.warnings.clone();
+                let paid = if let Some(end) = &end {
+                    // owed about a box's minimum value or less: a payout may not have been able
+                    // to pay it (the floor depends on the output's place; the largest is taken)
+                    let floor = sharestate::ergo::min_plain_box_value(
+                        sharestate::ergo::P2PK_SCRIPT_LEN,
+                        walk.tip.ergo_box.creation_height,
+                        u16::MAX,
+                    );
+                    match expected(v.score) {
+                        Some(owed) if owed < floor => warnings.push(format!(
+                            "your payment of {} ERG is about a box's minimum value or less, so a payout may not have been able to pay it before the epoch ended",
+                            erg(owed)
+                        )),
+                        _ => alarms.insert(0, format!("you were never paid: the epoch {end}")),
+                    }
+                    Paid::Never
+                } else {
+                    Paid::No
+                };
+                Row {
+                    warnings,
+                    score: Some(v.score),
+                    expected: expected(v.score),
+                    paid,
+                    verified: Verified::ByLookup { state_box: tip, height },
+                    alarms,
+                    ..base
+                }
+            }
+            Err(e) => failed(format!("the proven value is not a share value: {e}"), alarms),
         },
     }
 }
@@ -273,6 +445,7 @@ pub fn row(epoch: usize, walk: &Walk, key: &Key, lookup: Option<Result<Option<Ve
 fn weakness(w: &sharestate::posted::Weakness) -> String {
     use sharestate::posted::Weakness::*;
     match w {
+        EmptyPayout => "it paid no one".into(),
         NextStateScriptChanged { .. } => "the next share state went to another script".into(),
         NextRewardScriptChanged { .. } => "the rest of the reward went to another script".into(),
         RewardInitialValueNotKept { .. } => "the next reward box changed its initial value".into(),
@@ -290,11 +463,22 @@ fn weakness(w: &sharestate::posted::Weakness) -> String {
     }
 }
 
-/// Totals over rows: expected and paid nanoErg, over verified rows only.
-pub fn totals(rows: &[Row]) -> (i64, i64) {
+/// Totals over rows: expected and paid nanoErg, over verified rows only (none where a sum
+/// would overflow).
+pub fn totals(rows: &[Row]) -> (Option<i64>, Option<i64>) {
     rows.iter()
         .filter(|r| r.verified.ok())
-        .fold((0, 0), |(e, p), r| (e + r.expected.unwrap_or(0), p + r.paid.amount()))
+        .fold((Some(0), Some(0)), |(e, p), r| {
+            (
+                e.and_then(|e| e.checked_add(r.expected.unwrap_or(0))),
+                p.and_then(|p| p.checked_add(r.paid.amount())),
+            )
+        })
+}
+
+/// A total in ERG, or why there is none.
+pub fn total_erg(total: Option<i64>) -> String {
+    total.map_or_else(|| "too large to add up".into(), erg)
 }
 
 /// The table as CSV (RFC 4180), amounts exact in ERG.
@@ -311,6 +495,7 @@ pub fn csv(address: &str, rows: &[Row]) -> String {
                 height.map(|h| h.to_string()).unwrap_or_default(),
             ),
             Paid::No => ("no", String::new(), String::new(), String::new()),
+            Paid::Never => ("never (epoch ended)", String::new(), String::new(), String::new()),
             Paid::NotInPool => ("not in pool", String::new(), String::new(), String::new()),
             Paid::Unknown => ("unknown", String::new(), String::new(), String::new()),
         };
@@ -399,7 +584,7 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::test_walk;
+    use crate::fixtures::{passed, test_step, test_walk};
 
     #[test]
     fn amounts_and_shares_are_exact() {
@@ -428,16 +613,16 @@ mod tests {
 
     #[test]
     fn rows_from_lookups_say_what_was_verified_and_never_verify_a_failure() {
-        let w = test_walk(ShareStateContract::Unknown, Some(1_000_000_000));
+        let w = test_walk(hardened(), Some(1_000_000_000));
         let key = [9u8; 32];
-        let unpaid = row(1, &w, &key, Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec()))));
+        let unpaid = row(1, &w, &key, unpaid_250(), &passed());
         assert_eq!(unpaid.score, Some(250));
         assert_eq!(unpaid.expected, Some(250_000_000));
         assert_eq!(unpaid.paid, Paid::No);
         assert!(unpaid.verified.ok());
         assert!(unpaid.verified.describe().contains("at height 77"));
 
-        let absent = row(1, &w, &key, Some(Ok(None)));
+        let absent = row(1, &w, &key, Some(Ok(None)), &passed());
         assert_eq!(absent.paid, Paid::NotInPool);
         assert!(absent.verified.ok());
 
@@ -446,6 +631,7 @@ mod tests {
             &w,
             &key,
             Some(Err("the pool's lookup proof fails: digest mismatch".into())),
+            &passed(),
         );
         assert!(!bad.verified.ok());
         assert!(bad.verified.describe().starts_with("not verified"));
@@ -457,31 +643,36 @@ mod tests {
             &w,
             &key,
             Some(Ok(Some(ShareValue { score: 5, paid: true }.to_bytes().to_vec()))),
+            &passed(),
         );
         assert!(!odd.verified.ok());
-        assert_eq!(totals(&[unpaid.clone(), bad.clone(), odd]), (250_000_000, 0));
+        assert_eq!(
+            totals(&[unpaid.clone(), bad.clone(), odd]),
+            (Some(250_000_000), Some(0))
+        );
     }
 
     #[test]
     fn csv_has_a_line_per_row_and_quotes_what_needs_it() {
-        let w = test_walk(ShareStateContract::Unknown, Some(1_000_000_000));
-        let r = row(
-            3,
-            &w,
-            &[9; 32],
-            Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec()))),
-        );
+        let w = test_walk(hardened(), Some(1_000_000_000));
+        let r = row(3, &w, &[9; 32], unpaid_250(), &passed());
         let text = csv("9addr", &[r]);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 2);
         assert!(lines[0].starts_with("address,epoch,contract,score"));
         assert!(
-            lines[1].starts_with("9addr,3,unknown,250,1000,25.0000%,0.250000000,no,,,,"),
+            lines[1].starts_with("9addr,3,hardened,250,1000,25.0000%,0.250000000,no,,,,"),
             "{}",
             lines[1]
         );
         assert!(lines[1].ends_with("at height 77"), "{}", lines[1]);
-        let failed = row(4, &w, &[9; 32], Some(Err("no answer, then \"timeout\"".into())));
+        let failed = row(
+            4,
+            &w,
+            &[9; 32],
+            Some(Err("no answer, then \"timeout\"".into())),
+            &passed(),
+        );
         let text = csv("9addr", &[failed]);
         assert!(
             text.lines()
@@ -490,5 +681,146 @@ mod tests {
                 .ends_with(",\"not verified: no answer, then \"\"timeout\"\"\""),
             "{text}"
         );
+    }
+
+    fn hardened() -> ShareStateContract {
+        ShareStateContract::Hardened { operator_key: [2; 33] }
+    }
+
+    fn unpaid_250() -> Option<Result<Option<Vec<u8>>, String>> {
+        Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec())))
+    }
+
+    #[test]
+    fn an_unknown_contract_is_named_its_payment_not_computed_and_never_offered() {
+        let w = test_walk(ShareStateContract::Unknown, Some(1_000_000_000));
+        let r = row(1, &w, &[9; 32], unpaid_250(), &Err("unknown contract".into()));
+        assert_eq!(r.score, Some(250), "the score is proven against the digest");
+        assert_eq!(r.expected, None, "what an unknown contract pays is not known");
+        assert!(r.warnings[0].contains("unknown contract"), "{:?}", r.warnings);
+        assert!(!r.payable());
+        assert_eq!(r.audit, Audited::Not("unknown contract".into()));
+        // the same row on the hardened contract is payable
+        let w = test_walk(hardened(), Some(1_000_000_000));
+        assert!(row(1, &w, &[9; 32], unpaid_250(), &passed()).payable());
+    }
+
+    #[test]
+    fn a_malformed_old_value_or_an_unproven_transaction_fails_the_row() {
+        use sharestate::pool::walk::Touched;
+        let mut w = test_walk(hardened(), Some(1_000_000_000));
+        let key = [9u8; 32];
+        let twenty = vec![0u8; 20];
+        w.steps.push(test_step(
+            &w,
+            Id([0xaa; 32]),
+            vec![Touched {
+                key: key.to_vec(),
+                before: Some(ShareValue::from_bytes(&twenty)),
+                after: Ok(ShareValue { score: 0, paid: true }),
+                paid: Some(0),
+            }],
+        ));
+        let r = row(1, &w, &key, None, &passed());
+        assert!(!r.verified.ok());
+        assert!(
+            r.verified.describe().contains("is not a share value"),
+            "{}",
+            r.verified.describe()
+        );
+        assert_eq!((r.score, r.expected), (None, None));
+        // a paid byte of 2 in the tree
+        let mut two = ShareValue::unpaid(5).to_bytes();
+        two[8] = 2;
+        w.steps[0].touched[0].before = Some(ShareValue::from_bytes(&two));
+        assert!(!row(1, &w, &key, None, &passed()).verified.ok());
+        // an honest value, but the transaction's id did not recompute
+        w.steps[0].touched[0].before = Some(Ok(ShareValue::unpaid(5)));
+        assert!(row(1, &w, &key, None, &passed()).verified.ok());
+        w.steps[0].tx_id_verified = false;
+        let r = row(1, &w, &key, None, &passed());
+        assert!(
+            r.verified.describe().contains("does not recompute its id"),
+            "{}",
+            r.verified.describe()
+        );
+    }
+
+    #[test]
+    fn an_epoch_closed_with_the_miner_unpaid_is_an_alarm_and_never_payable() {
+        use sharestate::pool::walk::{End, EndKind};
+        let mut w = test_walk(hardened(), Some(1_000_000_000));
+        w.end = Some(End {
+            tx_id: Id([0xcc; 32]),
+            tx_id_verified: true,
+            height: Some(90),
+            kind: EndKind::Closed,
+            unpaid: Some(0),
+            reward_left: Some(250_000_000),
+        });
+        let r = row(1, &w, &[9; 32], unpaid_250(), &passed());
+        assert_eq!(r.paid, Paid::Never);
+        assert!(!r.payable());
+        assert!(r.verified.ok(), "the score is still proven");
+        assert_eq!(
+            r.alarms[0],
+            "you were never paid: the epoch closed by the operator at height 90; 0.250000000 ERG left in the reward box; 4 miners were unpaid"
+        );
+    }
+
+    #[test]
+    fn a_failed_audit_is_an_alarm_and_no_audit_is_said() {
+        let w = test_walk(hardened(), Some(1_000_000_000));
+        let mut audit = passed().unwrap();
+        audit.findings.push(sharestate::posted::Finding::UnpaidCount {
+            r6: Some(0),
+            payable: 1811,
+            borderline: 0,
+            owed: Some(123_400_000_000),
+        });
+        let r = row(1, &w, &[9; 32], unpaid_250(), &Ok(audit));
+        assert_eq!(
+            r.alarms,
+            vec!["can close early: 123.400000000 ERG owed to 1811 unpaid miners (R6 is 0)".to_string()]
+        );
+        assert!(matches!(r.audit, Audited::Failed(_)));
+        let r = row(
+            1,
+            &w,
+            &[9; 32],
+            unpaid_250(),
+            &Err("the pool serves no snapshot".into()),
+        );
+        assert_eq!(r.audit, Audited::Not("the pool serves no snapshot".into()));
+        assert!(r.alarms.is_empty());
+    }
+
+    #[test]
+    fn links_carry_only_http_urls_or_paths_of_this_site() {
+        assert_eq!(link_base(" https://x.org/tx/ "), Some("https://x.org/tx/".into()));
+        assert_eq!(link_base("HTTP://x/"), Some("HTTP://x/".into()));
+        assert_eq!(link_base("/api/v1/transactions/"), Some("/api/v1/transactions/".into()));
+        for bad in [
+            "",
+            "javascript:alert(1)//",
+            "JavaScript:x",
+            "data:text/html,x",
+            "//evil.org/",
+            "ftp://x/",
+        ] {
+            assert_eq!(link_base(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn totals_and_shares_never_wrap() {
+        let w = test_walk(hardened(), Some(1_000_000_000));
+        let mut a = row(1, &w, &[9; 32], unpaid_250(), &passed());
+        a.expected = Some(i64::MAX);
+        let b = a.clone();
+        assert_eq!(totals(&[a, b]).0, None);
+        assert_eq!(total_erg(None), "too large to add up");
+        assert_eq!(share_ppm(i64::MAX, 1), None);
+        assert_eq!(share_ppm(1, 1), Some(1_000_000));
     }
 }

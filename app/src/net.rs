@@ -1,13 +1,19 @@
-//! Fetching response text (bodies are parsed in Rust, so amounts stay exact), with a timeout and
-//! cancellation: a new query aborts the requests of the old one.
+//! Fetching response text (bodies are parsed in Rust, so amounts stay exact), with a timeout per
+//! request, a cap on the body's size, and cancellation: a new query aborts the requests of the
+//! old one. A request that times out is aborted alone; the query's other requests go on.
 
 use futures::future::{select, Either};
 use gloo_net::http::Request;
 use gloo_timers::future::TimeoutFuture;
-use web_sys::{AbortController, AbortSignal};
+use std::cell::RefCell;
+use web_sys::AbortController;
 
 /// How long one request may take.
 pub const TIMEOUT_MS: u32 = 8_000;
+
+/// The largest response body read (a pool's whole snapshot is the largest answer: about 60 bytes
+/// of JSON per miner, so this holds some 500,000 miners).
+pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// Why a request gave no usable answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +26,8 @@ pub enum FetchError {
     NotFound { url: String },
     /// Another error status, with the body's words.
     Status { url: String, status: u16, body: String },
+    /// The answer is larger than [`MAX_BODY_BYTES`].
+    TooLarge { url: String },
     /// A newer query replaced this one.
     Cancelled,
 }
@@ -31,6 +39,13 @@ impl std::fmt::Display for FetchError {
             FetchError::Timeout { url } => write!(f, "{url} did not answer within {} s", TIMEOUT_MS / 1000),
             FetchError::NotFound { url } => write!(f, "not found: {url}"),
             FetchError::Status { url, status, body } => write!(f, "{url} answered {status}: {body}"),
+            FetchError::TooLarge { url } => {
+                write!(
+                    f,
+                    "{url} answered with more than {} MiB",
+                    MAX_BODY_BYTES / (1024 * 1024)
+                )
+            }
             FetchError::Cancelled => write!(f, "replaced by a newer query"),
         }
     }
@@ -43,49 +58,91 @@ impl FetchError {
     }
 }
 
-/// The requests of one query.
+/// The most of a server's words an error shows (in the page and in CSV).
+pub const MAX_SHOWN_CHARS: usize = 300;
+
+/// `text` cut to [`MAX_SHOWN_CHARS`] characters, marked when cut.
+pub fn clip(text: &str) -> String {
+    match text.char_indices().nth(MAX_SHOWN_CHARS) {
+        Some((at, _)) => format!("{}… ({} bytes in all)", &text[..at], text.len()),
+        None => text.to_string(),
+    }
+}
+
+/// The requests of one query: each with its own abort controller, so that a timeout aborts that
+/// request alone and a cancelled query aborts them all.
+#[derive(Default)]
 pub struct Fetcher {
-    controller: AbortController,
+    cancelled: std::cell::Cell<bool>,
+    next: std::cell::Cell<u64>,
+    in_flight: RefCell<Vec<(u64, AbortController)>>,
 }
 
 impl Fetcher {
     pub fn new() -> Fetcher {
-        Fetcher {
-            controller: AbortController::new().expect("AbortController"),
+        Fetcher::default()
+    }
+
+    /// Aborts every request of this query, and every later one.
+    pub fn cancel(&self) {
+        self.cancelled.set(true);
+        for (_, c) in self.in_flight.borrow_mut().drain(..) {
+            c.abort();
         }
     }
 
-    /// Aborts every request of this query.
-    pub fn cancel(&self) {
-        self.controller.abort();
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.get()
     }
 
-    fn signal(&self) -> AbortSignal {
-        self.controller.signal()
+    /// A new request's controller, registered until [`Fetcher::done`].
+    fn start(&self) -> Result<(u64, AbortController), FetchError> {
+        if self.cancelled.get() {
+            return Err(FetchError::Cancelled);
+        }
+        let c = AbortController::new().map_err(|_| FetchError::Unreachable {
+            url: String::new(),
+            detail: "the browser has no AbortController".into(),
+        })?;
+        let id = self.next.get();
+        self.next.set(id + 1);
+        self.in_flight.borrow_mut().push((id, c.clone()));
+        Ok((id, c))
+    }
+
+    fn done(&self, id: u64) {
+        self.in_flight.borrow_mut().retain(|(i, _)| *i != id);
     }
 
     /// GET `url`'s body as text.
     pub async fn get(&self, url: &str) -> Result<String, FetchError> {
-        let request = Request::get(url).abort_signal(Some(&self.signal())).build();
-        self.send(request, url).await
+        let (id, c) = self.start()?;
+        let request = Request::get(url).abort_signal(Some(&c.signal())).build();
+        let r = self.send(request, url, &c).await;
+        self.done(id);
+        r
     }
 
     /// POST `body` (JSON) to `url`, returning the answer's text.
     pub async fn post(&self, url: &str, body: &str) -> Result<String, FetchError> {
+        let (id, c) = self.start()?;
         let request = Request::post(url)
             .header("content-type", "application/json")
-            .abort_signal(Some(&self.signal()))
+            .abort_signal(Some(&c.signal()))
             .body(body.to_string());
-        self.send(request, url).await
+        let r = self.send(request, url, &c).await;
+        self.done(id);
+        r
     }
 
     async fn send(
         &self,
         request: Result<gloo_net::http::Request, gloo_net::Error>,
         url: &str,
+        own: &AbortController,
     ) -> Result<String, FetchError> {
         match request {
-            Ok(r) => self.send_request(r, url).await,
+            Ok(r) => self.send_request(r, url, own).await,
             Err(e) => Err(FetchError::Unreachable {
                 url: url.into(),
                 detail: e.to_string(),
@@ -93,48 +150,62 @@ impl Fetcher {
         }
     }
 
-    async fn send_request(&self, request: gloo_net::http::Request, url: &str) -> Result<String, FetchError> {
-        if self.signal().aborted() {
-            return Err(FetchError::Cancelled);
-        }
+    async fn send_request(
+        &self,
+        request: gloo_net::http::Request,
+        url: &str,
+        own: &AbortController,
+    ) -> Result<String, FetchError> {
         let fetch = Box::pin(async {
             let r = request.send().await.map_err(|e| FetchError::Unreachable {
                 url: url.into(),
                 detail: e.to_string(),
             })?;
+            let declared = r.headers().get("content-length").and_then(|l| l.parse::<usize>().ok());
+            if declared.is_some_and(|l| l > MAX_BODY_BYTES) {
+                own.abort();
+                return Err(FetchError::TooLarge { url: url.into() });
+            }
             let status = r.status();
             let body = r.text().await.map_err(|e| FetchError::Unreachable {
                 url: url.into(),
                 detail: e.to_string(),
             })?;
+            if body.len() > MAX_BODY_BYTES {
+                return Err(FetchError::TooLarge { url: url.into() });
+            }
             match status {
                 200..=299 => Ok(body),
                 404 => Err(FetchError::NotFound { url: url.into() }),
                 _ => Err(FetchError::Status {
                     url: url.into(),
                     status,
-                    body,
+                    body: clip(&body),
                 }),
             }
         });
         match select(fetch, TimeoutFuture::new(TIMEOUT_MS)).await {
-            Either::Left((r, _)) => {
-                if self.signal().aborted() {
-                    Err(FetchError::Cancelled)
-                } else {
-                    r
-                }
-            }
+            Either::Left(_) if self.cancelled.get() => Err(FetchError::Cancelled),
+            Either::Left((r, _)) => r,
             Either::Right(_) => {
-                self.cancel();
+                // this request alone: the query's others go on
+                own.abort();
                 Err(FetchError::Timeout { url: url.into() })
             }
         }
     }
 }
 
-impl Default for Fetcher {
-    fn default() -> Self {
-        Fetcher::new()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_servers_words_are_clipped_before_they_are_shown() {
+        assert_eq!(clip("short"), "short");
+        let long = "é".repeat(1000);
+        let c = clip(&long);
+        assert!(c.starts_with(&"é".repeat(MAX_SHOWN_CHARS)));
+        assert!(c.ends_with("… (2000 bytes in all)"), "{c}");
     }
 }

@@ -10,7 +10,7 @@ use crate::net::{FetchError, Fetcher};
 use crate::wallet::{self, WalletError};
 use js_sys::{Array, JSON};
 use sharestate::ergo::json::{decode_box, decode_transaction, JsonError, UnsignedTransaction};
-use sharestate::ergo::{ChainBox, ErgoBox};
+use sharestate::ergo::{ChainBox, ErgoBox, Id};
 use sharestate::pool::service::ServiceError;
 use sharestate::posted::{self, EpochError, Funding, NextPayout, PostedError};
 use sharestate::{hex, Address, AddressError, Key, Network};
@@ -166,11 +166,12 @@ impl From<FetchError> for PayError {
 pub async fn prepare(node: &Node<'_>, pool: &Pool, row: &Row, key: Key) -> Result<Prepared, PayError> {
     let ergo = wallet::connect().await?;
     let tip_digest = row.tip_digest.ok_or(PayError::NoTipDigest)?;
-    let (tip, reward) = tip_and_reward(node, row).await?;
+    let tip_id = row.tip.ok_or(PayError::NoTipDigest)?;
+    let (tip, reward) = tip_and_reward(node, tip_id).await?;
     // the pool's state, checked against the tip's digest
     let mut state = node
         .proof_service(pool.proof_service.as_deref())
-        .snapshot(row.tip, &tip_digest)
+        .snapshot(tip_id, &tip_digest)
         .await
         .map_err(|e| match e {
             ProofServiceError::Fetch(e) => PayError::from(e),
@@ -223,7 +224,11 @@ pub async fn prepare(node: &Node<'_>, pool: &Pool, row: &Row, key: Key) -> Resul
     Ok(Prepared {
         epoch: row.epoch,
         node: node.base().to_string(),
-        total: batch.payments.iter().map(|p| p.amount).sum(),
+        total: batch
+            .payments
+            .iter()
+            .try_fold(0i64, |z, p| sharestate::pool::amount::add(z, p.amount))
+            .map_err(|e| PayError::Payout(EpochError::Arithmetic(e)))?,
         payments,
         fee: FEE,
         includes_you: batch_keys.contains(&key),
@@ -234,8 +239,8 @@ pub async fn prepare(node: &Node<'_>, pool: &Pool, row: &Row, key: Key) -> Resul
 
 /// The epoch's unspent tip and the reward box beside it: OUTPUTS(1) of the transaction that
 /// made the tip.
-async fn tip_and_reward(node: &Node<'_>, row: &Row) -> Result<(ChainBox, ChainBox), PayError> {
-    let tip = node.box_by_id(row.tip).await?;
+async fn tip_and_reward(node: &Node<'_>, tip: Id) -> Result<(ChainBox, ChainBox), PayError> {
+    let tip = node.box_by_id(tip).await?;
     if tip.spent_transaction_id.is_some() {
         return Err(PayError::Moved);
     }
@@ -260,7 +265,8 @@ async fn funding(ergo: &JsValue) -> Result<Funding, PayError> {
         if !b.tokens.is_empty() {
             continue; // keep tokens out of a pool's transaction
         }
-        sum += b.value;
+        // a hostile wallet's values cannot wrap the sum: it stops at the first that suffices
+        sum = sum.saturating_add(b.value);
         inputs.push(b);
         if sum >= NEEDED {
             break;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use sharestate::ergo::Id;
 use sharestate::posted::contracts::ShareStateContract;
 use sharestate::ShareValue;
-use sharestate_app::fixtures::test_walk;
+use sharestate_app::fixtures::{passed, test_walk};
 use sharestate_app::model::{self, Paid, Row};
 use sharestate_app::ui::Results;
 use wasm_bindgen::JsCast;
@@ -21,6 +21,7 @@ fn rows() -> Vec<Row> {
             &w,
             &[9; 32],
             Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec()))),
+            &passed(),
         ),
         model::row(
             2,
@@ -29,6 +30,7 @@ fn rows() -> Vec<Row> {
             Some(Err(
                 "the pool's lookup proof fails: the proof is for another digest".into()
             )),
+            &passed(),
         ),
     ]
 }

@@ -60,7 +60,7 @@ fn lock(s: &Shared) -> std::sync::MutexGuard<'_, Devnet> {
     s.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn box_value(r: &BoxRecord, flavor: Flavor) -> Value {
+pub fn box_value(r: &BoxRecord, flavor: Flavor) -> Value {
     let mut v = box_json(&r.ergo_box, flavor, r.spent_by, Some(r.height));
     v["globalIndex"] = json!(r.global_index);
     if flavor == Flavor::Explorer {
@@ -83,7 +83,7 @@ fn flip(hex_str: &str) -> String {
     hex::encode(&b)
 }
 
-fn tx_value(l: &Ledger, id: &Id, flavor: Flavor, tamper: Option<crate::Tamper>) -> Option<Value> {
+pub fn tx_value(l: &Ledger, id: &Id, flavor: Flavor, tamper: Option<crate::Tamper>) -> Option<Value> {
     let t = l.get_tx(id)?;
     let mut tx = t.tx.clone();
     if tamper == Some(crate::Tamper::Payouts) {
@@ -204,6 +204,11 @@ async fn last_headers(State(s): State<Shared>, Path(n): Path<usize>) -> Response
 async fn node_box(State(s): State<Shared>, Path(id): Path<String>) -> Response {
     let d = lock(&s);
     match parse_id(&id).and_then(|i| d.ledger.get_box(&i)) {
+        Some(r) if d.tamper == Some(crate::Tamper::Huge) => {
+            // valid JSON, 40 MiB of it: a client must refuse to read it
+            let body = format!("{}{}", box_value(r, Flavor::Node), " ".repeat(40 << 20));
+            (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+        }
         Some(r) => json_response(StatusCode::OK, box_value(r, Flavor::Node)),
         None => node_error(StatusCode::NOT_FOUND, "not-found", format!("No box found with id {id}")),
     }
@@ -360,6 +365,10 @@ async fn explorer_submit(State(s): State<Shared>, body: Bytes) -> Response {
 }
 
 async fn proof_service(State(s): State<Shared>, Path(path): Path<String>) -> Response {
+    let slow = lock(&s).tamper == Some(crate::Tamper::SlowProofs);
+    if slow {
+        tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+    }
     let mut d = lock(&s);
     let mut r = d.service.handle(&format!("/{path}"));
     if d.tamper == Some(crate::Tamper::Proofs) && r.status == 200 {
@@ -429,6 +438,7 @@ async fn miners(State(s): State<Shared>, Query(q): Query<HashMap<String, String>
                         "expected": expected.map(|x| x.to_string()),
                         "paid": paid.map(|(_, a)| a.to_string()),
                         "transaction": paid.map(|(t, _)| t.to_hex()),
+                        "closed": e.closed.map(|t| t.to_hex()),
                     })
                 })
                 .collect();

@@ -13,7 +13,7 @@ pub mod ledger;
 pub mod pool;
 
 use ledger::{Ledger, LedgerError};
-use pool::{DemoPool, PoolError};
+use pool::{DemoPool, PoolError, Scenario};
 use sharestate::ergo::json::decode_transaction;
 use sharestate::ergo::Constant;
 use sharestate::ergo::Id;
@@ -28,6 +28,10 @@ pub enum Tamper {
     /// Every payout transaction the node and explorer serve has one byte of its proof flipped
     /// (its id then no longer recomputes).
     Payouts,
+    /// The proof service answers after 10 s, beyond a client's timeout.
+    SlowProofs,
+    /// Every box the node serves comes padded with 40 MiB of spaces.
+    Huge,
 }
 
 impl std::str::FromStr for Tamper {
@@ -36,7 +40,11 @@ impl std::str::FromStr for Tamper {
         match s {
             "proofs" => Ok(Tamper::Proofs),
             "payouts" => Ok(Tamper::Payouts),
-            other => Err(format!("unknown tamper mode {other:?} (proofs or payouts)")),
+            "slow-proofs" => Ok(Tamper::SlowProofs),
+            "huge" => Ok(Tamper::Huge),
+            other => Err(format!(
+                "unknown tamper mode {other:?} (proofs, payouts, slow-proofs or huge)"
+            )),
         }
     }
 }
@@ -53,9 +61,14 @@ pub struct Devnet {
 impl Devnet {
     /// The devnet of `seed`: genesis, the pool token, and the demo pool's four epochs.
     pub fn generate(seed: u64) -> Result<Devnet, PoolError> {
+        Devnet::generate_with(seed, &[])
+    }
+
+    /// The devnet of `seed` with an epoch for each of `scenarios` after the demo's four.
+    pub fn generate_with(seed: u64, scenarios: &[Scenario]) -> Result<Devnet, PoolError> {
         let (mut ledger, operator) = pool::genesis(seed);
         let mut service = ProofService::new();
-        let pool = pool::generate(seed, &mut ledger, operator, &mut service)?;
+        let pool = pool::generate(seed, &mut ledger, operator, &mut service, scenarios)?;
         Ok(Devnet {
             ledger,
             pool,

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 fn usage() -> ! {
-    eprintln!("usage: devnet [--port <port, default 9053; 0 picks a free one>] [--host <ip, default 127.0.0.1>] [--seed <n, default 2239>] [--static <dir served at />] [--www <dir served at /www/>] [--tamper proofs|payouts (a test mode that serves tampered proofs)] | --keys <n> [--seed <n>] (print the devnet's test keys)");
+    eprintln!("usage: devnet [--port <port, default 9053; 0 picks a free one>] [--host <ip, default 127.0.0.1>] [--seed <n, default 2239>] [--static <dir served at />] [--www <dir served at /www/>] [--tamper proofs|payouts|slow-proofs|huge (a test mode in which the devnet lies or stalls)] [--scenario early-close|zero-unpaid|half-max-score|empty-payouts (repeatable: an epoch each, in which the operator cheats)] | --keys <n> [--seed <n>] (print the devnet's test keys)");
     std::process::exit(2)
 }
 
@@ -32,6 +32,7 @@ async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (mut port, mut host, mut seed, mut static_dir) = (9053u16, "127.0.0.1".to_string(), 2239u64, None);
     let mut tamper = None;
+    let mut scenarios = Vec::new();
     let mut package_dir = None;
     // `--keys <n>`: print the devnet's deterministic secret keys (the operator's and the first n
     // miners') as JSON and exit — for tests that sign as them; worthless anywhere else
@@ -66,11 +67,15 @@ async fn main() {
                     usage()
                 }))
             }
+            "--scenario" => scenarios.push(v.parse::<devnet::pool::Scenario>().unwrap_or_else(|e| {
+                eprintln!("{e}");
+                usage()
+            })),
             _ => usage(),
         }
     }
     let t = Instant::now();
-    let mut devnet = match devnet::Devnet::generate(seed) {
+    let mut devnet = match devnet::Devnet::generate_with(seed, &scenarios) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("devnet: generating the demo chain failed: {e}");
@@ -102,6 +107,12 @@ async fn main() {
     }
     if package_dir.is_some() {
         println!("  pool website   http://{addr}/www/examples/");
+    }
+    for (i, s) in scenarios.iter().enumerate() {
+        println!(
+            "  TEST MODE: epoch {} is a scenario in which the operator cheats ({s:?})",
+            devnet::pool::REWARDS.len() + 1 + i
+        );
     }
     if let Some(t) = tamper {
         println!("  TEST MODE: the devnet lies ({t:?} tampered), so that clients can be seen to catch it");

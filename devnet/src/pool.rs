@@ -1,6 +1,8 @@
 //! The demo pool: "Demo Pool", 2,239 miners with a realistic spread of scores, four epochs of
 //! Design 1 — the first on the seed's draft contract, the others on the hardened pair — every
-//! epoch paid out but the last, which has two payouts done and the rest pending. Everything is
+//! epoch paid out but the last, which has two payouts done and the rest pending; the second,
+//! once every miner a payout can pay is paid, closed by the operator (R6 = 0). Each
+//! [`Scenario`] asked for adds an epoch in which the operator cheats, for tests. Everything is
 //! derived from the seed; every transaction is built by the core, signed by the operator's key
 //! and validated by sigma-rust before it is applied. What was generated is kept as ground truth.
 
@@ -35,6 +37,80 @@ pub const GENESIS_TIME: u64 = 1_767_225_600_000;
 pub const REWARDS: [u64; 4] = [135_000_000_000, 67_500_000_000, 202_500_000_000, 67_500_000_000];
 /// Payouts done in the last epoch; the rest is pending.
 pub const LAST_EPOCH_PAYOUTS: usize = 2;
+/// The epoch (0-based) the operator closes after paying it in full.
+pub const CLOSED_EPOCH: usize = 1;
+
+/// A test mode: an epoch (hardened) in which the operator cheats or floods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scenario {
+    /// Opened with R6 = 0, then closed at once with every miner unpaid.
+    EarlyClose,
+    /// Opened with R6 = 0 and left open: the operator may close it at any moment.
+    ZeroUnpaid,
+    /// Opened with maxScore half the sum of the scores: the first miners are paid double and
+    /// the reward runs out.
+    HalfMaxScore,
+    /// One payout, then 30 payouts that pay no one.
+    EmptyPayouts,
+}
+
+impl std::str::FromStr for Scenario {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Scenario, String> {
+        match s {
+            "early-close" => Ok(Scenario::EarlyClose),
+            "zero-unpaid" => Ok(Scenario::ZeroUnpaid),
+            "half-max-score" => Ok(Scenario::HalfMaxScore),
+            "empty-payouts" => Ok(Scenario::EmptyPayouts),
+            other => Err(format!(
+                "unknown scenario {other:?} (early-close, zero-unpaid, half-max-score or empty-payouts)"
+            )),
+        }
+    }
+}
+
+/// How an epoch is generated: honest, or as a scenario demands.
+#[derive(Debug, Clone, Copy, Default)]
+struct Rules {
+    /// R6 at opening, instead of the number of miners a payout can pay.
+    to_pay: Option<usize>,
+    /// maxScore divided by this.
+    max_score_divisor: Option<i32>,
+    /// Payouts made (all when none).
+    payouts: Option<usize>,
+    /// Empty payouts made after them.
+    empty_payouts: usize,
+    /// Closed by the operator at the end.
+    close: bool,
+}
+
+impl Rules {
+    fn of(scenario: Scenario) -> Rules {
+        match scenario {
+            Scenario::EarlyClose => Rules {
+                to_pay: Some(0),
+                payouts: Some(0),
+                close: true,
+                ..Rules::default()
+            },
+            Scenario::ZeroUnpaid => Rules {
+                to_pay: Some(0),
+                payouts: Some(0),
+                ..Rules::default()
+            },
+            Scenario::HalfMaxScore => Rules {
+                max_score_divisor: Some(2),
+                payouts: Some(1),
+                ..Rules::default()
+            },
+            Scenario::EmptyPayouts => Rules {
+                payouts: Some(1),
+                empty_payouts: 30,
+                ..Rules::default()
+            },
+        }
+    }
+}
 
 #[derive(Debug, Error)]
 pub enum PoolError {
@@ -125,6 +201,8 @@ pub struct EpochTruth {
     pub reward_box: Id,
     /// Batches not paid yet.
     pub pending: Vec<Vec<Key>>,
+    /// The operator's close, if the epoch is closed.
+    pub closed: Option<Id>,
 }
 
 /// The demo pool as generated.
@@ -184,12 +262,13 @@ pub fn genesis(seed: u64) -> (Ledger, SecretKey) {
 }
 
 /// Generates the demo pool into `ledger` and `service`: its token, its miners, and
-/// [`REWARDS`]`.len()` epochs.
+/// [`REWARDS`]`.len()` epochs, then one epoch for each of `scenarios`.
 pub fn generate(
     seed: u64,
     ledger: &mut Ledger,
     operator: SecretKey,
     service: &mut ProofService,
+    scenarios: &[Scenario],
 ) -> Result<DemoPool, PoolError> {
     let operator_tree = p2pk_tree(&operator);
     let operator_address = Address::from_ergo_tree(&operator_tree, Network::Mainnet)
@@ -222,9 +301,23 @@ pub fn generate(
     };
     let mut rng = Rng(seed);
     for (e, reward) in REWARDS.iter().enumerate() {
-        let (truth, state) = pool.epoch(e, *reward, &mut rng, ledger, &wallet, service)?;
+        let last = e == REWARDS.len() - 1;
+        let rules = Rules {
+            payouts: last.then_some(LAST_EPOCH_PAYOUTS),
+            close: e == CLOSED_EPOCH,
+            ..Rules::default()
+        };
+        let (truth, state) = pool.epoch(e, *reward, rules, &mut rng, ledger, &wallet, service)?;
         pool.epochs.push(truth);
-        pool.tip_state = state;
+        // the pending payouts the app may make are the last honest epoch's
+        if last {
+            pool.tip_state = state;
+        }
+    }
+    for scenario in scenarios {
+        let e = pool.epochs.len();
+        let (truth, _) = pool.epoch(e, REWARDS[0], Rules::of(*scenario), &mut rng, ledger, &wallet, service)?;
+        pool.epochs.push(truth);
     }
     Ok(pool)
 }
@@ -276,12 +369,14 @@ fn mint_pool_token(ledger: &mut Ledger, operator_tree: &[u8], wallet: &Wallet) -
 
 impl DemoPool {
     /// Epoch `e` (0-based): who mined and how much, the epoch opened (the first on the draft
-    /// contract, the others on the hardened pair), and its payouts — all but the last epoch's
-    /// after [`LAST_EPOCH_PAYOUTS`], which stay pending. Returns its ground truth and final state.
+    /// contract, the others on the hardened pair), its payouts as `rules` say (the rest stay
+    /// pending), and its close. Returns its ground truth and final state.
+    #[allow(clippy::too_many_arguments)]
     fn epoch(
         &self,
         e: usize,
         reward: u64,
+        rules: Rules,
         rng: &mut Rng,
         ledger: &mut Ledger,
         wallet: &Wallet,
@@ -297,7 +392,7 @@ impl DemoPool {
             }
         }
         let scores = amount::scale_scores(&rows.iter().map(|r| r.1).collect::<Vec<_>>())?;
-        let max_score = amount::max_score(&scores)?;
+        let max_score = amount::max_score(&scores)? / rules.max_score_divisor.unwrap_or(1);
         let mut state = posted::scores_state(rows.iter().zip(&scores).map(|((m, _), s)| (m.script.as_slice(), *s)))?;
         let initial = reward as i64;
         let plan = posted::plan(&state, initial, max_score, BATCH, ledger.height())?;
@@ -314,7 +409,7 @@ impl DemoPool {
             &Opening {
                 contracts: &contracts,
                 max_score,
-                to_pay: plan.payable(),
+                to_pay: rules.to_pay.unwrap_or(plan.payable()),
                 reward,
                 pool_token: tok,
             },
@@ -338,10 +433,12 @@ impl DemoPool {
             state_boxes: vec![state_box.id()],
             reward_box: reward_box.id(),
             pending: vec![],
+            closed: None,
         };
-        let last = e == REWARDS.len() - 1;
-        for (b, keys) in plan.batches.iter().enumerate() {
-            if last && b >= LAST_EPOCH_PAYOUTS {
+        let empty: Vec<Vec<Key>> = vec![vec![]; rules.empty_payouts];
+        let payouts = rules.payouts.unwrap_or(plan.batches.len());
+        for (b, keys) in plan.batches.iter().chain(&empty).enumerate() {
+            if b >= payouts && !keys.is_empty() {
                 truth.pending.push(keys.clone());
                 continue;
             }
@@ -366,6 +463,13 @@ impl DemoPool {
             service.insert(state_box.id(), state.clone());
             truth.state_boxes.push(state_box.id());
             truth.reward_box = reward_box.id();
+        }
+        if rules.close {
+            // the hardened contract lets the operator close once R6 is 0: the share-state and
+            // reward boxes back to the operator
+            let close = posted::epoch::close(&state_box, Some(&reward_box), &self.funding(ledger)?, ledger.height())
+                .map_err(|e| PoolError::Other(e.to_string()))?;
+            truth.closed = Some(ledger.sign_and_submit(&close, wallet)?);
         }
         Ok((truth, state))
     }

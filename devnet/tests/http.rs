@@ -188,10 +188,10 @@ fn walking_the_demo_pool_reproduces_the_ground_truth() {
         for (key, (tx, amount)) in &e.paid {
             let (step, t) = w.latest(key).unwrap();
             assert_eq!(step.tx_id, *tx);
-            assert_eq!(t.before, Some(ShareValue::unpaid(e.scores[key])));
+            assert_eq!(t.before, Some(Ok(ShareValue::unpaid(e.scores[key]))));
             assert_eq!(
                 t.after,
-                Some(ShareValue {
+                Ok(ShareValue {
                     score: e.scores[key],
                     paid: true
                 })
@@ -205,7 +205,73 @@ fn walking_the_demo_pool_reproduces_the_ground_truth() {
         }
         assert_eq!(seen, e.paid.len());
         assert!(seen > 0);
+        // the closed epoch ends at the operator's close; the others at an unspent tip. Every
+        // honest epoch passes its audit, from the pool's snapshot of its tip
+        assert_eq!(w.end.as_ref().map(|end| end.tx_id), e.closed, "epoch {}", e.number);
+        if let Some(end) = &w.end {
+            assert_eq!(end.kind, sharestate::pool::walk::EndKind::Closed);
+            assert_eq!(end.unpaid, Some(0));
+        }
+        let digest = w.tip_digest().unwrap();
+        let body = ok(&format!("/pool/snapshot/{}", w.tip.id.to_hex()));
+        let mut state = sharestate::pool::service::verify_snapshot_answer(&body, &digest).unwrap();
+        let audit = sharestate::posted::audit(&w, &mut state).unwrap();
+        assert!(audit.passed(), "epoch {}: {:?}", e.number, audit.findings);
+        // the miners the generator left unpaid (owed less than a box holds) are not payable
+        assert!(audit.dust <= e.unpayable.len(), "epoch {}", e.number);
+        assert!(audit.dust + audit.borderline >= e.unpayable.len(), "epoch {}", e.number);
     }
+}
+
+#[test]
+fn scenarios_in_which_the_operator_cheats_fail_their_audits() {
+    use devnet::pool::Scenario;
+    use sharestate::posted::Finding;
+    let d = Devnet::generate_with(
+        SEED,
+        &[
+            Scenario::ZeroUnpaid,
+            Scenario::EarlyClose,
+            Scenario::HalfMaxScore,
+            Scenario::EmptyPayouts,
+        ],
+    )
+    .unwrap();
+    let answer = |need: Need| match need {
+        Need::Box(id) => {
+            let r = d.ledger.get_box(&id).unwrap();
+            devnet::api::box_value(r, sharestate::ergo::json::Flavor::Node).to_string()
+        }
+        Need::Transaction(id) => devnet::api::tx_value(&d.ledger, &id, sharestate::ergo::json::Flavor::Node, None)
+            .unwrap()
+            .to_string(),
+    };
+    let audit_of = |n: usize| {
+        let e = &d.pool.epochs[n];
+        let mut w = Walker::new(e.state_boxes[0]);
+        while let Some(need) = w.next() {
+            match need {
+                Need::Box(_) => w.feed_box(&answer(need)).unwrap(),
+                Need::Transaction(_) => w.feed_transaction(&answer(need)).unwrap(),
+            }
+        }
+        let w = w.into_walk().unwrap();
+        let mut state = d.service.state(&w.tip.id).unwrap().clone();
+        (sharestate::posted::audit(&w, &mut state).unwrap(), w)
+    };
+    let (zero, _) = audit_of(4);
+    assert!(zero
+        .findings
+        .iter()
+        .any(|f| matches!(f, Finding::UnpaidCount { r6: Some(0), .. })));
+    let (early, w) = audit_of(5);
+    assert!(w.end.is_some());
+    assert!(early.findings.iter().any(|f| matches!(f, Finding::EndedUnpaid { .. })));
+    let (half, _) = audit_of(6);
+    assert!(half.findings.iter().any(|f| matches!(f, Finding::MaxScore { .. })));
+    let (empty, w) = audit_of(7);
+    assert!(empty.passed(), "{:?}", empty.findings);
+    assert_eq!(w.empty_payouts(), 30);
 }
 
 #[test]
@@ -215,7 +281,8 @@ fn untouched_miners_verify_through_the_proof_service() {
     let w = walk(last.state_boxes[0]);
     let digest = w.tip_digest().unwrap();
     let tip = w.tip.id.to_hex();
-    let pending: Vec<_> = last.pending.iter().flatten().take(5).collect();
+    // from the last pending batch: another test pays the first
+    let pending: Vec<_> = last.pending.iter().rev().flatten().take(5).collect();
     assert_eq!(pending.len(), 5);
     for key in pending {
         assert!(w.latest(key).is_none());

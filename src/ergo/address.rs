@@ -46,11 +46,18 @@ impl fmt::Display for MinerKey {
     }
 }
 
+/// The longest address text parsed (a P2S address of a 3,000-byte script). Base58 decoding is
+/// quadratic in the length, so longer text is refused before it is decoded: a 60,000-character
+/// "address" would take a second natively, more in wasm, on every keystroke.
+pub const MAX_ADDRESS_LEN: usize = 4_096;
+
 /// An address or ErgoTree that cannot be a miner's.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum AddressError {
     #[error("the address is empty")]
     Empty,
+    #[error("an address has at most {max} characters, this one {found}")]
+    TooLong { found: usize, max: usize },
     #[error("not base58: {0}")]
     Base58(String),
     #[error("an address has at least 6 bytes, this one decodes to {found}")]
@@ -172,6 +179,13 @@ impl Address {
         let s = s.trim();
         if s.is_empty() {
             return Err(AddressError::Empty);
+        }
+        // base58 decoding takes time quadratic in the length: bound it before decoding
+        if s.len() > MAX_ADDRESS_LEN {
+            return Err(AddressError::TooLong {
+                found: s.len(),
+                max: MAX_ADDRESS_LEN,
+            });
         }
         let bytes = bs58::decode(s)
             .into_vec()
@@ -326,6 +340,21 @@ pub fn parse_address_or_tree(s: &str, network_for_trees: Network) -> Result<Addr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[crate::test]
+    fn text_too_long_to_be_an_address_is_refused_before_it_is_decoded() {
+        let long = "9".repeat(120_000);
+        assert_eq!(
+            Address::parse(&long),
+            Err(AddressError::TooLong {
+                found: 120_000,
+                max: MAX_ADDRESS_LEN
+            })
+        );
+        // at the bound, it is decoded (and fails as base58 text of no address would)
+        let at = "9".repeat(MAX_ADDRESS_LEN);
+        assert!(!matches!(Address::parse(&at), Err(AddressError::TooLong { .. })));
+    }
 
     // The address of the public key 02 + 32 × 0x11, built and checked by hand below.
     fn p2pk() -> Address {

@@ -55,6 +55,8 @@ pub enum EpochError {
     UnknownScript { key: String },
     #[error("output {index} would hold {value} nanoErg, below the box value floor of {min}")]
     BelowFloor { index: usize, value: u64, min: u64 },
+    #[error("the {what} add up beyond what a u64 holds")]
+    Overflow { what: &'static str },
     #[error("{count} unpaid miners do not fit the contract's Int")]
     TooManyMiners { count: usize },
     #[error(transparent)]
@@ -88,6 +90,15 @@ fn floor_of(c: &Candidate, index: u16) -> u64 {
     }
 }
 
+/// The sum of `values`, or an error naming `what` if it overflows a u64.
+fn total(values: impl Iterator<Item = u64>, what: &'static str) -> Result<u64, EpochError> {
+    let mut sum = 0u64;
+    for v in values {
+        sum = sum.checked_add(v).ok_or(EpochError::Overflow { what })?;
+    }
+    Ok(sum)
+}
+
 /// Appends the fee output and the change (ERG and every token not yet placed), checking funds
 /// and the box value floor of every output.
 fn finish(
@@ -96,7 +107,7 @@ fn finish(
     funding: &Funding,
     height: u32,
 ) -> Result<Vec<Candidate>, EpochError> {
-    let available: u64 = inputs.iter().map(|b| b.value).sum();
+    let available = total(inputs.iter().map(|b| b.value), "inputs' values")?;
     outputs.push(Candidate {
         value: funding.fee,
         ergo_tree: hex::decode(MINER_FEE_TREE).unwrap_or_default(),
@@ -104,7 +115,7 @@ fn finish(
         tokens: vec![],
         registers: vec![],
     });
-    let spent: u64 = outputs.iter().map(|o| o.value).sum();
+    let spent = total(outputs.iter().map(|o| o.value), "outputs' values")?;
     let change = available.checked_sub(spent).ok_or(EpochError::InsufficientFunds {
         available,
         needed: spent,
@@ -113,7 +124,11 @@ fn finish(
     let mut left: Vec<Token> = Vec::new();
     for t in inputs.iter().flat_map(|b| &b.tokens) {
         match left.iter_mut().find(|l| l.id == t.id) {
-            Some(l) => l.amount += t.amount,
+            Some(l) => {
+                l.amount = l.amount.checked_add(t.amount).ok_or(EpochError::Overflow {
+                    what: "inputs' token amounts",
+                })?
+            }
             None => left.push(t.clone()),
         }
     }
@@ -239,6 +254,35 @@ pub fn open(
             .iter()
             .map(|b| UnsignedInput {
                 spent: b.clone(),
+                extension: vec![],
+            })
+            .collect(),
+        data_inputs: vec![],
+        outputs,
+    })
+}
+
+/// The operator's close of an epoch: spends the share-state box (no context variables) and,
+/// when given, the reward box, everything to the funding's change script. The hardened
+/// contract allows it once R6 is 0; the operator signs it.
+pub fn close(
+    state_box: &ErgoBox,
+    reward_box: Option<&ErgoBox>,
+    funding: &Funding,
+    height: u32,
+) -> Result<UnsignedTransaction, EpochError> {
+    let inputs: Vec<ErgoBox> = [state_box]
+        .into_iter()
+        .chain(reward_box)
+        .chain(&funding.inputs)
+        .cloned()
+        .collect();
+    let outputs = finish(&inputs, vec![], funding, height)?;
+    Ok(UnsignedTransaction {
+        inputs: inputs
+            .into_iter()
+            .map(|spent| UnsignedInput {
+                spent,
                 extension: vec![],
             })
             .collect(),

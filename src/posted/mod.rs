@@ -31,7 +31,9 @@
 //! | [`hardened`] | the hardened contract's own clauses |
 //! | [`weaknesses`] | the draft's weaknesses a transaction uses |
 //! | [`report`] | the verdict: every clause, named, with why it fails |
+//! | [`audit`] | **an epoch's audit**: maxScore, R6 and the reward box against the whole tree |
 
+pub mod audit;
 pub mod clauses;
 pub mod contracts;
 pub mod epoch;
@@ -44,6 +46,7 @@ pub mod report;
 pub mod transaction;
 pub mod weaknesses;
 
+pub use audit::{audit, Audit, AuditError, Finding};
 pub use clauses::check_payout;
 pub use contracts::{share_state_contract, ContractError, ShareStateContract};
 pub use epoch::{checked_payout, next_payout, parameters, Contracts, EpochError, Funding, NextPayout, Opening, Payout};

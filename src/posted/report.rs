@@ -5,7 +5,7 @@
 use crate::avl::Digest;
 use crate::encoding::text::{hex_bytes, i64_string, opt_hex_bytes, opt_i64_string};
 use crate::ergo::Constant;
-use crate::pool::ShareValue;
+use crate::pool::{ShareValue, ValueError};
 use crate::posted::ShareStateContract;
 use serde::Serialize;
 
@@ -72,14 +72,15 @@ pub struct MinerCheck {
 }
 
 impl MinerCheck {
-    /// The value before, as a Design 1 value (if it is one).
-    pub fn before(&self) -> Option<ShareValue> {
-        self.old_value.as_deref().and_then(|v| ShareValue::from_bytes(v).ok())
+    /// The value before as a Design 1 value, or why it is not one (none when `getMany` gave
+    /// no value: the key absent, or the proof failing).
+    pub fn before(&self) -> Option<Result<ShareValue, ValueError>> {
+        self.old_value.as_deref().map(ShareValue::from_bytes)
     }
 
-    /// The value written, as a Design 1 value (if it is one).
-    pub fn after(&self) -> Option<ShareValue> {
-        ShareValue::from_bytes(&self.new_value).ok()
+    /// The value written as a Design 1 value, or why it is not one.
+    pub fn after(&self) -> Result<ShareValue, ValueError> {
+        ShareValue::from_bytes(&self.new_value)
     }
 
     pub fn holds(&self) -> bool {
@@ -99,6 +100,9 @@ impl MinerCheck {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Weakness {
+    /// A payout that pays no one (context variable 0 is empty): it only moves the share-state
+    /// box, which anyone may do, and lengthens every miner's walk.
+    EmptyPayout,
     /// OUTPUTS(0) has another script than the share-state box: the next state can be spent
     /// by whoever that script lets.
     #[serde(rename_all = "camelCase")]

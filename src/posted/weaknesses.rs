@@ -5,14 +5,17 @@ use crate::ergo::Constant;
 use crate::posted::{MinerCheck, PayoutTransaction, Weakness};
 use std::collections::BTreeMap;
 
-/// The weaknesses `tx` uses, given its miners' checks and each key's first index: repeated
-/// keys, scores paid that are not the tree's, then what the next boxes change.
+/// The weaknesses `tx` uses, given its miners' checks and each key's first index: an empty
+/// payout, repeated keys, scores paid that are not the tree's, then what the next boxes change.
 pub(crate) fn used(
     tx: &PayoutTransaction,
     miners: &[MinerCheck],
     first_index: &BTreeMap<&[u8], usize>,
 ) -> Vec<Weakness> {
     let mut found = Vec::new();
+    if tx.state_updates.is_empty() {
+        found.push(Weakness::EmptyPayout);
+    }
     for (i, (k, _)) in tx.state_updates.iter().enumerate() {
         let first = first_index[k.as_slice()];
         if first != i {

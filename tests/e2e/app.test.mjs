@@ -45,8 +45,8 @@ async function openBlank(at = base) {
   return page;
 }
 
-async function rows(page) {
-  await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 4 && !document.querySelector('.progress progress'), null, { timeout: 60_000 });
+async function rows(page, count = 4, timeout = 60_000) {
+  await page.waitForFunction((n) => document.querySelectorAll('tbody tr').length === n && !document.querySelector('.progress progress'), count, { timeout });
   // each cell's text, without its buttons ("Pay out now")
   return page.$$eval('tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => {
     const c = td.cloneNode(true);
@@ -62,7 +62,10 @@ function checkAgainstTruth(table, miner) {
   for (const [i, truth] of miner.epochs.entries()) {
     const [epoch, score, , expected, paid, tx, verified] = table[i];
     assert.ok(epoch.startsWith(String(truth.number)));
-    assert.ok(verified.startsWith('✓'), `epoch ${truth.number} not verified: ${verified}`);
+    // a plain ✓: the figures verified and the epoch's parameters audited
+    assert.match(verified, /^✓[^?]/, `epoch ${truth.number} not verified: ${verified}`);
+    assert.match(verified, /epoch audited/);
+    if (truth.closed) assert.match(verified, /The epoch closed by the operator at height \d+/);
     if (truth.score === null) {
       assert.equal(paid, 'not in this epoch');
       assert.equal(score, '–');
@@ -75,7 +78,7 @@ function checkAgainstTruth(table, miner) {
       assert.ok(truth.transaction.startsWith(tx.replace('…', '')), `${tx} vs ${truth.transaction}`);
       assert.match(verified, /proof of payout .* replayed against the digest of box .* at height \d+/);
     } else {
-      assert.equal(paid, 'not yet');
+      assert.equal(paid, truth.closed ? 'never: the epoch ended' : 'not yet');
       assert.match(verified, /pool's lookup proof checked against the digest of box .* at height \d+/);
     }
   }
@@ -193,9 +196,12 @@ test('a devnet serving tampered payouts: the walk refuses them and nothing shows
   const p = await freePort();
   const d = await startDevnet(p, ['--static', 'dist', '--tamper', 'payouts']);
   const { page } = await open(miners[0].address, { at: `http://127.0.0.1:${p}` });
-  const alert = page.getByRole('alert');
-  await alert.waitFor({ timeout: 30_000 });
-  assert.match(await alert.innerText(), /does not verify/);
+  // each epoch fails in its own row; none stops the others
+  const table = await rows(page);
+  for (const r of table) {
+    assert.ok(r[6].startsWith('✗'), r[6]);
+    assert.match(r[6], /does not verify/);
+  }
   assert.equal(await page.locator('td.mark .ok').count(), 0);
   await page.close();
   await stopDevnet(d);
@@ -300,9 +306,10 @@ test('a pool whose box is not on the chain: "not found", nothing verified', asyn
     body: JSON.stringify({ pools: [{ name: 'Ghost Pool', epochs: [{ number: 1, startBox: 'ab'.repeat(32) }] }] }),
   }));
   await page.goto(`${base}/?pool=Ghost%20Pool&address=${miners[0].address}`);
-  const alert = page.getByRole('alert');
-  await alert.waitFor({ timeout: 30_000 });
-  assert.match(await alert.innerText(), /not found/);
+  // the epoch's row says so; nothing is verified
+  const [row] = await rows(page, 1);
+  assert.ok(row[6].startsWith('✗'), row[6]);
+  assert.match(row[6], /not found/);
   assert.equal(await page.locator('td.mark .ok').count(), 0);
   await page.close();
 });
@@ -325,5 +332,105 @@ test('a pool added by its token id is found on the chain and checked', async () 
   const table = await page.$$eval('tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.innerText.trim())));
   assert.equal(table[0][1], String(miner.epochs[1].score));
   assert.ok(table[0][6].startsWith('✓'));
+  await page.close();
+});
+
+test('an operator who cheats in the epoch\'s parameters: red alarms that say what they can take, no plain ✓, no payout where R6 is 0 or the epoch ended', async () => {
+  const p = await freePort();
+  const d = await startDevnet(p, ['--static', 'dist',
+    '--scenario', 'zero-unpaid', '--scenario', 'early-close', '--scenario', 'half-max-score', '--scenario', 'empty-payouts']);
+  try {
+    const at = `http://127.0.0.1:${p}`;
+    const cheated = (await (await fetch(`${at}/devnet/miners?limit=400`)).json()).items;
+    // a miner in every cheating epoch, unpaid in each
+    const miner = cheated.find((m) => m.epochs.slice(4).every((e) => e.score !== null && !e.paid));
+    const { page, errors } = await open(miner.address, { at });
+    const table = await rows(page, 8, 90_000);
+    const alarms = await page.innerText('ul.alarms');
+    // R6 = 0: the operator may close at any moment
+    assert.match(alarms, /Epoch 5: can close early: [\d.]+ ERG owed to \d+ unpaid miners \(R6 is 0\)/);
+    // closed at once with every miner unpaid
+    assert.match(alarms, /Epoch 6: you were never paid: the epoch closed by the operator at height \d+/);
+    assert.match(alarms, /Epoch 6: the epoch ended \(transaction .*\) with [\d.]+ ERG owed to \d+ unpaid miners/);
+    assert.equal(table[5][4], 'never: the epoch ended');
+    // maxScore half the scores' sum: the reward runs out
+    assert.match(alarms, /Epoch 7: maxScore \(R5\) is \d+ but the scores sum to \d+: every payment is computed wrong, and the reward runs out/);
+    // a flood of empty payouts is reported, and the epoch still checks
+    assert.match(await page.innerText('ul.warnings'), /Epoch 8: 30 payouts paid no one/);
+    for (const i of [4, 5, 6]) {
+      assert.ok(!table[i][6].startsWith('✓'), `epoch ${i + 1} must not show a plain ✓: ${table[i][6]}`);
+      assert.match(table[i][6], /fails its audit/);
+    }
+    assert.match(table[7][6], /^✓[^?]/);
+    // the honest epochs are as before
+    checkAgainstTruth(table.slice(0, 4), { ...miner, epochs: miner.epochs.slice(0, 4) });
+    // no "Pay out now" where R6 is 0 (the contract checks no payout) or the epoch has ended
+    const payable = await page.$$eval('tbody tr', (trs) => trs.map((tr) => !!tr.querySelector('button.pay')));
+    assert.deepEqual(payable.slice(4, 6), [false, false]);
+    await page.screenshot({ path: `${SHOTS}/operator-cheats.png`, fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    await stopDevnet(d);
+  }
+});
+
+test('a proof service slower than the timeout: every epoch still gets its row, the slow answers are named', async () => {
+  const p = await freePort();
+  const d = await startDevnet(p, ['--static', 'dist', '--tamper', 'slow-proofs']);
+  try {
+    const miner = miners.find((m) => m.epochs.slice(0, 3).every((e) => e.paid) && m.epochs[3].score !== null && !m.epochs[3].paid);
+    const { page } = await open(miner.address, { at: `http://127.0.0.1:${p}` });
+    const table = await rows(page, 4, 120_000);
+    assert.equal(table.length, 4);
+    // the lookup of epoch 4 timed out: its row fails and says why
+    assert.ok(table[3][6].startsWith('✗'), table[3][6]);
+    assert.match(table[3][6], /did not answer within 8 s/);
+    // no snapshot, no audit: said plainly, never a plain ✓
+    for (const r of table.slice(0, 3)) {
+      assert.match(r[6], /^✓\?/);
+      assert.match(r[6], /not audited: no snapshot from the pool's proof service: .* did not answer within 8 s/);
+    }
+    await page.close();
+  } finally {
+    await stopDevnet(d);
+  }
+});
+
+test('an oversized answer is refused with the limit named, in every epoch', async () => {
+  const p = await freePort();
+  const d = await startDevnet(p, ['--static', 'dist', '--tamper', 'huge']);
+  try {
+    const { page } = await open(miners[0].address, { at: `http://127.0.0.1:${p}` });
+    const table = await rows(page);
+    for (const r of table) {
+      assert.ok(r[6].startsWith('✗'), r[6]);
+      assert.match(r[6], /answered with more than 32 MiB/);
+    }
+    await page.close();
+  } finally {
+    await stopDevnet(d);
+  }
+});
+
+test('the page has a Content-Security-Policy, runs under it, and links only http(s)', async () => {
+  const html = readFileSync('dist/index.html', 'utf8');
+  const csp = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)"/)?.[1];
+  assert.ok(csp, 'dist/index.html has a CSP');
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+  assert.match(csp, /connect-src 'self' http: https:/);
+  assert.match(csp, /object-src 'none'/);
+  const page = await browser.newPage();
+  const violations = [];
+  page.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text()); });
+  // a hostile explorer setting: the links keep to the public explorer
+  await page.addInitScript(() => localStorage.setItem('sharestate.explorer', 'javascript:alert(1)//'));
+  const miner = miners.find((m) => m.epochs[0].paid);
+  await page.goto(`${base}/?pool=${encodeURIComponent('Demo Pool')}&address=${encodeURIComponent(miner.address)}`);
+  await rows(page);
+  const hrefs = await page.$$eval('td.tx a', (as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(hrefs.length > 0);
+  for (const h of hrefs) assert.match(h, /^(https?:\/\/|\/)/, h);
+  assert.deepEqual(violations, []);
   await page.close();
 });

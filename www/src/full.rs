@@ -130,11 +130,31 @@ fn id32(s: &str, what: &str) -> Result<Id> {
 
 #[wasm_bindgen]
 impl Walker {
+    /// A walk from `start_box_id`, replaying at most `budget` payouts (10,000 if not given).
     #[wasm_bindgen(constructor)]
-    pub fn new(start_box_id: &str) -> Result<Walker> {
+    pub fn new(start_box_id: &str, budget: Option<u32>) -> Result<Walker> {
+        let start = id32(start_box_id, "box id")?;
         Ok(Walker {
-            inner: walk::Walker::new(id32(start_box_id, "box id")?),
+            inner: walk::Walker::with_budget(start, budget.map_or(walk::DEFAULT_STEP_BUDGET, |b| b as usize)),
         })
+    }
+
+    /// The epoch's audit (see `EpochAudit` in index.d.ts) from `state`, the pool's snapshot of
+    /// the walk's tip, as JSON text.
+    pub fn audit(&self, state: &mut ShareState) -> Result<String> {
+        let w = self.inner.walk().ok_or(WalkError::NotStarted)?;
+        let a = posted::audit(w, &mut state.inner)?;
+        Ok(json!({
+            "passed": a.passed(),
+            "miners": a.miners,
+            "unpaid": a.unpaid,
+            "scoreSum": a.score_sum.to_string(),
+            "owed": a.owed.map(|o| o.to_string()),
+            "rewardLeft": a.reward_left.map(|r| r.to_string()),
+            "findings": a.findings.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
+            "end": posted::audit::describe_end(w, Some(&a)),
+        })
+        .to_string())
     }
 
     /// `{box: id}` or `{transaction: id}` to fetch next, or `null` at the tip.
@@ -159,7 +179,11 @@ impl Walker {
     /// The walk so far (see `WalkResult` in index.d.ts), as JSON text.
     pub fn result(&self) -> Result<String> {
         let w = self.inner.walk().ok_or(WalkError::NotStarted)?;
-        let value = |v: &Option<ShareValue>| v.map(|v| json!({ "score": v.score.to_string(), "paid": v.paid }));
+        let value = |v: Option<&std::result::Result<ShareValue, sharestate::ValueError>>| match v {
+            None => Value::Null,
+            Some(Ok(v)) => json!({ "score": v.score.to_string(), "paid": v.paid }),
+            Some(Err(e)) => json!({ "error": e.to_string() }),
+        };
         let steps: Vec<Value> = w
             .steps
             .iter()
@@ -173,10 +197,12 @@ impl Walker {
                     "accepted": s.report.accepted,
                     "failing": s.report.failing(),
                     "weaknesses": s.report.weaknesses,
+                    "rewardInput": s.reward_input.to_hex(),
+                    "rewardFollowed": s.reward_followed,
                     "touched": s.touched.iter().map(|t| json!({
                         "key": hex::encode(&t.key),
-                        "before": value(&t.before),
-                        "after": value(&t.after),
+                        "before": value(t.before.as_ref()),
+                        "after": value(Some(&t.after)),
                         "paid": t.paid.map(|p| p.to_string()),
                     })).collect::<Vec<_>>(),
                 })
@@ -189,6 +215,21 @@ impl Walker {
             "reward": w.reward.map(|r| r.to_string()),
             "tip": w.tip.id.to_hex(),
             "tipDigest": w.tip_digest().map(|d| d.to_hex()),
+            "end": w.end.as_ref().map(|e| json!({
+                "txId": e.tx_id.to_hex(),
+                "txIdVerified": e.tx_id_verified,
+                "height": e.height,
+                "closed": e.kind == walk::EndKind::Closed,
+                "describe": posted::audit::describe_end(w, None),
+                "unpaid": e.unpaid,
+                "rewardLeft": e.reward_left.map(|r| r.to_string()),
+            })),
+            "rewardBox": w.reward_box.as_ref().map(|r| json!({
+                "id": r.id.to_hex(),
+                "value": r.ergo_box.value.to_string(),
+                "spentBy": r.spent_transaction_id.map(|t| t.to_hex()),
+            })),
+            "emptyPayouts": w.empty_payouts(),
             "done": self.inner.next().is_none(),
             "steps": steps,
         })

@@ -212,6 +212,26 @@ test('walking the devnet’s pool from the node’s JSON reproduces its ground t
   assert.equal(touched.before.score, String(miner.epochs[0].score));
 });
 
+test('the walker ends the closed epoch at the operator\'s close and audits it from the pool\'s snapshot', async () => {
+  const pools = JSON.parse(await get('/devnet/pools.json')).pools[0];
+  const walker = new s.Walker(pools.epochs[1].startBox);
+  const walk = await walker.walk(get);
+  assert.equal(walk.end.closed, true);
+  assert.match(walk.end.describe, /^closed by the operator at height \d+; [\d.]+ ERG left in the reward box; R6 says 0 miners were unpaid \(not audited\)$/);
+  assert.equal(walk.rewardBox.spentBy, walk.end.txId);
+  assert.ok(walk.steps.every((st) => st.rewardFollowed === true));
+  const audit = walker.audit(s.ShareState.fromSnapshot(await get(`/pool/snapshot/${walk.tip}`)));
+  assert.equal(audit.passed, true, audit.findings.join('; '));
+  assert.equal(audit.findings.length, 0);
+  assert.match(audit.end, /^closed by the operator/);
+  // another state's snapshot is refused, by kind
+  const other = s.ShareState.fromSnapshot(await get(`/pool/snapshot/${pools.epochs[0].startBox}`));
+  throwsKind('SnapshotError', () => walker.audit(other));
+  // a budget of one payout: the walk stops with a ChainError that names it
+  const small = new s.Walker(pools.epochs[1].startBox, 1);
+  await assert.rejects(small.walk(get), (e) => e.name === 'ChainError' && /budget/.test(e.message));
+});
+
 test('a payout built by the package: checked, parsed by ergo-lib-wasm with the same id, run in the mock chain, signed and accepted by the devnet', async () => {
   const pools = JSON.parse(await get('/devnet/pools.json')).pools[0];
   const last = pools.epochs[pools.epochs.length - 1];

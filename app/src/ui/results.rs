@@ -1,7 +1,7 @@
 //! The results: warnings, the per-epoch table with its verification marks, totals, a chart and
 //! the CSV export.
 
-use crate::model::{self, Paid, Row};
+use crate::model::{self, Audited, Paid, Row};
 use leptos::prelude::*;
 
 /// Offers `text` for download as the CSV file `name`.
@@ -43,6 +43,16 @@ pub fn Results(
         w.dedup();
         w
     };
+    // what the operator can take, an epoch ended with miners unpaid: in red, above all
+    let alarms = move || {
+        let mut a: Vec<String> = rows
+            .get()
+            .iter()
+            .flat_map(|r| r.alarms.iter().map(move |x| format!("Epoch {}: {x}", r.epoch)))
+            .collect();
+        a.dedup();
+        a
+    };
     let totals = move || model::totals(&rows.get());
     let export = move |_| {
         let a = address.get_untracked();
@@ -52,6 +62,11 @@ pub fn Results(
         <Show when=move || !rows.get().is_empty()>
             <section aria-labelledby="results-title">
                 <h2 id="results-title">"Payouts"</h2>
+                <ul class="alarms">
+                    <For each=alarms key=|a| a.clone() let:a>
+                        <li class="alarm" role="note">{a}</li>
+                    </For>
+                </ul>
                 <ul class="warnings">
                     <For each=warnings key=|w| w.clone() let:w>
                         <li class="warning" role="note">{w}</li>
@@ -79,8 +94,8 @@ pub fn Results(
                         <tfoot>
                             <tr>
                                 <th scope="row" colspan="3">"Total (verified rows)"</th>
-                                <td class="num">{move || model::erg(totals().0)}</td>
-                                <td class="num" colspan="3">{move || format!("{} ERG paid", model::erg(totals().1))}</td>
+                                <td class="num">{move || model::total_erg(totals().0)}</td>
+                                <td class="num" colspan="3">{move || format!("{} ERG paid", model::total_erg(totals().1))}</td>
                             </tr>
                         </tfoot>
                     </table>
@@ -101,11 +116,27 @@ pub fn RowView(row: Row, explorer: Signal<String>, on_pay: Option<Callback<Row>>
     let (paid, tx) = match &row.paid {
         Paid::Yes { tx, amount, .. } => (format!("paid {} ERG", model::erg(*amount)), Some(tx.to_hex())),
         Paid::No => ("not yet".to_string(), None),
+        Paid::Never => ("never: the epoch ended".to_string(), None),
         Paid::NotInPool => ("not in this epoch".to_string(), None),
         Paid::Unknown => ("unknown".to_string(), None),
     };
     let ok = row.verified.ok();
     let describe = row.verified.describe();
+    // a plain ✓ only when the figures are verified and the epoch's audit passed
+    let (mark, class, why) = match (&row.verified, &row.audit) {
+        (v, _) if !v.ok() => ("✗", "bad", describe),
+        (_, Audited::Passed) => ("✓", "ok", format!("verified: {describe}; epoch audited")),
+        (_, Audited::Failed(_)) => (
+            "⚠",
+            "bad",
+            format!("verified: {describe}; but the epoch fails its audit (see the alarms above)"),
+        ),
+        (_, Audited::Not(why)) => (
+            "✓?",
+            "partial",
+            format!("verified: {describe}; the epoch is not audited: {why}"),
+        ),
+    };
     let pay = on_pay.filter(|_| row.payable()).map(|on_pay| {
         let row = row.clone();
         view! { <button type="button" class="pay" on:click=move |_| on_pay.run(row.clone())>"Pay out now"</button> }
@@ -128,8 +159,9 @@ pub fn RowView(row: Row, explorer: Signal<String>, on_pay: Option<Callback<Row>>
                 })}
             </td>
             <td class="mark">
-                <span class=if ok { "ok" } else { "bad" } aria-hidden="true">{if ok { "✓" } else { "✗" }}</span>
-                <span class="why">{if ok { format!("verified: {describe}") } else { describe }}</span>
+                <span class=class aria-hidden="true">{mark}</span>
+                <span class="why">{why}</span>
+                {row.end.clone().map(|e| view! { <span class="end">{format!(" The epoch {e}.")}</span> })}
             </td>
         </tr>
     }
@@ -144,14 +176,16 @@ pub fn Chart(rows: RwSignal<Vec<Row>>) -> impl IntoView {
         let max_share = rs.iter().filter_map(Row::share_ppm).max().unwrap_or(0).max(1);
         let n = rs.len().max(1) as i64;
         let w = 600 / n;
+        // bar heights in i128, clamped to the chart: no product of amounts can wrap
+        let height = |v: i64, max: i64| (160 * i128::from(v.max(0)) / i128::from(max)).clamp(0, 160) as i64;
         rs.iter()
             .enumerate()
             .map(|(i, r)| {
                 let x = i as i64 * w;
-                let sh = 160 * r.share_ppm().unwrap_or(0) / max_share;
+                let sh = height(r.share_ppm().unwrap_or(0), max_share);
                 let pay = r.paid.amount();
-                let ph = 160 * r.expected.unwrap_or(0) / max_paid;
-                let paid_h = 160 * pay / max_paid;
+                let ph = height(r.expected.unwrap_or(0), max_paid);
+                let paid_h = height(pay, max_paid);
                 view! {
                     <g>
                         <rect class="share" x=x + 8 y=180 - sh width=(w / 3).max(2) height=sh><title>{format!("epoch {}: share {}", r.epoch, r.share().unwrap_or_default())}</title></rect>

@@ -142,17 +142,21 @@ impl AppState {
     }
 
     /// Where transaction ids link to: the miner's setting, else the pool's, else the public
-    /// explorer.
+    /// explorer — only an http(s) URL or a path on this site (never `javascript:` and the like).
     pub fn explorer(&self) -> Signal<String> {
         let (chosen, pools, name) = (self.explorer_setting, self.pools, self.pool_name);
         Signal::derive(move || {
             let chosen = chosen.get();
-            if !chosen.trim().is_empty() {
-                return chosen;
+            if let Some(link) = model::link_base(&chosen) {
+                return link;
             }
             let name = name.get();
             pools
-                .with(|ps| ps.iter().find(|p| p.name == name).and_then(|p| p.explorer.clone()))
+                .with(|ps| {
+                    ps.iter()
+                        .find(|p| p.name == name)
+                        .and_then(|p| p.explorer.as_deref().and_then(model::link_base))
+                })
                 .unwrap_or_else(|| model::EXPLORER.into())
         })
     }

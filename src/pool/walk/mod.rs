@@ -3,6 +3,13 @@
 //! on the way is replayed and checked clause by clause against the digest of the box it spends,
 //! which reveals the old and new value and the payment of every key it touches.
 //!
+//! An epoch's walk ends at an unspent tip, or at a spend that is not a payout: the hardened
+//! contract's close by the operator (once R6, the miners still unpaid, is 0), or any other
+//! final spend, which the walk records as the epoch's [`End`]. It follows the epoch's reward
+//! box too (created with the epoch, then OUTPUTS(1) of each payout) and, at the end, asks for
+//! it once more to learn whether it is spent and by what. A budget bounds the payouts one walk
+//! replays, so that a flood of empty payouts cannot hang a check.
+//!
 //! The walk does no I/O ("sans-IO"): it says what it needs next ([`Need`]), and the caller
 //! fetches it from a node, an explorer or the devnet and feeds the response text back. Every
 //! answer is checked — box ids recomputed, transaction ids recomputed where the interface gives
@@ -11,7 +18,7 @@
 use crate::avl::Digest;
 use crate::ergo::json::{decode_box, decode_transaction, JsonError};
 use crate::ergo::{Candidate, ChainBox, ChainTransaction, Constant, ErgoBox, Id};
-use crate::pool::ShareValue;
+use crate::pool::{ShareValue, ValueError};
 use crate::posted::contracts::{draft_reward, hardened_reward};
 use crate::posted::{
     check_payout, share_state_contract, PayoutReport, PayoutTransaction, PostedError, ShareStateContract,
@@ -37,7 +44,7 @@ pub enum WalkError {
     WrongAnswer { expected: String, found: String },
     #[error("box {box_id} is not a share-state box: {detail}")]
     NotShareState { box_id: String, detail: String },
-    #[error("transaction {tx} does not spend box {box_id} as its first input")]
+    #[error("transaction {tx} does not spend box {box_id} as a payout would")]
     NotAPayout { tx: String, box_id: String },
     #[error("transaction {tx}: the interface gives no context extension for its first input, so its proof cannot be replayed (use a node, not the explorer)")]
     NoExtension { tx: String },
@@ -47,6 +54,8 @@ pub enum WalkError {
         #[source]
         source: PostedError,
     },
+    #[error("the walk replayed {budget} payouts of this epoch, its budget, and stopped (the budget is a setting)")]
+    StepBudget { budget: usize },
     #[error("the walk has nothing to be fed now")]
     Unexpected,
     #[error("the walk has not started: feed the start box")]
@@ -57,10 +66,12 @@ pub enum WalkError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Touched {
     pub key: Vec<u8>,
-    /// Score and paid flag before the payout (from the proof against the input digest).
-    pub before: Option<ShareValue>,
-    /// After (from context variable 0, committed to by the new digest).
-    pub after: Option<ShareValue>,
+    /// Score and paid flag before the payout (from the proof against the input digest), or why
+    /// the tree's value is not a share value; none when the proof gives no value.
+    pub before: Option<Result<ShareValue, ValueError>>,
+    /// After (from context variable 0, committed to by the new digest), or why it is not a
+    /// share value.
+    pub after: Result<ShareValue, ValueError>,
     /// What the transaction's output for this key pays, nanoErg.
     pub paid: Option<i64>,
 }
@@ -80,6 +91,33 @@ pub struct Step {
     pub report: PayoutReport,
     /// The keys it touched.
     pub touched: Vec<Touched>,
+    /// The box it spent as INPUTS(1), the reward box.
+    pub reward_input: Id,
+    /// Whether that is the epoch's own reward box (the one its opening or its previous payout
+    /// created); none when the walk does not know the epoch's reward box.
+    pub reward_followed: Option<bool>,
+}
+
+/// How an epoch's chain of share-state boxes ended: a spend of the tip that is not a payout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct End {
+    pub tx_id: Id,
+    pub tx_id_verified: bool,
+    pub height: Option<u32>,
+    pub kind: EndKind,
+    /// R6 of the share-state box it spent (the hardened contract's count of miners unpaid).
+    pub unpaid: Option<i32>,
+    /// What the epoch's reward box held when this transaction spent it too, nanoErg.
+    pub reward_left: Option<u64>,
+}
+
+/// Which spend ended an epoch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndKind {
+    /// The hardened contract's close: R6 was 0, so the operator could spend the box freely.
+    Closed,
+    /// Any other spend that is not a payout of this box; why it is not.
+    Other(String),
 }
 
 /// The walk so far: the starting box, each payout, and the current (eventually unspent) tip.
@@ -94,6 +132,12 @@ pub struct Walk {
     pub steps: Vec<Step>,
     /// The latest share-state box reached; the tip once [`Walker::next`] returns `None`.
     pub tip: ChainBox,
+    /// The spend that ended the epoch, if one did (else the tip is unspent).
+    pub end: Option<End>,
+    /// The epoch's reward box as last seen: OUTPUTS(1) of its opening (when the opening is
+    /// proven) or of its latest payout, asked for again at the end to learn whether and by
+    /// what it is spent. None when the walk cannot tell which box it is.
+    pub reward_box: Option<ChainBox>,
 }
 
 impl Walk {
@@ -103,6 +147,11 @@ impl Walk {
             Some(Ok(Constant::AvlTree(t))) => Some(t.digest),
             _ => None,
         }
+    }
+
+    /// The payouts that paid no one.
+    pub fn empty_payouts(&self) -> usize {
+        self.steps.iter().filter(|s| s.report.miners.is_empty()).count()
     }
 
     /// The latest record of `key`: its value after the last payout that touched it, and where.
@@ -124,15 +173,21 @@ enum State {
     /// Waiting for the tip box again, to learn whether and by what it is spent.
     Tip(Id),
     /// Waiting for the transaction that opened the epoch (created the start box), whose
-    /// OUTPUTS(1) is the reward box: the epoch's reward when no payout has shown it.
+    /// OUTPUTS(1) is the epoch's reward box.
     Opening(Id),
+    /// Waiting for the epoch's reward box, at the end, to learn whether it is spent.
+    RewardStatus(Id),
     Done,
 }
+
+/// How many payouts one walk replays at most, unless told otherwise.
+pub const DEFAULT_STEP_BUDGET: usize = 10_000;
 
 /// The walk as a state machine: call [`Walker::next`], fetch, feed, repeat.
 pub struct Walker {
     state: State,
     walk: Option<Walk>,
+    budget: usize,
 }
 
 fn share_state(b: &ChainBox) -> Result<(Digest, i32), WalkError> {
@@ -171,18 +226,26 @@ pub fn epoch_starts(boxes: &[ChainBox]) -> Vec<Id> {
 }
 
 impl Walker {
-    /// A walk from the share-state box `start`.
+    /// A walk from the share-state box `start`, replaying at most [`DEFAULT_STEP_BUDGET`]
+    /// payouts.
     pub fn new(start: Id) -> Walker {
+        Walker::with_budget(start, DEFAULT_STEP_BUDGET)
+    }
+
+    /// A walk from `start` that stops with [`WalkError::StepBudget`] rather than replay more
+    /// than `budget` payouts.
+    pub fn with_budget(start: Id, budget: usize) -> Walker {
         Walker {
             state: State::Start(start),
             walk: None,
+            budget,
         }
     }
 
     /// What to fetch next, or `None` when the tip is reached.
     pub fn next(&self) -> Option<Need> {
         match &self.state {
-            State::Start(id) | State::Tip(id) => Some(Need::Box(*id)),
+            State::Start(id) | State::Tip(id) | State::RewardStatus(id) => Some(Need::Box(*id)),
             State::Spender(tx) | State::Opening(tx) => Some(Need::Transaction(*tx)),
             State::Reward(tx) => tx.inputs.get(1).map(|i| Need::Box(i.box_id)),
             State::Done => None,
@@ -207,24 +270,42 @@ impl Walker {
                 expect(id, b.id)?;
                 let (_, max_score) = share_state(&b)?;
                 let contract = share_state_contract(&b.ergo_box.ergo_tree);
+                self.state = State::Opening(b.ergo_box.transaction_id);
                 self.walk = Some(Walk {
                     start: b.clone(),
                     contract,
                     max_score,
                     reward: None,
                     steps: vec![],
-                    tip: b.clone(),
+                    tip: b,
+                    end: None,
+                    reward_box: None,
                 });
-                self.follow(b);
                 Ok(())
             }
             State::Tip(id) => {
                 expect(id, b.id)?;
-                share_state(&b)?;
-                if let Some(w) = &mut self.walk {
-                    w.tip = b.clone();
+                let walk = self.walk.as_mut().ok_or(WalkError::Unexpected)?;
+                walk.tip = b;
+                if let Err(WalkError::NotShareState { detail, .. }) = share_state(&walk.tip) {
+                    // an accepted payout sent the state elsewhere (the draft allows it)
+                    let last = walk.steps.last().ok_or(WalkError::Unexpected)?;
+                    walk.end = Some(End {
+                        tx_id: last.tx_id,
+                        tx_id_verified: last.tx_id_verified,
+                        height: last.height,
+                        kind: EndKind::Other(format!("its OUTPUTS(0) is not a share-state box: {detail}")),
+                        unpaid: None,
+                        reward_left: None,
+                    });
                 }
-                self.follow(b);
+                self.follow();
+                Ok(())
+            }
+            State::RewardStatus(id) => {
+                expect(id, b.id)?;
+                let walk = self.walk.as_mut().ok_or(WalkError::Unexpected)?;
+                walk.reward_box = Some(b);
                 Ok(())
             }
             State::Reward(tx) => {
@@ -250,6 +331,12 @@ impl Walker {
         match std::mem::replace(&mut self.state, State::Done) {
             State::Spender(id) => {
                 expect(id, tx.id)?;
+                let walk = self.walk.as_mut().ok_or(WalkError::Unexpected)?;
+                if let Some(end) = final_spend(walk, &tx)? {
+                    walk.end = Some(end);
+                    self.follow();
+                    return Ok(());
+                }
                 match tx.inputs.get(1).and_then(|i| i.spent_box.clone()) {
                     Some(reward) => self.step(tx, reward.ergo_box),
                     None => {
@@ -261,7 +348,11 @@ impl Walker {
             State::Opening(id) => {
                 expect(id, tx.id)?;
                 let walk = self.walk.as_mut().ok_or(WalkError::Unexpected)?;
-                walk.reward = opening_reward(walk, &tx);
+                if let Some(reward_box) = opening_reward_box(walk, &tx) {
+                    walk.reward = reward_box.ergo_box.register(4).and_then(|r| r.ok()?.as_long().ok());
+                    walk.reward_box = Some(reward_box);
+                }
+                self.follow();
                 Ok(())
             }
             other => {
@@ -271,19 +362,28 @@ impl Walker {
         }
     }
 
-    /// Goes on from `b`, the latest share-state box: to its spender, or — at the tip of an epoch
-    /// no payout has shown the reward of — to the transaction that opened it.
-    fn follow(&mut self, b: ChainBox) {
-        self.state = match (b.spent_transaction_id, &self.walk) {
-            (Some(tx), _) => State::Spender(tx),
-            (None, Some(w)) if w.reward.is_none() => State::Opening(w.start.ergo_box.transaction_id),
-            (None, _) => State::Done,
+    /// Goes on from the tip: to its spender; or, once the epoch has ended or its tip is
+    /// unspent, to the reward box's status; or done.
+    fn follow(&mut self) {
+        self.state = match &self.walk {
+            None => State::Done,
+            Some(w) => match (
+                w.end.is_none().then_some(w.tip.spent_transaction_id).flatten(),
+                &w.reward_box,
+            ) {
+                (Some(tx), _) => State::Spender(tx),
+                (None, Some(r)) => State::RewardStatus(r.id),
+                (None, None) => State::Done,
+            },
         };
     }
 
     /// Replays the payout `tx` that spent the tip, with its reward input `reward`.
     fn step(&mut self, tx: ChainTransaction, reward: ErgoBox) -> Result<(), WalkError> {
         let walk = self.walk.as_mut().ok_or(WalkError::Unexpected)?;
+        if walk.steps.len() >= self.budget {
+            return Err(WalkError::StepBudget { budget: self.budget });
+        }
         let from = walk.tip.clone();
         let txh = tx.id.to_hex();
         if tx.inputs.first().map(|i| i.box_id) != Some(from.id) {
@@ -306,6 +406,8 @@ impl Walker {
             })?;
         let report = check_payout(&payout);
         walk.reward.get_or_insert(payout.reward.initial_value);
+        let reward_input = tx.inputs[1].box_id;
+        let reward_followed = walk.reward_box.as_ref().map(|r| r.id == reward_input);
         let (digest_before, _) = share_state(&from)?;
         let touched = report
             .miners
@@ -317,6 +419,9 @@ impl Walker {
                 paid: m.paid,
             })
             .collect();
+        // the epoch's reward box is now OUTPUTS(1), whatever it is (the clauses say whether it
+        // is a reward box; a later payout that spends another is flagged)
+        walk.reward_box = tx.outputs.get(1).cloned();
         walk.steps.push(Step {
             tx_id: tx.id,
             tx_id_verified: tx.id_verified,
@@ -325,6 +430,8 @@ impl Walker {
             digest_before,
             report,
             touched,
+            reward_input,
+            reward_followed,
         });
         // the next share state is OUTPUTS(0); ask for it to learn whether it is spent
         let next = tx.outputs.first().ok_or(WalkError::NotAPayout {
@@ -337,13 +444,13 @@ impl Walker {
     }
 }
 
-/// The reward an epoch opened with, when `tx` — the transaction that created its start box —
-/// shows it beyond doubt: its id recomputed from its content (which the start box's id commits
-/// to), the start box as OUTPUTS(0), and as OUTPUTS(1) the reward box of the start box's own
-/// contract (the hardened one also holding the pool token), whose R4 is the reward. Otherwise
-/// the reward stays unknown: an epoch opened another way is not an error, and a source that
+/// The reward box an epoch opened with, when `tx` — the transaction that created its start box
+/// — shows it beyond doubt: its id recomputed from its content (which the start box's id
+/// commits to), the start box as OUTPUTS(0), and as OUTPUTS(1) the reward box of the start
+/// box's own contract (the hardened one also holding the pool token) with a Long in R4, the
+/// reward. Otherwise none: an epoch opened another way is not an error, and a source that
 /// cannot prove the transaction's content decides nothing.
-fn opening_reward(walk: &Walk, tx: &ChainTransaction) -> Option<i64> {
+fn opening_reward_box(walk: &Walk, tx: &ChainTransaction) -> Option<ChainBox> {
     let start = &walk.start.ergo_box;
     let reward = tx.outputs.get(1)?;
     if !tx.id_verified || tx.outputs.first().map(|o| o.id) != Some(walk.start.id) {
@@ -359,10 +466,58 @@ fn opening_reward(walk: &Walk, tx: &ChainTransaction) -> Option<i64> {
         (ShareStateContract::Hardened { .. }, None) => false,
         _ => true,
     };
-    if reward.ergo_box.ergo_tree != reward_script || !holds_pool_token {
-        return None;
-    }
-    reward.ergo_box.register(4)?.ok()?.as_long().ok()
+    let has_reward = matches!(reward.ergo_box.register(4), Some(Ok(Constant::Long(_))));
+    (reward.ergo_box.ergo_tree == reward_script && holds_pool_token && has_reward).then(|| reward.clone())
+}
+
+/// Whether `tx`, the spender of the walk's tip, ends the epoch rather than pays out: the
+/// hardened contract's close (R6 = 0 lets the operator spend the box freely), a spend with the
+/// box at another input than the first, or without the payout's context variables 0 and 1.
+/// A transaction that does not spend the tip at all is a lie, and an answer without context
+/// extensions cannot tell.
+fn final_spend(walk: &Walk, tx: &ChainTransaction) -> Result<Option<End>, WalkError> {
+    let tip = &walk.tip;
+    let unpaid = match tip.ergo_box.register(6) {
+        Some(Ok(Constant::Int(n))) => Some(n),
+        _ => None,
+    };
+    let position = tx.inputs.iter().position(|i| i.box_id == tip.id);
+    let kind = match (&walk.contract, unpaid, position) {
+        (_, _, None) => {
+            return Err(WalkError::NotAPayout {
+                tx: tx.id.to_hex(),
+                box_id: tip.id.to_hex(),
+            })
+        }
+        (ShareStateContract::Hardened { .. }, Some(0), _) => EndKind::Closed,
+        (_, _, Some(k)) if k > 0 => EndKind::Other(format!(
+            "it spends the share-state box as input {k}, where a payout spends it first"
+        )),
+        _ => {
+            let extension = tx.inputs[0]
+                .extension
+                .as_ref()
+                .ok_or(WalkError::NoExtension { tx: tx.id.to_hex() })?;
+            let has = |id: u8| extension.iter().any(|(k, _)| *k == id);
+            if has(0) && has(1) && tx.inputs.len() >= 2 {
+                return Ok(None);
+            }
+            EndKind::Other("it has no payout's context variables 0 and 1 and reward input".into())
+        }
+    };
+    let reward_left = walk
+        .reward_box
+        .as_ref()
+        .filter(|r| tx.inputs.iter().any(|i| i.box_id == r.id))
+        .map(|r| r.ergo_box.value);
+    Ok(Some(End {
+        tx_id: tx.id,
+        tx_id_verified: tx.id_verified,
+        height: tx.inclusion_height,
+        kind,
+        unpaid,
+        reward_left,
+    }))
 }
 
 fn expect(asked: Id, got: Id) -> Result<(), WalkError> {
@@ -376,5 +531,7 @@ fn expect(asked: Id, got: Id) -> Result<(), WalkError> {
     }
 }
 
+#[cfg(test)]
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;

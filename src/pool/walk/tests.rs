@@ -1,119 +1,10 @@
 //! The walk over a tiny ledger of real Design 1 transactions, in the node's and the explorer's
 //! JSON: payouts replayed to the tip, the reward found, lies refused.
 
+use super::testing::{epoch_with_payouts, script, Ledger, TestEpoch, REWARD};
 use super::*;
-use crate::avl::{Key, ShareState};
-use crate::encoding::hash::blake2b256;
-use crate::ergo::json::{box_json, transaction_json, Flavor};
-use crate::ergo::{Token, Transaction, UnsignedTransaction};
-use crate::posted::epoch::{self, Contracts, Funding, Opening, Payout};
-use std::collections::HashMap;
-
-/// A tiny ledger: every box ever created, who spent it, and every transaction.
-#[derive(Default)]
-struct Ledger {
-    boxes: HashMap<Id, (ErgoBox, Option<Id>, u32)>,
-    txs: HashMap<Id, (Transaction, Vec<ErgoBox>, u32)>,
-}
-
-impl Ledger {
-    fn apply(&mut self, tx: &UnsignedTransaction, height: u32) {
-        let t = tx.transaction();
-        let id = t.id();
-        for i in &tx.inputs {
-            self.boxes
-                .entry(i.spent.id())
-                .or_insert((i.spent.clone(), None, height))
-                .1 = Some(id);
-        }
-        for b in t.output_boxes() {
-            self.boxes.insert(b.id(), (b, None, height));
-        }
-        self.txs
-            .insert(id, (t, tx.inputs.iter().map(|i| i.spent.clone()).collect(), height));
-    }
-    fn answer(&self, need: Need, flavor: Flavor) -> String {
-        match need {
-            Need::Box(id) => {
-                let (b, spent, h) = &self.boxes[&id];
-                box_json(b, flavor, *spent, Some(*h)).to_string()
-            }
-            Need::Transaction(id) => {
-                let (t, spent, h) = &self.txs[&id];
-                let mut v = transaction_json(t, spent, &[], flavor, Some(*h), None);
-                // outputs carry their spent status, as both interfaces report it
-                for (i, b) in t.output_boxes().iter().enumerate() {
-                    v["outputs"][i]["spentTransactionId"] =
-                        serde_json::json!(self.boxes[&b.id()].1.map(|s| s.to_hex()));
-                }
-                v.to_string()
-            }
-        }
-    }
-}
-
-fn script(i: u32) -> Vec<u8> {
-    [&[0x00, 0x08, 0xcd, 0x02][..], &blake2b256(&i.to_be_bytes())].concat()
-}
-
-fn epoch_with_payouts(payouts: usize) -> (Ledger, Id, Vec<Key>) {
-    let scripts: HashMap<Key, Vec<u8>> = (0..60).map(|i| (blake2b256(&script(i)), script(i))).collect();
-    let mut state = ShareState::from_entries(
-        scripts
-            .keys()
-            .map(|k| (*k, ShareValue::unpaid(50_000).to_bytes().to_vec())),
-    )
-    .unwrap();
-    let pool = script(9999);
-    let funding = |seed: u8| Funding {
-        inputs: vec![ErgoBox {
-            value: 100_000_000_000,
-            ergo_tree: pool.clone(),
-            creation_height: 1,
-            tokens: vec![Token { id: [5; 32], amount: 2 }],
-            registers: vec![],
-            transaction_id: Id([seed; 32]),
-            index: 0,
-        }],
-        change_tree: pool.clone(),
-        fee: 1_000_000,
-    };
-    let mut ledger = Ledger::default();
-    let open = epoch::open(
-        &Opening {
-            contracts: &Contracts::draft(),
-            max_score: 3_000_000,
-            to_pay: 60,
-            reward: 10_000_000_000,
-            pool_token: None,
-        },
-        &mut state,
-        &funding(1),
-        100,
-    )
-    .unwrap();
-    ledger.apply(&open, 100);
-    let mut boxes = open.transaction().output_boxes();
-    let start = boxes[0].id();
-    let keys = state.keys();
-    for (n, chunk) in keys.chunks(20).take(payouts).enumerate() {
-        let batch = crate::posted::prove_payout(&mut state, chunk, 10_000_000_000, 3_000_000, true).unwrap();
-        let tx = epoch::payout(
-            &Payout {
-                state_box: &boxes[0],
-                reward_box: &boxes[1],
-                batch: &batch,
-                script_of: &|k| scripts.get(k).cloned(),
-            },
-            &funding(2 + n as u8),
-            101 + n as u32,
-        )
-        .unwrap();
-        ledger.apply(&tx, 101 + n as u32);
-        boxes = tx.transaction().output_boxes();
-    }
-    (ledger, start, keys)
-}
+use crate::ergo::json::Flavor;
+use crate::ergo::UnsignedTransaction;
 
 fn run(ledger: &Ledger, start: Id, flavor: Flavor) -> Result<Walk, WalkError> {
     let mut w = Walker::new(start);
@@ -156,10 +47,10 @@ fn a_node_walk_replays_every_payout_to_the_tip() {
     // a key of batch 2: unpaid before, paid after, 50,000 × 10 ERG / 3,000,000
     let (step, t) = walk.latest(&keys[25]).unwrap();
     assert_eq!(step.height, Some(102));
-    assert_eq!(t.before, Some(ShareValue::unpaid(50_000)));
+    assert_eq!(t.before, Some(Ok(ShareValue::unpaid(50_000))));
     assert_eq!(
         t.after,
-        Some(ShareValue {
+        Ok(ShareValue {
             score: 50_000,
             paid: true
         })
@@ -248,4 +139,98 @@ fn a_lying_answer_stops_the_walk() {
         w.feed_box(&answer),
         Err(WalkError::WrongAnswer { .. }) | Err(WalkError::NotShareState { .. })
     ));
+}
+
+#[crate::test]
+fn the_reward_box_is_followed_from_the_opening_to_the_tip() {
+    let mut e = TestEpoch::open(true, 3_000_000, 60);
+    e.pay(20);
+    e.pay(20);
+    let walk = e.walk().unwrap();
+    assert!(matches!(walk.contract, ShareStateContract::Hardened { .. }));
+    assert_eq!(walk.reward, Some(REWARD as i64));
+    assert!(walk
+        .steps
+        .iter()
+        .all(|s| s.report.accepted && s.reward_followed == Some(true)));
+    let reward_box = walk.reward_box.as_ref().unwrap();
+    assert_eq!(reward_box.id, e.reward_box.id());
+    assert_eq!(reward_box.spent_transaction_id, None);
+    assert!(walk.end.is_none());
+}
+
+#[crate::test]
+fn a_close_after_full_payment_ends_the_epoch() {
+    let mut e = TestEpoch::open(true, 3_000_000, 60);
+    for _ in 0..3 {
+        e.pay(20);
+    }
+    let left = e.reward_box.value;
+    let last_state = e.state_box.id();
+    let close = e.close();
+    let walk = e.walk().unwrap();
+    assert_eq!(walk.steps.len(), 3);
+    let end = walk.end.clone().unwrap();
+    assert_eq!(
+        end,
+        End {
+            tx_id: close,
+            tx_id_verified: true,
+            height: Some(104),
+            kind: EndKind::Closed,
+            unpaid: Some(0),
+            reward_left: Some(left),
+        }
+    );
+    // the last share state stays the tip: untouched keys are looked up against its digest
+    assert_eq!(walk.tip.id, last_state);
+    assert_eq!(walk.reward_box.unwrap().spent_transaction_id, Some(close));
+}
+
+#[crate::test]
+fn an_epoch_opened_with_r6_zero_ends_at_its_first_spend_whatever_it_looks_like() {
+    // R6 = 0: the contract lets the operator spend the box freely, so even a spend shaped like
+    // a payout is the end of the epoch, not a payout the contract checked
+    let mut e = TestEpoch::open(true, 3_000_000, 0);
+    let tx = e.pay(20);
+    let walk = e.walk().unwrap();
+    assert!(walk.steps.is_empty());
+    let end = walk.end.unwrap();
+    assert_eq!((end.tx_id, end.kind, end.unpaid), (tx, EndKind::Closed, Some(0)));
+}
+
+#[crate::test]
+fn a_spend_without_the_payout_variables_ends_a_draft_epoch() {
+    let mut e = TestEpoch::open(false, 3_000_000, 60);
+    e.pay(20);
+    let close = e.close();
+    let walk = e.walk().unwrap();
+    assert_eq!(walk.steps.len(), 1);
+    let end = walk.end.unwrap();
+    assert_eq!(end.tx_id, close);
+    assert!(
+        matches!(end.kind, EndKind::Other(ref why) if why.contains("context variables")),
+        "{:?}",
+        end.kind
+    );
+    assert_eq!(end.unpaid, None);
+}
+
+#[crate::test]
+fn empty_payouts_are_reported_and_bounded_by_the_step_budget() {
+    let mut e = TestEpoch::open(true, 3_000_000, 60);
+    e.pay(20);
+    for _ in 0..4 {
+        e.pay(0);
+    }
+    let walk = e.walk().unwrap();
+    assert_eq!(walk.steps.len(), 5);
+    assert_eq!(walk.empty_payouts(), 4);
+    let empty = &walk.steps[1].report;
+    assert!(empty.accepted, "today's hardened contract accepts an empty payout");
+    assert_eq!(empty.weaknesses, vec![crate::posted::Weakness::EmptyPayout]);
+    // a budget of three payouts stops the walk with an error that names it
+    let err = e.ledger.walk(e.start, Flavor::Node, 3).unwrap_err();
+    assert_eq!(err, WalkError::StepBudget { budget: 3 });
+    assert!(err.to_string().contains("replayed 3 payouts"));
 }

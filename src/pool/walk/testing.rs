@@ -1,0 +1,226 @@
+//! For tests: a tiny ledger of real (unsigned) Design 1 transactions, answered in the node's or
+//! the explorer's JSON, and an epoch built on it step by step — opened with any parameters
+//! (honest or not), paid out, closed.
+
+use super::{Need, Walk, WalkError, Walker};
+use crate::avl::{Key, ShareState};
+use crate::encoding::hash::blake2b256;
+use crate::ergo::json::{box_json, transaction_json, Flavor};
+use crate::ergo::{ErgoBox, Id, Token, Transaction, UnsignedTransaction};
+use crate::pool::ShareValue;
+use crate::posted::epoch::{self, Contracts, Funding, Opening, Payout};
+use std::collections::HashMap;
+
+/// A tiny ledger: every box ever created, who spent it, and every transaction.
+#[derive(Default)]
+pub(crate) struct Ledger {
+    pub boxes: HashMap<Id, (ErgoBox, Option<Id>, u32)>,
+    pub txs: HashMap<Id, (Transaction, Vec<ErgoBox>, u32)>,
+}
+
+impl Ledger {
+    pub fn apply(&mut self, tx: &UnsignedTransaction, height: u32) -> Id {
+        let t = tx.transaction();
+        let id = t.id();
+        for i in &tx.inputs {
+            self.boxes
+                .entry(i.spent.id())
+                .or_insert((i.spent.clone(), None, height))
+                .1 = Some(id);
+        }
+        for b in t.output_boxes() {
+            self.boxes.insert(b.id(), (b, None, height));
+        }
+        self.txs
+            .insert(id, (t, tx.inputs.iter().map(|i| i.spent.clone()).collect(), height));
+        id
+    }
+
+    pub fn answer(&self, need: Need, flavor: Flavor) -> String {
+        match need {
+            Need::Box(id) => {
+                let (b, spent, h) = &self.boxes[&id];
+                box_json(b, flavor, *spent, Some(*h)).to_string()
+            }
+            Need::Transaction(id) => {
+                let (t, spent, h) = &self.txs[&id];
+                let mut v = transaction_json(t, spent, &[], flavor, Some(*h), None);
+                // outputs carry their spent status, as both interfaces report it
+                for (i, b) in t.output_boxes().iter().enumerate() {
+                    v["outputs"][i]["spentTransactionId"] =
+                        serde_json::json!(self.boxes[&b.id()].1.map(|s| s.to_hex()));
+                }
+                v.to_string()
+            }
+        }
+    }
+
+    /// Walks from `start` to the end, answering from the ledger.
+    pub fn walk(&self, start: Id, flavor: Flavor, budget: usize) -> Result<Walk, WalkError> {
+        let mut w = Walker::with_budget(start, budget);
+        while let Some(need) = w.next() {
+            let answer = self.answer(need, flavor);
+            match need {
+                Need::Box(_) => w.feed_box(&answer)?,
+                Need::Transaction(_) => w.feed_transaction(&answer)?,
+            }
+        }
+        w.into_walk().ok_or(WalkError::NotStarted)
+    }
+}
+
+/// A P2PK-like script, one per number.
+pub(crate) fn script(i: u32) -> Vec<u8> {
+    [&[0x00, 0x08, 0xcd, 0x02][..], &blake2b256(&i.to_be_bytes())].concat()
+}
+
+/// The pool's own script (funding and change).
+fn pool() -> Vec<u8> {
+    script(9999)
+}
+
+pub(crate) const POOL_TOKEN: [u8; 32] = [5; 32];
+pub(crate) const MINERS: u32 = 60;
+pub(crate) const SCORE: i64 = 50_000;
+pub(crate) const REWARD: u64 = 10_000_000_000;
+
+/// An epoch of 60 miners of score 50,000 and a reward of 10 ERG, on a ledger.
+pub(crate) struct TestEpoch {
+    pub ledger: Ledger,
+    pub start: Id,
+    pub keys: Vec<Key>,
+    pub state: ShareState,
+    pub state_box: ErgoBox,
+    pub reward_box: ErgoBox,
+    pub max_score: i32,
+    scripts: HashMap<Key, Vec<u8>>,
+    height: u32,
+    paid: usize,
+}
+
+impl TestEpoch {
+    /// Opens the epoch on the draft or the hardened pair, with maxScore and R6 as given (the
+    /// honest ones are 3,000,000 and 60).
+    pub fn open(hardened: bool, max_score: i32, to_pay: usize) -> TestEpoch {
+        let scripts: HashMap<Key, Vec<u8>> = (0..MINERS).map(|i| (blake2b256(&script(i)), script(i))).collect();
+        let mut state = ShareState::from_entries(
+            scripts
+                .keys()
+                .map(|k| (*k, ShareValue::unpaid(SCORE).to_bytes().to_vec())),
+        )
+        .unwrap();
+        let contracts = if hardened {
+            let mut operator = [7u8; 33];
+            operator[0] = 2;
+            Contracts::hardened(&operator).unwrap()
+        } else {
+            Contracts::draft()
+        };
+        let mut ledger = Ledger::default();
+        let open = epoch::open(
+            &Opening {
+                contracts: &contracts,
+                max_score,
+                to_pay,
+                reward: REWARD,
+                pool_token: hardened.then_some(POOL_TOKEN),
+            },
+            &mut state,
+            &funding(1),
+            100,
+        )
+        .unwrap();
+        ledger.apply(&open, 100);
+        let boxes = open.transaction().output_boxes();
+        TestEpoch {
+            ledger,
+            start: boxes[0].id(),
+            keys: state.keys(),
+            state,
+            state_box: boxes[0].clone(),
+            reward_box: boxes[1].clone(),
+            max_score,
+            scripts,
+            height: 100,
+            paid: 0,
+        }
+    }
+
+    /// Pays the next `n` miners in one payout (n = 0: an empty payout).
+    pub fn pay(&mut self, n: usize) -> Id {
+        let keys: Vec<Key> = self.keys[self.paid..self.paid + n].to_vec();
+        let batch = crate::posted::prove_payout(&mut self.state, &keys, REWARD as i64, self.max_score, true).unwrap();
+        self.height += 1;
+        let scripts = &self.scripts;
+        let tx = epoch::payout(
+            &Payout {
+                state_box: &self.state_box,
+                reward_box: &self.reward_box,
+                batch: &batch,
+                script_of: &|k| scripts.get(k).cloned(),
+            },
+            &funding(self.height as u8),
+            self.height,
+        )
+        .unwrap();
+        self.paid += n;
+        self.apply(&tx)
+    }
+
+    /// The operator's close: the share-state and reward boxes spent to the pool's script.
+    pub fn close(&mut self) -> Id {
+        self.height += 1;
+        let tx = epoch::close(
+            &self.state_box,
+            Some(&self.reward_box),
+            &funding(self.height as u8),
+            self.height,
+        )
+        .unwrap();
+        self.apply(&tx)
+    }
+
+    /// Applies `tx`, whose OUTPUTS(0) and (1) become the epoch's boxes if it is a payout.
+    pub fn apply(&mut self, tx: &UnsignedTransaction) -> Id {
+        let id = self.ledger.apply(tx, self.height);
+        let out = tx.transaction().output_boxes();
+        if out.len() > 1 && out[0].ergo_tree == self.state_box.ergo_tree {
+            self.state_box = out[0].clone();
+            self.reward_box = out[1].clone();
+        }
+        id
+    }
+
+    pub fn walk(&self) -> Result<Walk, WalkError> {
+        self.ledger.walk(self.start, Flavor::Node, super::DEFAULT_STEP_BUDGET)
+    }
+}
+
+/// 100 ERG and two pool tokens in a box of the pool's script.
+pub(crate) fn funding(seed: u8) -> Funding {
+    Funding {
+        inputs: vec![ErgoBox {
+            value: 100_000_000_000,
+            ergo_tree: pool(),
+            creation_height: 1,
+            tokens: vec![Token {
+                id: POOL_TOKEN,
+                amount: 2,
+            }],
+            registers: vec![],
+            transaction_id: Id([seed; 32]),
+            index: 0,
+        }],
+        change_tree: pool(),
+        fee: 1_000_000,
+    }
+}
+
+/// An honest draft epoch with `payouts` payouts of 20 miners.
+pub(crate) fn epoch_with_payouts(payouts: usize) -> (Ledger, Id, Vec<Key>) {
+    let mut e = TestEpoch::open(false, 3_000_000, 60);
+    for _ in 0..payouts {
+        e.pay(20);
+    }
+    (e.ledger, e.start, e.keys)
+}

@@ -1,0 +1,393 @@
+//! **An epoch's audit**: what the pool operator chose when opening the epoch — maxScore (R5),
+//! the hardened contract's count of miners unpaid (R6), the reward box — checked against the
+//! epoch's whole share state and the walk's view of its reward box.
+//!
+//! The contract checks each payout, but it cannot see the whole tree: it trusts R5 and R6 as
+//! the operator wrote them. An R6 below the number of miners unpaid lets the operator close
+//! the epoch (and take the reward box) while miners are owed; a maxScore other than the sum of
+//! the scores pays every miner the wrong amount and leaves the last ones unpaid or the rest to
+//! the operator; a reward box that holds less than is owed, runs another script, or was spent
+//! outside the epoch's payouts cannot pay what the tree promises. The audit reads the share
+//! state from the pool's snapshot, which it checks against the tip's on-chain digest first.
+//!
+//! A miner owed less than a box's minimum value cannot be paid on chain (no output may hold so
+//! little): such "dust" miners stay unpaid, and R6 counts only the miners a payout can pay. The
+//! floor depends a little on the payment's output index, so a miner owed within a few hundred
+//! nanoErg of it is "borderline": R6 is right when it counts every miner certainly payable, and
+//! at most the borderline ones besides.
+
+use crate::avl::{AvlTreeData, Digest, Key, ShareState};
+use crate::encoding::hex;
+use crate::ergo::{min_plain_box_value, ChainBox, Constant, Id, P2PK_SCRIPT_LEN};
+use crate::pool::amount::{erg, payout_amount};
+use crate::pool::walk::{EndKind, Walk};
+use crate::pool::{ShareValue, ValueError};
+use crate::posted::contracts::{draft_reward, hardened_reward};
+use crate::posted::ShareStateContract;
+use thiserror::Error;
+
+/// Why an epoch could not be audited.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum AuditError {
+    #[error("the share-state box {box_id} holds no tree digest")]
+    NoDigest { box_id: String },
+    #[error("the snapshot's digest is {found}, the share-state box's is {expected}: it is not this epoch's state")]
+    NotTheState { expected: Digest, found: Digest },
+    #[error("the share-state box runs an unknown contract: its rules cannot be audited")]
+    UnknownContract,
+}
+
+/// What the audit found wrong, each with what it lets the operator (or anyone) do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// Entries of the tree that are not share values (9 bytes, paid byte 0 or 1): the first
+    /// of them and why.
+    Malformed { count: usize, key: Key, error: ValueError },
+    /// maxScore is not the sum of the scores.
+    MaxScore { max_score: i32, sum: i128 },
+    /// The hardened contract's R6 is not the number of miners a payout can still pay (`payable`,
+    /// owed `owed`; `borderline` more may be counted or not).
+    UnpaidCount {
+        r6: Option<i32>,
+        payable: usize,
+        borderline: usize,
+        owed: Option<i128>,
+    },
+    /// The walk cannot tell which box is the epoch's reward box (its opening not proven, no
+    /// payout yet).
+    RewardUnknown,
+    /// The reward box does not run the reward script of this share state, or lacks the pool
+    /// token.
+    RewardScript { box_id: Id },
+    /// The reward box holds less than the miners still unpaid are owed.
+    RewardShort { box_id: Id, value: u64, owed: i128 },
+    /// The reward box was spent by a transaction that is neither a payout of this epoch nor
+    /// the spend that ended it.
+    RewardSpent { box_id: Id, by: Option<Id> },
+    /// A payout spent another reward box than the epoch's own.
+    ForeignReward { tx: Id, spent: Id },
+    /// The epoch ended while miners were unpaid.
+    EndedUnpaid {
+        tx: Id,
+        height: Option<u32>,
+        unpaid: usize,
+        owed: Option<i128>,
+    },
+}
+
+/// An amount as ERG, or in nanoErg beyond what an i64 holds.
+fn nano(n: i128) -> String {
+    i64::try_from(n).map_or_else(|_| format!("{n} nanoErg"), |v| format!("{} ERG", erg(v)))
+}
+
+fn short(id: &Id) -> String {
+    let h = id.to_hex();
+    format!("{}…", &h[..12])
+}
+
+fn owed_to(owed: Option<i128>, miners: usize) -> String {
+    match owed {
+        Some(o) => format!("{} owed to {miners} unpaid miners", nano(o)),
+        None => format!("{miners} miners unpaid"),
+    }
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Finding::Malformed { count, key, error } => write!(
+                f,
+                "{count} entries of the tree are not share values (the first, key {}: {error})",
+                hex::encode(key)
+            ),
+            Finding::MaxScore { max_score, sum } => write!(
+                f,
+                "maxScore (R5) is {max_score} but the scores sum to {sum}: every payment is computed wrong{}",
+                if i128::from(*max_score) < *sum {
+                    ", and the reward runs out before the last miners are paid"
+                } else {
+                    ", and the rest of the reward is left to the operator"
+                }
+            ),
+            Finding::UnpaidCount {
+                r6,
+                payable,
+                borderline,
+                owed,
+            } => match r6 {
+                Some(r) if *r <= 0 => write!(f, "can close early: {} (R6 is {r})", owed_to(*owed, *payable)),
+                Some(r) if (*r as usize) < *payable => write!(
+                    f,
+                    "can close early: R6 says {r} miners are unpaid, the tree holds {payable} a payout can pay; after {r} more payouts the operator may close the epoch with {} still owed",
+                    payable - *r as usize
+                ),
+                Some(r) => write!(
+                    f,
+                    "R6 says {r} miners are unpaid, but a payout can pay only {}: the epoch can never be closed, the reward's rest stays locked",
+                    payable + borderline
+                ),
+                None => write!(f, "the share-state box has no R6: the hardened contract cannot run"),
+            },
+            Finding::RewardUnknown => write!(
+                f,
+                "the epoch's reward box is not known (its opening is not proven and no payout shows it)"
+            ),
+            Finding::RewardScript { box_id } => write!(
+                f,
+                "the reward box {} does not run this epoch's reward script with the pool token: it may be spent without paying miners",
+                short(box_id)
+            ),
+            Finding::RewardShort { box_id, value, owed } => write!(
+                f,
+                "the reward box {} holds {}, less than the {} still owed",
+                short(box_id),
+                nano(*value as i128),
+                nano(*owed)
+            ),
+            Finding::RewardSpent { box_id, by } => write!(
+                f,
+                "the reward box {} was spent {}outside this epoch's payouts",
+                short(box_id),
+                by.map(|t| format!("by {} ", short(&t))).unwrap_or_default()
+            ),
+            Finding::ForeignReward { tx, spent } => write!(
+                f,
+                "payout {} spent reward box {}, not this epoch's",
+                short(tx),
+                short(spent)
+            ),
+            Finding::EndedUnpaid {
+                tx,
+                height,
+                unpaid,
+                owed,
+            } => write!(
+                f,
+                "the epoch ended (transaction {}{}) with {}",
+                short(tx),
+                height.map(|h| format!(" at height {h}")).unwrap_or_default(),
+                owed_to(*owed, *unpaid)
+            ),
+        }
+    }
+}
+
+/// An epoch's audit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audit {
+    /// Miners in the tree, and how many are still unpaid: of these, how many a payout can
+    /// certainly pay, how many are borderline, and how many are owed too little to be paid.
+    pub miners: usize,
+    pub unpaid: usize,
+    pub payable: usize,
+    pub borderline: usize,
+    pub dust: usize,
+    /// The sum of the scores.
+    pub score_sum: i128,
+    /// What the unpaid miners a payout can pay (borderline ones included) are owed at the
+    /// epoch's reward and maxScore, nanoErg (none when the reward is unknown or the arithmetic
+    /// fails).
+    pub owed: Option<i128>,
+    /// What the reward box holds now, if it is known and unspent.
+    pub reward_left: Option<u64>,
+    /// Empty when the epoch passes.
+    pub findings: Vec<Finding>,
+}
+
+impl Audit {
+    pub fn passed(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
+fn tree_of(b: &ChainBox) -> Option<AvlTreeData> {
+    match b.ergo_box.register(4) {
+        Some(Ok(Constant::AvlTree(t))) => Some(t),
+        _ => None,
+    }
+}
+
+/// Audits the epoch `walk` walked, from `snapshot`, the share state at its tip.
+pub fn audit(walk: &Walk, snapshot: &mut ShareState) -> Result<Audit, AuditError> {
+    if walk.contract == ShareStateContract::Unknown {
+        return Err(AuditError::UnknownContract);
+    }
+    let tip = tree_of(&walk.tip).ok_or_else(|| AuditError::NoDigest {
+        box_id: walk.tip.id.to_hex(),
+    })?;
+    let found = snapshot.digest();
+    if found != tip.digest {
+        return Err(AuditError::NotTheState {
+            expected: tip.digest,
+            found,
+        });
+    }
+    let mut findings = Vec::new();
+
+    // the tree: scores summed, unpaid miners counted (payable, borderline, dust) and what the
+    // payable ones are owed
+    let height = walk.tip.ergo_box.creation_height;
+    let mut malformed: Option<(usize, Key, ValueError)> = None;
+    let (mut miners, mut unpaid, mut score_sum, mut owed) = (0usize, 0usize, 0i128, Some(0i128));
+    let (mut payable, mut borderline, mut dust) = (0usize, 0usize, 0usize);
+    for (key, bytes) in snapshot.entries() {
+        miners += 1;
+        let v = match ShareValue::from_bytes(bytes) {
+            Ok(v) => v,
+            Err(error) => {
+                match &mut malformed {
+                    Some((n, ..)) => *n += 1,
+                    None => malformed = Some((1, key, error)),
+                }
+                continue;
+            }
+        };
+        score_sum += i128::from(v.score);
+        if v.paid {
+            continue;
+        }
+        unpaid += 1;
+        let Some(reward) = walk.reward else {
+            owed = None;
+            payable += 1;
+            continue;
+        };
+        match payout_amount(v.score, reward, walk.max_score) {
+            Ok(a) => {
+                let script_len = snapshot.script(&key).map_or(P2PK_SCRIPT_LEN, <[u8]>::len);
+                if a < min_plain_box_value(script_len, height, 2) {
+                    dust += 1;
+                    continue;
+                }
+                if a < min_plain_box_value(script_len, height, u16::MAX) {
+                    borderline += 1;
+                } else {
+                    payable += 1;
+                }
+                owed = owed.map(|o| o + i128::from(a));
+            }
+            Err(_) => {
+                payable += 1;
+                owed = None;
+            }
+        }
+    }
+    if let Some((count, key, error)) = malformed {
+        findings.push(Finding::Malformed { count, key, error });
+    }
+    if i128::from(walk.max_score) != score_sum {
+        findings.push(Finding::MaxScore {
+            max_score: walk.max_score,
+            sum: score_sum,
+        });
+    }
+    if let ShareStateContract::Hardened { .. } = walk.contract {
+        let r6 = match walk.tip.ergo_box.register(6) {
+            Some(Ok(Constant::Int(n))) => Some(n),
+            _ => None,
+        };
+        let fits = r6.is_some_and(|r| r >= 0 && (r as usize) >= payable && (r as usize) <= payable + borderline);
+        if !fits {
+            findings.push(Finding::UnpaidCount {
+                r6,
+                payable,
+                borderline,
+                owed,
+            });
+        }
+    }
+
+    // the reward box: the epoch's own all along, its script, unspent (or spent by the end),
+    // holding what is owed
+    for s in &walk.steps {
+        if s.reward_followed == Some(false) {
+            findings.push(Finding::ForeignReward {
+                tx: s.tx_id,
+                spent: s.reward_input,
+            });
+        }
+    }
+    let mut reward_left = None;
+    match &walk.reward_box {
+        None => findings.push(Finding::RewardUnknown),
+        Some(r) => {
+            let script = match walk.contract {
+                ShareStateContract::Hardened { .. } => hardened_reward(&walk.start.ergo_box.ergo_tree).ok(),
+                _ => Some(draft_reward()),
+            };
+            let token_ok = match (&walk.contract, walk.start.ergo_box.tokens.first()) {
+                (ShareStateContract::Hardened { .. }, Some(t)) => r.ergo_box.tokens.iter().any(|x| x.id == t.id),
+                (ShareStateContract::Hardened { .. }, None) => false,
+                _ => true,
+            };
+            if script.as_deref() != Some(r.ergo_box.ergo_tree.as_slice()) || !token_ok {
+                findings.push(Finding::RewardScript { box_id: r.id });
+            }
+            let ended_by = walk.end.as_ref().map(|e| e.tx_id);
+            match r.spent_transaction_id {
+                None => {
+                    reward_left = Some(r.ergo_box.value);
+                    if let Some(o) = owed {
+                        if i128::from(r.ergo_box.value) < o {
+                            findings.push(Finding::RewardShort {
+                                box_id: r.id,
+                                value: r.ergo_box.value,
+                                owed: o,
+                            });
+                        }
+                    }
+                }
+                Some(by) if Some(by) == ended_by => {}
+                by => findings.push(Finding::RewardSpent { box_id: r.id, by }),
+            }
+        }
+    }
+    if let Some(end) = &walk.end {
+        if payable > 0 {
+            findings.push(Finding::EndedUnpaid {
+                tx: end.tx_id,
+                height: end.height,
+                unpaid: payable,
+                owed,
+            });
+        }
+    }
+    Ok(Audit {
+        miners,
+        unpaid,
+        payable,
+        borderline,
+        dust,
+        score_sum,
+        owed,
+        reward_left,
+        findings,
+    })
+}
+
+/// The sentence for how an epoch ended, if it did: "closed by the operator at height H; R ERG
+/// left; N miners were unpaid" (N from the audit when there is one, else from R6).
+pub fn describe_end(walk: &Walk, audit: Option<&Audit>) -> Option<String> {
+    let end = walk.end.as_ref()?;
+    let at = end.height.map(|h| format!(" at height {h}")).unwrap_or_default();
+    let how = match &end.kind {
+        EndKind::Closed => format!("closed by the operator{at}"),
+        EndKind::Other(why) => format!("ended{at} by a spend that is not a payout ({why})"),
+    };
+    let left = end
+        .reward_left
+        .map(|l| format!("; {} left in the reward box", nano(l as i128)))
+        .unwrap_or_default();
+    let unpaid = match (audit.map(|a| (a.payable, a.borderline + a.dust)), end.unpaid) {
+        (Some((n, 0)), _) => format!("; {n} miners were unpaid"),
+        (Some((n, small)), _) => {
+            format!("; {n} miners were unpaid (and {small} owed about a box's minimum value or less)")
+        }
+        (None, Some(n)) => format!("; R6 says {n} miners were unpaid (not audited)"),
+        (None, None) => String::new(),
+    };
+    Some(format!("{how}{left}{unpaid}"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,153 @@
+//! The audit over epochs opened honestly and not, on the walk's test ledger.
+
+use super::*;
+use crate::pool::walk::testing::{TestEpoch, MINERS, REWARD, SCORE};
+
+const HONEST_MAX: i32 = (MINERS as i32) * (SCORE as i32);
+
+fn audited(e: &mut TestEpoch) -> Audit {
+    let walk = e.walk().unwrap();
+    audit(&walk, &mut e.state).unwrap()
+}
+
+#[crate::test]
+fn an_honest_epoch_passes_at_every_stage() {
+    let mut e = TestEpoch::open(true, HONEST_MAX, MINERS as usize);
+    let a = audited(&mut e);
+    assert!(a.passed(), "{:?}", a.findings);
+    assert_eq!(
+        (a.miners, a.unpaid, a.payable, a.dust, a.score_sum),
+        (60, 60, 60, 0, 3_000_000)
+    );
+    // 60 × (50,000 × 10 ERG / 3,000,000) = 60 × 166,666,666
+    assert_eq!(a.owed, Some(60 * 166_666_666));
+    assert!(a.reward_left.unwrap() >= REWARD);
+    e.pay(20);
+    e.pay(20);
+    let a = audited(&mut e);
+    assert!(a.passed(), "{:?}", a.findings);
+    assert_eq!(a.unpaid, 20);
+    assert_eq!(a.owed, Some(20 * 166_666_666));
+    e.pay(20);
+    e.close();
+    let a = audited(&mut e);
+    assert!(a.passed(), "{:?}", a.findings);
+    assert_eq!(a.unpaid, 0);
+}
+
+#[crate::test]
+fn an_r6_of_zero_lets_the_operator_close_early_and_the_audit_says_what_they_can_take() {
+    let mut e = TestEpoch::open(true, HONEST_MAX, 0);
+    let a = audited(&mut e);
+    assert!(!a.passed());
+    let f = a
+        .findings
+        .iter()
+        .find(|f| matches!(f, Finding::UnpaidCount { .. }))
+        .unwrap();
+    assert_eq!(
+        f.to_string(),
+        "can close early: 9.999999960 ERG owed to 60 unpaid miners (R6 is 0)"
+    );
+    // and when the operator does, the epoch ended with every miner unpaid
+    e.close();
+    let a = audited(&mut e);
+    assert!(a
+        .findings
+        .iter()
+        .any(|f| matches!(f, Finding::EndedUnpaid { unpaid: 60, .. })));
+}
+
+#[crate::test]
+fn an_r6_below_the_unpaid_miners_is_found() {
+    let mut e = TestEpoch::open(true, HONEST_MAX, 30);
+    e.pay(20);
+    let a = audited(&mut e);
+    assert_eq!(
+        a.findings,
+        vec![Finding::UnpaidCount {
+            r6: Some(10),
+            payable: 40,
+            borderline: 0,
+            owed: Some(40 * 166_666_666)
+        }]
+    );
+    assert!(a.findings[0].to_string().contains("after 10 more payouts"));
+}
+
+#[crate::test]
+fn a_max_score_other_than_the_sum_of_scores_is_found() {
+    // too small: the first miners are overpaid and the reward runs out
+    let mut e = TestEpoch::open(true, HONEST_MAX / 2, MINERS as usize);
+    let a = audited(&mut e);
+    assert!(a.findings.contains(&Finding::MaxScore {
+        max_score: HONEST_MAX / 2,
+        sum: 3_000_000
+    }));
+    // owed twice the reward: the box cannot hold it
+    assert!(a.findings.iter().any(|f| matches!(f, Finding::RewardShort { .. })));
+    assert!(a.findings.iter().any(|f| f.to_string().contains("runs out")));
+    // too large: the operator keeps the rest
+    let mut e = TestEpoch::open(false, HONEST_MAX * 2, MINERS as usize);
+    let a = audited(&mut e);
+    assert_eq!(
+        a.findings,
+        vec![Finding::MaxScore {
+            max_score: HONEST_MAX * 2,
+            sum: 3_000_000
+        }]
+    );
+}
+
+#[crate::test]
+fn a_reward_box_spent_outside_the_payouts_is_found() {
+    let mut e = TestEpoch::open(true, HONEST_MAX, MINERS as usize);
+    e.pay(20);
+    let mut walk = e.walk().unwrap();
+    let stolen = Id([0xee; 32]);
+    walk.reward_box.as_mut().unwrap().spent_transaction_id = Some(stolen);
+    let a = audit(&walk, &mut e.state).unwrap();
+    assert!(a.findings.iter().any(|f| *f
+        == Finding::RewardSpent {
+            box_id: e.reward_box.id(),
+            by: Some(stolen)
+        }));
+    // and a payout that spent another reward box than the epoch's own
+    let mut walk = e.walk().unwrap();
+    walk.steps[0].reward_followed = Some(false);
+    let a = audit(&walk, &mut e.state).unwrap();
+    assert!(a.findings.iter().any(|f| matches!(f, Finding::ForeignReward { .. })));
+}
+
+#[crate::test]
+fn a_snapshot_of_another_state_or_an_unknown_contract_is_not_audited() {
+    let mut e = TestEpoch::open(true, HONEST_MAX, MINERS as usize);
+    let walk = e.walk().unwrap();
+    let mut other = ShareState::from_entries([([1u8; 32], ShareValue::unpaid(1).to_bytes().to_vec())]).unwrap();
+    assert!(matches!(audit(&walk, &mut other), Err(AuditError::NotTheState { .. })));
+    let mut unknown = walk.clone();
+    unknown.contract = ShareStateContract::Unknown;
+    assert_eq!(audit(&unknown, &mut e.state), Err(AuditError::UnknownContract));
+}
+
+#[crate::test]
+fn an_epoch_ends_in_words() {
+    let mut e = TestEpoch::open(true, HONEST_MAX, MINERS as usize);
+    for _ in 0..3 {
+        e.pay(20);
+    }
+    let left = e.reward_box.value;
+    e.close();
+    let walk = e.walk().unwrap();
+    let a = audit(&walk, &mut e.state).unwrap();
+    assert_eq!(
+        describe_end(&walk, Some(&a)).unwrap(),
+        format!(
+            "closed by the operator at height 104; {} ERG left in the reward box; 0 miners were unpaid",
+            erg(left as i64)
+        )
+    );
+    assert!(describe_end(&walk, None)
+        .unwrap()
+        .ends_with("R6 says 0 miners were unpaid (not audited)"));
+}
