@@ -5,7 +5,7 @@
 //! from a box id, a token id or an address.
 
 use crate::chain::{ChainError, Node, ProofServiceError};
-use crate::model::{self, EpochRef, Pool, Row};
+use crate::model::{self, EpochRef, NotAudited, Pool, Row};
 use crate::net::FetchError;
 use sharestate::encoding::hex::FixedHexError;
 use sharestate::ergo::Id;
@@ -180,7 +180,7 @@ async fn check_epoch(
 
 /// The epoch's audit from the pool's snapshot at the tip (checked against the tip's digest),
 /// or why there is none. Only a cancelled query stops the check.
-async fn audit(node: &Node<'_>, pool: &Pool, walk: &Walk) -> Result<Result<Audit, String>, CheckError> {
+async fn audit(node: &Node<'_>, pool: &Pool, walk: &Walk) -> Result<Result<Audit, NotAudited>, CheckError> {
     if walk.contract == ShareStateContract::Unknown {
         return Ok(Err("the contract is unknown, so its rules cannot be audited".into()));
     }
@@ -188,12 +188,18 @@ async fn audit(node: &Node<'_>, pool: &Pool, walk: &Walk) -> Result<Result<Audit
         return Ok(Err("the tip box has no digest".into()));
     };
     let service = node.proof_service(pool.proof_service.as_deref());
-    match service.snapshot(walk.tip.id, &digest).await {
-        Ok(mut state) => Ok(posted::audit(walk, &mut state).map_err(|e| e.to_string())),
-        Err(ProofServiceError::Fetch(FetchError::Cancelled)) => Err(FetchError::Cancelled.into()),
-        Err(ProofServiceError::Fetch(e)) => Ok(Err(format!("no snapshot from the pool's proof service: {e}"))),
-        Err(ProofServiceError::Invalid(e)) => Ok(Err(format!("the pool's snapshot does not check: {e}"))),
-    }
+    let why = match service.snapshot(walk.tip.id, &digest).await {
+        Ok(mut state) => return Ok(posted::audit(walk, &mut state).map_err(|e| NotAudited::from(e.to_string()))),
+        Err(ProofServiceError::Fetch(FetchError::Cancelled)) => return Err(FetchError::Cancelled.into()),
+        Err(ProofServiceError::Fetch(e)) => format!("no snapshot from the pool's proof service: {e}"),
+        Err(ProofServiceError::Invalid(e)) => format!("the pool's snapshot does not check: {e}"),
+    };
+    // without the tree, what the chain alone shows is still audited: a pool cannot hide those
+    // findings by serving no snapshot
+    Ok(Err(NotAudited {
+        why,
+        chain: posted::audit::audit_chain(walk),
+    }))
 }
 
 /// `key`'s value at the walk's tip from the pool's proof service, verified against the tip's

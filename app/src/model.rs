@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use sharestate::ergo::Id;
 use sharestate::pool::walk::Walk;
-use sharestate::posted::audit::{describe_end, Audit};
+use sharestate::posted::audit::{describe_end, Audit, Finding};
 use sharestate::posted::contracts::ShareStateContract;
 use sharestate::{hex, Key, ShareValue};
 
@@ -153,13 +153,38 @@ pub enum Audited {
     Not(String),
 }
 
+/// Why an epoch's tree was not audited, and what the chain alone shows wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAudited {
+    pub why: String,
+    pub chain: Vec<Finding>,
+}
+
+impl From<String> for NotAudited {
+    fn from(why: String) -> NotAudited {
+        NotAudited { why, chain: vec![] }
+    }
+}
+
+impl From<&str> for NotAudited {
+    fn from(why: &str) -> NotAudited {
+        NotAudited::from(why.to_string())
+    }
+}
+
 impl Audited {
-    /// From the core's audit, or why there is none.
-    pub fn from_audit(audit: &Result<Audit, String>) -> Audited {
+    /// From the core's audit, or why there is none (a failure when even the chain alone shows
+    /// something wrong).
+    pub fn from_audit(audit: &Result<Audit, NotAudited>) -> Audited {
         match audit {
             Ok(a) if a.passed() => Audited::Passed,
             Ok(a) => Audited::Failed(a.findings.iter().map(|f| f.to_string()).collect()),
-            Err(why) => Audited::Not(why.clone()),
+            Err(n) if n.chain.is_empty() => Audited::Not(n.why.clone()),
+            Err(n) => {
+                let mut found: Vec<String> = n.chain.iter().map(|f| f.to_string()).collect();
+                found.push(format!("the tree itself is not audited: {}", n.why));
+                Audited::Failed(found)
+            }
         }
     }
 }
@@ -254,7 +279,7 @@ pub fn row(
     walk: &Walk,
     key: &Key,
     lookup: Option<Result<Option<Vec<u8>>, String>>,
-    audit: &Result<Audit, String>,
+    audit: &Result<Audit, NotAudited>,
 ) -> Row {
     let contract = walk.contract.name();
     let mut warnings: Vec<String> = walk
@@ -775,7 +800,6 @@ mod tests {
         audit.findings.push(sharestate::posted::Finding::UnpaidCount {
             r6: Some(0),
             payable: 1811,
-            borderline: 0,
             owed: Some(123_400_000_000),
         });
         let r = row(1, &w, &[9; 32], unpaid_250(), &Ok(audit));
@@ -810,6 +834,25 @@ mod tests {
         ] {
             assert_eq!(link_base(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn no_snapshot_does_not_hide_what_the_chain_alone_shows() {
+        let w = test_walk(hardened(), Some(1_000_000_000));
+        let hidden = NotAudited {
+            why: "no snapshot from the pool's proof service: not found".into(),
+            chain: vec![Finding::RewardNotPositive { r4: 0 }],
+        };
+        let r = row(1, &w, &[9; 32], unpaid_250(), &Err(hidden));
+        let Audited::Failed(found) = &r.audit else {
+            panic!("{:?}", r.audit)
+        };
+        assert!(found[0].contains("nobody is paid"), "{found:?}");
+        assert!(
+            found[1].starts_with("the tree itself is not audited: no snapshot"),
+            "{found:?}"
+        );
+        assert_eq!(&r.alarms, found);
     }
 
     #[test]

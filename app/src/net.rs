@@ -58,6 +58,40 @@ impl FetchError {
     }
 }
 
+/// A response's `body` as text, read chunk by chunk and given up (the stream cancelled)
+/// once it passes [`MAX_BODY_BYTES`], whether or not the server declared its length.
+async fn read_capped(body: Option<web_sys::ReadableStream>, url: &str) -> Result<String, FetchError> {
+    use wasm_bindgen::JsCast;
+    let broken = |detail: String| FetchError::Unreachable {
+        url: url.into(),
+        detail,
+    };
+    let Some(stream) = body else {
+        return Ok(String::new());
+    };
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut bytes: Vec<u8> = Vec::new();
+    loop {
+        let chunk = wasm_bindgen_futures::JsFuture::from(reader.read())
+            .await
+            .map_err(|e| broken(format!("{e:?}")))?;
+        let field = |name: &str| js_sys::Reflect::get(&chunk, &name.into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED);
+        if field("done").as_bool().unwrap_or(true) {
+            break;
+        }
+        let part = js_sys::Uint8Array::new(&field("value"));
+        let at = bytes.len();
+        let len = part.length() as usize;
+        if at + len > MAX_BODY_BYTES {
+            let _ = reader.cancel();
+            return Err(FetchError::TooLarge { url: url.into() });
+        }
+        bytes.resize(at + len, 0);
+        part.copy_to(&mut bytes[at..]);
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// The most of a server's words an error shows (in the page and in CSV).
 pub const MAX_SHOWN_CHARS: usize = 300;
 
@@ -167,13 +201,7 @@ impl Fetcher {
                 return Err(FetchError::TooLarge { url: url.into() });
             }
             let status = r.status();
-            let body = r.text().await.map_err(|e| FetchError::Unreachable {
-                url: url.into(),
-                detail: e.to_string(),
-            })?;
-            if body.len() > MAX_BODY_BYTES {
-                return Err(FetchError::TooLarge { url: url.into() });
-            }
+            let body = read_capped(r.body(), url).await?;
             match status {
                 200..=299 => Ok(body),
                 404 => Err(FetchError::NotFound { url: url.into() }),

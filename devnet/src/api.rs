@@ -205,8 +205,13 @@ async fn node_box(State(s): State<Shared>, Path(id): Path<String>) -> Response {
     let d = lock(&s);
     match parse_id(&id).and_then(|i| d.ledger.get_box(&i)) {
         Some(r) if d.tamper == Some(crate::Tamper::Huge) => {
-            // valid JSON, 40 MiB of it: a client must refuse to read it
-            let body = format!("{}{}", box_value(r, Flavor::Node), " ".repeat(40 << 20));
+            // valid JSON, 40 MiB of it, streamed without a Content-Length: a client must stop
+            // reading at its own limit
+            let head = box_value(r, Flavor::Node).to_string().into_bytes();
+            let chunks = std::iter::once(head).chain(std::iter::repeat_n(vec![b' '; 1 << 20], 40));
+            let body = axum::body::Body::from_stream(futures_util::stream::iter(
+                chunks.map(Ok::<_, std::convert::Infallible>),
+            ));
             (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
         }
         Some(r) => json_response(StatusCode::OK, box_value(r, Flavor::Node)),

@@ -30,7 +30,8 @@ pub enum Tamper {
     Payouts,
     /// The proof service answers after 10 s, beyond a client's timeout.
     SlowProofs,
-    /// Every box the node serves comes padded with 40 MiB of spaces.
+    /// Every box the node serves comes padded with 40 MiB of spaces, streamed without a
+    /// Content-Length.
     Huge,
 }
 

@@ -218,8 +218,7 @@ fn walking_the_demo_pool_reproduces_the_ground_truth() {
         let audit = sharestate::posted::audit(&w, &mut state).unwrap();
         assert!(audit.passed(), "epoch {}: {:?}", e.number, audit.findings);
         // the miners the generator left unpaid (owed less than a box holds) are not payable
-        assert!(audit.dust <= e.unpayable.len(), "epoch {}", e.number);
-        assert!(audit.dust + audit.borderline >= e.unpayable.len(), "epoch {}", e.number);
+        assert_eq!(audit.dust, e.unpayable.len(), "epoch {}", e.number);
     }
 }
 

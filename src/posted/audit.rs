@@ -11,18 +11,19 @@
 //! state from the pool's snapshot, which it checks against the tip's on-chain digest first.
 //!
 //! A miner owed less than a box's minimum value cannot be paid on chain (no output may hold so
-//! little): such "dust" miners stay unpaid, and R6 counts only the miners a payout can pay. The
-//! floor depends a little on the payment's output index, so a miner owed within a few hundred
-//! nanoErg of it is "borderline": R6 is right when it counts every miner certainly payable, and
-//! at most the borderline ones besides.
+//! little): such "dust" miners stay unpaid, and R6 must count exactly the miners a payout can
+//! pay — every miner whose payment meets the floor as a payout's first payment (output 2),
+//! taking the shortest script for a key whose script the snapshot does not give. [`audit_chain`]
+//! is what can be told without the snapshot.
 
 use crate::avl::{AvlTreeData, Digest, Key, ShareState};
 use crate::encoding::hex;
-use crate::ergo::{min_plain_box_value, ChainBox, Constant, Id, P2PK_SCRIPT_LEN};
+use crate::ergo::{min_plain_box_value, ChainBox, Constant, Id};
 use crate::pool::amount::{erg, payout_amount};
 use crate::pool::walk::{EndKind, Walk};
 use crate::pool::{ShareValue, ValueError};
 use crate::posted::contracts::{draft_reward, hardened_reward};
+use crate::posted::prove::FIRST_PAYMENT;
 use crate::posted::ShareStateContract;
 use thiserror::Error;
 
@@ -45,14 +46,19 @@ pub enum Finding {
     Malformed { count: usize, key: Key, error: ValueError },
     /// maxScore is not the sum of the scores.
     MaxScore { max_score: i32, sum: i128 },
-    /// The hardened contract's R6 is not the number of miners a payout can still pay (`payable`,
-    /// owed `owed`; `borderline` more may be counted or not).
+    /// The hardened contract's R6 is not the number of miners a payout can still pay
+    /// (`payable`, owed `owed`).
     UnpaidCount {
         r6: Option<i32>,
         payable: usize,
-        borderline: usize,
         owed: Option<i128>,
     },
+    /// Miners whose payment overflows the contract's arithmetic: no payout can pay them.
+    Overflowing { count: usize, key: Key },
+    /// The epoch's reward (R4 of its reward box) is not positive: nobody is paid.
+    RewardNotPositive { r4: i64 },
+    /// A payout used `count` weaknesses of the draft contract (see its report).
+    WeaknessUsed { tx: Id, count: usize },
     /// The walk cannot tell which box is the epoch's reward box (its opening not proven, no
     /// payout yet).
     RewardUnknown,
@@ -64,7 +70,8 @@ pub enum Finding {
     /// The reward box was spent by a transaction that is neither a payout of this epoch nor
     /// the spend that ended it.
     RewardSpent { box_id: Id, by: Option<Id> },
-    /// A payout spent another reward box than the epoch's own.
+    /// A payout spent another reward box than the epoch's own (or the walk could not show that
+    /// it is the epoch's own).
     ForeignReward { tx: Id, spent: Id },
     /// The epoch ended while miners were unpaid.
     EndedUnpaid {
@@ -109,12 +116,7 @@ impl std::fmt::Display for Finding {
                     ", and the rest of the reward is left to the operator"
                 }
             ),
-            Finding::UnpaidCount {
-                r6,
-                payable,
-                borderline,
-                owed,
-            } => match r6 {
+            Finding::UnpaidCount { r6, payable, owed } => match r6 {
                 Some(r) if *r <= 0 => write!(f, "can close early: {} (R6 is {r})", owed_to(*owed, *payable)),
                 Some(r) if (*r as usize) < *payable => write!(
                     f,
@@ -123,11 +125,23 @@ impl std::fmt::Display for Finding {
                 ),
                 Some(r) => write!(
                     f,
-                    "R6 says {r} miners are unpaid, but a payout can pay only {}: the epoch can never be closed, the reward's rest stays locked",
-                    payable + borderline
+                    "R6 says {r} miners are unpaid, but a payout can pay only {payable}: the epoch can never be closed, the reward's rest stays locked"
                 ),
                 None => write!(f, "the share-state box has no R6: the hardened contract cannot run"),
             },
+            Finding::Overflowing { count, key } => write!(
+                f,
+                "{count} miners are owed more than the contract's arithmetic can compute (the first, key {}): no payout can pay them",
+                hex::encode(key)
+            ),
+            Finding::RewardNotPositive { r4 } => {
+                write!(f, "the epoch's reward (R4) is {r4} nanoErg: nobody is paid")
+            }
+            Finding::WeaknessUsed { tx, count } => write!(
+                f,
+                "payout {} used {count} weaknesses of the draft contract: the boxes it left are not the ones audited",
+                short(tx)
+            ),
             Finding::RewardUnknown => write!(
                 f,
                 "the epoch's reward box is not known (its opening is not proven and no payout shows it)"
@@ -152,7 +166,7 @@ impl std::fmt::Display for Finding {
             ),
             Finding::ForeignReward { tx, spent } => write!(
                 f,
-                "payout {} spent reward box {}, not this epoch's",
+                "payout {} spent reward box {}, not one shown to be this epoch's",
                 short(tx),
                 short(spent)
             ),
@@ -175,18 +189,16 @@ impl std::fmt::Display for Finding {
 /// An epoch's audit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Audit {
-    /// Miners in the tree, and how many are still unpaid: of these, how many a payout can
-    /// certainly pay, how many are borderline, and how many are owed too little to be paid.
+    /// Miners in the tree, and how many are still unpaid: of these, how many a payout can pay,
+    /// and how many are owed less than even a payout's first output may hold.
     pub miners: usize,
     pub unpaid: usize,
     pub payable: usize,
-    pub borderline: usize,
     pub dust: usize,
     /// The sum of the scores.
     pub score_sum: i128,
-    /// What the unpaid miners a payout can pay (borderline ones included) are owed at the
-    /// epoch's reward and maxScore, nanoErg (none when the reward is unknown or the arithmetic
-    /// fails).
+    /// What the unpaid miners a payout can pay are owed at the epoch's reward and maxScore,
+    /// nanoErg (none when the reward is unknown).
     pub owed: Option<i128>,
     /// What the reward box holds now, if it is known and unspent.
     pub reward_left: Option<u64>,
@@ -207,7 +219,68 @@ fn tree_of(b: &ChainBox) -> Option<AvlTreeData> {
     }
 }
 
-/// Audits the epoch `walk` walked, from `snapshot`, the share state at its tip.
+/// The shortest script a miner's key could be the hash of (an ErgoTree has at least a header
+/// byte): the floor of a key whose script the snapshot does not give is taken for it, so that
+/// a miner is never counted as too small to pay because the pool left out their script.
+const MIN_SCRIPT_LEN: usize = 1;
+
+/// What the audit can tell from the chain alone, without the tree: the reward (R4) positive,
+/// the reward box the epoch's own at every payout, with its script and pool token, unspent or
+/// spent by the epoch's end, and no weakness of the draft used by a payout.
+pub fn audit_chain(walk: &Walk) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(r4) = walk.reward.filter(|r| *r <= 0) {
+        findings.push(Finding::RewardNotPositive { r4 });
+    }
+    for s in &walk.steps {
+        if s.reward_followed != Some(true) {
+            findings.push(Finding::ForeignReward {
+                tx: s.tx_id,
+                spent: s.reward_input,
+            });
+        }
+        let used = s
+            .report
+            .weaknesses
+            .iter()
+            .filter(|w| !matches!(w, crate::posted::Weakness::EmptyPayout))
+            .count();
+        if used > 0 {
+            findings.push(Finding::WeaknessUsed {
+                tx: s.tx_id,
+                count: used,
+            });
+        }
+    }
+    match &walk.reward_box {
+        None => findings.push(Finding::RewardUnknown),
+        Some(r) => {
+            let script = match walk.contract {
+                ShareStateContract::Hardened { .. } => hardened_reward(&walk.start.ergo_box.ergo_tree).ok(),
+                _ => Some(draft_reward()),
+            };
+            let token_ok = match (&walk.contract, walk.start.ergo_box.tokens.first()) {
+                (ShareStateContract::Hardened { .. }, Some(t)) => r.ergo_box.tokens.iter().any(|x| x.id == t.id),
+                (ShareStateContract::Hardened { .. }, None) => false,
+                _ => true,
+            };
+            if script.as_deref() != Some(r.ergo_box.ergo_tree.as_slice()) || !token_ok {
+                findings.push(Finding::RewardScript { box_id: r.id });
+            }
+            // spent only by the spend that ended the epoch, and only if that spend took it
+            let ended_by = walk.end.as_ref().filter(|e| e.reward_left.is_some()).map(|e| e.tx_id);
+            match r.spent_transaction_id {
+                None => {}
+                Some(by) if Some(by) == ended_by => {}
+                by => findings.push(Finding::RewardSpent { box_id: r.id, by }),
+            }
+        }
+    }
+    findings
+}
+
+/// Audits the epoch `walk` walked, from `snapshot`, the share state at its tip: what
+/// [`audit_chain`] finds, and the tree against maxScore, R6 and the reward box's value.
 pub fn audit(walk: &Walk, snapshot: &mut ShareState) -> Result<Audit, AuditError> {
     if walk.contract == ShareStateContract::Unknown {
         return Err(AuditError::UnknownContract);
@@ -224,12 +297,13 @@ pub fn audit(walk: &Walk, snapshot: &mut ShareState) -> Result<Audit, AuditError
     }
     let mut findings = Vec::new();
 
-    // the tree: scores summed, unpaid miners counted (payable, borderline, dust) and what the
-    // payable ones are owed
+    // the tree: scores summed, unpaid miners counted (payable, or owed less than even a
+    // payout's first output may hold) and what the payable ones are owed
     let height = walk.tip.ergo_box.creation_height;
     let mut malformed: Option<(usize, Key, ValueError)> = None;
+    let mut overflowing: Option<(usize, Key)> = None;
     let (mut miners, mut unpaid, mut score_sum, mut owed) = (0usize, 0usize, 0i128, Some(0i128));
-    let (mut payable, mut borderline, mut dust) = (0usize, 0usize, 0usize);
+    let (mut payable, mut dust) = (0usize, 0usize);
     for (key, bytes) in snapshot.entries() {
         miners += 1;
         let v = match ShareValue::from_bytes(bytes) {
@@ -254,26 +328,26 @@ pub fn audit(walk: &Walk, snapshot: &mut ShareState) -> Result<Audit, AuditError
         };
         match payout_amount(v.score, reward, walk.max_score) {
             Ok(a) => {
-                let script_len = snapshot.script(&key).map_or(P2PK_SCRIPT_LEN, <[u8]>::len);
-                if a < min_plain_box_value(script_len, height, 2) {
+                let script_len = snapshot.script(&key).map_or(MIN_SCRIPT_LEN, <[u8]>::len);
+                if a < min_plain_box_value(script_len, height, FIRST_PAYMENT) {
                     dust += 1;
-                    continue;
-                }
-                if a < min_plain_box_value(script_len, height, u16::MAX) {
-                    borderline += 1;
                 } else {
                     payable += 1;
+                    owed = owed.map(|o| o + i128::from(a));
                 }
-                owed = owed.map(|o| o + i128::from(a));
             }
-            Err(_) => {
-                payable += 1;
-                owed = None;
-            }
+            // the contract throws for this miner: no payout can ever pay them
+            Err(_) => match &mut overflowing {
+                Some((n, _)) => *n += 1,
+                None => overflowing = Some((1, key)),
+            },
         }
     }
     if let Some((count, key, error)) = malformed {
         findings.push(Finding::Malformed { count, key, error });
+    }
+    if let Some((count, key)) = overflowing {
+        findings.push(Finding::Overflowing { count, key });
     }
     if i128::from(walk.max_score) != score_sum {
         findings.push(Finding::MaxScore {
@@ -286,60 +360,23 @@ pub fn audit(walk: &Walk, snapshot: &mut ShareState) -> Result<Audit, AuditError
             Some(Ok(Constant::Int(n))) => Some(n),
             _ => None,
         };
-        let fits = r6.is_some_and(|r| r >= 0 && (r as usize) >= payable && (r as usize) <= payable + borderline);
-        if !fits {
-            findings.push(Finding::UnpaidCount {
-                r6,
-                payable,
-                borderline,
-                owed,
-            });
+        if r6.map(i64::from) != i64::try_from(payable).ok() {
+            findings.push(Finding::UnpaidCount { r6, payable, owed });
         }
     }
-
-    // the reward box: the epoch's own all along, its script, unspent (or spent by the end),
-    // holding what is owed
-    for s in &walk.steps {
-        if s.reward_followed == Some(false) {
-            findings.push(Finding::ForeignReward {
-                tx: s.tx_id,
-                spent: s.reward_input,
+    findings.extend(audit_chain(walk));
+    let reward_left = walk
+        .reward_box
+        .as_ref()
+        .filter(|r| r.spent_transaction_id.is_none())
+        .map(|r| r.ergo_box.value);
+    if let (Some(r), Some(value), Some(o)) = (&walk.reward_box, reward_left, owed) {
+        if i128::from(value) < o {
+            findings.push(Finding::RewardShort {
+                box_id: r.id,
+                value,
+                owed: o,
             });
-        }
-    }
-    let mut reward_left = None;
-    match &walk.reward_box {
-        None => findings.push(Finding::RewardUnknown),
-        Some(r) => {
-            let script = match walk.contract {
-                ShareStateContract::Hardened { .. } => hardened_reward(&walk.start.ergo_box.ergo_tree).ok(),
-                _ => Some(draft_reward()),
-            };
-            let token_ok = match (&walk.contract, walk.start.ergo_box.tokens.first()) {
-                (ShareStateContract::Hardened { .. }, Some(t)) => r.ergo_box.tokens.iter().any(|x| x.id == t.id),
-                (ShareStateContract::Hardened { .. }, None) => false,
-                _ => true,
-            };
-            if script.as_deref() != Some(r.ergo_box.ergo_tree.as_slice()) || !token_ok {
-                findings.push(Finding::RewardScript { box_id: r.id });
-            }
-            let ended_by = walk.end.as_ref().map(|e| e.tx_id);
-            match r.spent_transaction_id {
-                None => {
-                    reward_left = Some(r.ergo_box.value);
-                    if let Some(o) = owed {
-                        if i128::from(r.ergo_box.value) < o {
-                            findings.push(Finding::RewardShort {
-                                box_id: r.id,
-                                value: r.ergo_box.value,
-                                owed: o,
-                            });
-                        }
-                    }
-                }
-                Some(by) if Some(by) == ended_by => {}
-                by => findings.push(Finding::RewardSpent { box_id: r.id, by }),
-            }
         }
     }
     if let Some(end) = &walk.end {
@@ -356,7 +393,6 @@ pub fn audit(walk: &Walk, snapshot: &mut ShareState) -> Result<Audit, AuditError
         miners,
         unpaid,
         payable,
-        borderline,
         dust,
         score_sum,
         owed,
@@ -378,10 +414,10 @@ pub fn describe_end(walk: &Walk, audit: Option<&Audit>) -> Option<String> {
         .reward_left
         .map(|l| format!("; {} left in the reward box", nano(l as i128)))
         .unwrap_or_default();
-    let unpaid = match (audit.map(|a| (a.payable, a.borderline + a.dust)), end.unpaid) {
+    let unpaid = match (audit.map(|a| (a.payable, a.dust)), end.unpaid) {
         (Some((n, 0)), _) => format!("; {n} miners were unpaid"),
         (Some((n, small)), _) => {
-            format!("; {n} miners were unpaid (and {small} owed about a box's minimum value or less)")
+            format!("; {n} miners were unpaid (and {small} owed less than a box may hold)")
         }
         (None, Some(n)) => format!("; R6 says {n} miners were unpaid (not audited)"),
         (None, None) => String::new(),

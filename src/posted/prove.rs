@@ -109,6 +109,11 @@ pub fn prove_payout(
     })
 }
 
+/// The output index of a payout's first payment.
+pub const FIRST_PAYMENT: u16 = 2;
+/// The most payments at output indexes whose VLQ takes one byte (2 ..= 127).
+const LOW_INDEX_BATCH: usize = 126;
+
 /// How an epoch's unpaid miners are paid: batches of keys in ascending order, and the keys whose
 /// payment is below the box value floor (which no payout can make).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,9 +130,11 @@ impl Plan {
 }
 
 /// Splits the unpaid keys of `state` (ascending) into batches of `batch_size`, leaving out those
-/// whose payment would be below the box value floor at height `height` (for a script of the
-/// key's known length, else a P2PK's; at the batch's largest output index). Every value must be a
-/// Design 1 share value.
+/// whose payment would be below the box value floor at height `height` even as a payout's first
+/// payment (output 2; for a script of the key's known length, else a P2PK's). A payment that
+/// meets the floor only at a low output index (below 128, where the index takes one byte) goes
+/// into a batch of at most 126 such payments, so every miner who can be paid is. Every value
+/// must be a Design 1 share value.
 pub fn plan(
     state: &ShareState,
     initial_value: i64,
@@ -138,6 +145,7 @@ pub fn plan(
     let batch_size = batch_size.max(1);
     let last_index = u16::try_from(batch_size + 1).unwrap_or(u16::MAX);
     let mut payable = Vec::new();
+    let mut low_index = Vec::new();
     let mut unpayable = Vec::new();
     for (k, bytes) in state.entries() {
         let khex = || hex::encode(&k);
@@ -148,14 +156,15 @@ pub fn plan(
         let amount = amount::payout_amount(v.score, initial_value, max_score)
             .map_err(|source| PostedError::Arithmetic { key: khex(), source })?;
         let script_len = state.script(&k).map_or(P2PK_SCRIPT_LEN, <[u8]>::len);
-        if amount < min_plain_box_value(script_len, height, last_index) {
-            unpayable.push(k);
-        } else {
+        if amount >= min_plain_box_value(script_len, height, last_index) {
             payable.push(k);
+        } else if amount >= min_plain_box_value(script_len, height, FIRST_PAYMENT) {
+            low_index.push(k);
+        } else {
+            unpayable.push(k);
         }
     }
-    Ok(Plan {
-        batches: payable.chunks(batch_size).map(<[Key]>::to_vec).collect(),
-        unpayable,
-    })
+    let mut batches: Vec<Vec<Key>> = payable.chunks(batch_size).map(<[Key]>::to_vec).collect();
+    batches.extend(low_index.chunks(batch_size.min(LOW_INDEX_BATCH)).map(<[Key]>::to_vec));
+    Ok(Plan { batches, unpayable })
 }

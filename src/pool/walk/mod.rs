@@ -54,6 +54,8 @@ pub enum WalkError {
         #[source]
         source: PostedError,
     },
+    #[error("transaction {tx}: the source does not give enough to recompute its id, so what it does is not proven")]
+    Unproven { tx: String },
     #[error("the walk replayed {budget} payouts of this epoch, its budget, and stopped (the budget is a setting)")]
     StepBudget { budget: usize },
     #[error("the walk has nothing to be fed now")]
@@ -445,15 +447,19 @@ impl Walker {
 }
 
 /// The reward box an epoch opened with, when `tx` — the transaction that created its start box
-/// — shows it beyond doubt: its id recomputed from its content (which the start box's id
-/// commits to), the start box as OUTPUTS(0), and as OUTPUTS(1) the reward box of the start
+/// — shows it beyond doubt: the start box as OUTPUTS(0), and as OUTPUTS(1) (its id committing
+/// to the same transaction and index 1) the reward box of the start
 /// box's own contract (the hardened one also holding the pool token) with a Long in R4, the
 /// reward. Otherwise none: an epoch opened another way is not an error, and a source that
 /// cannot prove the transaction's content decides nothing.
 fn opening_reward_box(walk: &Walk, tx: &ChainTransaction) -> Option<ChainBox> {
     let start = &walk.start.ergo_box;
     let reward = tx.outputs.get(1)?;
-    if !tx.id_verified || tx.outputs.first().map(|o| o.id) != Some(walk.start.id) {
+    // a box's id commits to its transaction's id and its index: OUTPUTS(1) of the transaction
+    // that made the start box is proven by its own id, whether or not the source gives enough
+    // to recompute the transaction's
+    let made_with_start = reward.ergo_box.transaction_id == start.transaction_id && reward.ergo_box.index == 1;
+    if !made_with_start || tx.outputs.first().map(|o| o.id) != Some(walk.start.id) {
         return None;
     }
     let reward_script = match walk.contract {
@@ -477,6 +483,17 @@ fn opening_reward_box(walk: &Walk, tx: &ChainTransaction) -> Option<ChainBox> {
 /// extensions cannot tell.
 fn final_spend(walk: &Walk, tx: &ChainTransaction) -> Result<Option<End>, WalkError> {
     let tip = &walk.tip;
+    // what ends an epoch must be proven: a source must not hide later payouts behind an
+    // invented spend
+    if !tx.id_verified {
+        let missing = tx.inputs.iter().any(|i| i.extension.is_none());
+        let tx = tx.id.to_hex();
+        return Err(if missing {
+            WalkError::NoExtension { tx }
+        } else {
+            WalkError::Unproven { tx }
+        });
+    }
     let unpaid = match tip.ergo_box.register(6) {
         Some(Ok(Constant::Int(n))) => Some(n),
         _ => None,

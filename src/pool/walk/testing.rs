@@ -102,6 +102,11 @@ impl TestEpoch {
     /// Opens the epoch on the draft or the hardened pair, with maxScore and R6 as given (the
     /// honest ones are 3,000,000 and 60).
     pub fn open(hardened: bool, max_score: i32, to_pay: usize) -> TestEpoch {
+        TestEpoch::open_with_reward(hardened, max_score, to_pay, REWARD)
+    }
+
+    /// The same with `reward` in the reward box's R4.
+    pub fn open_with_reward(hardened: bool, max_score: i32, to_pay: usize, reward: u64) -> TestEpoch {
         let scripts: HashMap<Key, Vec<u8>> = (0..MINERS).map(|i| (blake2b256(&script(i)), script(i))).collect();
         let mut state = ShareState::from_entries(
             scripts
@@ -122,7 +127,7 @@ impl TestEpoch {
                 contracts: &contracts,
                 max_score,
                 to_pay,
-                reward: REWARD,
+                reward,
                 pool_token: hardened.then_some(POOL_TOKEN),
             },
             &mut state,

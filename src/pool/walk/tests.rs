@@ -88,15 +88,19 @@ fn an_opening_that_cannot_be_proven_leaves_the_reward_unknown() {
         let mut w = Walker::new(start);
         w.feed_box(&ledger.answer(Need::Box(start), Flavor::Node)).unwrap();
         w.feed_transaction(&answer).unwrap();
-        assert_eq!(w.next(), None);
         w.into_walk().unwrap().reward
     };
-    // the explorer's form: no context extensions, so the id is not recomputed and the
-    // outputs could be anything: a reward written into R4 of OUTPUTS(1) is not taken
+    // the explorer's form has no context extensions, so the transaction's id is not
+    // recomputed; but OUTPUTS(1)'s own id commits to the transaction and its index, so the
+    // reward box is proven all the same
     let explorer = ledger.answer(Need::Transaction(opening), Flavor::Explorer);
-    assert_eq!(feed(explorer.clone()), None);
-    let v: serde_json::Value = serde_json::from_str(&explorer).unwrap();
-    assert!(v["outputs"][1]["additionalRegisters"]["R4"].is_object());
+    assert_eq!(feed(explorer.clone()), Some(10_000_000_000));
+    // an OUTPUTS(1) that claims another index does not check against its id: refused
+    let mut v: serde_json::Value = serde_json::from_str(&explorer).unwrap();
+    v["outputs"][1]["index"] = serde_json::json!(2);
+    let mut w = Walker::new(start);
+    w.feed_box(&ledger.answer(Need::Box(start), Flavor::Node)).unwrap();
+    assert!(w.feed_transaction(&v.to_string()).is_err());
     // an opening whose OUTPUTS(1) is not the contract's reward box (here the pool's own
     // script with a Long in R4): its id checks, the reward stays unknown
     let (t, spent, _) = &ledger.txs[&opening];

@@ -68,7 +68,6 @@ fn an_r6_below_the_unpaid_miners_is_found() {
         vec![Finding::UnpaidCount {
             r6: Some(10),
             payable: 40,
-            borderline: 0,
             owed: Some(40 * 166_666_666)
         }]
     );
@@ -150,4 +149,63 @@ fn an_epoch_ends_in_words() {
     assert!(describe_end(&walk, None)
         .unwrap()
         .ends_with("R6 says 0 miners were unpaid (not audited)"));
+}
+
+#[crate::test]
+fn a_reward_of_zero_is_found_though_nobody_is_then_owed_anything() {
+    // R4 = 0: every miner is "dust", R6 = 0 fits, the box owes nothing — and nobody is paid
+    let mut e = TestEpoch::open_with_reward(true, HONEST_MAX, 0, 0);
+    let a = audited(&mut e);
+    assert!(
+        a.findings.contains(&Finding::RewardNotPositive { r4: 0 }),
+        "{:?}",
+        a.findings
+    );
+}
+
+#[crate::test]
+fn miners_the_contract_cannot_compute_are_found_not_counted_as_owed() {
+    // a walk whose maxScore and reward make every payment overflow a Long
+    let mut e = TestEpoch::open(true, HONEST_MAX, MINERS as usize);
+    let mut walk = e.walk().unwrap();
+    walk.max_score = 1;
+    walk.reward = Some(i64::MAX / 2);
+    let a = audit(&walk, &mut e.state).unwrap();
+    assert!(
+        a.findings.contains(&Finding::Overflowing {
+            count: 60,
+            key: e.keys[0]
+        }),
+        "{:?}",
+        a.findings
+    );
+    assert_eq!((a.payable, a.owed), (0, Some(0)));
+}
+
+#[crate::test]
+fn an_unproven_reward_box_or_a_draft_weakness_is_never_audited_as_fine() {
+    let mut e = TestEpoch::open(true, HONEST_MAX, MINERS as usize);
+    e.pay(20);
+    let mut walk = e.walk().unwrap();
+    walk.steps[0].reward_followed = None;
+    let found = audit_chain(&walk);
+    assert!(
+        found.iter().any(|f| matches!(f, Finding::ForeignReward { .. })),
+        "{found:?}"
+    );
+    let mut walk = e.walk().unwrap();
+    walk.steps[0]
+        .report
+        .weaknesses
+        .push(crate::posted::Weakness::MaxScoreNotKept { found: None });
+    assert!(audit_chain(&walk)
+        .iter()
+        .any(|f| matches!(f, Finding::WeaknessUsed { count: 1, .. })));
+    // an empty payout is not a weakness of the boxes audited
+    let mut walk = e.walk().unwrap();
+    walk.steps[0]
+        .report
+        .weaknesses
+        .push(crate::posted::Weakness::EmptyPayout);
+    assert!(audit_chain(&walk).is_empty());
 }
