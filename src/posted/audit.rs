@@ -22,7 +22,7 @@ use crate::ergo::{min_plain_box_value, ChainBox, Constant, Id};
 use crate::pool::amount::{erg, payout_amount};
 use crate::pool::walk::{EndKind, Walk};
 use crate::pool::{ShareValue, ValueError};
-use crate::posted::contracts::{draft_reward, hardened_reward};
+use crate::posted::contracts::is_reward_box_of;
 use crate::posted::prove::FIRST_PAYMENT;
 use crate::posted::ShareStateContract;
 use thiserror::Error;
@@ -255,16 +255,7 @@ pub fn audit_chain(walk: &Walk) -> Vec<Finding> {
     match &walk.reward_box {
         None => findings.push(Finding::RewardUnknown),
         Some(r) => {
-            let script = match walk.contract {
-                ShareStateContract::Hardened { .. } => hardened_reward(&walk.start.ergo_box.ergo_tree).ok(),
-                _ => Some(draft_reward()),
-            };
-            let token_ok = match (&walk.contract, walk.start.ergo_box.tokens.first()) {
-                (ShareStateContract::Hardened { .. }, Some(t)) => r.ergo_box.tokens.iter().any(|x| x.id == t.id),
-                (ShareStateContract::Hardened { .. }, None) => false,
-                _ => true,
-            };
-            if script.as_deref() != Some(r.ergo_box.ergo_tree.as_slice()) || !token_ok {
+            if !is_reward_box_of(&walk.contract, &walk.start.ergo_box, &r.ergo_box) {
                 findings.push(Finding::RewardScript { box_id: r.id });
             }
             // spent only by the spend that ended the epoch, and only if that spend took it

@@ -7,6 +7,7 @@
 
 use crate::encoding::hash::blake2b256;
 use crate::encoding::hex;
+use crate::ergo::ErgoBox;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -150,6 +151,23 @@ impl serde::Serialize for ShareStateContract {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.name())
     }
+}
+
+/// Whether `reward` is a reward box of the share-state box `state` running `contract`: the
+/// contract's reward script (for the hardened pair, the one bound to `state`'s script) and, for
+/// the hardened pair, the pool token that `state` holds first. Never for an unknown contract.
+pub fn is_reward_box_of(contract: &ShareStateContract, state: &ErgoBox, reward: &ErgoBox) -> bool {
+    let script = match contract {
+        ShareStateContract::Draft => Some(draft_reward()),
+        ShareStateContract::Hardened { .. } => hardened_reward(&state.ergo_tree).ok(),
+        ShareStateContract::Unknown => None,
+    };
+    let holds_pool_token = match (contract, state.tokens.first()) {
+        (ShareStateContract::Hardened { .. }, Some(t)) => reward.tokens.iter().any(|r| r.id == t.id),
+        (ShareStateContract::Hardened { .. }, None) => false,
+        _ => true,
+    };
+    script.as_deref() == Some(reward.ergo_tree.as_slice()) && holds_pool_token
 }
 
 /// Recognizes the contract of a share-state box from its ErgoTree.

@@ -19,7 +19,7 @@ use crate::avl::Digest;
 use crate::ergo::json::{decode_box, decode_transaction, JsonError};
 use crate::ergo::{Candidate, ChainBox, ChainTransaction, Constant, ErgoBox, Id};
 use crate::pool::{ShareValue, ValueError};
-use crate::posted::contracts::{draft_reward, hardened_reward};
+use crate::posted::contracts::is_reward_box_of;
 use crate::posted::{
     check_payout, share_state_contract, PayoutReport, PayoutTransaction, PostedError, ShareStateContract,
 };
@@ -462,18 +462,8 @@ fn opening_reward_box(walk: &Walk, tx: &ChainTransaction) -> Option<ChainBox> {
     if !made_with_start || tx.outputs.first().map(|o| o.id) != Some(walk.start.id) {
         return None;
     }
-    let reward_script = match walk.contract {
-        ShareStateContract::Draft => Some(draft_reward()),
-        ShareStateContract::Hardened { .. } => hardened_reward(&start.ergo_tree).ok(),
-        ShareStateContract::Unknown => None,
-    }?;
-    let holds_pool_token = match (&walk.contract, start.tokens.first()) {
-        (ShareStateContract::Hardened { .. }, Some(t)) => reward.ergo_box.tokens.iter().any(|r| r.id == t.id),
-        (ShareStateContract::Hardened { .. }, None) => false,
-        _ => true,
-    };
     let has_reward = matches!(reward.ergo_box.register(4), Some(Ok(Constant::Long(_))));
-    (reward.ergo_box.ergo_tree == reward_script && holds_pool_token && has_reward).then(|| reward.clone())
+    (is_reward_box_of(&walk.contract, start, &reward.ergo_box) && has_reward).then(|| reward.clone())
 }
 
 /// Whether `tx`, the spender of the walk's tip, ends the epoch rather than pays out: the
