@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use sharestate::ergo::Id;
 use sharestate::pool::walk::Walk;
-use sharestate::posted::audit::{describe_end, Audit, Finding};
+use sharestate::posted::audit::{can_be_paid, describe_end, Audit, Finding};
 use sharestate::posted::contracts::ShareStateContract;
 use sharestate::{hex, Key, ShareValue};
 
@@ -434,16 +434,11 @@ pub fn row(
             Ok(v) => {
                 let mut warnings = base.warnings.clone();
                 let paid = if let Some(end) = &end {
-                    // owed about a box's minimum value or less: a payout may not have been able
-                    // to pay it (the floor depends on the output's place; the largest is taken)
-                    let floor = sharestate::ergo::min_plain_box_value(
-                        sharestate::ergo::P2PK_SCRIPT_LEN,
-                        walk.tip.ergo_box.creation_height,
-                        u16::MAX,
-                    );
+                    // owed less than any payout could pay (the core's one rule)
+                    let height = walk.tip.ergo_box.creation_height;
                     match expected(v.score) {
-                        Some(owed) if owed < floor => warnings.push(format!(
-                            "your payment of {} ERG is about a box's minimum value or less, so a payout may not have been able to pay it before the epoch ended",
+                        Some(owed) if !can_be_paid(owed, None, height) => warnings.push(format!(
+                            "your payment of {} ERG is below a box's minimum value, so no payout could pay it before the epoch ended",
                             erg(owed)
                         )),
                         _ => alarms.insert(0, format!("you were never paid: the epoch {end}")),

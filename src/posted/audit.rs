@@ -224,6 +224,13 @@ fn tree_of(b: &ChainBox) -> Option<AvlTreeData> {
 /// a miner is never counted as too small to pay because the pool left out their script.
 const MIN_SCRIPT_LEN: usize = 1;
 
+/// Whether a payout could pay `amount` nanoErg to a script of `script_len` bytes (the shortest
+/// script when not known) at `height`: whether it meets the box floor as a payout's first
+/// payment. The one rule of what a miner can be paid, for the audit and for the views.
+pub fn can_be_paid(amount: i64, script_len: Option<usize>, height: u32) -> bool {
+    amount >= min_plain_box_value(script_len.unwrap_or(MIN_SCRIPT_LEN), height, FIRST_PAYMENT)
+}
+
 /// What the audit can tell from the chain alone, without the tree: the reward (R4) positive,
 /// the reward box the epoch's own at every payout, with its script and pool token, unspent or
 /// spent by the epoch's end, and no weakness of the draft used by a payout.
@@ -319,12 +326,11 @@ pub fn audit(walk: &Walk, snapshot: &mut ShareState) -> Result<Audit, AuditError
         };
         match payout_amount(v.score, reward, walk.max_score) {
             Ok(a) => {
-                let script_len = snapshot.script(&key).map_or(MIN_SCRIPT_LEN, <[u8]>::len);
-                if a < min_plain_box_value(script_len, height, FIRST_PAYMENT) {
-                    dust += 1;
-                } else {
+                if can_be_paid(a, snapshot.script(&key).map(<[u8]>::len), height) {
                     payable += 1;
                     owed = owed.map(|o| o + i128::from(a));
+                } else {
+                    dust += 1;
                 }
             }
             // the contract throws for this miner: no payout can ever pay them

@@ -209,3 +209,12 @@ fn an_unproven_reward_box_or_a_draft_weakness_is_never_audited_as_fine() {
         .push(crate::posted::Weakness::EmptyPayout);
     assert!(audit_chain(&walk).is_empty());
 }
+
+#[crate::test]
+fn a_miner_can_be_paid_from_the_floor_of_a_first_payment_on() {
+    let floor = min_plain_box_value(36, 1_600_000, FIRST_PAYMENT);
+    assert!(can_be_paid(floor, Some(36), 1_600_000));
+    assert!(!can_be_paid(floor - 1, Some(36), 1_600_000));
+    // an unknown script is taken at its shortest: payable from a lower floor
+    assert!(can_be_paid(floor - 1, None, 1_600_000));
+}
