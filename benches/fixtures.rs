@@ -61,6 +61,7 @@ pub fn payout(miners: u64, paid: usize) -> (sharestate::posted::PayoutTransactio
             contracts: &Contracts::draft(),
             max_score,
             to_pay: miners as usize,
+            deadline: 0, // the draft has no deadline
             reward: REWARD as u64,
             pool_token: None,
         },

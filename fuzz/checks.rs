@@ -123,8 +123,9 @@ struct Chain {
     answers: std::collections::HashMap<sharestate::ergo::Id, (String, String)>,
 }
 
-/// A draft epoch of 12 miners, two payouts of 4 and an empty one, then the operator's close
-/// (answers in the node's and the explorer's JSON).
+/// A hardened epoch of 12 miners, two payouts of 4 and an empty one (which the contract
+/// refuses), then the operator's close at the deadline (answers in the node's and the
+/// explorer's JSON; transaction h is in block 10 + h).
 fn chain() -> &'static Chain {
     use sharestate::encoding::hash::blake2b256;
     use sharestate::ergo::json::{box_json, transaction_json, Flavor};
@@ -151,12 +152,16 @@ fn chain() -> &'static Chain {
             (0..12).map(|i| (blake2b256(&script(i)), ShareValue::unpaid(1000).to_bytes().to_vec())),
         )
         .expect("a state");
+        let mut operator = [7u8; 33];
+        operator[0] = 2;
+        let contracts = Contracts::hardened(&operator).expect("an operator key");
         let opening = Opening {
-            contracts: &Contracts::draft(),
+            contracts: &contracts,
             max_score: 12_000,
             to_pay: 12,
+            deadline: 14,
             reward: 1_200_000_000,
-            pool_token: None,
+            pool_token: Some([5; 32]),
         };
         let mut txs: Vec<UnsignedTransaction> = vec![epoch::open(&opening, &mut state, &funding(1), 10).expect("open")];
         let keys = state.keys();
@@ -171,13 +176,13 @@ fn chain() -> &'static Chain {
                     script_of: &|k| (0..12).map(script).find(|s| blake2b256(s) == *k),
                 },
                 &funding(2 + n as u8),
-                11 + n as u32,
+                10 + n as u32,
             )
             .expect("payout");
             txs.push(tx);
         }
         let outs = txs.last().expect("a tx").transaction().output_boxes();
-        txs.push(epoch::close(&outs[0], Some(&outs[1]), &funding(9), 20).expect("close"));
+        txs.push(epoch::close(&outs[0], Some(&outs[1]), &funding(9), 13).expect("close"));
         // every box and transaction, with who spent each box
         let mut spent_by = std::collections::HashMap::new();
         for tx in &txs {
@@ -213,7 +218,8 @@ fn chain() -> &'static Chain {
 /// The walker fed a real epoch's answers, each kept, corrupted at a fuzzer-chosen byte,
 /// truncated, swapped for the explorer's form or for fuzzer text: it ends (within its budget
 /// and a bounded number of answers) with a walk or an error, never a panic; fed honestly, it
-/// replays every payout, accepted, and ends at the operator's close.
+/// replays every payout (the two that pay someone accepted, the empty one refused) and ends
+/// at the operator's close.
 pub fn walker(data: &[u8]) {
     use sharestate::pool::walk::{Need, Walker};
     let chain = chain();
@@ -272,8 +278,11 @@ pub fn walker(data: &[u8]) {
     assert!(walk.steps.len() <= 4);
     if honest {
         assert_eq!(walk.steps.len(), 3);
-        assert!(walk.steps.iter().all(|s| s.report.accepted && s.tx_id_verified));
+        assert!(walk.steps.iter().all(|s| s.tx_id_verified));
+        let accepted: Vec<bool> = walk.steps.iter().map(|s| s.report.accepted).collect();
+        assert_eq!(accepted, [true, true, false], "the empty payout is refused");
         assert_eq!(walk.empty_payouts(), 1);
-        assert!(walk.end.is_some(), "the close ends the walk");
+        let end = walk.end.expect("the close ends the walk");
+        assert_eq!(end.kind, sharestate::pool::walk::EndKind::Closed);
     }
 }

@@ -165,7 +165,10 @@ impl HasKind for EpochError {
     fn kind(&self) -> ErrorKind {
         match self {
             // the contract's clauses refuse the payout, or its batch cannot be made
-            EpochError::Refused { .. } => ErrorKind::Payout,
+            EpochError::Refused { .. }
+            | EpochError::PastDeadline { .. }
+            | EpochError::BeforeDeadline { .. }
+            | EpochError::NoClose { .. } => ErrorKind::Payout,
             EpochError::Posted(e) => e.kind(),
             _ => ErrorKind::Transaction,
         }

@@ -83,6 +83,7 @@ fn first_payout(p: &mut Pool, contracts: &Contracts, token: Option<[u8; 32]>, co
             contracts,
             max_score: p.max_score,
             to_pay: miners,
+            deadline: ctx.height() + 5_040,
             reward: REWARD,
             pool_token: token,
         },

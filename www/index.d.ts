@@ -232,7 +232,7 @@ export interface WalkStep {
   /** `before`: null when the proof gives no value; `{error}` when the tree's value is not a share value. */
   touched: { key: Hex; before: ShareValueJson | { error: string } | null; after: ShareValueJson | { error: string }; paid: Decimal | null }[];
 }
-/** The spend that ended an epoch: the hardened contract's close (R6 = 0), or another final spend. */
+/** The spend that ended an epoch: the hardened contract's close (from its deadline, R7, on), or another final spend. */
 export interface WalkEnd {
   txId: Hex;
   txIdVerified: boolean;
@@ -243,7 +243,7 @@ export interface WalkEnd {
   unpaid: number | null;
   rewardLeft: Decimal | null;
 }
-/** An epoch's audit: maxScore, R6 and the reward box checked against the whole tree. */
+/** An epoch's audit: maxScore, R6, the deadline (R7) and the reward box checked against the whole tree. */
 export interface EpochAudit {
   passed: boolean;
   miners: number;

@@ -221,6 +221,8 @@ pub struct Row {
     pub tip_digest: Option<sharestate::Digest>,
     /// R6 of the tip (the hardened contract's count of miners unpaid).
     pub tip_unpaid: Option<i32>,
+    /// R7 of a hardened epoch: the height from which the operator may close it.
+    pub deadline: Option<i32>,
     /// Whether the epoch's reward box is known and unspent.
     pub reward_unspent: bool,
 }
@@ -266,6 +268,7 @@ impl Row {
             tip: None,
             tip_digest: None,
             tip_unpaid: None,
+            deadline: None,
             reward_unspent: false,
         }
     }
@@ -346,6 +349,10 @@ pub fn row(
         tip: Some(walk.tip.id),
         tip_digest: walk.tip_digest(),
         tip_unpaid,
+        deadline: match walk.contract {
+            ShareStateContract::Hardened { .. } => sharestate::posted::hardened::deadline(&walk.tip.ergo_box),
+            _ => None,
+        },
         reward_unspent: walk
             .reward_box
             .as_ref()
@@ -792,15 +799,16 @@ mod tests {
     fn a_failed_audit_is_an_alarm_and_no_audit_is_said() {
         let w = test_walk(hardened(), Some(1_000_000_000));
         let mut audit = passed().unwrap();
-        audit.findings.push(sharestate::posted::Finding::UnpaidCount {
-            r6: Some(0),
+        audit.findings.push(sharestate::posted::Finding::Deadline {
+            deadline: Some(1_000_010),
+            opened: Some(1_000_000),
             payable: 1811,
             owed: Some(123_400_000_000),
         });
         let r = row(1, &w, &[9; 32], unpaid_250(), &Ok(audit));
         assert_eq!(
             r.alarms,
-            vec!["can close early: 123.400000000 ERG owed to 1811 unpaid miners (R6 is 0)".to_string()]
+            vec!["can close early: 123.400000000 ERG owed to 1811 unpaid miners — the operator may close the epoch from height 1000010, 10 blocks after it opened (the audit asks for at least 5040, a week)".to_string()]
         );
         assert!(matches!(r.audit, Audited::Failed(_)));
         let r = row(

@@ -8,30 +8,92 @@
 //! payout of its last epoch (accepted), and, on an epoch of each contract (the seed's draft,
 //! the hardened pair), the tamperings — a payment one nanoErg short, a payment to another
 //! script, one proof byte flipped, a key paid twice, the next digest taken from another batch,
-//! OUTPUTS(1) holding less than demanded — plus the draft's weakness (the rest of the reward
-//! sent to another script), which the draft accepts and the hardened pair refuses.
+//! OUTPUTS(1) holding less than demanded — plus the draft's weaknesses (the rest of the reward
+//! sent to another script; a payout that pays no one), which the draft accepts and the
+//! hardened pair refuses. On the hardened epoch the operator closed, its deadline (R7): moved
+//! by a payout (refused), the operator's close one block before it (refused) and at it
+//! (the operator's signature decides), a payout at it (likewise).
+//!
+//! Each case is evaluated in the context of the block it was (or would be) in: `height` is
+//! the newest header before it, so the contract's HEIGHT is `height + 1`.
 
 use devnet::pool::EpochTruth;
 use devnet::Devnet;
 use serde_json::json;
-use sharestate::ergo::interpreter::{evaluate, ChainContext, Reduced};
+use sharestate::ergo::interpreter::{evaluate, Reduced};
 use sharestate::ergo::json::{UnsignedInput, UnsignedTransaction};
 use sharestate::ergo::ErgoBox;
 use sharestate::posted::epoch::{self, Payout};
-use sharestate::posted::{self, check_payout, PayoutBatch, PayoutTransaction};
+use sharestate::posted::{self, check_payout, hardened, PayoutBatch, PayoutTransaction, ShareStateContract};
 use sharestate::{hex, AvlTreeData, Constant, Key, Operation, ShareState, ShareValue};
+
+/// What the contracts make of a spend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Accept,
+    Reject,
+    /// The hardened contract's operator branch: valid with the operator's signature only.
+    Operator,
+}
+
+impl Verdict {
+    fn name(self) -> &'static str {
+        match self {
+            Verdict::Accept => "accept",
+            Verdict::Reject => "reject",
+            Verdict::Operator => "operator",
+        }
+    }
+}
 
 struct Case {
     name: String,
     contract: &'static str,
-    expect_accept: bool,
-    clauses: Vec<String>,
+    expect: Verdict,
+    height: u32,
     tx: UnsignedTransaction,
 }
 
-fn our_check(tx: &UnsignedTransaction) -> posted::PayoutReport {
-    let t = PayoutTransaction::from_unsigned(tx).unwrap();
-    check_payout(&t)
+/// Our verdict on a spend of the share-state box in block `height + 1`, and the clauses that
+/// fail: the hardened contract's branch first, then the payout's clauses.
+fn our_check(tx: &UnsignedTransaction, height: u32) -> (Verdict, Vec<String>) {
+    let state = &tx.inputs[0].spent;
+    if let ShareStateContract::Hardened { .. } = posted::share_state_contract(&state.ergo_tree) {
+        if hardened::branch(state, height + 1) == Some(hardened::Branch::Operator) {
+            return (Verdict::Operator, vec![]);
+        }
+    }
+    match PayoutTransaction::from_unsigned(tx) {
+        Ok(t) => {
+            let report = check_payout(&t);
+            let v = if report.accepted {
+                Verdict::Accept
+            } else {
+                Verdict::Reject
+            };
+            (v, report.failing())
+        }
+        // no payout's context variables: the contract's getVar(..).get throws
+        Err(e) => (Verdict::Reject, vec![format!("payout: {e}")]),
+    }
+}
+
+/// sigma-rust's verdict on the share-state and reward inputs in block `height + 1`.
+fn sigma_rust(d: &Devnet, tx: &UnsignedTransaction, height: u32) -> (Verdict, String) {
+    let ctx = d.ledger.context_at(height).unwrap();
+    // an evaluation error (a proof that does not parse, say) rejects as a false script does
+    let v = evaluate(tx, &ctx);
+    let verdict = match &v {
+        Ok(r) if r[..2].iter().all(|r| *r == Reduced::True) => Verdict::Accept,
+        Ok(r) if matches!(r[0], Reduced::Proposition(_)) && r[1] == Reduced::True => Verdict::Operator,
+        _ => Verdict::Reject,
+    };
+    (verdict, format!("{v:?}"))
+}
+
+/// The newest header before the block `tx_id` is in.
+fn before(d: &Devnet, tx_id: &sharestate::ergo::Id) -> u32 {
+    d.ledger.get_tx(tx_id).unwrap().height - 1
 }
 
 /// A devnet transaction as it was before signing.
@@ -86,14 +148,18 @@ fn tamperings(d: &Devnet, e: &EpochTruth, cases: &mut Vec<Case>) {
     let first = d.ledger.get_box(&e.state_boxes[1]).unwrap().ergo_box.transaction_id;
     let second = d.ledger.get_box(&e.state_boxes[2]).unwrap().ergo_box.transaction_id;
     let honest = unsigned(d, &first);
+    let height = before(d, &first);
     let change = honest.outputs.len() - 1;
     let mut push = |what: &str, expect_accept: bool, tx: UnsignedTransaction| {
-        let clauses = our_check(&tx).failing();
         cases.push(Case {
             name: format!("epoch {} ({}): {what}", e.number, e.contract),
             contract: e.contract,
-            expect_accept,
-            clauses,
+            expect: if expect_accept {
+                Verdict::Accept
+            } else {
+                Verdict::Reject
+            },
+            height,
             tx,
         });
     };
@@ -169,6 +235,66 @@ fn tamperings(d: &Devnet, e: &EpochTruth, cases: &mut Vec<Case>) {
         e.contract == "draft",
         t,
     );
+    // a payout that pays no one, spending what the first payout spent
+    let mut start = d.service.state(&e.state_boxes[0]).unwrap().clone();
+    let none = posted::prove_payout(&mut start, &[], e.reward as i64, e.max_score, false).unwrap();
+    let first_boxes: Vec<ErgoBox> = honest.inputs.iter().map(|i| i.spent.clone()).collect();
+    let t = epoch::payout(
+        &Payout {
+            state_box: &first_boxes[0],
+            reward_box: &first_boxes[1],
+            batch: &none,
+            script_of: &|_| None,
+        },
+        &epoch::Funding {
+            inputs: first_boxes[2..].to_vec(),
+            change_tree: d.pool.operator_tree.clone(),
+            fee: devnet::pool::FEE,
+        },
+        honest.outputs[0].creation_height,
+    )
+    .unwrap();
+    push("a payout that pays no one", e.contract == "draft", t);
+}
+
+/// The deadline's cases on the hardened epoch `e`, which the operator closed at its deadline.
+fn deadline(d: &Devnet, e: &EpochTruth, cases: &mut Vec<Case>) {
+    let closed = e.closed.unwrap();
+    let close = unsigned(d, &closed);
+    let at = before(d, &closed);
+    let first = d.ledger.get_box(&e.state_boxes[1]).unwrap().ergo_box.transaction_id;
+    let honest = unsigned(d, &first);
+    let mut push = |what: &str, expect: Verdict, height: u32, tx: UnsignedTransaction| {
+        cases.push(Case {
+            name: format!("epoch {} ({}): {what}", e.number, e.contract),
+            contract: e.contract,
+            expect,
+            height,
+            tx,
+        });
+    };
+    let mut t = honest.clone();
+    let r7 = Constant::parse(&t.outputs[0].registers[3]).unwrap().as_int().unwrap();
+    t.outputs[0].registers[3] = Constant::Int(r7 - 1).to_bytes();
+    push(
+        "a payout that moves the deadline one block earlier",
+        Verdict::Reject,
+        before(d, &first),
+        t,
+    );
+    push(
+        "the operator's close one block before the deadline",
+        Verdict::Reject,
+        at - 1,
+        close.clone(),
+    );
+    push("the operator's close at the deadline", Verdict::Operator, at, close);
+    push(
+        "a payout at the deadline (the operator's word decides)",
+        Verdict::Operator,
+        at,
+        honest,
+    );
 }
 
 fn main() {
@@ -179,23 +305,23 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .map_or(2239, |s| s.parse().expect("--seed <n>"));
     let d = Devnet::generate(seed).unwrap();
-    let ctx: ChainContext = d.ledger.context();
     let mut cases = Vec::new();
 
-    // every payout the demo pool made (the opening transactions are not payouts)
+    // every payout the demo pool made (the opening transactions are not payouts), in its block
     for e in &d.pool.epochs {
         for (n, b) in e.state_boxes.iter().enumerate().skip(1) {
             let tx_id = d.ledger.get_box(b).unwrap().ergo_box.transaction_id;
             cases.push(Case {
                 name: format!("epoch {} ({}): payout {n}", e.number, e.contract),
                 contract: e.contract,
-                expect_accept: true,
-                clauses: vec![],
+                expect: Verdict::Accept,
+                height: before(&d, &tx_id),
                 tx: unsigned(&d, &tx_id),
             });
         }
     }
-    // the next pending payout of the last epoch
+    // the next pending payout of the last epoch, in the next block
+    let ctx = d.ledger.context();
     let last = d.pool.epochs.last().unwrap();
     let mut state = d.pool.tip_state.clone();
     let batch = posted::prove_payout(&mut state, &last.pending[0], last.reward as i64, last.max_score, false).unwrap();
@@ -220,35 +346,33 @@ fn main() {
     cases.push(Case {
         name: format!("epoch {} ({}): the next pending payout", last.number, last.contract),
         contract: last.contract,
-        expect_accept: true,
-        clauses: vec![],
+        expect: Verdict::Accept,
+        height: ctx.height(),
         tx: pending,
     });
     tamperings(&d, &d.pool.epochs[0], &mut cases);
     tamperings(&d, &d.pool.epochs[1], &mut cases);
+    deadline(&d, &d.pool.epochs[devnet::pool::CLOSED_EPOCH], &mut cases);
 
     // sigma-rust and our check must agree with the expectation before anything is written
+    let mut clauses = Vec::new();
     for c in &cases {
-        // an evaluation error (a proof that does not parse, say) rejects as a false script does
-        let v = evaluate(&c.tx, &ctx);
-        let sigma_rust_accepts = matches!(&v, Ok(v) if v[..2].iter().all(|r| *r == Reduced::True));
-        assert_eq!(sigma_rust_accepts, c.expect_accept, "sigma-rust on {}: {v:?}", c.name);
-        let ours = our_check(&c.tx);
-        assert_eq!(
-            ours.accepted,
-            c.expect_accept,
-            "our check on {}: {:?}",
-            c.name,
-            ours.failing()
+        let (theirs, how) = sigma_rust(&d, &c.tx, c.height);
+        assert_eq!(theirs, c.expect, "sigma-rust on {}: {how}", c.name);
+        let (ours, failing) = our_check(&c.tx, c.height);
+        assert_eq!(ours, c.expect, "our check on {}: {failing:?}", c.name);
+        assert!(
+            c.expect != Verdict::Reject || !failing.is_empty(),
+            "{}: no clause named",
+            c.name
         );
-        assert!(c.expect_accept || !c.clauses.is_empty(), "{}: no clause named", c.name);
+        clauses.push(failing);
     }
     let out = json!({
-        "height": ctx.height(),
         "operatorSecret": hex::encode(&d.pool.operator.to_bytes()),
-        "cases": cases.iter().map(|c| json!({
-            "name": c.name, "contract": c.contract, "expect": if c.expect_accept { "accept" } else { "reject" },
-            "clauses": c.clauses, "tx": c.tx.to_eip12(),
+        "cases": cases.iter().zip(&clauses).map(|(c, failing)| json!({
+            "name": c.name, "contract": c.contract, "expect": c.expect.name(), "height": c.height,
+            "clauses": failing, "tx": c.tx.to_eip12(),
         })).collect::<Vec<_>>(),
     });
     println!("{}", serde_json::to_string(&out).unwrap());

@@ -399,6 +399,12 @@ async fn pools(State(s): State<Shared>) -> Response {
                 "design": "posted",
                 "token": hex::encode(&p.token),
                 "operator": p.operator_address,
+                // where its hardened epochs' share-state boxes live (anyone may add boxes there)
+                "shareStateAddress": p
+                    .share_state_tree()
+                    .ok()
+                    .and_then(|t| sharestate::Address::from_ergo_tree(&t, sharestate::Network::Mainnet).ok())
+                    .map(|a| a.encode()),
                 "proofService": "/pool",
                 "explorer": "/api/v1/transactions/",
                 "epochs": p.epochs.iter().map(|e| json!({
@@ -444,6 +450,7 @@ async fn miners(State(s): State<Shared>, Query(q): Query<HashMap<String, String>
                         "paid": paid.map(|(_, a)| a.to_string()),
                         "transaction": paid.map(|(t, _)| t.to_hex()),
                         "closed": e.closed.map(|t| t.to_hex()),
+                        "deadline": e.deadline,
                     })
                 })
                 .collect();

@@ -154,6 +154,15 @@ impl Ledger {
         );
     }
 
+    /// Adds empty blocks until the next transaction lands in block `height` (none if it would
+    /// already).
+    pub fn skip_to(&mut self, height: u32) {
+        while self.height() + 1 < height {
+            let timestamp = self.headers.last().map_or(0, |h| h.timestamp) + BLOCK_INTERVAL_MS;
+            self.push_header(self.height() + 1, timestamp, &[]);
+        }
+    }
+
     /// Height of the last block.
     pub fn height(&self) -> u32 {
         self.headers.last().map_or(0, |h| h.height)
@@ -162,6 +171,20 @@ impl Ledger {
     /// The last `n` headers, newest first.
     pub fn last_headers(&self, n: usize) -> Vec<&Header> {
         self.headers.iter().rev().take(n).collect()
+    }
+
+    /// The context a transaction in block `height + 1` was evaluated in: the ten headers up to
+    /// `height` (None before the chain has ten).
+    pub fn context_at(&self, height: u32) -> Option<ChainContext> {
+        let last: Vec<Header> = self
+            .headers
+            .iter()
+            .rev()
+            .filter(|h| h.height <= height)
+            .take(10)
+            .cloned()
+            .collect();
+        ChainContext::from_headers(last).ok()
     }
 
     /// The context of the next block.

@@ -1,7 +1,8 @@
 //! The demo pool: "Demo Pool", 2,239 miners with a realistic spread of scores, four epochs of
-//! Design 1 — the first on the seed's draft contract, the others on the hardened pair — every
-//! epoch paid out but the last, which has two payouts done and the rest pending; the second,
-//! once every miner a payout can pay is paid, closed by the operator (R6 = 0). Each
+//! Design 1 — the first on the seed's draft contract, the others on the hardened pair, each
+//! with a deadline a week of blocks after its opening — every epoch paid out but the last,
+//! which has two payouts done and the rest pending; the second, once every miner a payout can
+//! pay is paid, closed by the operator at its deadline (the chain skips empty blocks to it). Each
 //! [`Scenario`] asked for adds an epoch in which the operator cheats, for tests. Everything is
 //! derived from the seed; every transaction is built by the core, signed by the operator's key
 //! and validated by sigma-rust before it is applied. What was generated is kept as ground truth.
@@ -18,6 +19,7 @@ use sharestate::ergo::{ErgoBox, Id, Token};
 use sharestate::pool::amount;
 use sharestate::pool::service::ProofService;
 use sharestate::posted;
+use sharestate::posted::audit::MIN_CLAIM_WINDOW;
 use sharestate::posted::epoch::{Contracts, Funding, Opening, Payout};
 use sharestate::posted::evaluated;
 use sharestate::{Address, Constant, Key, Network, ShareState};
@@ -40,18 +42,24 @@ pub const LAST_EPOCH_PAYOUTS: usize = 2;
 /// The epoch (0-based) the operator closes after paying it in full.
 pub const CLOSED_EPOCH: usize = 1;
 
-/// A test mode: an epoch (hardened) in which the operator cheats or floods.
+/// A test mode: an epoch in which the operator cheats or floods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scenario {
-    /// Opened with R6 = 0, then closed at once with every miner unpaid.
+    /// Hardened, opened with a deadline 10 blocks away, then closed at it with every miner
+    /// unpaid.
     EarlyClose,
-    /// Opened with R6 = 0 and left open: the operator may close it at any moment.
+    /// Hardened, opened with R6 = 0 and left open: the count says nobody is owed.
     ZeroUnpaid,
-    /// Opened with maxScore half the sum of the scores: the first miners are paid double and
-    /// the reward runs out.
+    /// Hardened, opened with maxScore half the sum of the scores: the first miners are paid
+    /// double and the reward runs out.
     HalfMaxScore,
-    /// One payout, then 30 payouts that pay no one.
+    /// On the draft (the hardened contract refuses them): one payout, then 30 payouts that pay
+    /// no one.
     EmptyPayouts,
+    /// Not an epoch: a box at the pool's share-state address that looks like an epoch's but
+    /// holds another token — anyone can make one (the devnet pays for it from the operator's
+    /// box, for want of another funded key).
+    ForgedBox,
 }
 
 impl std::str::FromStr for Scenario {
@@ -62,8 +70,9 @@ impl std::str::FromStr for Scenario {
             "zero-unpaid" => Ok(Scenario::ZeroUnpaid),
             "half-max-score" => Ok(Scenario::HalfMaxScore),
             "empty-payouts" => Ok(Scenario::EmptyPayouts),
+            "forged-box" => Ok(Scenario::ForgedBox),
             other => Err(format!(
-                "unknown scenario {other:?} (early-close, zero-unpaid, half-max-score or empty-payouts)"
+                "unknown scenario {other:?} (early-close, zero-unpaid, half-max-score, empty-payouts or forged-box)"
             )),
         }
     }
@@ -72,8 +81,12 @@ impl std::str::FromStr for Scenario {
 /// How an epoch is generated: honest, or as a scenario demands.
 #[derive(Debug, Clone, Copy, Default)]
 struct Rules {
+    /// On the draft contract (epoch 1 always is).
+    draft: bool,
     /// R6 at opening, instead of the number of miners a payout can pay.
     to_pay: Option<usize>,
+    /// Blocks from the opening to the deadline (R7), instead of [`MIN_CLAIM_WINDOW`].
+    window: Option<u32>,
     /// maxScore divided by this.
     max_score_divisor: Option<i32>,
     /// Payouts made (all when none).
@@ -88,7 +101,7 @@ impl Rules {
     fn of(scenario: Scenario) -> Rules {
         match scenario {
             Scenario::EarlyClose => Rules {
-                to_pay: Some(0),
+                window: Some(10),
                 payouts: Some(0),
                 close: true,
                 ..Rules::default()
@@ -104,10 +117,12 @@ impl Rules {
                 ..Rules::default()
             },
             Scenario::EmptyPayouts => Rules {
+                draft: true,
                 payouts: Some(1),
                 empty_payouts: 30,
                 ..Rules::default()
             },
+            Scenario::ForgedBox => Rules::default(),
         }
     }
 }
@@ -203,6 +218,8 @@ pub struct EpochTruth {
     pub pending: Vec<Vec<Key>>,
     /// The operator's close, if the epoch is closed.
     pub closed: Option<Id>,
+    /// The hardened contract's deadline (R7): the height from which the operator may close.
+    pub deadline: Option<u32>,
 }
 
 /// The demo pool as generated.
@@ -232,6 +249,60 @@ impl DemoPool {
             .filter(|r| r.spent_by.is_none())
             .max_by_key(|r| r.ergo_box.value)
             .map(|r| r.ergo_box.clone())
+    }
+
+    /// The pool's hardened share-state script.
+    pub fn share_state_tree(&self) -> Result<Vec<u8>, PoolError> {
+        Ok(Contracts::hardened(&self.operator_tree[3..])?.share_state)
+    }
+
+    /// [`Scenario::ForgedBox`]: a new token minted into a box of the pool's hardened
+    /// share-state script, with an empty tree, maxScore 1, R6 0 and a deadline.
+    fn forge_box(&self, ledger: &mut Ledger, wallet: &Wallet) -> Result<(), PoolError> {
+        let input = self
+            .funding_box(ledger)
+            .ok_or(PoolError::Other("the operator has no box left".into()))?;
+        let h = ledger.height();
+        let value = 10_000_000;
+        let forged = Candidate {
+            value,
+            ergo_tree: self.share_state_tree()?,
+            creation_height: h,
+            tokens: vec![Token {
+                id: input.id().0,
+                amount: 1,
+            }],
+            registers: vec![
+                Constant::AvlTree(ShareState::new().register()).to_bytes(),
+                Constant::Int(1).to_bytes(),
+                Constant::Int(0).to_bytes(),
+                Constant::Int(h as i32 + 10).to_bytes(),
+            ],
+        };
+        let change = Candidate {
+            value: input.value - value - FEE,
+            ergo_tree: self.operator_tree.clone(),
+            creation_height: h,
+            tokens: input.tokens.clone(),
+            registers: vec![],
+        };
+        let fee = Candidate {
+            value: FEE,
+            ergo_tree: sharestate::hex::decode(MINER_FEE_TREE).unwrap_or_default(),
+            creation_height: h,
+            tokens: vec![],
+            registers: vec![],
+        };
+        let tx = UnsignedTransaction {
+            inputs: vec![UnsignedInput {
+                spent: input,
+                extension: vec![],
+            }],
+            data_inputs: vec![],
+            outputs: vec![forged, change, fee],
+        };
+        ledger.sign_and_submit(&tx, wallet)?;
+        Ok(())
     }
 
     pub fn funding(&self, ledger: &Ledger) -> Result<Funding, PoolError> {
@@ -303,6 +374,7 @@ pub fn generate(
     for (e, reward) in REWARDS.iter().enumerate() {
         let last = e == REWARDS.len() - 1;
         let rules = Rules {
+            draft: e == 0,
             payouts: last.then_some(LAST_EPOCH_PAYOUTS),
             close: e == CLOSED_EPOCH,
             ..Rules::default()
@@ -315,6 +387,10 @@ pub fn generate(
         }
     }
     for scenario in scenarios {
+        if *scenario == Scenario::ForgedBox {
+            pool.forge_box(ledger, &wallet)?;
+            continue;
+        }
         let e = pool.epochs.len();
         let (truth, _) = pool.epoch(e, REWARDS[0], Rules::of(*scenario), &mut rng, ledger, &wallet, service)?;
         pool.epochs.push(truth);
@@ -396,7 +472,7 @@ impl DemoPool {
         let mut state = posted::scores_state(rows.iter().zip(&scores).map(|((m, _), s)| (m.script.as_slice(), *s)))?;
         let initial = reward as i64;
         let plan = posted::plan(&state, initial, max_score, BATCH, ledger.height())?;
-        let (contracts, contract, tok) = if e == 0 {
+        let (contracts, contract, tok) = if rules.draft {
             (Contracts::draft(), "draft", None)
         } else {
             (
@@ -405,11 +481,14 @@ impl DemoPool {
                 Some(self.token),
             )
         };
+        // the opening lands in the next block; the deadline counts from there
+        let deadline = ledger.height() + 1 + rules.window.unwrap_or(MIN_CLAIM_WINDOW);
         let open = evaluated::open(
             &Opening {
                 contracts: &contracts,
                 max_score,
                 to_pay: rules.to_pay.unwrap_or(plan.payable()),
+                deadline,
                 reward,
                 pool_token: tok,
             },
@@ -434,6 +513,7 @@ impl DemoPool {
             reward_box: reward_box.id(),
             pending: vec![],
             closed: None,
+            deadline: (!rules.draft).then_some(deadline),
         };
         let empty: Vec<Vec<Key>> = vec![vec![]; rules.empty_payouts];
         let payouts = rules.payouts.unwrap_or(plan.batches.len());
@@ -465,8 +545,9 @@ impl DemoPool {
             truth.reward_box = reward_box.id();
         }
         if rules.close {
-            // the hardened contract lets the operator close once R6 is 0: the share-state and
-            // reward boxes back to the operator
+            // the hardened contract lets the operator close from the deadline on: the
+            // share-state and reward boxes back to the operator
+            ledger.skip_to(deadline);
             let close = posted::epoch::close(&state_box, Some(&reward_box), &self.funding(ledger)?, ledger.height())
                 .map_err(|e| PoolError::Other(e.to_string()))?;
             truth.closed = Some(ledger.sign_and_submit(&close, wallet)?);

@@ -263,12 +263,19 @@ fn scenarios_in_which_the_operator_cheats_fail_their_audits() {
         .findings
         .iter()
         .any(|f| matches!(f, Finding::UnpaidCount { r6: Some(0), .. })));
+    // a deadline 10 blocks after the opening: closed at it with every miner unpaid
     let (early, w) = audit_of(5);
-    assert!(w.end.is_some());
+    assert_eq!(w.end.unwrap().kind, sharestate::pool::walk::EndKind::Closed);
+    assert!(early
+        .findings
+        .iter()
+        .any(|f| matches!(f, Finding::Deadline { opened: Some(o), deadline: Some(d), .. } if *d as u32 == o + 10)));
     assert!(early.findings.iter().any(|f| matches!(f, Finding::EndedUnpaid { .. })));
     let (half, _) = audit_of(6);
     assert!(half.findings.iter().any(|f| matches!(f, Finding::MaxScore { .. })));
+    // on the draft (the hardened contract refuses them), reported but not a finding of the audit
     let (empty, w) = audit_of(7);
+    assert_eq!(w.contract, sharestate::posted::ShareStateContract::Draft);
     assert!(empty.passed(), "{:?}", empty.findings);
     assert_eq!(w.empty_payouts(), 30);
 }

@@ -2,13 +2,15 @@
 //! the hardened contract's count of miners unpaid (R6), the reward box — checked against the
 //! epoch's whole share state and the walk's view of its reward box.
 //!
-//! The contract checks each payout, but it cannot see the whole tree: it trusts R5 and R6 as
-//! the operator wrote them. An R6 below the number of miners unpaid lets the operator close
-//! the epoch (and take the reward box) while miners are owed; a maxScore other than the sum of
-//! the scores pays every miner the wrong amount and leaves the last ones unpaid or the rest to
-//! the operator; a reward box that holds less than is owed, runs another script, or was spent
-//! outside the epoch's payouts cannot pay what the tree promises. The audit reads the share
-//! state from the pool's snapshot, which it checks against the tip's on-chain digest first.
+//! The contract checks each payout, but it cannot see the whole tree: it trusts R5, R6 and R7
+//! as the operator wrote them. A deadline (R7) soon after the opening lets the operator close
+//! the epoch (and take the reward box) before miners could be paid; a maxScore other than the
+//! sum of the scores pays every miner the wrong amount and leaves the last ones unpaid or the
+//! rest to the operator; an R6 other than the miners a payout can pay misleads every wallet
+//! that offers payouts by it; a reward box that holds less than is owed, runs another script,
+//! or was spent outside the epoch's payouts cannot pay what the tree promises. The audit reads
+//! the share state from the pool's snapshot, which it checks against the tip's on-chain digest
+//! first.
 //!
 //! A miner owed less than a box's minimum value cannot be paid on chain (no output may hold so
 //! little): such "dust" miners stay unpaid, and R6 must count exactly the miners a payout can
@@ -24,8 +26,13 @@ use crate::pool::walk::{EndKind, Walk};
 use crate::pool::{ShareValue, ValueError};
 use crate::posted::contracts::is_reward_box_of;
 use crate::posted::prove::FIRST_PAYMENT;
-use crate::posted::ShareStateContract;
+use crate::posted::{hardened, ShareStateContract};
 use thiserror::Error;
+
+/// The fewest blocks between an epoch's opening and its deadline (R7) that the audit accepts:
+/// a week of two-minute blocks, for miners to see they are owed and make the payout themselves
+/// if the pool does not.
+pub const MIN_CLAIM_WINDOW: u32 = 5_040;
 
 /// Why an epoch could not be audited.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -46,6 +53,14 @@ pub enum Finding {
     Malformed { count: usize, key: Key, error: ValueError },
     /// maxScore is not the sum of the scores.
     MaxScore { max_score: i32, sum: i128 },
+    /// The hardened contract's deadline (R7, `None` when missing) comes fewer than
+    /// [`MIN_CLAIM_WINDOW`] blocks after the epoch opened (at `opened`, when the source says).
+    Deadline {
+        deadline: Option<i32>,
+        opened: Option<u32>,
+        payable: usize,
+        owed: Option<i128>,
+    },
     /// The hardened contract's R6 is not the number of miners a payout can still pay
     /// (`payable`, owed `owed`).
     UnpaidCount {
@@ -116,18 +131,39 @@ impl std::fmt::Display for Finding {
                     ", and the rest of the reward is left to the operator"
                 }
             ),
-            Finding::UnpaidCount { r6, payable, owed } => match r6 {
-                Some(r) if *r <= 0 => write!(f, "can close early: {} (R6 is {r})", owed_to(*owed, *payable)),
-                Some(r) if (*r as usize) < *payable => write!(
+            Finding::Deadline {
+                deadline,
+                opened,
+                payable,
+                owed,
+            } => match (deadline, opened) {
+                (None, _) => write!(
                     f,
-                    "can close early: R6 says {r} miners are unpaid, the tree holds {payable} a payout can pay; after {r} more payouts the operator may close the epoch with {} still owed",
-                    payable - *r as usize
+                    "the share-state box has no deadline (R7): the hardened contract refuses every spend, the reward stays locked"
+                ),
+                (Some(d), Some(o)) => write!(
+                    f,
+                    "can close early: {} — the operator may close the epoch from height {d}, {} blocks after it opened (the audit asks for at least {MIN_CLAIM_WINDOW}, a week)",
+                    owed_to(*owed, *payable),
+                    i64::from(*d) - i64::from(*o)
+                ),
+                (Some(d), None) => write!(
+                    f,
+                    "the operator may close the epoch from height {d}, and the source gives no height for its opening: how long miners have to be paid cannot be told ({})",
+                    owed_to(*owed, *payable)
+                ),
+            },
+            Finding::UnpaidCount { r6, payable, owed } => match r6 {
+                Some(r) if i64::from(*r) < *payable as i64 => write!(
+                    f,
+                    "R6 says {r} miners are unpaid, but {}: wallets that go by R6 stop offering the payouts still due",
+                    owed_to(*owed, *payable)
                 ),
                 Some(r) => write!(
                     f,
-                    "R6 says {r} miners are unpaid, but a payout can pay only {payable}: the epoch can never be closed, the reward's rest stays locked"
+                    "R6 says {r} miners are unpaid, but a payout can pay only {payable}: the count never reaches 0"
                 ),
-                None => write!(f, "the share-state box has no R6: the hardened contract cannot run"),
+                None => write!(f, "the share-state box has no R6: the hardened contract refuses every payout"),
             },
             Finding::Overflowing { count, key } => write!(
                 f,
@@ -359,6 +395,20 @@ pub fn audit(walk: &Walk, snapshot: &mut ShareState) -> Result<Audit, AuditError
         };
         if r6.map(i64::from) != i64::try_from(payable).ok() {
             findings.push(Finding::UnpaidCount { r6, payable, owed });
+        }
+        let deadline = hardened::deadline(&walk.tip.ergo_box);
+        let opened = walk.start.inclusion_height;
+        let window_ok = matches!(
+            (deadline, opened),
+            (Some(d), Some(o)) if i64::from(d) - i64::from(o) >= i64::from(MIN_CLAIM_WINDOW)
+        );
+        if !window_ok {
+            findings.push(Finding::Deadline {
+                deadline,
+                opened,
+                payable,
+                owed,
+            });
         }
     }
     findings.extend(audit_chain(walk));

@@ -9,6 +9,7 @@ use crate::ergo::transaction::MINER_FEE_TREE;
 use crate::ergo::{Candidate, Constant, ErgoBox, Id, Token, UnsignedInput, UnsignedTransaction, MIN_VALUE_PER_BYTE};
 use crate::pool::amount::{self, ArithmeticError};
 use crate::posted::contracts::{self, ContractError};
+use crate::posted::hardened;
 use crate::posted::{check_payout, prove_payout, PayoutBatch, PayoutReport, PayoutTransaction, PostedError};
 use thiserror::Error;
 
@@ -63,6 +64,12 @@ pub enum EpochError {
     Posted(#[from] PostedError),
     #[error("the contract would refuse this payout: {}", failing.join(", "))]
     Refused { failing: Vec<String> },
+    #[error("the epoch's deadline is height {deadline}: built at height {height}, this lands in a later block, where only the operator may spend the epoch")]
+    PastDeadline { deadline: i64, height: u32 },
+    #[error("the epoch may be closed from height {deadline} on: built at height {height}, this could land before")]
+    BeforeDeadline { deadline: i64, height: u32 },
+    #[error("the {contract} contract has no close: only payouts spend its boxes")]
+    NoClose { contract: &'static str },
 }
 
 /// Who pays the fee and gets the change.
@@ -177,6 +184,9 @@ pub struct Opening<'a> {
     pub max_score: i32,
     /// R6 of the hardened contract: how many miners the epoch pays.
     pub to_pay: usize,
+    /// R7 of the hardened contract: the height from which the operator may close the epoch
+    /// (payouts until then). Not used by the draft.
+    pub deadline: u32,
     /// R4 of the reward box: the reward, nanoErg.
     pub reward: u64,
     /// The pool's identity token (the hardened contract needs one).
@@ -194,8 +204,9 @@ pub struct Payout<'a> {
 }
 
 /// Opens an epoch: OUTPUTS(0) the share-state box (R4 the tree, R5 maxScore, and for the
-/// hardened contract R6 the number of miners to pay and the pool token), OUTPUTS(1) the reward
-/// box (R4 the reward, value the reward plus [`REWARD_RESERVE`]), then fee and change.
+/// hardened contract R6 the number of miners to pay, R7 the deadline and the pool token),
+/// OUTPUTS(1) the reward box (R4 the reward, value the reward plus [`REWARD_RESERVE`]), then
+/// fee and change.
 pub fn open(
     opening: &Opening,
     state: &mut ShareState,
@@ -206,6 +217,7 @@ pub fn open(
         contracts,
         max_score,
         to_pay,
+        deadline,
         reward,
         pool_token,
     } = *opening;
@@ -218,7 +230,17 @@ pub fn open(
         (true, None) => return Err(EpochError::NoPoolToken),
         (true, Some(id)) => {
             let unpaid = i32::try_from(to_pay).map_err(|_| EpochError::TooManyMiners { count: to_pay })?;
+            // an epoch closable at once pays no one: refused here, and raised by the audit
+            let past = EpochError::PastDeadline {
+                deadline: i64::from(deadline),
+                height,
+            };
+            let deadline = i32::try_from(deadline).map_err(|_| past.clone())?;
+            if i64::from(deadline) <= i64::from(height) + 1 {
+                return Err(past);
+            }
             state_registers.push(Constant::Int(unpaid).to_bytes());
+            state_registers.push(Constant::Int(deadline).to_bytes());
             (vec![Token { id, amount: 1 }], vec![Token { id, amount: 1 }])
         }
         (false, _) => (vec![], vec![]),
@@ -264,13 +286,29 @@ pub fn open(
 
 /// The operator's close of an epoch: spends the share-state box (no context variables) and,
 /// when given, the reward box, everything to the funding's change script. The hardened
-/// contract allows it once R6 is 0; the operator signs it.
+/// contract allows it from its deadline height (R7) on: built at `height` (the newest block's)
+/// it goes in a later block, which must be at the deadline or past it. The operator signs it. The draft has no close.
 pub fn close(
     state_box: &ErgoBox,
     reward_box: Option<&ErgoBox>,
     funding: &Funding,
     height: u32,
 ) -> Result<UnsignedTransaction, EpochError> {
+    let contract = contracts::share_state_contract(&state_box.ergo_tree);
+    if !matches!(contract, contracts::ShareStateContract::Hardened { .. }) {
+        return Err(EpochError::NoClose {
+            contract: contract.name(),
+        });
+    }
+    match hardened::branch(state_box, height.saturating_add(1)) {
+        Some(hardened::Branch::Operator) => {}
+        _ => {
+            return Err(EpochError::BeforeDeadline {
+                deadline: hardened::deadline(state_box).map_or(i64::MAX, i64::from),
+                height,
+            })
+        }
+    }
     let inputs: Vec<ErgoBox> = [state_box]
         .into_iter()
         .chain(reward_box)
@@ -291,7 +329,9 @@ pub fn close(
     })
 }
 
-/// A payout of `batch`: INPUTS(0) the share-state box with context variables 0 and 1,
+/// A payout of `batch`, built at `height` (the newest block's; the payout goes in a later one,
+/// so one that would reach the hardened contract's deadline is refused here):
+/// INPUTS(0) the share-state box with context variables 0 and 1,
 /// INPUTS(1) the reward box, then the fee inputs; OUTPUTS(0) the next share state, OUTPUTS(1)
 /// the next reward box, OUTPUTS(2 + i) the payments, then fee and change.
 pub fn payout(p: &Payout, funding: &Funding, height: u32) -> Result<UnsignedTransaction, EpochError> {
@@ -311,6 +351,17 @@ pub fn payout(p: &Payout, funding: &Funding, height: u32) -> Result<UnsignedTran
             .into())
         }
     };
+    // from the deadline on the hardened contract takes only the operator's word
+    let is_hardened = matches!(
+        contracts::share_state_contract(&state_box.ergo_tree),
+        contracts::ShareStateContract::Hardened { .. }
+    );
+    if is_hardened && hardened::branch(state_box, height.saturating_add(1)) == Some(hardened::Branch::Operator) {
+        return Err(EpochError::PastDeadline {
+            deadline: hardened::deadline(state_box).map_or(0, i64::from),
+            height,
+        });
+    }
     let mut registers = state_box.registers.clone();
     registers[0] = Constant::AvlTree(AvlTreeData {
         digest: batch.digest_after,

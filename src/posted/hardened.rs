@@ -1,9 +1,10 @@
 //! The hardened contract's clauses beyond the draft's (`contracts/share_state.es`): the next
-//! boxes pinned whole, the pool token required beside the state, scores taken from the tree,
-//! keys unique.
+//! boxes pinned whole (the deadline R7 with them), the pool token required beside the state,
+//! scores taken from the tree, keys unique, at least one miner paid — and its one other branch,
+//! the operator's close from the deadline height on ([`branch`]).
 
 use crate::avl::{AvlTreeData, Digest};
-use crate::ergo::Constant;
+use crate::ergo::{Constant, ErgoBox};
 use crate::posted::clauses::first_indices;
 use crate::posted::{Clause, MinerCheck, NamedClause, Output, PayoutTransaction};
 
@@ -18,6 +19,10 @@ pub(crate) fn clauses(tx: &PayoutTransaction, next_digest: Option<&Digest>, mine
     let same = |ok: bool, what: &str| Clause::check(ok, || format!("{what} differs"));
     let pool_token = st.tokens.first().map(|t| t.id);
     let mut v = vec![
+        NamedClause {
+            name: "paysSomeone",
+            clause: Clause::check(n > 0, || "the payout pays no one (keys.size is 0)".into()),
+        },
         NamedClause {
             name: "rewardHoldsPoolToken",
             clause: Clause::check(
@@ -66,6 +71,13 @@ pub(crate) fn clauses(tx: &PayoutTransaction, next_digest: Option<&Digest>, mine
             }),
         },
         NamedClause {
+            name: "nextStateDeadline",
+            clause: on(out0, 0, &|o| match st.deadline {
+                None => Clause::Error("SELF.R7 is missing".into()),
+                Some(d) => same(o.r7 == Some(Constant::Int(d)), "OUTPUTS(0).R7 (the deadline)"),
+            }),
+        },
+        NamedClause {
             name: "nextRewardScript",
             clause: on(out1, 1, &|o| {
                 same(Some(&o.script) == tx.reward.script.as_ref(), "OUTPUTS(1)'s script")
@@ -99,4 +111,33 @@ pub(crate) fn clauses(tx: &PayoutTransaction, next_digest: Option<&Digest>, mine
         }),
     });
     v
+}
+
+/// Which branch of the hardened contract a spend of its share-state box takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Branch {
+    /// Before the deadline: only a payout, checked clause by clause.
+    Payout,
+    /// From the deadline height on: whatever the operator signs.
+    Operator,
+}
+
+/// The deadline (R7) of a hardened share-state box: the height from which the operator may
+/// close the epoch. None when R7 is not an Int (the contract then refuses every spend).
+pub fn deadline(state_box: &ErgoBox) -> Option<i32> {
+    match state_box.register(7) {
+        Some(Ok(Constant::Int(d))) => Some(d),
+        _ => None,
+    }
+}
+
+/// The branch a spend of the hardened share-state box `state_box` takes in a block at
+/// `height` (the contract's HEIGHT); None without a deadline.
+pub fn branch(state_box: &ErgoBox, height: u32) -> Option<Branch> {
+    let d = deadline(state_box)?;
+    Some(if i64::from(height) >= i64::from(d) {
+        Branch::Operator
+    } else {
+        Branch::Payout
+    })
 }

@@ -67,6 +67,7 @@ fn honest_tx(e: &mut Epoch, count: usize) -> (PayoutTransaction, PayoutBatch) {
             contracts: &contracts,
             max_score: e.max_score,
             to_pay: miners,
+            deadline: 0, // the draft has no deadline
             reward: INITIAL as u64,
             pool_token: None,
         },
@@ -212,6 +213,7 @@ fn an_inflated_score_is_accepted_by_the_draft_and_reported() {
             r4: Some(Constant::AvlTree(AvlTreeData::share_state(p.digest_after))),
             r5: Some(Constant::Int(e.max_score)),
             r6: None,
+            r7: None,
             tokens: vec![],
         },
         Output {
@@ -220,6 +222,7 @@ fn an_inflated_score_is_accepted_by_the_draft_and_reported() {
             r4: Some(Constant::Long(INITIAL)),
             r5: None,
             r6: None,
+            r7: None,
             tokens: vec![],
         },
     ];
@@ -230,6 +233,7 @@ fn an_inflated_score_is_accepted_by_the_draft_and_reported() {
             r4: None,
             r5: None,
             r6: None,
+            r7: None,
             tokens: vec![],
         });
     }
@@ -288,6 +292,7 @@ fn a_repeated_key_leaves_an_output_unchecked() {
             r4: None,
             r5: None,
             r6: None,
+            r7: None,
             tokens: vec![],
         },
     );

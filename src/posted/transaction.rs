@@ -21,6 +21,8 @@ pub struct ShareStateInput {
     pub value: Option<i64>,
     /// R6 of the hardened contract: the number of miners still unpaid.
     pub unpaid: Option<i32>,
+    /// R7 of the hardened contract: the height from which the operator may close the epoch.
+    pub deadline: Option<i32>,
 }
 
 impl ShareStateInput {
@@ -33,6 +35,7 @@ impl ShareStateInput {
             tokens: vec![],
             value: None,
             unpaid: None,
+            deadline: None,
         }
     }
 }
@@ -68,6 +71,7 @@ pub struct Output {
     pub r4: Option<Constant>,
     pub r5: Option<Constant>,
     pub r6: Option<Constant>,
+    pub r7: Option<Constant>,
     pub tokens: Vec<Token>,
 }
 
@@ -143,6 +147,7 @@ impl PayoutTransaction {
                     r4: o.registers.first().and_then(|r| Constant::parse(r).ok()),
                     r5: o.registers.get(1).and_then(|r| Constant::parse(r).ok()),
                     r6: o.registers.get(2).and_then(|r| Constant::parse(r).ok()),
+                    r7: o.registers.get(3).and_then(|r| Constant::parse(r).ok()),
                     tokens: o.tokens.clone(),
                 })
             })
@@ -155,6 +160,10 @@ impl PayoutTransaction {
                 tokens: state_box.tokens.clone(),
                 value: Some(long(state_box.value)?),
                 unpaid: match state_box.register(6) {
+                    Some(Ok(c)) => Some(c.as_int()?),
+                    _ => None,
+                },
+                deadline: match state_box.register(7) {
                     Some(Ok(c)) => Some(c.as_int()?),
                     _ => None,
                 },

@@ -162,6 +162,9 @@ pub fn RowView(row: Row, explorer: Signal<String>, on_pay: Option<Callback<Row>>
                 <span class=class aria-hidden="true">{mark}</span>
                 <span class="why">{why}</span>
                 {row.end.clone().map(|e| view! { <span class="end">{format!(" The epoch {e}.")}</span> })}
+                {row.deadline.filter(|_| row.end.is_none()).map(|d| view! {
+                    <span class="deadline">{format!(" The operator may close the epoch from height {d}: payouts until then.")}</span>
+                })}
             </td>
         </tr>
     }

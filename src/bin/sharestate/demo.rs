@@ -140,6 +140,7 @@ fn open_epoch(
             contracts: &Contracts::draft(),
             max_score,
             to_pay: miners,
+            deadline: 0, // the draft has no deadline
             reward: REWARD as u64,
             pool_token: None,
         },

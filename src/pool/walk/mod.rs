@@ -4,7 +4,7 @@
 //! which reveals the old and new value and the payment of every key it touches.
 //!
 //! An epoch's walk ends at an unspent tip, or at a spend that is not a payout: the hardened
-//! contract's close by the operator (once R6, the miners still unpaid, is 0), or any other
+//! contract's close by the operator (from the epoch's deadline, R7, on), or any other
 //! final spend, which the walk records as the epoch's [`End`]. It follows the epoch's reward
 //! box too (created with the epoch, then OUTPUTS(1) of each payout) and, at the end, asks for
 //! it once more to learn whether it is spent and by what. A budget bounds the payouts one walk
@@ -20,6 +20,7 @@ use crate::ergo::json::{decode_box, decode_transaction, JsonError};
 use crate::ergo::{Candidate, ChainBox, ChainTransaction, Constant, ErgoBox, Id};
 use crate::pool::{ShareValue, ValueError};
 use crate::posted::contracts::is_reward_box_of;
+use crate::posted::hardened;
 use crate::posted::{
     check_payout, share_state_contract, PayoutReport, PayoutTransaction, PostedError, ShareStateContract,
 };
@@ -116,7 +117,8 @@ pub struct End {
 /// Which spend ended an epoch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EndKind {
-    /// The hardened contract's close: R6 was 0, so the operator could spend the box freely.
+    /// The hardened contract's close: in a block at or past the epoch's deadline (R7), where
+    /// the operator may spend the box freely.
     Closed,
     /// Any other spend that is not a payout of this box; why it is not.
     Other(String),
@@ -467,8 +469,9 @@ fn opening_reward_box(walk: &Walk, tx: &ChainTransaction) -> Option<ChainBox> {
 }
 
 /// Whether `tx`, the spender of the walk's tip, ends the epoch rather than pays out: the
-/// hardened contract's close (R6 = 0 lets the operator spend the box freely), a spend with the
-/// box at another input than the first, or without the payout's context variables 0 and 1.
+/// hardened contract's close (from the deadline height in R7 on, the operator spends the box
+/// freely), a spend with the box at another input than the first, or without the payout's
+/// context variables 0 and 1.
 /// A transaction that does not spend the tip at all is a lie, and an answer without context
 /// extensions cannot tell.
 fn final_spend(walk: &Walk, tx: &ChainTransaction) -> Result<Option<End>, WalkError> {
@@ -488,29 +491,47 @@ fn final_spend(walk: &Walk, tx: &ChainTransaction) -> Result<Option<End>, WalkEr
         Some(Ok(Constant::Int(n))) => Some(n),
         _ => None,
     };
-    let position = tx.inputs.iter().position(|i| i.box_id == tip.id);
-    let kind = match (&walk.contract, unpaid, position) {
-        (_, _, None) => {
-            return Err(WalkError::NotAPayout {
-                tx: tx.id.to_hex(),
-                box_id: tip.id.to_hex(),
-            })
-        }
-        (ShareStateContract::Hardened { .. }, Some(0), _) => EndKind::Closed,
-        (_, _, Some(k)) if k > 0 => EndKind::Other(format!(
-            "it spends the share-state box as input {k}, where a payout spends it first"
-        )),
-        _ => {
-            let extension = tx.inputs[0]
-                .extension
-                .as_ref()
-                .ok_or(WalkError::NoExtension { tx: tx.id.to_hex() })?;
-            let has = |id: u8| extension.iter().any(|(k, _)| *k == id);
-            if has(0) && has(1) && tx.inputs.len() >= 2 {
-                return Ok(None);
+    let Some(position) = tx.inputs.iter().position(|i| i.box_id == tip.id) else {
+        return Err(WalkError::NotAPayout {
+            tx: tx.id.to_hex(),
+            box_id: tip.id.to_hex(),
+        });
+    };
+    // the hardened contract's operator branch: a block at or past the deadline (R7), at the
+    // height the source gives (issue 13 ties it to a header)
+    let deadline = match walk.contract {
+        ShareStateContract::Hardened { .. } => hardened::deadline(&tip.ergo_box),
+        _ => None,
+    };
+    let closing = matches!(
+        (deadline, tx.inclusion_height),
+        (Some(d), Some(h)) if i64::from(h) >= i64::from(d)
+    );
+    if position == 0 {
+        match tx.inputs[0].extension.as_ref() {
+            Some(e) => {
+                let has = |id: u8| e.iter().any(|(k, _)| *k == id);
+                if has(0) && has(1) && tx.inputs.len() >= 2 {
+                    return Ok(None);
+                }
             }
-            EndKind::Other("it has no payout's context variables 0 and 1 and reward input".into())
+            None if !closing => return Err(WalkError::NoExtension { tx: tx.id.to_hex() }),
+            None => {}
         }
+    }
+    let kind = if closing {
+        EndKind::Closed
+    } else if position > 0 {
+        EndKind::Other(format!(
+            "it spends the share-state box as input {position}, where a payout spends it first"
+        ))
+    } else {
+        EndKind::Other(match deadline {
+            Some(d) => format!(
+                "it has no payout's context variables 0 and 1 and reward input, before the deadline (height {d}) from which the operator may close"
+            ),
+            None => "it has no payout's context variables 0 and 1 and reward input".into(),
+        })
     };
     let reward_left = walk
         .reward_box

@@ -83,6 +83,10 @@ pub(crate) const POOL_TOKEN: [u8; 32] = [5; 32];
 pub(crate) const MINERS: u32 = 60;
 pub(crate) const SCORE: i64 = 50_000;
 pub(crate) const REWARD: u64 = 10_000_000_000;
+/// The height the epoch opens at.
+pub(crate) const OPENED: u32 = 100;
+/// The hardened epoch's deadline (R7), the audit's shortest window after its opening.
+pub(crate) const DEADLINE: u32 = OPENED + crate::posted::audit::MIN_CLAIM_WINDOW;
 
 /// An epoch of 60 miners of score 50,000 and a reward of 10 ERG, on a ledger.
 pub(crate) struct TestEpoch {
@@ -107,6 +111,11 @@ impl TestEpoch {
 
     /// The same with `reward` in the reward box's R4.
     pub fn open_with_reward(hardened: bool, max_score: i32, to_pay: usize, reward: u64) -> TestEpoch {
+        TestEpoch::open_until(hardened, max_score, to_pay, reward, DEADLINE)
+    }
+
+    /// The same with `deadline` in the hardened share-state box's R7.
+    pub fn open_until(hardened: bool, max_score: i32, to_pay: usize, reward: u64, deadline: u32) -> TestEpoch {
         let scripts: HashMap<Key, Vec<u8>> = (0..MINERS).map(|i| (blake2b256(&script(i)), script(i))).collect();
         let mut state = ShareState::from_entries(
             scripts
@@ -127,15 +136,16 @@ impl TestEpoch {
                 contracts: &contracts,
                 max_score,
                 to_pay,
+                deadline,
                 reward,
                 pool_token: hardened.then_some(POOL_TOKEN),
             },
             &mut state,
             &funding(1),
-            100,
+            OPENED - 1,
         )
         .unwrap();
-        ledger.apply(&open, 100);
+        ledger.apply(&open, OPENED);
         let boxes = open.transaction().output_boxes();
         TestEpoch {
             ledger,
@@ -146,7 +156,7 @@ impl TestEpoch {
             reward_box: boxes[1].clone(),
             max_score,
             scripts,
-            height: 100,
+            height: OPENED,
             paid: 0,
         }
     }
@@ -172,17 +182,57 @@ impl TestEpoch {
         self.apply(&tx)
     }
 
-    /// The operator's close: the share-state and reward boxes spent to the pool's script.
+    /// The operator's close: the share-state and reward boxes spent to the pool's script, in
+    /// the next block or at the deadline, whichever is later.
     pub fn close(&mut self) -> Id {
-        self.height += 1;
-        let tx = epoch::close(
-            &self.state_box,
-            Some(&self.reward_box),
-            &funding(self.height as u8),
-            self.height,
-        )
-        .unwrap();
+        let tx = self.close_transaction();
+        self.height = (self.height + 1).max(crate::posted::hardened::deadline(&self.state_box).unwrap_or(0) as u32);
         self.apply(&tx)
+    }
+
+    /// The close as the operator builds it at the deadline, not applied; for the draft, which
+    /// has no close, the same spend built by hand.
+    pub fn close_transaction(&self) -> UnsignedTransaction {
+        match crate::posted::hardened::deadline(&self.state_box) {
+            Some(at) => epoch::close(
+                &self.state_box,
+                Some(&self.reward_box),
+                &funding(7),
+                (at as u32).max(self.height) - 1,
+            )
+            .unwrap(),
+            None => {
+                let f = funding(7);
+                let spent = [&self.state_box, &self.reward_box, &f.inputs[0]];
+                let value: u64 = spent.iter().map(|b| b.value).sum();
+                let tokens = spent.iter().flat_map(|b| b.tokens.clone()).collect();
+                let out = |value, ergo_tree, tokens| crate::ergo::Candidate {
+                    value,
+                    ergo_tree,
+                    creation_height: self.height,
+                    tokens,
+                    registers: vec![],
+                };
+                let fee_tree = crate::encoding::hex::decode(crate::ergo::transaction::MINER_FEE_TREE).unwrap();
+                UnsignedTransaction {
+                    inputs: spent
+                        .iter()
+                        .map(|b| crate::ergo::UnsignedInput {
+                            spent: (*b).clone(),
+                            extension: vec![],
+                        })
+                        .collect(),
+                    data_inputs: vec![],
+                    outputs: vec![out(value - f.fee, pool(), tokens), out(f.fee, fee_tree, vec![])],
+                }
+            }
+        }
+    }
+
+    /// Applies `tx` in the next block.
+    pub fn apply_next(&mut self, tx: &UnsignedTransaction) -> Id {
+        self.height += 1;
+        self.apply(tx)
     }
 
     /// Applies `tx`, whose OUTPUTS(0) and (1) become the epoch's boxes if it is a payout.

@@ -1,10 +1,11 @@
 //! The walk over a tiny ledger of real Design 1 transactions, in the node's and the explorer's
 //! JSON: payouts replayed to the tip, the reward found, lies refused.
 
-use super::testing::{epoch_with_payouts, script, Ledger, TestEpoch, REWARD};
+use super::testing::{epoch_with_payouts, funding, script, Ledger, TestEpoch, DEADLINE, REWARD};
 use super::*;
 use crate::ergo::json::Flavor;
 use crate::ergo::UnsignedTransaction;
+use crate::posted::epoch;
 
 fn run(ledger: &Ledger, start: Id, flavor: Flavor) -> Result<Walk, WalkError> {
     let mut w = Walker::new(start);
@@ -180,7 +181,7 @@ fn a_close_after_full_payment_ends_the_epoch() {
         End {
             tx_id: close,
             tx_id_verified: true,
-            height: Some(104),
+            height: Some(DEADLINE),
             kind: EndKind::Closed,
             unpaid: Some(0),
             reward_left: Some(left),
@@ -192,15 +193,47 @@ fn a_close_after_full_payment_ends_the_epoch() {
 }
 
 #[crate::test]
-fn an_epoch_opened_with_r6_zero_ends_at_its_first_spend_whatever_it_looks_like() {
-    // R6 = 0: the contract lets the operator spend the box freely, so even a spend shaped like
-    // a payout is the end of the epoch, not a payout the contract checked
+fn r6_no_longer_decides_the_close_the_deadline_does() {
+    // R6 = 0: before the deadline a payout is still a payout the contract checks (the count
+    // goes below zero, harmlessly)
     let mut e = TestEpoch::open(true, 3_000_000, 0);
-    let tx = e.pay(20);
+    e.pay(20);
     let walk = e.walk().unwrap();
-    assert!(walk.steps.is_empty());
-    let end = walk.end.unwrap();
-    assert_eq!((end.tx_id, end.kind, end.unpaid), (tx, EndKind::Closed, Some(0)));
+    assert_eq!(walk.steps.len(), 1);
+    assert!(walk.steps[0].report.accepted, "{:?}", walk.steps[0].report.failing());
+    assert!(walk.end.is_none());
+    // a spend without the payout's variables before the deadline is no close: the contract
+    // refuses it, so a source that shows one is wrong
+    let tx = e.close_transaction();
+    let early = e.apply_next(&tx);
+    let end = e.walk().unwrap().end.unwrap();
+    assert_eq!(end.tx_id, early);
+    assert!(
+        matches!(end.kind, EndKind::Other(ref why) if why.contains(&format!("before the deadline (height {DEADLINE})"))),
+        "{:?}",
+        end.kind
+    );
+}
+
+#[crate::test]
+fn a_spend_at_the_deadline_is_the_operators_close_whatever_it_looks_like() {
+    let mut e = TestEpoch::open(true, 3_000_000, 60);
+    e.pay(20);
+    let close = e.close();
+    let end = e.walk().unwrap().end.unwrap();
+    assert_eq!(
+        (end.tx_id, end.kind, end.height),
+        (close, EndKind::Closed, Some(DEADLINE))
+    );
+    // one block earlier the operator cannot build it
+    let early = epoch::close(&e.state_box, Some(&e.reward_box), &funding(8), DEADLINE - 2);
+    assert_eq!(
+        early.unwrap_err(),
+        epoch::EpochError::BeforeDeadline {
+            deadline: DEADLINE.into(),
+            height: DEADLINE - 2
+        }
+    );
 }
 
 #[crate::test]
@@ -222,19 +255,27 @@ fn a_spend_without_the_payout_variables_ends_a_draft_epoch() {
 
 #[crate::test]
 fn empty_payouts_are_reported_and_bounded_by_the_step_budget() {
-    let mut e = TestEpoch::open(true, 3_000_000, 60);
-    e.pay(20);
-    for _ in 0..4 {
-        e.pay(0);
+    // the draft accepts a payout that pays no one; the hardened contract refuses it
+    for hardened in [false, true] {
+        let mut e = TestEpoch::open(hardened, 3_000_000, 60);
+        e.pay(20);
+        for _ in 0..4 {
+            e.pay(0);
+        }
+        let walk = e.walk().unwrap();
+        assert_eq!(walk.steps.len(), 5);
+        assert_eq!(walk.empty_payouts(), 4);
+        let empty = &walk.steps[1].report;
+        assert_eq!(empty.weaknesses, vec![crate::posted::Weakness::EmptyPayout]);
+        if hardened {
+            assert!(!empty.accepted);
+            assert_eq!(empty.failing(), vec!["paysSomeone"]);
+        } else {
+            assert!(empty.accepted);
+        }
+        // a budget of three payouts stops the walk with an error that names it
+        let err = e.ledger.walk(e.start, Flavor::Node, 3).unwrap_err();
+        assert_eq!(err, WalkError::StepBudget { budget: 3 });
+        assert!(err.to_string().contains("replayed 3 payouts"));
     }
-    let walk = e.walk().unwrap();
-    assert_eq!(walk.steps.len(), 5);
-    assert_eq!(walk.empty_payouts(), 4);
-    let empty = &walk.steps[1].report;
-    assert!(empty.accepted, "today's hardened contract accepts an empty payout");
-    assert_eq!(empty.weaknesses, vec![crate::posted::Weakness::EmptyPayout]);
-    // a budget of three payouts stops the walk with an error that names it
-    let err = e.ledger.walk(e.start, Flavor::Node, 3).unwrap_err();
-    assert_eq!(err, WalkError::StepBudget { budget: 3 });
-    assert!(err.to_string().contains("replayed 3 payouts"));
 }

@@ -1,7 +1,7 @@
 //! The audit over epochs opened honestly and not, on the walk's test ledger.
 
 use super::*;
-use crate::pool::walk::testing::{TestEpoch, MINERS, REWARD, SCORE};
+use crate::pool::walk::testing::{TestEpoch, DEADLINE, MINERS, OPENED, REWARD, SCORE};
 
 const HONEST_MAX: i32 = (MINERS as i32) * (SCORE as i32);
 
@@ -36,18 +36,21 @@ fn an_honest_epoch_passes_at_every_stage() {
 }
 
 #[crate::test]
-fn an_r6_of_zero_lets_the_operator_close_early_and_the_audit_says_what_they_can_take() {
-    let mut e = TestEpoch::open(true, HONEST_MAX, 0);
+fn a_deadline_soon_after_the_opening_lets_the_operator_close_early_and_the_audit_says_what_they_can_take() {
+    let mut e = TestEpoch::open_until(true, HONEST_MAX, MINERS as usize, REWARD, OPENED + 10);
     let a = audited(&mut e);
-    assert!(!a.passed());
-    let f = a
-        .findings
-        .iter()
-        .find(|f| matches!(f, Finding::UnpaidCount { .. }))
-        .unwrap();
     assert_eq!(
-        f.to_string(),
-        "can close early: 9.999999960 ERG owed to 60 unpaid miners (R6 is 0)"
+        a.findings,
+        vec![Finding::Deadline {
+            deadline: Some(OPENED as i32 + 10),
+            opened: Some(OPENED),
+            payable: 60,
+            owed: Some(60 * 166_666_666)
+        }]
+    );
+    assert_eq!(
+        a.findings[0].to_string(),
+        "can close early: 9.999999960 ERG owed to 60 unpaid miners — the operator may close the epoch from height 110, 10 blocks after it opened (the audit asks for at least 5040, a week)"
     );
     // and when the operator does, the epoch ended with every miner unpaid
     e.close();
@@ -56,6 +59,25 @@ fn an_r6_of_zero_lets_the_operator_close_early_and_the_audit_says_what_they_can_
         .findings
         .iter()
         .any(|f| matches!(f, Finding::EndedUnpaid { unpaid: 60, .. })));
+    // one block short of the window is found, the window itself is not
+    let mut e = TestEpoch::open_until(true, HONEST_MAX, MINERS as usize, REWARD, DEADLINE - 1);
+    assert!(matches!(audited(&mut e).findings[..], [Finding::Deadline { .. }]));
+    let mut e = TestEpoch::open_until(true, HONEST_MAX, MINERS as usize, REWARD, DEADLINE);
+    assert!(audited(&mut e).passed());
+}
+
+#[crate::test]
+fn an_r6_other_than_the_miners_a_payout_can_pay_is_found() {
+    let mut e = TestEpoch::open(true, HONEST_MAX, 0);
+    let a = audited(&mut e);
+    assert_eq!(
+        a.findings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        vec!["R6 says 0 miners are unpaid, but 9.999999960 ERG owed to 60 unpaid miners: wallets that go by R6 stop offering the payouts still due"]
+    );
+    let mut e = TestEpoch::open(true, HONEST_MAX, 61);
+    assert!(audited(&mut e).findings[0]
+        .to_string()
+        .ends_with("the count never reaches 0"));
 }
 
 #[crate::test]
@@ -71,7 +93,6 @@ fn an_r6_below_the_unpaid_miners_is_found() {
             owed: Some(40 * 166_666_666)
         }]
     );
-    assert!(a.findings[0].to_string().contains("after 10 more payouts"));
 }
 
 #[crate::test]
@@ -142,7 +163,7 @@ fn an_epoch_ends_in_words() {
     assert_eq!(
         describe_end(&walk, Some(&a)).unwrap(),
         format!(
-            "closed by the operator at height 104; {} ERG left in the reward box; 0 miners were unpaid",
+            "closed by the operator at height {DEADLINE}; {} ERG left in the reward box; 0 miners were unpaid",
             erg(left as i64)
         )
     );
