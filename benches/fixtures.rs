@@ -60,7 +60,6 @@ pub fn payout(miners: u64, paid: usize) -> (sharestate::posted::PayoutTransactio
         &Opening {
             contracts: &Contracts::draft(),
             max_score,
-            to_pay: miners as usize,
             deadline: 0, // the draft has no deadline
             reward: REWARD as u64,
             pool_token: None,

@@ -158,7 +158,6 @@ fn chain() -> &'static Chain {
         let opening = Opening {
             contracts: &contracts,
             max_score: 12_000,
-            to_pay: 12,
             deadline: 14,
             reward: 1_200_000_000,
             pool_token: Some([5; 32]),

@@ -77,12 +77,10 @@ fn funding(operator: &[u8], value: u64, tokens: Vec<Token>, seed: u8) -> Funding
 fn first_payout(p: &mut Pool, contracts: &Contracts, token: Option<[u8; 32]>, count: usize) -> UnsignedTransaction {
     let ctx = context();
     let tokens = token.map(|id| vec![Token { id, amount: 2 }]).unwrap_or_default();
-    let miners = p.state.len();
     let open = epoch::open(
         &Opening {
             contracts,
             max_score: p.max_score,
-            to_pay: miners,
             deadline: ctx.height() + 5_040,
             reward: REWARD,
             pool_token: token,
@@ -185,7 +183,8 @@ fn hardened_epoch_passes_and_closes_the_drafts_weaknesses() {
     let honest = first_payout(&mut p, &contracts, Some([7; 32]), 60);
     assert_eq!(&verdicts(&honest)[..2], &[Reduced::True, Reduced::True]);
     assert!(our_check(&honest).accepted);
-    assert_eq!(honest.outputs[0].registers[2], Constant::Int(200 - 60).to_bytes());
+    // R6, the deadline, moves on unchanged
+    assert_eq!(honest.outputs[0].registers[2], honest.inputs[0].spent.registers[2]);
 
     // what the draft lets through, the hardened pair refuses
     let mut stolen = honest.clone();
@@ -194,14 +193,14 @@ fn hardened_epoch_passes_and_closes_the_drafts_weaknesses() {
     let mut moved = honest.clone();
     moved.outputs[0].ergo_tree = p.operator.clone();
     assert_eq!(verdicts(&moved)[0], Reduced::False);
-    let mut recount = honest.clone();
-    recount.outputs[0].registers[2] = Constant::Int(0).to_bytes();
-    assert_eq!(verdicts(&recount)[0], Reduced::False);
+    let mut sooner = honest.clone();
+    sooner.outputs[0].registers[2] = Constant::Int(0).to_bytes();
+    assert_eq!(verdicts(&sooner)[0], Reduced::False);
     // our check recognizes the hardened contract and names its clauses
     assert_eq!(our_check(&honest).contract.name(), "hardened");
     assert!(our_check(&stolen).failing().contains(&"nextRewardScript".to_string()));
     assert!(our_check(&moved).failing().contains(&"nextStateScript".to_string()));
-    assert!(our_check(&recount).failing().contains(&"nextStateUnpaid".to_string()));
+    assert!(our_check(&sooner).failing().contains(&"nextStateDeadline".to_string()));
     // and a checked build refuses to return it
     assert!(matches!(
         checked(stolen, &context()),

@@ -232,7 +232,7 @@ export interface WalkStep {
   /** `before`: null when the proof gives no value; `{error}` when the tree's value is not a share value. */
   touched: { key: Hex; before: ShareValueJson | { error: string } | null; after: ShareValueJson | { error: string }; paid: Decimal | null }[];
 }
-/** The spend that ended an epoch: the hardened contract's close (from its deadline, R7, on), or another final spend. */
+/** The spend that ended an epoch: the hardened contract's close (from its deadline, R6, on), or another final spend. */
 export interface WalkEnd {
   txId: Hex;
   txIdVerified: boolean;
@@ -240,10 +240,9 @@ export interface WalkEnd {
   closed: boolean;
   /** "closed by the operator at height H; R ERG left in the reward box; …" */
   describe: string;
-  unpaid: number | null;
   rewardLeft: Decimal | null;
 }
-/** An epoch's audit: maxScore, R6, the deadline (R7) and the reward box checked against the whole tree. */
+/** An epoch's audit: maxScore, the deadline (R6), the epoch's token and the reward box checked against the whole tree. */
 export interface EpochAudit {
   passed: boolean;
   miners: number;
@@ -264,6 +263,10 @@ export interface WalkResult {
   reward: Decimal | null;
   tip: Hex;
   tipDigest: Hex | null;
+  /** A hardened epoch's deadline (R6): the height from which its operator may close it. */
+  deadline: number | null;
+  /** A hardened epoch: whether its own token was minted as the contract assumes (two units, by its opening). */
+  epochToken: { ok: true } | { ok: false; why: string } | null;
   /** Set when the epoch ended (the tip is then spent). */
   end: WalkEnd | null;
   /** The epoch's reward box as last seen, and the transaction that spent it, if any. */

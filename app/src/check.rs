@@ -114,6 +114,8 @@ pub async fn check(
         ..Progress::default()
     };
     let mut retryable = None;
+    // the source's height, for the hardened epochs' deadlines (rows say nothing of them without)
+    let now = node.height().await.ok();
     for e in &pool.epochs {
         let row = match check_epoch(node, pool, e, &key, &mut progress, &on_progress).await {
             Ok(row) => row,
@@ -128,7 +130,7 @@ pub async fn check(
                 row
             }
         };
-        on_row(row);
+        on_row(row.at_height(now));
         progress.epochs_done += 1;
         on_progress(progress.clone());
     }

@@ -40,6 +40,7 @@ pub fn test_walk(contract: ShareStateContract, reward: Option<i64>) -> Walk {
         tip: cb,
         end: None,
         reward_box: Some(reward_box),
+        epoch_token: Some(Ok(())),
     }
 }
 

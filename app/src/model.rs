@@ -219,10 +219,11 @@ pub struct Row {
     /// The epoch's latest share-state box and digest (a next payout spends it, if unspent).
     pub tip: Option<Id>,
     pub tip_digest: Option<sharestate::Digest>,
-    /// R6 of the tip (the hardened contract's count of miners unpaid).
-    pub tip_unpaid: Option<i32>,
-    /// R7 of a hardened epoch: the height from which the operator may close it.
+    /// R6 of a hardened epoch: the height from which the operator may close it.
     pub deadline: Option<i32>,
+    /// Whether a transaction made now lands at or past the deadline (from the source's height,
+    /// when known): then only the operator may spend the epoch.
+    pub deadline_passed: bool,
     /// Whether the epoch's reward box is known and unspent.
     pub reward_unspent: bool,
 }
@@ -239,7 +240,8 @@ impl Row {
     }
 
     /// Whether this miner can be paid now by a new payout of the epoch: unpaid, verified, on a
-    /// known contract, the epoch not ended, its reward box unspent, and (hardened) R6 above 0.
+    /// known contract, the epoch not ended, its reward box unspent, and (hardened) the deadline
+    /// not reached.
     pub fn payable(&self) -> bool {
         self.paid == Paid::No
             && self.verified.ok()
@@ -247,7 +249,26 @@ impl Row {
             && self.contract != "unknown"
             && self.end.is_none()
             && self.reward_unspent
-            && self.tip_unpaid.is_none_or(|n| n > 0)
+            && !self.deadline_passed
+    }
+
+    /// The row as of the source's height `now` (the newest block's): past a hardened epoch's
+    /// deadline, a miner still unpaid is told that the operator may now take what they are owed,
+    /// and no payout is offered.
+    pub fn at_height(mut self, now: Option<u32>) -> Row {
+        let (Some(d), Some(now)) = (self.deadline, now) else {
+            return self;
+        };
+        // a transaction made now lands in the next block
+        self.deadline_passed = i64::from(now) + 1 >= i64::from(d);
+        if self.deadline_passed && self.end.is_none() && self.paid == Paid::No {
+            let owed = self.expected.map(|e| format!(" ({} ERG)", erg(e))).unwrap_or_default();
+            self.alarms.insert(
+                0,
+                format!("the epoch's deadline, height {d}, has come: the operator may now close it and take what you are owed{owed}"),
+            );
+        }
+        self
     }
 
     /// A row for an epoch that could not be checked at all: why.
@@ -267,8 +288,8 @@ impl Row {
             end: None,
             tip: None,
             tip_digest: None,
-            tip_unpaid: None,
             deadline: None,
+            deadline_passed: false,
             reward_unspent: false,
         }
     }
@@ -329,10 +350,6 @@ pub fn row(
             .filter(|_| known)
             .and_then(|r| sharestate::pool::payout_amount(score, r, walk.max_score).ok())
     };
-    let tip_unpaid = match walk.tip.ergo_box.register(6) {
-        Some(Ok(sharestate::Constant::Int(n))) => Some(n),
-        _ => None,
-    };
     let base = Row {
         epoch,
         contract,
@@ -348,7 +365,7 @@ pub fn row(
         end: end.clone(),
         tip: Some(walk.tip.id),
         tip_digest: walk.tip_digest(),
-        tip_unpaid,
+        deadline_passed: false,
         deadline: match walk.contract {
             ShareStateContract::Hardened { .. } => sharestate::posted::hardened::deadline(&walk.tip.ergo_box),
             _ => None,
@@ -782,7 +799,6 @@ mod tests {
             tx_id_verified: true,
             height: Some(90),
             kind: EndKind::Closed,
-            unpaid: Some(0),
             reward_left: Some(250_000_000),
         });
         let r = row(1, &w, &[9; 32], unpaid_250(), &passed());
@@ -793,6 +809,25 @@ mod tests {
             r.alarms[0],
             "you were never paid: the epoch closed by the operator at height 90; 0.250000000 ERG left in the reward box; 4 miners were unpaid"
         );
+    }
+
+    #[test]
+    fn past_the_deadline_an_unpaid_miner_is_warned_and_offered_no_payout() {
+        let w = test_walk(hardened(), Some(1_000_000_000));
+        let mut r = row(1, &w, &[9; 32], unpaid_250(), &passed());
+        assert!(r.payable());
+        r.deadline = Some(100);
+        // built at 98 a payout lands at 99, before the deadline
+        let before = r.clone().at_height(Some(98));
+        assert!(before.payable() && before.alarms.is_empty());
+        let after = r.clone().at_height(Some(99));
+        assert!(!after.payable());
+        assert_eq!(
+            after.alarms,
+            vec!["the epoch's deadline, height 100, has come: the operator may now close it and take what you are owed (0.250000000 ERG)".to_string()]
+        );
+        // without the source's height nothing is said either way
+        assert!(r.at_height(None).payable());
     }
 
     #[test]

@@ -10,9 +10,11 @@
 //! script, one proof byte flipped, a key paid twice, the next digest taken from another batch,
 //! OUTPUTS(1) holding less than demanded — plus the draft's weaknesses (the rest of the reward
 //! sent to another script; a payout that pays no one), which the draft accepts and the
-//! hardened pair refuses. On the hardened epoch the operator closed, its deadline (R7): moved
+//! hardened pair refuses. On the hardened epoch the operator closed, its deadline (R6): moved
 //! by a payout (refused), the operator's close one block before it (refused) and at it
-//! (the operator's signature decides), a payout at it (likewise).
+//! (the operator's signature decides), a payout at it (likewise). And a box of the hardened
+//! script with the pool token and a deadline of 0, spent with the last epoch's reward box: the
+//! reward box wants its own epoch's token beside it (refused).
 //!
 //! Each case is evaluated in the context of the block it was (or would be) in: `height` is
 //! the newest header before it, so the contract's HEIGHT is `height + 1`.
@@ -58,7 +60,15 @@ struct Case {
 /// fail: the hardened contract's branch first, then the payout's clauses.
 fn our_check(tx: &UnsignedTransaction, height: u32) -> (Verdict, Vec<String>) {
     let state = &tx.inputs[0].spent;
-    if let ShareStateContract::Hardened { .. } = posted::share_state_contract(&state.ergo_tree) {
+    let contract = posted::share_state_contract(&state.ergo_tree);
+    // the reward box's own script: the share state beside it must be its epoch's
+    if !posted::contracts::is_reward_box_of(&contract, state, &tx.inputs[1].spent) {
+        return (
+            Verdict::Reject,
+            vec!["INPUTS(1): not this share state's reward box".into()],
+        );
+    }
+    if let ShareStateContract::Hardened { .. } = contract {
         if hardened::branch(state, height + 1) == Some(hardened::Branch::Operator) {
             return (Verdict::Operator, vec![]);
         }
@@ -85,7 +95,10 @@ fn sigma_rust(d: &Devnet, tx: &UnsignedTransaction, height: u32) -> (Verdict, St
     let v = evaluate(tx, &ctx);
     let verdict = match &v {
         Ok(r) if r[..2].iter().all(|r| *r == Reduced::True) => Verdict::Accept,
-        Ok(r) if matches!(r[0], Reduced::Proposition(_)) && r[1] == Reduced::True => Verdict::Operator,
+        // the operator's own key: what their funding box (input 2, a P2PK box) reduces to
+        Ok(r) if matches!(r[0], Reduced::Proposition(_)) && r.get(2) == Some(&r[0]) && r[1] == Reduced::True => {
+            Verdict::Operator
+        }
         _ => Verdict::Reject,
     };
     (verdict, format!("{v:?}"))
@@ -274,8 +287,8 @@ fn deadline(d: &Devnet, e: &EpochTruth, cases: &mut Vec<Case>) {
         });
     };
     let mut t = honest.clone();
-    let r7 = Constant::parse(&t.outputs[0].registers[3]).unwrap().as_int().unwrap();
-    t.outputs[0].registers[3] = Constant::Int(r7 - 1).to_bytes();
+    let r6 = Constant::parse(&t.outputs[0].registers[2]).unwrap().as_int().unwrap();
+    t.outputs[0].registers[2] = Constant::Int(r6 - 1).to_bytes();
     push(
         "a payout that moves the deadline one block earlier",
         Verdict::Reject,
@@ -295,6 +308,46 @@ fn deadline(d: &Devnet, e: &EpochTruth, cases: &mut Vec<Case>) {
         at,
         honest,
     );
+}
+
+/// A box the operator makes with the hardened script, the pool token and a deadline of 0 (the
+/// operator's branch at once), spent with the last epoch's reward box, everything to the
+/// operator: the attack a token shared by every epoch allowed.
+fn foreign_state(d: &Devnet, cases: &mut Vec<Case>) {
+    let last = d.pool.epochs.last().unwrap();
+    let tip = d
+        .ledger
+        .get_box(last.state_boxes.last().unwrap())
+        .unwrap()
+        .ergo_box
+        .clone();
+    let reward = d.ledger.get_box(&last.reward_box).unwrap().ergo_box.clone();
+    let mut fake = tip.clone();
+    fake.transaction_id = sharestate::ergo::Id([0xfa; 32]);
+    fake.index = 0;
+    fake.registers[2] = Constant::Int(0).to_bytes();
+    fake.tokens = vec![
+        sharestate::ergo::Token {
+            id: d.pool.token,
+            amount: 1,
+        },
+        sharestate::ergo::Token {
+            id: [0xfb; 32],
+            amount: 1,
+        },
+    ];
+    let ctx = d.ledger.context();
+    let tx = epoch::close(&fake, Some(&reward), &d.pool.funding(&d.ledger).unwrap(), ctx.height()).unwrap();
+    cases.push(Case {
+        name: format!(
+            "epoch {} ({}): another box of its script, with the pool token and a deadline of 0, takes its reward",
+            last.number, last.contract
+        ),
+        contract: last.contract,
+        expect: Verdict::Reject,
+        height: ctx.height(),
+        tx,
+    });
 }
 
 fn main() {
@@ -353,6 +406,7 @@ fn main() {
     tamperings(&d, &d.pool.epochs[0], &mut cases);
     tamperings(&d, &d.pool.epochs[1], &mut cases);
     deadline(&d, &d.pool.epochs[devnet::pool::CLOSED_EPOCH], &mut cases);
+    foreign_state(&d, &mut cases);
 
     // sigma-rust and our check must agree with the expectation before anything is written
     let mut clauses = Vec::new();

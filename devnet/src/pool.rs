@@ -48,8 +48,6 @@ pub enum Scenario {
     /// Hardened, opened with a deadline 10 blocks away, then closed at it with every miner
     /// unpaid.
     EarlyClose,
-    /// Hardened, opened with R6 = 0 and left open: the count says nobody is owed.
-    ZeroUnpaid,
     /// Hardened, opened with maxScore half the sum of the scores: the first miners are paid
     /// double and the reward runs out.
     HalfMaxScore,
@@ -67,12 +65,11 @@ impl std::str::FromStr for Scenario {
     fn from_str(s: &str) -> Result<Scenario, String> {
         match s {
             "early-close" => Ok(Scenario::EarlyClose),
-            "zero-unpaid" => Ok(Scenario::ZeroUnpaid),
             "half-max-score" => Ok(Scenario::HalfMaxScore),
             "empty-payouts" => Ok(Scenario::EmptyPayouts),
             "forged-box" => Ok(Scenario::ForgedBox),
             other => Err(format!(
-                "unknown scenario {other:?} (early-close, zero-unpaid, half-max-score, empty-payouts or forged-box)"
+                "unknown scenario {other:?} (early-close, half-max-score, empty-payouts or forged-box)"
             )),
         }
     }
@@ -83,9 +80,7 @@ impl std::str::FromStr for Scenario {
 struct Rules {
     /// On the draft contract (epoch 1 always is).
     draft: bool,
-    /// R6 at opening, instead of the number of miners a payout can pay.
-    to_pay: Option<usize>,
-    /// Blocks from the opening to the deadline (R7), instead of [`MIN_CLAIM_WINDOW`].
+    /// Blocks from the opening to the deadline (R6), instead of [`MIN_CLAIM_WINDOW`].
     window: Option<u32>,
     /// maxScore divided by this.
     max_score_divisor: Option<i32>,
@@ -104,11 +99,6 @@ impl Rules {
                 window: Some(10),
                 payouts: Some(0),
                 close: true,
-                ..Rules::default()
-            },
-            Scenario::ZeroUnpaid => Rules {
-                to_pay: Some(0),
-                payouts: Some(0),
                 ..Rules::default()
             },
             Scenario::HalfMaxScore => Rules {
@@ -218,7 +208,7 @@ pub struct EpochTruth {
     pub pending: Vec<Vec<Key>>,
     /// The operator's close, if the epoch is closed.
     pub closed: Option<Id>,
-    /// The hardened contract's deadline (R7): the height from which the operator may close.
+    /// The hardened contract's deadline (R6): the height from which the operator may close.
     pub deadline: Option<u32>,
 }
 
@@ -257,7 +247,7 @@ impl DemoPool {
     }
 
     /// [`Scenario::ForgedBox`]: a new token minted into a box of the pool's hardened
-    /// share-state script, with an empty tree, maxScore 1, R6 0 and a deadline.
+    /// share-state script, with an empty tree, maxScore 1 and a deadline (R6) 10 blocks away.
     fn forge_box(&self, ledger: &mut Ledger, wallet: &Wallet) -> Result<(), PoolError> {
         let input = self
             .funding_box(ledger)
@@ -275,7 +265,6 @@ impl DemoPool {
             registers: vec![
                 Constant::AvlTree(ShareState::new().register()).to_bytes(),
                 Constant::Int(1).to_bytes(),
-                Constant::Int(0).to_bytes(),
                 Constant::Int(h as i32 + 10).to_bytes(),
             ],
         };
@@ -487,7 +476,6 @@ impl DemoPool {
             &Opening {
                 contracts: &contracts,
                 max_score,
-                to_pay: rules.to_pay.unwrap_or(plan.payable()),
                 deadline,
                 reward,
                 pool_token: tok,

@@ -1,22 +1,22 @@
 //! **An epoch's audit**: what the pool operator chose when opening the epoch — maxScore (R5),
-//! the hardened contract's count of miners unpaid (R6), the reward box — checked against the
+//! the hardened contract's deadline (R6) and epoch token, the reward box — checked against the
 //! epoch's whole share state and the walk's view of its reward box.
 //!
-//! The contract checks each payout, but it cannot see the whole tree: it trusts R5, R6 and R7
-//! as the operator wrote them. A deadline (R7) soon after the opening lets the operator close
-//! the epoch (and take the reward box) before miners could be paid; a maxScore other than the
-//! sum of the scores pays every miner the wrong amount and leaves the last ones unpaid or the
-//! rest to the operator; an R6 other than the miners a payout can pay misleads every wallet
-//! that offers payouts by it; a reward box that holds less than is owed, runs another script,
-//! or was spent outside the epoch's payouts cannot pay what the tree promises. The audit reads
-//! the share state from the pool's snapshot, which it checks against the tip's on-chain digest
-//! first.
+//! The contract checks each payout, but it cannot see the whole tree: it trusts R5 and R6 as
+//! the operator wrote them, and an epoch token minted as the opening chose. A deadline (R6)
+//! soon after the opening lets the operator close the epoch (and take the reward box) before
+//! miners could be paid; a maxScore other than the sum of the scores pays every miner the
+//! wrong amount and leaves the last ones unpaid or the rest to the operator; an epoch token
+//! that other boxes hold lets them spend the reward; a reward box that holds less than is owed,
+//! runs another script, or was spent outside the epoch's payouts cannot pay what the tree
+//! promises. The audit reads the share state from the pool's snapshot, which it checks against
+//! the tip's on-chain digest first.
 //!
 //! A miner owed less than a box's minimum value cannot be paid on chain (no output may hold so
-//! little): such "dust" miners stay unpaid, and R6 must count exactly the miners a payout can
-//! pay — every miner whose payment meets the floor as a payout's first payment (output 2),
-//! taking the shortest script for a key whose script the snapshot does not give. [`audit_chain`]
-//! is what can be told without the snapshot.
+//! little): such "dust" miners stay unpaid; the audit counts as payable every miner whose
+//! payment meets the floor as a payout's first payment (output 2), taking the shortest script
+//! for a key whose script the snapshot does not give. [`audit_chain`] is what can be told
+//! without the snapshot.
 
 use crate::avl::{AvlTreeData, Digest, Key, ShareState};
 use crate::encoding::hex;
@@ -29,7 +29,7 @@ use crate::posted::prove::FIRST_PAYMENT;
 use crate::posted::{hardened, ShareStateContract};
 use thiserror::Error;
 
-/// The fewest blocks between an epoch's opening and its deadline (R7) that the audit accepts:
+/// The fewest blocks between an epoch's opening and its deadline (R6) that the audit accepts:
 /// a week of two-minute blocks, for miners to see they are owed and make the payout themselves
 /// if the pool does not.
 pub const MIN_CLAIM_WINDOW: u32 = 5_040;
@@ -53,7 +53,7 @@ pub enum Finding {
     Malformed { count: usize, key: Key, error: ValueError },
     /// maxScore is not the sum of the scores.
     MaxScore { max_score: i32, sum: i128 },
-    /// The hardened contract's deadline (R7, `None` when missing) comes fewer than
+    /// The hardened contract's deadline (R6, `None` when missing) comes fewer than
     /// [`MIN_CLAIM_WINDOW`] blocks after the epoch opened (at `opened`, when the source says).
     Deadline {
         deadline: Option<i32>,
@@ -61,13 +61,9 @@ pub enum Finding {
         payable: usize,
         owed: Option<i128>,
     },
-    /// The hardened contract's R6 is not the number of miners a payout can still pay
-    /// (`payable`, owed `owed`).
-    UnpaidCount {
-        r6: Option<i32>,
-        payable: usize,
-        owed: Option<i128>,
-    },
+    /// The hardened epoch's own token is not as the contract assumes (minted by the opening in
+    /// two units, one in the share-state box and one in the reward box): why.
+    EpochToken { why: String },
     /// Miners whose payment overflows the contract's arithmetic: no payout can pay them.
     Overflowing { count: usize, key: Key },
     /// The epoch's reward (R4 of its reward box) is not positive: nobody is paid.
@@ -77,7 +73,7 @@ pub enum Finding {
     /// The walk cannot tell which box is the epoch's reward box (its opening not proven, no
     /// payout yet).
     RewardUnknown,
-    /// The reward box does not run the reward script of this share state, or lacks the pool
+    /// The reward box does not run the reward script of this share state, or lacks the epoch's
     /// token.
     RewardScript { box_id: Id },
     /// The reward box holds less than the miners still unpaid are owed.
@@ -139,7 +135,7 @@ impl std::fmt::Display for Finding {
             } => match (deadline, opened) {
                 (None, _) => write!(
                     f,
-                    "the share-state box has no deadline (R7): the hardened contract refuses every spend, the reward stays locked"
+                    "the share-state box has no deadline (R6): the hardened contract refuses every spend, the reward stays locked"
                 ),
                 (Some(d), Some(o)) => write!(
                     f,
@@ -153,18 +149,9 @@ impl std::fmt::Display for Finding {
                     owed_to(*owed, *payable)
                 ),
             },
-            Finding::UnpaidCount { r6, payable, owed } => match r6 {
-                Some(r) if i64::from(*r) < *payable as i64 => write!(
-                    f,
-                    "R6 says {r} miners are unpaid, but {}: wallets that go by R6 stop offering the payouts still due",
-                    owed_to(*owed, *payable)
-                ),
-                Some(r) => write!(
-                    f,
-                    "R6 says {r} miners are unpaid, but a payout can pay only {payable}: the count never reaches 0"
-                ),
-                None => write!(f, "the share-state box has no R6: the hardened contract refuses every payout"),
-            },
+            Finding::EpochToken { why } => {
+                write!(f, "other boxes may spend the reward: {why}")
+            }
             Finding::Overflowing { count, key } => write!(
                 f,
                 "{count} miners are owed more than the contract's arithmetic can compute (the first, key {}): no payout can pay them",
@@ -184,7 +171,7 @@ impl std::fmt::Display for Finding {
             ),
             Finding::RewardScript { box_id } => write!(
                 f,
-                "the reward box {} does not run this epoch's reward script with the pool token: it may be spent without paying miners",
+                "the reward box {} does not run this epoch's reward script with the epoch's token: it may be spent without paying miners",
                 short(box_id)
             ),
             Finding::RewardShort { box_id, value, owed } => write!(
@@ -268,8 +255,9 @@ pub fn can_be_paid(amount: i64, script_len: Option<usize>, height: u32) -> bool 
 }
 
 /// What the audit can tell from the chain alone, without the tree: the reward (R4) positive,
-/// the reward box the epoch's own at every payout, with its script and pool token, unspent or
-/// spent by the epoch's end, and no weakness of the draft used by a payout.
+/// the epoch's token minted as the hardened contract assumes, the reward box the epoch's own at
+/// every payout, with its script and the epoch's token, unspent or spent by the epoch's end, and
+/// no weakness of the draft used by a payout.
 pub fn audit_chain(walk: &Walk) -> Vec<Finding> {
     let mut findings = Vec::new();
     if let Some(r4) = walk.reward.filter(|r| *r <= 0) {
@@ -294,6 +282,9 @@ pub fn audit_chain(walk: &Walk) -> Vec<Finding> {
                 count: used,
             });
         }
+    }
+    if let (ShareStateContract::Hardened { .. }, Some(Err(why))) = (&walk.contract, &walk.epoch_token) {
+        findings.push(Finding::EpochToken { why: why.clone() });
     }
     match &walk.reward_box {
         None => findings.push(Finding::RewardUnknown),
@@ -389,13 +380,6 @@ pub fn audit(walk: &Walk, snapshot: &mut ShareState) -> Result<Audit, AuditError
         });
     }
     if let ShareStateContract::Hardened { .. } = walk.contract {
-        let r6 = match walk.tip.ergo_box.register(6) {
-            Some(Ok(Constant::Int(n))) => Some(n),
-            _ => None,
-        };
-        if r6.map(i64::from) != i64::try_from(payable).ok() {
-            findings.push(Finding::UnpaidCount { r6, payable, owed });
-        }
         let deadline = hardened::deadline(&walk.tip.ergo_box);
         let opened = walk.start.inclusion_height;
         let window_ok = matches!(
@@ -449,7 +433,7 @@ pub fn audit(walk: &Walk, snapshot: &mut ShareState) -> Result<Audit, AuditError
 }
 
 /// The sentence for how an epoch ended, if it did: "closed by the operator at height H; R ERG
-/// left; N miners were unpaid" (N from the audit when there is one, else from R6).
+/// left; N miners were unpaid" (N from the audit, when there is one).
 pub fn describe_end(walk: &Walk, audit: Option<&Audit>) -> Option<String> {
     let end = walk.end.as_ref()?;
     let at = end.height.map(|h| format!(" at height {h}")).unwrap_or_default();
@@ -461,13 +445,12 @@ pub fn describe_end(walk: &Walk, audit: Option<&Audit>) -> Option<String> {
         .reward_left
         .map(|l| format!("; {} left in the reward box", nano(l as i128)))
         .unwrap_or_default();
-    let unpaid = match (audit.map(|a| (a.payable, a.dust)), end.unpaid) {
-        (Some((n, 0)), _) => format!("; {n} miners were unpaid"),
-        (Some((n, small)), _) => {
+    let unpaid = match audit.map(|a| (a.payable, a.dust)) {
+        Some((n, 0)) => format!("; {n} miners were unpaid"),
+        Some((n, small)) => {
             format!("; {n} miners were unpaid (and {small} owed less than a box may hold)")
         }
-        (None, Some(n)) => format!("; R6 says {n} miners were unpaid (not audited)"),
-        (None, None) => String::new(),
+        None => String::new(),
     };
     Some(format!("{how}{left}{unpaid}"))
 }

@@ -155,19 +155,20 @@ impl serde::Serialize for ShareStateContract {
 
 /// Whether `reward` is a reward box of the share-state box `state` running `contract`: the
 /// contract's reward script (for the hardened pair, the one bound to `state`'s script) and, for
-/// the hardened pair, the pool token that `state` holds first. Never for an unknown contract.
+/// the hardened pair, holding first the epoch's token that `state` holds second — what the
+/// hardened reward script demands of the state box spent with it. Never for an unknown contract.
 pub fn is_reward_box_of(contract: &ShareStateContract, state: &ErgoBox, reward: &ErgoBox) -> bool {
     let script = match contract {
         ShareStateContract::Draft => Some(draft_reward()),
         ShareStateContract::Hardened { .. } => hardened_reward(&state.ergo_tree).ok(),
         ShareStateContract::Unknown => None,
     };
-    let holds_pool_token = match (contract, state.tokens.first()) {
-        (ShareStateContract::Hardened { .. }, Some(t)) => reward.tokens.iter().any(|r| r.id == t.id),
+    let holds_epoch_token = match (contract, state.tokens.get(1)) {
+        (ShareStateContract::Hardened { .. }, Some(t)) => reward.tokens.first().map(|r| r.id) == Some(t.id),
         (ShareStateContract::Hardened { .. }, None) => false,
         _ => true,
     };
-    script.as_deref() == Some(reward.ergo_tree.as_slice()) && holds_pool_token
+    script.as_deref() == Some(reward.ergo_tree.as_slice()) && holds_epoch_token
 }
 
 /// Recognizes the contract of a share-state box from its ErgoTree.

@@ -58,8 +58,6 @@ pub enum EpochError {
     BelowFloor { index: usize, value: u64, min: u64 },
     #[error("the {what} add up beyond what a u64 holds")]
     Overflow { what: &'static str },
-    #[error("{count} unpaid miners do not fit the contract's Int")]
-    TooManyMiners { count: usize },
     #[error(transparent)]
     Posted(#[from] PostedError),
     #[error("the contract would refuse this payout: {}", failing.join(", "))]
@@ -113,6 +111,7 @@ fn finish(
     mut outputs: Vec<Candidate>,
     funding: &Funding,
     height: u32,
+    minted: Option<&Token>,
 ) -> Result<Vec<Candidate>, EpochError> {
     let available = total(inputs.iter().map(|b| b.value), "inputs' values")?;
     outputs.push(Candidate {
@@ -129,7 +128,7 @@ fn finish(
     })?;
     // tokens: what the inputs hold minus what the outputs place
     let mut left: Vec<Token> = Vec::new();
-    for t in inputs.iter().flat_map(|b| &b.tokens) {
+    for t in inputs.iter().flat_map(|b| &b.tokens).chain(minted) {
         match left.iter_mut().find(|l| l.id == t.id) {
             Some(l) => {
                 l.amount = l.amount.checked_add(t.amount).ok_or(EpochError::Overflow {
@@ -182,9 +181,7 @@ pub struct Opening<'a> {
     pub contracts: &'a Contracts,
     /// R5: the sum of the scores.
     pub max_score: i32,
-    /// R6 of the hardened contract: how many miners the epoch pays.
-    pub to_pay: usize,
-    /// R7 of the hardened contract: the height from which the operator may close the epoch
+    /// R6 of the hardened contract: the height from which the operator may close the epoch
     /// (payouts until then). Not used by the draft.
     pub deadline: u32,
     /// R4 of the reward box: the reward, nanoErg.
@@ -203,10 +200,11 @@ pub struct Payout<'a> {
     pub script_of: &'a dyn Fn(&Key) -> Option<Vec<u8>>,
 }
 
-/// Opens an epoch: OUTPUTS(0) the share-state box (R4 the tree, R5 maxScore, and for the
-/// hardened contract R6 the number of miners to pay, R7 the deadline and the pool token),
-/// OUTPUTS(1) the reward box (R4 the reward, value the reward plus [`REWARD_RESERVE`]), then
-/// fee and change.
+/// Opens an epoch: OUTPUTS(0) the share-state box (R4 the tree, R5 maxScore; for the hardened
+/// contract R6 the deadline, and the pool token then the epoch's own token), OUTPUTS(1) the
+/// reward box (R4 the reward, value the reward plus [`REWARD_RESERVE`]; for the hardened
+/// contract the epoch's token), then fee and change. The epoch's token is minted here, in two
+/// units: its id is the id of the first funding input.
 pub fn open(
     opening: &Opening,
     state: &mut ShareState,
@@ -216,7 +214,6 @@ pub fn open(
     let Opening {
         contracts,
         max_score,
-        to_pay,
         deadline,
         reward,
         pool_token,
@@ -226,10 +223,10 @@ pub fn open(
         Constant::AvlTree(state.register()).to_bytes(),
         Constant::Int(max_score).to_bytes(),
     ];
+    let mut epoch_token = None;
     let (state_tokens, reward_tokens) = match (hardened, pool_token) {
         (true, None) => return Err(EpochError::NoPoolToken),
         (true, Some(id)) => {
-            let unpaid = i32::try_from(to_pay).map_err(|_| EpochError::TooManyMiners { count: to_pay })?;
             // an epoch closable at once pays no one: refused here, and raised by the audit
             let past = EpochError::PastDeadline {
                 deadline: i64::from(deadline),
@@ -239,9 +236,17 @@ pub fn open(
             if i64::from(deadline) <= i64::from(height) + 1 {
                 return Err(past);
             }
-            state_registers.push(Constant::Int(unpaid).to_bytes());
             state_registers.push(Constant::Int(deadline).to_bytes());
-            (vec![Token { id, amount: 1 }], vec![Token { id, amount: 1 }])
+            let first = funding.inputs.first().ok_or(EpochError::InsufficientFunds {
+                available: 0,
+                needed: REWARD_RESERVE,
+            })?;
+            let minted = first.id().0;
+            epoch_token = Some(Token { id: minted, amount: 2 });
+            (
+                vec![Token { id, amount: 1 }, Token { id: minted, amount: 1 }],
+                vec![Token { id: minted, amount: 1 }],
+            )
         }
         (false, _) => (vec![], vec![]),
     };
@@ -269,7 +274,13 @@ pub fn open(
         tokens: reward_tokens,
         registers: vec![Constant::Long(initial).to_bytes()],
     };
-    let outputs = finish(&funding.inputs, vec![state_box, reward_box], funding, height)?;
+    let outputs = finish(
+        &funding.inputs,
+        vec![state_box, reward_box],
+        funding,
+        height,
+        epoch_token.as_ref(),
+    )?;
     Ok(UnsignedTransaction {
         inputs: funding
             .inputs
@@ -286,7 +297,7 @@ pub fn open(
 
 /// The operator's close of an epoch: spends the share-state box (no context variables) and,
 /// when given, the reward box, everything to the funding's change script. The hardened
-/// contract allows it from its deadline height (R7) on: built at `height` (the newest block's)
+/// contract allows it from its deadline height (R6) on: built at `height` (the newest block's)
 /// it goes in a later block, which must be at the deadline or past it. The operator signs it. The draft has no close.
 pub fn close(
     state_box: &ErgoBox,
@@ -315,7 +326,7 @@ pub fn close(
         .chain(&funding.inputs)
         .cloned()
         .collect();
-    let outputs = finish(&inputs, vec![], funding, height)?;
+    let outputs = finish(&inputs, vec![], funding, height, None)?;
     Ok(UnsignedTransaction {
         inputs: inputs
             .into_iter()
@@ -363,27 +374,12 @@ pub fn payout(p: &Payout, funding: &Funding, height: u32) -> Result<UnsignedTran
         });
     }
     let mut registers = state_box.registers.clone();
+    // R4, the tree, is the one register a payout changes
     registers[0] = Constant::AvlTree(AvlTreeData {
         digest: batch.digest_after,
         ..tree
     })
     .to_bytes();
-    // the hardened contract counts the miners still unpaid in R6
-    if let Some(r6) = state_box.register(6) {
-        let unpaid = r6.ok().and_then(|c| c.as_int().ok()).ok_or(PostedError::Box {
-            what: "share-state",
-            detail: "R6 is not an Int".into(),
-        })?;
-        let paid = i32::try_from(batch.payments.len()).map_err(|_| EpochError::TooManyMiners {
-            count: batch.payments.len(),
-        })?;
-        registers[2] = Constant::Int(unpaid.checked_sub(paid).ok_or(ArithmeticError::Overflow {
-            op: '-',
-            a: unpaid as i64,
-            b: paid as i64,
-        })?)
-        .to_bytes();
-    }
     let total = batch.payments.iter().try_fold(0i64, |z, p| amount::add(z, p.amount))?;
     let total = u64::try_from(total).map_err(|_| ArithmeticError::Overflow {
         op: '+',
@@ -433,7 +429,7 @@ pub fn payout(p: &Payout, funding: &Funding, height: u32) -> Result<UnsignedTran
     let mut spent = vec![state_box.clone(), reward_box.clone()];
     spent.extend(funding.inputs.iter().cloned());
     // the contract boxes' own value and tokens are placed above; only the funding pays the rest
-    let outputs = finish(&spent, outputs, funding, height)?;
+    let outputs = finish(&spent, outputs, funding, height, None)?;
     let mut inputs = vec![
         UnsignedInput {
             spent: state_box.clone(),

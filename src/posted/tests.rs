@@ -61,12 +61,10 @@ fn honest_tx(e: &mut Epoch, count: usize) -> (PayoutTransaction, PayoutBatch) {
         fee: 1_000_000,
     };
     let contracts = crate::posted::epoch::Contracts::draft();
-    let miners = e.state.len();
     let open = crate::posted::epoch::open(
         &crate::posted::Opening {
             contracts: &contracts,
             max_score: e.max_score,
-            to_pay: miners,
             deadline: 0, // the draft has no deadline
             reward: INITIAL as u64,
             pool_token: None,
@@ -213,7 +211,6 @@ fn an_inflated_score_is_accepted_by_the_draft_and_reported() {
             r4: Some(Constant::AvlTree(AvlTreeData::share_state(p.digest_after))),
             r5: Some(Constant::Int(e.max_score)),
             r6: None,
-            r7: None,
             tokens: vec![],
         },
         Output {
@@ -222,7 +219,6 @@ fn an_inflated_score_is_accepted_by_the_draft_and_reported() {
             r4: Some(Constant::Long(INITIAL)),
             r5: None,
             r6: None,
-            r7: None,
             tokens: vec![],
         },
     ];
@@ -233,7 +229,6 @@ fn an_inflated_score_is_accepted_by_the_draft_and_reported() {
             r4: None,
             r5: None,
             r6: None,
-            r7: None,
             tokens: vec![],
         });
     }
@@ -292,7 +287,6 @@ fn a_repeated_key_leaves_an_output_unchecked() {
             r4: None,
             r5: None,
             r6: None,
-            r7: None,
             tokens: vec![],
         },
     );

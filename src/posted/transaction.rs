@@ -19,9 +19,7 @@ pub struct ShareStateInput {
     pub tokens: Vec<Token>,
     /// Its value, when known.
     pub value: Option<i64>,
-    /// R6 of the hardened contract: the number of miners still unpaid.
-    pub unpaid: Option<i32>,
-    /// R7 of the hardened contract: the height from which the operator may close the epoch.
+    /// R6 of the hardened contract: the height from which the operator may close the epoch.
     pub deadline: Option<i32>,
 }
 
@@ -34,7 +32,6 @@ impl ShareStateInput {
             script: None,
             tokens: vec![],
             value: None,
-            unpaid: None,
             deadline: None,
         }
     }
@@ -71,7 +68,6 @@ pub struct Output {
     pub r4: Option<Constant>,
     pub r5: Option<Constant>,
     pub r6: Option<Constant>,
-    pub r7: Option<Constant>,
     pub tokens: Vec<Token>,
 }
 
@@ -147,7 +143,6 @@ impl PayoutTransaction {
                     r4: o.registers.first().and_then(|r| Constant::parse(r).ok()),
                     r5: o.registers.get(1).and_then(|r| Constant::parse(r).ok()),
                     r6: o.registers.get(2).and_then(|r| Constant::parse(r).ok()),
-                    r7: o.registers.get(3).and_then(|r| Constant::parse(r).ok()),
                     tokens: o.tokens.clone(),
                 })
             })
@@ -159,11 +154,7 @@ impl PayoutTransaction {
                 script: Some(state_box.ergo_tree.clone()),
                 tokens: state_box.tokens.clone(),
                 value: Some(long(state_box.value)?),
-                unpaid: match state_box.register(6) {
-                    Some(Ok(c)) => Some(c.as_int()?),
-                    _ => None,
-                },
-                deadline: match state_box.register(7) {
+                deadline: match state_box.register(6) {
                     Some(Ok(c)) => Some(c.as_int()?),
                     _ => None,
                 },

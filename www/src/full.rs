@@ -215,13 +215,20 @@ impl Walker {
             "reward": w.reward.map(|r| r.to_string()),
             "tip": w.tip.id.to_hex(),
             "tipDigest": w.tip_digest().map(|d| d.to_hex()),
+            "deadline": match w.contract {
+                posted::ShareStateContract::Hardened { .. } => posted::hardened::deadline(&w.tip.ergo_box),
+                _ => None,
+            },
+            "epochToken": w.epoch_token.as_ref().map(|t| match t {
+                Ok(()) => json!({ "ok": true }),
+                Err(why) => json!({ "ok": false, "why": why }),
+            }),
             "end": w.end.as_ref().map(|e| json!({
                 "txId": e.tx_id.to_hex(),
                 "txIdVerified": e.tx_id_verified,
                 "height": e.height,
                 "closed": e.kind == walk::EndKind::Closed,
                 "describe": posted::audit::describe_end(w, None),
-                "unpaid": e.unpaid,
                 "rewardLeft": e.reward_left.map(|r| r.to_string()),
             })),
             "rewardBox": w.reward_box.as_ref().map(|r| json!({

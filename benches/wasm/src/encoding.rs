@@ -69,7 +69,6 @@ pub fn encode_payout(tx: &PayoutTransaction) -> Vec<u8> {
         put_constant(&mut o, &out.r4);
         put_constant(&mut o, &out.r5);
         put_constant(&mut o, &out.r6);
-        put_constant(&mut o, &out.r7);
     }
     o
 }
@@ -92,14 +91,12 @@ pub fn decode_payout(b: &[u8]) -> Option<PayoutTransaction> {
         let r4 = r.constant()?;
         let r5 = r.constant()?;
         let r6 = r.constant()?;
-        let r7 = r.constant()?;
         outputs.push(Output {
             value,
             script,
             r4,
             r5,
             r6,
-            r7,
             tokens: vec![],
         });
     }

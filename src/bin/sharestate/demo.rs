@@ -55,7 +55,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     }
     println!("sharestate demo: one Design 1 payout epoch, built and checked on this machine (seed {seed})\n");
     let (mut state, max_score) = share_state(miners, seed)?;
-    let (state_box, reward_box, funding) = open_epoch(&mut state, max_score, miners, seed)?;
+    let (state_box, reward_box, funding) = open_epoch(&mut state, max_score, seed)?;
     let batch = prove_batch(&mut state, max_score, pay)?;
     let tx = epoch::payout(
         &Payout {
@@ -113,7 +113,6 @@ fn share_state(miners: usize, seed: u64) -> Result<(ShareState, i32), CliError> 
 fn open_epoch(
     state: &mut ShareState,
     max_score: i32,
-    miners: usize,
     seed: u64,
 ) -> Result<(ErgoBox, ErgoBox, impl Fn(u8, u64) -> Funding), CliError> {
     let pool_tree = Address::new(Network::Mainnet, AddressKind::P2pk, {
@@ -139,7 +138,6 @@ fn open_epoch(
         &Opening {
             contracts: &Contracts::draft(),
             max_score,
-            to_pay: miners,
             deadline: 0, // the draft has no deadline
             reward: REWARD as u64,
             pool_token: None,

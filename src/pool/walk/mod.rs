@@ -4,7 +4,7 @@
 //! which reveals the old and new value and the payment of every key it touches.
 //!
 //! An epoch's walk ends at an unspent tip, or at a spend that is not a payout: the hardened
-//! contract's close by the operator (from the epoch's deadline, R7, on), or any other
+//! contract's close by the operator (from the epoch's deadline, R6, on), or any other
 //! final spend, which the walk records as the epoch's [`End`]. It follows the epoch's reward
 //! box too (created with the epoch, then OUTPUTS(1) of each payout) and, at the end, asks for
 //! it once more to learn whether it is spent and by what. A budget bounds the payouts one walk
@@ -108,8 +108,6 @@ pub struct End {
     pub tx_id_verified: bool,
     pub height: Option<u32>,
     pub kind: EndKind,
-    /// R6 of the share-state box it spent (the hardened contract's count of miners unpaid).
-    pub unpaid: Option<i32>,
     /// What the epoch's reward box held when this transaction spent it too, nanoErg.
     pub reward_left: Option<u64>,
 }
@@ -117,7 +115,7 @@ pub struct End {
 /// Which spend ended an epoch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EndKind {
-    /// The hardened contract's close: in a block at or past the epoch's deadline (R7), where
+    /// The hardened contract's close: in a block at or past the epoch's deadline (R6), where
     /// the operator may spend the box freely.
     Closed,
     /// Any other spend that is not a payout of this box; why it is not.
@@ -142,6 +140,10 @@ pub struct Walk {
     /// proven) or of its latest payout, asked for again at the end to learn whether and by
     /// what it is spent. None when the walk cannot tell which box it is.
     pub reward_box: Option<ChainBox>,
+    /// For a hardened epoch, whether its own token was minted as the contract assumes (by the
+    /// opening, in two units: the share-state box's and the reward box's), or why not; None
+    /// before the opening is read, and for the draft.
+    pub epoch_token: Option<Result<(), String>>,
 }
 
 impl Walk {
@@ -284,6 +286,7 @@ impl Walker {
                     tip: b,
                     end: None,
                     reward_box: None,
+                    epoch_token: None,
                 });
                 Ok(())
             }
@@ -299,7 +302,6 @@ impl Walker {
                         tx_id_verified: last.tx_id_verified,
                         height: last.height,
                         kind: EndKind::Other(format!("its OUTPUTS(0) is not a share-state box: {detail}")),
-                        unpaid: None,
                         reward_left: None,
                     });
                 }
@@ -352,6 +354,9 @@ impl Walker {
             State::Opening(id) => {
                 expect(id, tx.id)?;
                 let walk = self.walk.as_mut().ok_or(WalkError::Unexpected)?;
+                if let ShareStateContract::Hardened { .. } = walk.contract {
+                    walk.epoch_token = Some(hardened::epoch_token_minted(&walk.start, &tx));
+                }
                 if let Some(reward_box) = opening_reward_box(walk, &tx) {
                     walk.reward = reward_box.ergo_box.register(4).and_then(|r| r.ok()?.as_long().ok());
                     walk.reward_box = Some(reward_box);
@@ -469,7 +474,7 @@ fn opening_reward_box(walk: &Walk, tx: &ChainTransaction) -> Option<ChainBox> {
 }
 
 /// Whether `tx`, the spender of the walk's tip, ends the epoch rather than pays out: the
-/// hardened contract's close (from the deadline height in R7 on, the operator spends the box
+/// hardened contract's close (from the deadline height in R6 on, the operator spends the box
 /// freely), a spend with the box at another input than the first, or without the payout's
 /// context variables 0 and 1.
 /// A transaction that does not spend the tip at all is a lie, and an answer without context
@@ -487,18 +492,16 @@ fn final_spend(walk: &Walk, tx: &ChainTransaction) -> Result<Option<End>, WalkEr
             WalkError::Unproven { tx }
         });
     }
-    let unpaid = match tip.ergo_box.register(6) {
-        Some(Ok(Constant::Int(n))) => Some(n),
-        _ => None,
-    };
     let Some(position) = tx.inputs.iter().position(|i| i.box_id == tip.id) else {
         return Err(WalkError::NotAPayout {
             tx: tx.id.to_hex(),
             box_id: tip.id.to_hex(),
         });
     };
-    // the hardened contract's operator branch: a block at or past the deadline (R7), at the
-    // height the source gives (issue 13 ties it to a header)
+    // the hardened contract's operator branch: a block at or past the deadline (R6), at the
+    // height the source gives (issue 13 ties it to a header). A spend shaped like a payout is
+    // still replayed as one: if every clause holds the miners it pays were paid as the tree
+    // says, whoever signed it; if not, its row says which clause fails
     let deadline = match walk.contract {
         ShareStateContract::Hardened { .. } => hardened::deadline(&tip.ergo_box),
         _ => None,
@@ -543,7 +546,6 @@ fn final_spend(walk: &Walk, tx: &ChainTransaction) -> Result<Option<End>, WalkEr
         tx_id_verified: tx.id_verified,
         height: tx.inclusion_height,
         kind,
-        unpaid,
         reward_left,
     }))
 }

@@ -85,7 +85,7 @@ pub(crate) const SCORE: i64 = 50_000;
 pub(crate) const REWARD: u64 = 10_000_000_000;
 /// The height the epoch opens at.
 pub(crate) const OPENED: u32 = 100;
-/// The hardened epoch's deadline (R7), the audit's shortest window after its opening.
+/// The hardened epoch's deadline (R6), the audit's shortest window after its opening.
 pub(crate) const DEADLINE: u32 = OPENED + crate::posted::audit::MIN_CLAIM_WINDOW;
 
 /// An epoch of 60 miners of score 50,000 and a reward of 10 ERG, on a ledger.
@@ -103,19 +103,19 @@ pub(crate) struct TestEpoch {
 }
 
 impl TestEpoch {
-    /// Opens the epoch on the draft or the hardened pair, with maxScore and R6 as given (the
-    /// honest ones are 3,000,000 and 60).
-    pub fn open(hardened: bool, max_score: i32, to_pay: usize) -> TestEpoch {
-        TestEpoch::open_with_reward(hardened, max_score, to_pay, REWARD)
+    /// Opens the epoch on the draft or the hardened pair, with maxScore as given (the honest
+    /// one is 3,000,000).
+    pub fn open(hardened: bool, max_score: i32) -> TestEpoch {
+        TestEpoch::open_with_reward(hardened, max_score, REWARD)
     }
 
     /// The same with `reward` in the reward box's R4.
-    pub fn open_with_reward(hardened: bool, max_score: i32, to_pay: usize, reward: u64) -> TestEpoch {
-        TestEpoch::open_until(hardened, max_score, to_pay, reward, DEADLINE)
+    pub fn open_with_reward(hardened: bool, max_score: i32, reward: u64) -> TestEpoch {
+        TestEpoch::open_until(hardened, max_score, reward, DEADLINE)
     }
 
-    /// The same with `deadline` in the hardened share-state box's R7.
-    pub fn open_until(hardened: bool, max_score: i32, to_pay: usize, reward: u64, deadline: u32) -> TestEpoch {
+    /// The same with `deadline` in the hardened share-state box's R6.
+    pub fn open_until(hardened: bool, max_score: i32, reward: u64, deadline: u32) -> TestEpoch {
         let scripts: HashMap<Key, Vec<u8>> = (0..MINERS).map(|i| (blake2b256(&script(i)), script(i))).collect();
         let mut state = ShareState::from_entries(
             scripts
@@ -135,7 +135,6 @@ impl TestEpoch {
             &Opening {
                 contracts: &contracts,
                 max_score,
-                to_pay,
                 deadline,
                 reward,
                 pool_token: hardened.then_some(POOL_TOKEN),
@@ -273,7 +272,7 @@ pub(crate) fn funding(seed: u8) -> Funding {
 
 /// An honest draft epoch with `payouts` payouts of 20 miners.
 pub(crate) fn epoch_with_payouts(payouts: usize) -> (Ledger, Id, Vec<Key>) {
-    let mut e = TestEpoch::open(false, 3_000_000, 60);
+    let mut e = TestEpoch::open(false, 3_000_000);
     for _ in 0..payouts {
         e.pay(20);
     }

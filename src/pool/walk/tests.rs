@@ -1,7 +1,7 @@
 //! The walk over a tiny ledger of real Design 1 transactions, in the node's and the explorer's
 //! JSON: payouts replayed to the tip, the reward found, lies refused.
 
-use super::testing::{epoch_with_payouts, funding, script, Ledger, TestEpoch, DEADLINE, REWARD};
+use super::testing::{epoch_with_payouts, funding, script, Ledger, TestEpoch, DEADLINE, MINERS, REWARD};
 use super::*;
 use crate::ergo::json::Flavor;
 use crate::ergo::UnsignedTransaction;
@@ -148,7 +148,7 @@ fn a_lying_answer_stops_the_walk() {
 
 #[crate::test]
 fn the_reward_box_is_followed_from_the_opening_to_the_tip() {
-    let mut e = TestEpoch::open(true, 3_000_000, 60);
+    let mut e = TestEpoch::open(true, 3_000_000);
     e.pay(20);
     e.pay(20);
     let walk = e.walk().unwrap();
@@ -166,7 +166,7 @@ fn the_reward_box_is_followed_from_the_opening_to_the_tip() {
 
 #[crate::test]
 fn a_close_after_full_payment_ends_the_epoch() {
-    let mut e = TestEpoch::open(true, 3_000_000, 60);
+    let mut e = TestEpoch::open(true, 3_000_000);
     for _ in 0..3 {
         e.pay(20);
     }
@@ -183,7 +183,6 @@ fn a_close_after_full_payment_ends_the_epoch() {
             tx_id_verified: true,
             height: Some(DEADLINE),
             kind: EndKind::Closed,
-            unpaid: Some(0),
             reward_left: Some(left),
         }
     );
@@ -193,20 +192,15 @@ fn a_close_after_full_payment_ends_the_epoch() {
 }
 
 #[crate::test]
-fn r6_no_longer_decides_the_close_the_deadline_does() {
-    // R6 = 0: before the deadline a payout is still a payout the contract checks (the count
-    // goes below zero, harmlessly)
-    let mut e = TestEpoch::open(true, 3_000_000, 0);
+fn a_spend_before_the_deadline_that_is_not_a_payout_is_no_close() {
+    // the contract refuses it, so a source that shows one is wrong: the epoch ends, said so
+    let mut e = TestEpoch::open(true, 3_000_000);
     e.pay(20);
-    let walk = e.walk().unwrap();
-    assert_eq!(walk.steps.len(), 1);
-    assert!(walk.steps[0].report.accepted, "{:?}", walk.steps[0].report.failing());
-    assert!(walk.end.is_none());
-    // a spend without the payout's variables before the deadline is no close: the contract
-    // refuses it, so a source that shows one is wrong
     let tx = e.close_transaction();
     let early = e.apply_next(&tx);
-    let end = e.walk().unwrap().end.unwrap();
+    let walk = e.walk().unwrap();
+    assert_eq!(walk.steps.len(), 1);
+    let end = walk.end.unwrap();
     assert_eq!(end.tx_id, early);
     assert!(
         matches!(end.kind, EndKind::Other(ref why) if why.contains(&format!("before the deadline (height {DEADLINE})"))),
@@ -216,19 +210,23 @@ fn r6_no_longer_decides_the_close_the_deadline_does() {
 }
 
 #[crate::test]
-fn a_spend_at_the_deadline_is_the_operators_close_whatever_it_looks_like() {
-    let mut e = TestEpoch::open(true, 3_000_000, 60);
+fn a_spend_at_the_deadline_is_the_operators_close() {
+    let mut e = TestEpoch::open(true, 3_000_000);
     e.pay(20);
     let close = e.close();
-    let end = e.walk().unwrap().end.unwrap();
+    let walk = e.walk().unwrap();
+    let end = walk.end.unwrap();
     assert_eq!(
         (end.tx_id, end.kind, end.height),
         (close, EndKind::Closed, Some(DEADLINE))
     );
-    // one block earlier the operator cannot build it
-    let early = epoch::close(&e.state_box, Some(&e.reward_box), &funding(8), DEADLINE - 2);
+    assert_eq!(walk.epoch_token, Some(Ok(())));
+    // built at DEADLINE - 1 it lands at the deadline; built a block earlier it could land
+    // before, and the operator cannot build it
+    let (state_box, reward_box) = (e.state_box.clone(), e.reward_box.clone());
+    assert!(epoch::close(&state_box, Some(&reward_box), &funding(8), DEADLINE - 1).is_ok());
     assert_eq!(
-        early.unwrap_err(),
+        epoch::close(&state_box, Some(&reward_box), &funding(8), DEADLINE - 2).unwrap_err(),
         epoch::EpochError::BeforeDeadline {
             deadline: DEADLINE.into(),
             height: DEADLINE - 2
@@ -237,8 +235,40 @@ fn a_spend_at_the_deadline_is_the_operators_close_whatever_it_looks_like() {
 }
 
 #[crate::test]
+fn a_payout_is_built_only_while_it_lands_before_the_deadline() {
+    let e = TestEpoch::open(true, 3_000_000);
+    let batch =
+        crate::posted::prove_payout(&mut e.state.clone(), &e.keys[..2], REWARD as i64, 3_000_000, false).unwrap();
+    let scripts = |k: &crate::Key| {
+        (0..MINERS)
+            .map(script)
+            .find(|s| crate::encoding::hash::blake2b256(s) == *k)
+    };
+    let payout = |height| {
+        epoch::payout(
+            &epoch::Payout {
+                state_box: &e.state_box,
+                reward_box: &e.reward_box,
+                batch: &batch,
+                script_of: &scripts,
+            },
+            &funding(9),
+            height,
+        )
+    };
+    assert!(payout(DEADLINE - 2).is_ok());
+    assert_eq!(
+        payout(DEADLINE - 1).unwrap_err(),
+        epoch::EpochError::PastDeadline {
+            deadline: DEADLINE.into(),
+            height: DEADLINE - 1
+        }
+    );
+}
+
+#[crate::test]
 fn a_spend_without_the_payout_variables_ends_a_draft_epoch() {
-    let mut e = TestEpoch::open(false, 3_000_000, 60);
+    let mut e = TestEpoch::open(false, 3_000_000);
     e.pay(20);
     let close = e.close();
     let walk = e.walk().unwrap();
@@ -250,14 +280,13 @@ fn a_spend_without_the_payout_variables_ends_a_draft_epoch() {
         "{:?}",
         end.kind
     );
-    assert_eq!(end.unpaid, None);
 }
 
 #[crate::test]
 fn empty_payouts_are_reported_and_bounded_by_the_step_budget() {
     // the draft accepts a payout that pays no one; the hardened contract refuses it
     for hardened in [false, true] {
-        let mut e = TestEpoch::open(hardened, 3_000_000, 60);
+        let mut e = TestEpoch::open(hardened, 3_000_000);
         e.pay(20);
         for _ in 0..4 {
             e.pay(0);

@@ -12,7 +12,7 @@ fn audited(e: &mut TestEpoch) -> Audit {
 
 #[crate::test]
 fn an_honest_epoch_passes_at_every_stage() {
-    let mut e = TestEpoch::open(true, HONEST_MAX, MINERS as usize);
+    let mut e = TestEpoch::open(true, HONEST_MAX);
     let a = audited(&mut e);
     assert!(a.passed(), "{:?}", a.findings);
     assert_eq!(
@@ -37,7 +37,7 @@ fn an_honest_epoch_passes_at_every_stage() {
 
 #[crate::test]
 fn a_deadline_soon_after_the_opening_lets_the_operator_close_early_and_the_audit_says_what_they_can_take() {
-    let mut e = TestEpoch::open_until(true, HONEST_MAX, MINERS as usize, REWARD, OPENED + 10);
+    let mut e = TestEpoch::open_until(true, HONEST_MAX, REWARD, OPENED + 10);
     let a = audited(&mut e);
     assert_eq!(
         a.findings,
@@ -60,45 +60,55 @@ fn a_deadline_soon_after_the_opening_lets_the_operator_close_early_and_the_audit
         .iter()
         .any(|f| matches!(f, Finding::EndedUnpaid { unpaid: 60, .. })));
     // one block short of the window is found, the window itself is not
-    let mut e = TestEpoch::open_until(true, HONEST_MAX, MINERS as usize, REWARD, DEADLINE - 1);
+    let mut e = TestEpoch::open_until(true, HONEST_MAX, REWARD, DEADLINE - 1);
     assert!(matches!(audited(&mut e).findings[..], [Finding::Deadline { .. }]));
-    let mut e = TestEpoch::open_until(true, HONEST_MAX, MINERS as usize, REWARD, DEADLINE);
+    let mut e = TestEpoch::open_until(true, HONEST_MAX, REWARD, DEADLINE);
     assert!(audited(&mut e).passed());
 }
 
 #[crate::test]
-fn an_r6_other_than_the_miners_a_payout_can_pay_is_found() {
-    let mut e = TestEpoch::open(true, HONEST_MAX, 0);
-    let a = audited(&mut e);
-    assert_eq!(
-        a.findings.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        vec!["R6 says 0 miners are unpaid, but 9.999999960 ERG owed to 60 unpaid miners: wallets that go by R6 stop offering the payouts still due"]
+fn an_epoch_token_not_minted_as_the_contract_assumes_is_found() {
+    let mut e = TestEpoch::open(true, HONEST_MAX);
+    let walk = e.walk().unwrap();
+    assert_eq!(walk.epoch_token, Some(Ok(())));
+    // what the walk makes of an opening that minted three units, elsewhere, or unproven
+    let opening: crate::ergo::json::ChainTransaction = {
+        let need = crate::pool::walk::Need::Transaction(walk.start.ergo_box.transaction_id);
+        crate::ergo::json::decode_transaction(&e.ledger.answer(need, crate::ergo::json::Flavor::Node)).unwrap()
+    };
+    let mut three = opening.clone();
+    three.outputs[2].ergo_box.tokens.push(e.state_box.tokens[1].clone());
+    let why = crate::posted::hardened::epoch_token_minted(&walk.start, &three).unwrap_err();
+    assert!(
+        why.contains("the contract needs one unit in the share-state box and one"),
+        "{why}"
     );
-    let mut e = TestEpoch::open(true, HONEST_MAX, 61);
-    assert!(audited(&mut e).findings[0]
+    let mut elsewhere = opening.clone();
+    elsewhere.inputs[0].box_id = crate::ergo::Id([1; 32]);
+    let why = crate::posted::hardened::epoch_token_minted(&walk.start, &elsewhere).unwrap_err();
+    assert!(
+        why.contains("was not minted by the transaction that opened the epoch"),
+        "{why}"
+    );
+    let mut unproven = opening;
+    unproven.id_verified = false;
+    assert!(crate::posted::hardened::epoch_token_minted(&walk.start, &unproven).is_err());
+    // and the audit says so
+    let mut w = walk.clone();
+    w.epoch_token = Some(Err(why.clone()));
+    assert_eq!(
+        audit(&w, &mut e.state).unwrap().findings,
+        vec![Finding::EpochToken { why: why.clone() }]
+    );
+    assert!(Finding::EpochToken { why }
         .to_string()
-        .ends_with("the count never reaches 0"));
-}
-
-#[crate::test]
-fn an_r6_below_the_unpaid_miners_is_found() {
-    let mut e = TestEpoch::open(true, HONEST_MAX, 30);
-    e.pay(20);
-    let a = audited(&mut e);
-    assert_eq!(
-        a.findings,
-        vec![Finding::UnpaidCount {
-            r6: Some(10),
-            payable: 40,
-            owed: Some(40 * 166_666_666)
-        }]
-    );
+        .starts_with("other boxes may spend the reward: "));
 }
 
 #[crate::test]
 fn a_max_score_other_than_the_sum_of_scores_is_found() {
     // too small: the first miners are overpaid and the reward runs out
-    let mut e = TestEpoch::open(true, HONEST_MAX / 2, MINERS as usize);
+    let mut e = TestEpoch::open(true, HONEST_MAX / 2);
     let a = audited(&mut e);
     assert!(a.findings.contains(&Finding::MaxScore {
         max_score: HONEST_MAX / 2,
@@ -108,7 +118,7 @@ fn a_max_score_other_than_the_sum_of_scores_is_found() {
     assert!(a.findings.iter().any(|f| matches!(f, Finding::RewardShort { .. })));
     assert!(a.findings.iter().any(|f| f.to_string().contains("runs out")));
     // too large: the operator keeps the rest
-    let mut e = TestEpoch::open(false, HONEST_MAX * 2, MINERS as usize);
+    let mut e = TestEpoch::open(false, HONEST_MAX * 2);
     let a = audited(&mut e);
     assert_eq!(
         a.findings,
@@ -121,7 +131,7 @@ fn a_max_score_other_than_the_sum_of_scores_is_found() {
 
 #[crate::test]
 fn a_reward_box_spent_outside_the_payouts_is_found() {
-    let mut e = TestEpoch::open(true, HONEST_MAX, MINERS as usize);
+    let mut e = TestEpoch::open(true, HONEST_MAX);
     e.pay(20);
     let mut walk = e.walk().unwrap();
     let stolen = Id([0xee; 32]);
@@ -141,7 +151,7 @@ fn a_reward_box_spent_outside_the_payouts_is_found() {
 
 #[crate::test]
 fn a_snapshot_of_another_state_or_an_unknown_contract_is_not_audited() {
-    let mut e = TestEpoch::open(true, HONEST_MAX, MINERS as usize);
+    let mut e = TestEpoch::open(true, HONEST_MAX);
     let walk = e.walk().unwrap();
     let mut other = ShareState::from_entries([([1u8; 32], ShareValue::unpaid(1).to_bytes().to_vec())]).unwrap();
     assert!(matches!(audit(&walk, &mut other), Err(AuditError::NotTheState { .. })));
@@ -152,7 +162,7 @@ fn a_snapshot_of_another_state_or_an_unknown_contract_is_not_audited() {
 
 #[crate::test]
 fn an_epoch_ends_in_words() {
-    let mut e = TestEpoch::open(true, HONEST_MAX, MINERS as usize);
+    let mut e = TestEpoch::open(true, HONEST_MAX);
     for _ in 0..3 {
         e.pay(20);
     }
@@ -167,15 +177,19 @@ fn an_epoch_ends_in_words() {
             erg(left as i64)
         )
     );
-    assert!(describe_end(&walk, None)
-        .unwrap()
-        .ends_with("R6 says 0 miners were unpaid (not audited)"));
+    assert_eq!(
+        describe_end(&walk, None).unwrap(),
+        format!(
+            "closed by the operator at height {DEADLINE}; {} ERG left in the reward box",
+            erg(left as i64)
+        )
+    );
 }
 
 #[crate::test]
 fn a_reward_of_zero_is_found_though_nobody_is_then_owed_anything() {
-    // R4 = 0: every miner is "dust", R6 = 0 fits, the box owes nothing — and nobody is paid
-    let mut e = TestEpoch::open_with_reward(true, HONEST_MAX, 0, 0);
+    // R4 = 0: every miner is "dust", the box owes nothing — and nobody is paid
+    let mut e = TestEpoch::open_with_reward(true, HONEST_MAX, 0);
     let a = audited(&mut e);
     assert!(
         a.findings.contains(&Finding::RewardNotPositive { r4: 0 }),
@@ -187,7 +201,7 @@ fn a_reward_of_zero_is_found_though_nobody_is_then_owed_anything() {
 #[crate::test]
 fn miners_the_contract_cannot_compute_are_found_not_counted_as_owed() {
     // a walk whose maxScore and reward make every payment overflow a Long
-    let mut e = TestEpoch::open(true, HONEST_MAX, MINERS as usize);
+    let mut e = TestEpoch::open(true, HONEST_MAX);
     let mut walk = e.walk().unwrap();
     walk.max_score = 1;
     walk.reward = Some(i64::MAX / 2);
@@ -205,7 +219,7 @@ fn miners_the_contract_cannot_compute_are_found_not_counted_as_owed() {
 
 #[crate::test]
 fn an_unproven_reward_box_or_a_draft_weakness_is_never_audited_as_fine() {
-    let mut e = TestEpoch::open(true, HONEST_MAX, MINERS as usize);
+    let mut e = TestEpoch::open(true, HONEST_MAX);
     e.pay(20);
     let mut walk = e.walk().unwrap();
     walk.steps[0].reward_followed = None;
