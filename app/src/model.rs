@@ -837,7 +837,7 @@ mod tests {
         audit.findings.push(sharestate::posted::Finding::Deadline {
             deadline: Some(1_000_010),
             opened: Some(1_000_000),
-            payable: 1811,
+            payable: Some(1811),
             owed: Some(123_400_000_000),
         });
         let r = row(1, &w, &[9; 32], unpaid_250(), &Ok(audit));

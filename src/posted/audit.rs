@@ -54,11 +54,13 @@ pub enum Finding {
     /// maxScore is not the sum of the scores.
     MaxScore { max_score: i32, sum: i128 },
     /// The hardened contract's deadline (R6, `None` when missing) comes fewer than
-    /// [`MIN_CLAIM_WINDOW`] blocks after the epoch opened (at `opened`, when the source says).
+    /// [`MIN_CLAIM_WINDOW`] blocks after the epoch opened (at `opened`, when the source gives a
+    /// height no earlier than the box's own creation height). `payable` and `owed` are known
+    /// when the tree is (the chain alone tells the window).
     Deadline {
         deadline: Option<i32>,
         opened: Option<u32>,
-        payable: usize,
+        payable: Option<usize>,
         owed: Option<i128>,
     },
     /// The hardened epoch's own token is not as the contract assumes (minted by the opening in
@@ -110,6 +112,14 @@ fn owed_to(owed: Option<i128>, miners: usize) -> String {
     }
 }
 
+/// What unpaid miners are owed, as far as it is known (not at all without the tree).
+fn owed_if_known(owed: Option<i128>, miners: Option<usize>) -> String {
+    match miners {
+        Some(m) => format!("{} — ", owed_to(owed, m)),
+        None => String::new(),
+    }
+}
+
 impl std::fmt::Display for Finding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -139,19 +149,20 @@ impl std::fmt::Display for Finding {
                 ),
                 (Some(d), Some(o)) => write!(
                     f,
-                    "can close early: {} — the operator may close the epoch from height {d}, {} blocks after it opened (the audit asks for at least {MIN_CLAIM_WINDOW}, a week)",
-                    owed_to(*owed, *payable),
+                    "can close early: {}the operator may close the epoch from height {d}, {} blocks after it opened (the audit asks for at least {MIN_CLAIM_WINDOW}, a week)",
+                    owed_if_known(*owed, *payable),
                     i64::from(*d) - i64::from(*o)
                 ),
                 (Some(d), None) => write!(
                     f,
-                    "the operator may close the epoch from height {d}, and the source gives no height for its opening: how long miners have to be paid cannot be told ({})",
-                    owed_to(*owed, *payable)
+                    "{}the operator may close the epoch from height {d}, and the source gives no credible height for its opening: how long miners have to be paid cannot be told",
+                    owed_if_known(*owed, *payable)
                 ),
             },
-            Finding::EpochToken { why } => {
-                write!(f, "other boxes may spend the reward: {why}")
-            }
+            Finding::EpochToken { why } => write!(
+                f,
+                "the epoch's own token is not shown to be as the contract needs it, so other boxes may spend the reward: {why}"
+            ),
             Finding::Overflowing { count, key } => write!(
                 f,
                 "{count} miners are owed more than the contract's arithmetic can compute (the first, key {}): no payout can pay them",
@@ -255,7 +266,8 @@ pub fn can_be_paid(amount: i64, script_len: Option<usize>, height: u32) -> bool 
 }
 
 /// What the audit can tell from the chain alone, without the tree: the reward (R4) positive,
-/// the epoch's token minted as the hardened contract assumes, the reward box the epoch's own at
+/// the hardened epoch's deadline at least [`MIN_CLAIM_WINDOW`] blocks after its opening, its
+/// token minted as the contract assumes, the reward box the epoch's own at
 /// every payout, with its script and the epoch's token, unspent or spent by the epoch's end, and
 /// no weakness of the draft used by a payout.
 pub fn audit_chain(walk: &Walk) -> Vec<Finding> {
@@ -283,8 +295,33 @@ pub fn audit_chain(walk: &Walk) -> Vec<Finding> {
             });
         }
     }
-    if let (ShareStateContract::Hardened { .. }, Some(Err(why))) = (&walk.contract, &walk.epoch_token) {
-        findings.push(Finding::EpochToken { why: why.clone() });
+    if let ShareStateContract::Hardened { .. } = walk.contract {
+        match &walk.epoch_token {
+            Some(Ok(())) => {}
+            Some(Err(why)) => findings.push(Finding::EpochToken { why: why.clone() }),
+            None => findings.push(Finding::EpochToken {
+                why: "the epoch's opening was not read".into(),
+            }),
+        }
+        // the window from the opening to the deadline: an inclusion height below the box's own
+        // creation height is impossible on chain, so no height at all
+        let deadline = hardened::deadline(&walk.tip.ergo_box);
+        let opened = walk
+            .start
+            .inclusion_height
+            .filter(|h| *h >= walk.start.ergo_box.creation_height);
+        let window_ok = matches!(
+            (deadline, opened),
+            (Some(d), Some(o)) if i64::from(d) - i64::from(o) >= i64::from(MIN_CLAIM_WINDOW)
+        );
+        if !window_ok {
+            findings.push(Finding::Deadline {
+                deadline,
+                opened,
+                payable: None,
+                owed: None,
+            });
+        }
     }
     match &walk.reward_box {
         None => findings.push(Finding::RewardUnknown),
@@ -379,23 +416,16 @@ pub fn audit(walk: &Walk, snapshot: &mut ShareState) -> Result<Audit, AuditError
             sum: score_sum,
         });
     }
-    if let ShareStateContract::Hardened { .. } = walk.contract {
-        let deadline = hardened::deadline(&walk.tip.ergo_box);
-        let opened = walk.start.inclusion_height;
-        let window_ok = matches!(
-            (deadline, opened),
-            (Some(d), Some(o)) if i64::from(d) - i64::from(o) >= i64::from(MIN_CLAIM_WINDOW)
-        );
-        if !window_ok {
-            findings.push(Finding::Deadline {
-                deadline,
-                opened,
-                payable,
-                owed,
-            });
-        }
-    }
-    findings.extend(audit_chain(walk));
+    // the chain's findings, the deadline's now with what the tree says is owed
+    findings.extend(audit_chain(walk).into_iter().map(|f| match f {
+        Finding::Deadline { deadline, opened, .. } => Finding::Deadline {
+            deadline,
+            opened,
+            payable: Some(payable),
+            owed,
+        },
+        other => other,
+    }));
     let reward_left = walk
         .reward_box
         .as_ref()

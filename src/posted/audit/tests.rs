@@ -44,7 +44,7 @@ fn a_deadline_soon_after_the_opening_lets_the_operator_close_early_and_the_audit
         vec![Finding::Deadline {
             deadline: Some(OPENED as i32 + 10),
             opened: Some(OPENED),
-            payable: 60,
+            payable: Some(60),
             owed: Some(60 * 166_666_666)
         }]
     );
@@ -52,6 +52,16 @@ fn a_deadline_soon_after_the_opening_lets_the_operator_close_early_and_the_audit
         a.findings[0].to_string(),
         "can close early: 9.999999960 ERG owed to 60 unpaid miners — the operator may close the epoch from height 110, 10 blocks after it opened (the audit asks for at least 5040, a week)"
     );
+    // a pool that serves no snapshot does not hide it: the chain alone tells the window
+    let chain_only = audit_chain(&e.walk().unwrap());
+    assert_eq!(
+        chain_only.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        vec!["can close early: the operator may close the epoch from height 110, 10 blocks after it opened (the audit asks for at least 5040, a week)"]
+    );
+    // nor a source that puts the opening before the box's own creation height
+    let mut w = e.walk().unwrap();
+    w.start.inclusion_height = Some(w.start.ergo_box.creation_height - 1);
+    assert!(matches!(audit_chain(&w)[..], [Finding::Deadline { opened: None, .. }]));
     // and when the operator does, the epoch ended with every miner unpaid
     e.close();
     let a = audited(&mut e);
@@ -102,7 +112,13 @@ fn an_epoch_token_not_minted_as_the_contract_assumes_is_found() {
     );
     assert!(Finding::EpochToken { why }
         .to_string()
-        .starts_with("other boxes may spend the reward: "));
+        .contains("so other boxes may spend the reward: "));
+    // an opening the walk never read is no proof either
+    let mut w = walk.clone();
+    w.epoch_token = None;
+    assert!(audit_chain(&w).contains(&Finding::EpochToken {
+        why: "the epoch's opening was not read".into()
+    }));
 }
 
 #[crate::test]
