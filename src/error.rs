@@ -11,6 +11,7 @@ use crate::ergo::{AddressError, RegisterError};
 use crate::pool::amount::{AmountError, ArithmeticError, ScoreError};
 use crate::pool::{ServiceError, ValueError, WalkError};
 use crate::posted::{AuditError, ContractError, EpochError, PostedError};
+use crate::source::SourceError;
 
 /// What kind of input or operation failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -125,6 +126,7 @@ kind!(
     ServiceError => ErrorKind::Service,
     JsonError => ErrorKind::Chain,
     WalkError => ErrorKind::Chain,
+    SourceError => ErrorKind::Chain,
     Eip12Error => ErrorKind::Transaction,
     ContractError => ErrorKind::Transaction,
 );

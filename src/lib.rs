@@ -14,13 +14,14 @@
 //! | [`ergo`] | addresses and keys, registers, boxes and transactions (ids recomputed), node/explorer JSON, EIP-12 |
 //! | [`pool`] | what both designs share: values, payout arithmetic, the walk of a pool's boxes, the proof service |
 //! | [`posted`] | Design 1, the posted share state: contracts, epochs' transactions, proofs replayed, clauses checked |
+//! | [`source`] | where chain data comes from: the node or ergo-graphql, each request built and each answer checked (sans-IO) |
 //! | [`error`] | every error of the crate, each with its kind |
 //!
 //! Every error type says what went wrong and where, and has a kind ([`error::HasKind`]): the
 //! name the npm package throws and the CLI prints.
 //!
 //! Where is a payout's proof replayed? [`posted::replay`]. Design 1's clauses? [`posted::clauses`].
-//! Where does the node's JSON become a box? [`ergo::json::decode`].
+//! Where does the node's JSON become a box? [`ergo::json::decode`]; GraphQL's? [`source::graphql`].
 
 #![forbid(unsafe_code)]
 // the core never panics on input: no unwrap, expect or panic outside tests
@@ -32,6 +33,7 @@ pub mod ergo;
 pub mod error;
 pub mod pool;
 pub mod posted;
+pub mod source;
 
 pub use avl::{
     AvlFlags, AvlTreeData, BatchProof, Digest, Key, Operation, ProofError, ProverError, ShareState, Verifier,

@@ -1,18 +1,18 @@
-//! The chain data the app reads, from one typed client: an Ergo node (with extraIndex) and a
-//! pool's proof service. The only place their URLs are spelled out. Answers are decoded (box and
-//! transaction ids recomputed) or verified (proofs against an on-chain digest) before they are
-//! returned; the walk of an epoch is the core's sans-IO [`Walker`] driven through this client.
+//! The chain data the app reads, from one typed client: a source of chain data — an Ergo node
+//! (with extraIndex) or the explorer's GraphQL service, whose requests and answers the core's
+//! [`sharestate::source`] builds and checks — and a pool's proof service. Answers are decoded
+//! (box and transaction ids recomputed) or verified (proofs against an on-chain digest) before
+//! they are returned; the walk of an epoch is the core's sans-IO [`Walker`] driven through this
+//! client.
 
 use crate::net::{FetchError, Fetcher};
-use sharestate::ergo::json::{decode_box, decode_boxes, decode_transaction, JsonError};
+use sharestate::ergo::json::JsonError;
 use sharestate::ergo::{Address, ChainBox, ChainTransaction, Id};
 use sharestate::pool::service::{verify_proof_answer, verify_snapshot_answer, ServiceError};
 use sharestate::pool::walk::{Need, Walk, WalkError, Walker};
+use sharestate::source::{Method, Query, Request, SourceError, SourceKind};
 use sharestate::{hex, Digest, Key, ShareState};
 use std::collections::BTreeSet;
-
-/// Boxes asked for per page of a listing (the most the node and the devnet give at once).
-pub const PAGE: usize = 500;
 
 /// Pages of a listing read at most: a node that lists without end is not followed forever.
 pub const MAX_PAGES: usize = 100;
@@ -38,6 +38,8 @@ pub enum ChainError {
     Info(String),
     /// `/info` has no `fullHeight`.
     NoHeight,
+    /// The GraphQL service answered with an error (its message, clipped).
+    Refused(String),
 }
 
 impl std::fmt::Display for ChainError {
@@ -50,9 +52,9 @@ impl std::fmt::Display for ChainError {
             ChainError::WrongAnswer { asked, got } => write!(f, "asked for {asked}, the node answered about {got}"),
             ChainError::TooManyBoxes => write!(
                 f,
-                "the node lists more than {} boxes: not a pool this app can list",
-                MAX_PAGES * PAGE
+                "the source lists more than {MAX_PAGES} pages of boxes: not a pool this app can list"
             ),
+            ChainError::Refused(m) => write!(f, "the GraphQL service refused the query: {m}"),
             ChainError::Info(e) => f.write_str(e),
             ChainError::NoHeight => f.write_str("the node's /info has no fullHeight"),
         }
@@ -68,6 +70,19 @@ impl From<FetchError> for ChainError {
 impl From<JsonError> for ChainError {
     fn from(e: JsonError) -> Self {
         ChainError::Decode(e)
+    }
+}
+
+impl ChainError {
+    /// What a source's answer came to, `url` being where it was asked.
+    fn of(e: SourceError, url: &str) -> ChainError {
+        match e {
+            SourceError::Json(j) => ChainError::Decode(j),
+            SourceError::Graphql { message } => ChainError::Refused(message),
+            SourceError::NotFound { .. } => ChainError::Fetch(FetchError::NotFound { url: url.into() }),
+            SourceError::NotOne { .. } => ChainError::Info(e.to_string()),
+            SourceError::NoHeight { .. } => ChainError::NoHeight,
+        }
     }
 }
 
@@ -94,6 +109,15 @@ fn asked(asked: Id, got: Id) -> Result<(), ChainError> {
     }
 }
 
+/// The scheme and host of `url` (`http://n:9053/graphql` → `http://n:9053`).
+fn origin(url: &str) -> &str {
+    let host_start = url.find("://").map_or(0, |i| i + 3);
+    match url[host_start..].find('/') {
+        Some(i) => &url[..host_start + i],
+        None => url,
+    }
+}
+
 /// `base` joined with `path` (an absolute URL stays as it is).
 fn join(base: &str, path: &str) -> String {
     if path.starts_with("http://") || path.starts_with("https://") {
@@ -103,92 +127,99 @@ fn join(base: &str, path: &str) -> String {
     }
 }
 
-/// A listing of boxes, read page by page.
-enum Listing<'l> {
-    Token(Id),
-    Address(&'l Address),
-}
-
-/// An Ergo node with extraIndex, through one query's [`Fetcher`].
-pub struct Node<'f> {
+/// A source of chain data, through one query's [`Fetcher`]: an Ergo node with extraIndex, or
+/// the explorer's GraphQL service (`kind`), at `base`.
+pub struct Chain<'f> {
     base: String,
+    kind: SourceKind,
     fetch: &'f Fetcher,
 }
 
-impl<'f> Node<'f> {
-    pub fn new(base: &str, fetch: &'f Fetcher) -> Node<'f> {
-        Node {
+impl<'f> Chain<'f> {
+    pub fn new(base: &str, kind: SourceKind, fetch: &'f Fetcher) -> Chain<'f> {
+        Chain {
             base: base.to_string(),
+            kind,
             fetch,
         }
     }
 
-    /// Where the node is.
+    /// Where the source is.
     pub fn base(&self) -> &str {
         &self.base
     }
 
+    /// What kind of source it is.
+    pub fn kind(&self) -> SourceKind {
+        self.kind
+    }
+
     fn url(&self, path: &str) -> String {
-        join(&self.base, path)
+        if path.is_empty() {
+            self.base.clone()
+        } else {
+            join(&self.base, path)
+        }
     }
 
-    async fn box_text(&self, id: Id) -> Result<String, FetchError> {
-        self.fetch
-            .get(&self.url(&format!("/blockchain/box/byId/{}", id.to_hex())))
-            .await
-    }
-
-    async fn transaction_text(&self, id: Id) -> Result<String, FetchError> {
-        self.fetch
-            .get(&self.url(&format!("/blockchain/transaction/byId/{}", id.to_hex())))
-            .await
+    /// Sends `query`'s request; the answer's text, and the URL it came from.
+    async fn ask(&self, query: &Query) -> Result<(String, String), FetchError> {
+        let Request { method, path, body } = self.kind.request(query);
+        let url = self.url(&path);
+        let text = match (method, body) {
+            (Method::Get, _) => self.fetch.get(&url).await?,
+            (Method::Post, body) => self.fetch.post(&url, &body.map(|(b, _)| b).unwrap_or_default()).await?,
+        };
+        Ok((text, url))
     }
 
     /// A box, its id recomputed: the one asked for.
     pub async fn box_by_id(&self, id: Id) -> Result<ChainBox, ChainError> {
-        let b = decode_box(&self.box_text(id).await?)?;
+        let (text, url) = self.ask(&Query::Box(id)).await?;
+        let b = self.kind.box_answer(&text).map_err(|e| ChainError::of(e, &url))?;
         asked(id, b.id)?;
         Ok(b)
     }
 
-    /// A transaction, the one asked for; its id recomputed where the node gives the inputs'
+    /// A transaction, the one asked for; its id recomputed where the source gives the inputs'
     /// context extensions (`id_verified`).
     pub async fn transaction_by_id(&self, id: Id) -> Result<ChainTransaction, ChainError> {
-        let t = decode_transaction(&self.transaction_text(id).await?)?;
+        let (text, url) = self.ask(&Query::Transaction(id)).await?;
+        let t = self
+            .kind
+            .transaction_answer(&text)
+            .map_err(|e| ChainError::of(e, &url))?;
         asked(id, t.id)?;
         Ok(t)
     }
 
     /// Every box that ever held token `token` (spent or not).
     pub async fn boxes_by_token_id(&self, token: Id) -> Result<Vec<ChainBox>, ChainError> {
-        self.listing(Listing::Token(token)).await
+        self.listing(|offset, limit| Query::BoxesByToken { token, offset, limit })
+            .await
     }
 
     /// Every box that was ever at `address` (spent or not).
     pub async fn boxes_by_address(&self, address: &Address) -> Result<Vec<ChainBox>, ChainError> {
-        self.listing(Listing::Address(address)).await
+        let address = address.encode();
+        self.listing(|offset, limit| Query::BoxesByAddress {
+            address: address.clone(),
+            offset,
+            limit,
+        })
+        .await
     }
 
-    /// All pages of a listing, until a short page (or one that adds nothing new: a node that
+    /// All pages of a listing, until a short page (or one that adds nothing new: a source that
     /// ignores the offset is not asked forever); a box listed twice is kept once.
-    async fn listing(&self, listing: Listing<'_>) -> Result<Vec<ChainBox>, ChainError> {
+    async fn listing(&self, page: impl Fn(usize, usize) -> Query) -> Result<Vec<ChainBox>, ChainError> {
+        let limit = self.kind.max_page();
         let mut seen = BTreeSet::new();
         let mut all = Vec::new();
         for n in 0..MAX_PAGES {
-            let offset = n * PAGE;
-            let page = format!("offset={offset}&limit={PAGE}");
-            let body = match &listing {
-                Listing::Token(id) => {
-                    let url = self.url(&format!("/blockchain/box/byTokenId/{}?{page}", id.to_hex()));
-                    self.fetch.get(&url).await?
-                }
-                Listing::Address(a) => {
-                    let url = self.url(&format!("/blockchain/box/byAddress?{page}"));
-                    self.fetch.post(&url, &a.encode()).await?
-                }
-            };
-            let boxes = decode_boxes(&body)?;
-            let full = boxes.len() >= PAGE;
+            let (text, url) = self.ask(&page(n * limit, limit)).await?;
+            let boxes = self.kind.boxes_answer(&text).map_err(|e| ChainError::of(e, &url))?;
+            let full = boxes.len() >= limit;
             let before = all.len();
             all.extend(boxes.into_iter().filter(|b| seen.insert(b.id)));
             if !full || all.len() == before {
@@ -198,15 +229,23 @@ impl<'f> Node<'f> {
         Err(ChainError::TooManyBoxes)
     }
 
-    /// The node's height (`/info`'s `fullHeight`).
+    /// The height of the source's best block.
     pub async fn height(&self) -> Result<u32, ChainError> {
-        let info = self.fetch.get(&self.url("/info")).await?;
-        let v: serde_json::Value = serde_json::from_str(&info).map_err(|e| ChainError::Info(e.to_string()))?;
-        v["fullHeight"].as_u64().map(|h| h as u32).ok_or(ChainError::NoHeight)
+        let (text, url) = self.ask(&Query::Height).await?;
+        self.kind.height_answer(&text).map_err(|e| ChainError::of(e, &url))
     }
 
-    /// Submits a signed transaction (JSON); the id the node answers with, if it gives one.
+    /// Submits a signed transaction (JSON) to the node's `/transactions`; the id the node
+    /// answers with, if it gives one. (A GraphQL source is asked for nothing here: its
+    /// submission is a mutation this app does not make yet, so the wallet submits.)
     pub async fn submit(&self, signed_json: &str) -> Result<Option<String>, FetchError> {
+        if self.kind != SourceKind::Node {
+            return Err(FetchError::Unreachable {
+                url: self.base.clone(),
+                detail: "the GraphQL source takes no submission from this app: only the wallet or a node can submit"
+                    .into(),
+            });
+        }
         let answer = self.fetch.post(&self.url("/transactions"), signed_json).await?;
         Ok(serde_json::from_str::<String>(&answer).ok())
     }
@@ -218,8 +257,8 @@ impl<'f> Node<'f> {
         let mut replayed = 0;
         while let Some(need) = walker.next() {
             match need {
-                Need::Box(id) => walker.feed_box(&self.box_text(id).await?)?,
-                Need::Transaction(id) => walker.feed_transaction(&self.transaction_text(id).await?)?,
+                Need::Box(id) => walker.feed_chain_box(self.box_by_id(id).await?)?,
+                Need::Transaction(id) => walker.feed_chain_transaction(self.transaction_by_id(id).await?)?,
             }
             // not every answer is a payout (the tip asked for again, the opening of the epoch)
             if let Some(w) = walker.walk().filter(|w| w.steps.len() > replayed) {
@@ -230,11 +269,11 @@ impl<'f> Node<'f> {
         walker.into_walk().ok_or(ChainError::EmptyWalk)
     }
 
-    /// The proof service of a pool: at `path` (absolute, or relative to the node), else the
-    /// node's `/pool`.
+    /// The proof service of a pool: at `path` (absolute, or relative to the source's host),
+    /// else that host's `/pool`.
     pub fn proof_service(&self, path: Option<&str>) -> ProofService<'f> {
         ProofService {
-            base: join(&self.base, path.unwrap_or("/pool")),
+            base: join(origin(&self.base), path.unwrap_or("/pool")),
             fetch: self.fetch,
         }
     }
@@ -272,5 +311,13 @@ mod tests {
         assert_eq!(join("http://n:9053/", "/info"), "http://n:9053/info");
         assert_eq!(join("http://n:9053", "pool"), "http://n:9053/pool");
         assert_eq!(join("http://n:9053", "https://p.example/api"), "https://p.example/api");
+    }
+
+    #[test]
+    fn a_proof_service_path_is_on_the_sources_host() {
+        use super::origin;
+        assert_eq!(origin("http://n:9053/graphql"), "http://n:9053");
+        assert_eq!(origin("https://gql.example"), "https://gql.example");
+        assert_eq!(origin("http://n:9053/"), "http://n:9053");
     }
 }

@@ -4,7 +4,7 @@
 //! lookup proof checked against the tip's on-chain digest. And the discovery of a pool's epochs
 //! from a box id, a token id or an address.
 
-use crate::chain::{ChainError, Node, ProofServiceError};
+use crate::chain::{Chain, ChainError, ProofServiceError};
 use crate::model::{self, EpochRef, NotAudited, Pool, Row};
 use crate::net::FetchError;
 use sharestate::encoding::hex::FixedHexError;
@@ -103,7 +103,7 @@ fn short(s: &str) -> String {
 /// an epoch failed because the source was away or slow, the check ends with that error (after
 /// every row), so that it can be retried.
 pub async fn check(
-    node: &Node<'_>,
+    node: &Chain<'_>,
     pool: &Pool,
     key: Key,
     on_progress: impl Fn(Progress),
@@ -141,7 +141,7 @@ pub async fn check(
 
 /// One epoch's row: its walk, the miner's value (from a payout or a lookup proof), its audit.
 async fn check_epoch(
-    node: &Node<'_>,
+    node: &Chain<'_>,
     pool: &Pool,
     e: &EpochRef,
     key: &Key,
@@ -182,7 +182,7 @@ async fn check_epoch(
 
 /// The epoch's audit from the pool's snapshot at the tip (checked against the tip's digest),
 /// or why there is none. Only a cancelled query stops the check.
-async fn audit(node: &Node<'_>, pool: &Pool, walk: &Walk) -> Result<Result<Audit, NotAudited>, CheckError> {
+async fn audit(node: &Chain<'_>, pool: &Pool, walk: &Walk) -> Result<Result<Audit, NotAudited>, CheckError> {
     if walk.contract == ShareStateContract::Unknown {
         return Ok(Err("the contract is unknown, so its rules cannot be audited".into()));
     }
@@ -207,7 +207,7 @@ async fn audit(node: &Node<'_>, pool: &Pool, walk: &Walk) -> Result<Result<Audit
 /// `key`'s value at the walk's tip from the pool's proof service, verified against the tip's
 /// digest; or why not (for the row). Only a cancelled query stops the check.
 async fn lookup(
-    node: &Node<'_>,
+    node: &Chain<'_>,
     pool: &Pool,
     walk: &Walk,
     key: &Key,
@@ -245,7 +245,7 @@ fn found_pool(name: String, token: Option<String>, starts: &[Id]) -> Pool {
 /// Finds a pool's epochs from what a user typed: a share-state box id (one epoch from there), a
 /// pool token id, or the address of the pool's share-state contract. An epoch starts at a
 /// share-state box that no share-state box's spending created.
-pub async fn discover(node: &Node<'_>, input: &str) -> Result<Pool, CheckError> {
+pub async fn discover(node: &Chain<'_>, input: &str) -> Result<Pool, CheckError> {
     let input = input.trim();
     if let Ok(bytes) = hex::decode_array::<32>(input) {
         let id = Id(bytes);

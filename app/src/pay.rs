@@ -4,7 +4,7 @@
 //! from if the wallet cannot. Nothing that fails the local check is signed, and nothing but the
 //! transaction checked is submitted.
 
-use crate::chain::{ChainError, Node, ProofServiceError};
+use crate::chain::{Chain, ChainError, ProofServiceError};
 use crate::model::{erg, Pool, Row};
 use crate::net::{FetchError, Fetcher};
 use crate::wallet::{self, WalletError};
@@ -29,8 +29,9 @@ const BATCH: usize = 150;
 #[derive(Clone, Debug)]
 pub struct Prepared {
     pub epoch: usize,
-    /// The node it was built from, which also takes it if the wallet cannot submit.
+    /// The source it was built from (a node also takes it if the wallet cannot submit).
     pub node: String,
+    pub source: sharestate::source::SourceKind,
     pub tx: UnsignedTransaction,
     /// Who gets what: (address, nanoErg), in output order.
     pub payments: Vec<(String, i64)>,
@@ -163,7 +164,7 @@ impl From<FetchError> for PayError {
 }
 
 /// Builds the next payout of `row`'s epoch, with the miner `key` in the batch when possible.
-pub async fn prepare(node: &Node<'_>, pool: &Pool, row: &Row, key: Key) -> Result<Prepared, PayError> {
+pub async fn prepare(node: &Chain<'_>, pool: &Pool, row: &Row, key: Key) -> Result<Prepared, PayError> {
     let ergo = wallet::connect().await?;
     let tip_digest = row.tip_digest.ok_or(PayError::NoTipDigest)?;
     let tip_id = row.tip.ok_or(PayError::NoTipDigest)?;
@@ -224,6 +225,7 @@ pub async fn prepare(node: &Node<'_>, pool: &Pool, row: &Row, key: Key) -> Resul
     Ok(Prepared {
         epoch: row.epoch,
         node: node.base().to_string(),
+        source: node.kind(),
         total: batch
             .payments
             .iter()
@@ -239,7 +241,7 @@ pub async fn prepare(node: &Node<'_>, pool: &Pool, row: &Row, key: Key) -> Resul
 
 /// The epoch's unspent tip and the reward box beside it: OUTPUTS(1) of the transaction that
 /// made the tip.
-async fn tip_and_reward(node: &Node<'_>, tip: Id) -> Result<(ChainBox, ChainBox), PayError> {
+async fn tip_and_reward(node: &Chain<'_>, tip: Id) -> Result<(ChainBox, ChainBox), PayError> {
     let tip = node.box_by_id(tip).await?;
     if tip.spent_transaction_id.is_some() {
         return Err(PayError::Moved);
@@ -309,7 +311,7 @@ pub async fn sign_and_submit(prepared: &Prepared) -> Result<String, PayError> {
         Err(e) => e,
     };
     let fetch = Fetcher::new();
-    let id = Node::new(&prepared.node, &fetch)
+    let id = Chain::new(&prepared.node, prepared.source, &fetch)
         .submit(&signed_json)
         .await
         .map_err(|node| PayError::NotSubmitted(Box::new((via_wallet, node))))?;

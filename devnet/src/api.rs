@@ -7,6 +7,7 @@
 //! - the **explorer API v1** subset: `/api/v1/boxes/{id}`, `/api/v1/boxes/byTokenId/{id}`,
 //!   `/api/v1/boxes/unspent/byTokenId/{id}`, `/api/v1/boxes/byAddress/{address}`,
 //!   `/api/v1/transactions/{id}`, `POST /api/v1/mempool/transactions/submit`;
+//! - the **explorer's GraphQL service** at `POST /graphql` ([`crate::graphql`]);
 //! - the **pool proof service** under `/pool` (`/pool/epochs`, `/pool/proof/{box}/{key}`,
 //!   `/pool/snapshot/{box}`);
 //! - `/devnet/pools.json`: the pools the app knows (the demo pool), and `/devnet/miners`: some
@@ -156,7 +157,11 @@ pub fn router(
         .route("/devnet/pools.json", get(pools))
         // the app loads its pools from pools.json beside it: on the devnet, the demo pool
         .route("/pools.json", get(pools))
-        .route("/devnet/miners", get(miners));
+        .route("/devnet/miners", get(miners))
+        .route_service(
+            "/graphql",
+            async_graphql_axum::GraphQL::new(crate::graphql::schema(devnet.clone())),
+        );
     if let Some(dir) = package_dir {
         r = r.nest_service("/www", tower_http::services::ServeDir::new(dir));
     }

@@ -1,5 +1,6 @@
-//! sharestate's devnet: a local server that speaks the subsets of the Ergo node API and the
-//! explorer API v1 that sharestate uses, plus the pool proof service, over a deterministic demo
+//! sharestate's devnet: a local server that speaks the subsets of the Ergo node API, the
+//! explorer API v1 and the explorer's GraphQL service that sharestate uses, plus the pool proof
+//! service, over a deterministic demo
 //! pool whose transactions are real Ergo transactions that the real contracts accept.
 //!
 //! | module | what |
@@ -7,8 +8,10 @@
 //! | [`ledger`] | the chain: boxes, transactions, headers; validation by sigma-rust |
 //! | [`pool`] | the demo pool, generated from a seed, and its ground truth |
 //! | [`api`] | the HTTP interface: node, explorer, proof service, devnet info |
+//! | [`graphql`] | the explorer's GraphQL service (ergo-graphql's schema, the part clients use) |
 
 pub mod api;
+pub mod graphql;
 pub mod ledger;
 pub mod pool;
 

@@ -394,3 +394,130 @@ fn a_valid_payout_is_accepted_and_walked_and_a_tampered_one_is_refused_with_its_
         ShareValue::unpaid(last.scores[pending])
     );
 }
+
+/// The GraphQL endpoint, asked what the core asks ergo-graphql: the answer text of `query`.
+fn graphql(query: &sharestate::source::Query) -> String {
+    let r = sharestate::source::SourceKind::Graphql.request(query);
+    assert_eq!(r.method, sharestate::source::Method::Post);
+    let (body, kind) = r.body.unwrap();
+    assert_eq!(kind, "application/json");
+    let (status, text) = post(&format!("/graphql{}", r.path), &body);
+    assert_eq!(status, 200, "{text}");
+    text
+}
+
+#[test]
+fn graphql_answers_what_the_node_answers_and_walks_the_same() {
+    use sharestate::source::{Query, SourceError, SourceKind};
+    let s = server();
+    let gql = SourceKind::Graphql;
+    let node_box = |id: &Id| decode_box(&ok(&format!("/blockchain/box/byId/{}", id.to_hex()))).unwrap();
+    // every epoch but the last, whose tip another test may spend meanwhile
+    for e in &s.epochs[..s.epochs.len() - 1] {
+        for id in &e.state_boxes {
+            let n = node_box(id);
+            let g = gql.box_answer(&graphql(&Query::Box(*id))).unwrap();
+            assert_eq!(g.ergo_box, n.ergo_box);
+            assert_eq!(
+                (g.spent_transaction_id, g.inclusion_height),
+                (n.spent_transaction_id, n.inclusion_height)
+            );
+            let tx = n.ergo_box.transaction_id;
+            let nt = decode_transaction(&ok(&format!("/blockchain/transaction/byId/{}", tx.to_hex()))).unwrap();
+            let gt = gql.transaction_answer(&graphql(&Query::Transaction(tx))).unwrap();
+            assert!(gt.id_verified, "GraphQL gives every extension: the id is recomputed");
+            // (the node also says the spent boxes are spent by this transaction)
+            let ins = |t: &sharestate::ergo::json::ChainTransaction| {
+                t.inputs
+                    .iter()
+                    .map(|i| {
+                        (
+                            i.box_id,
+                            i.extension.clone(),
+                            i.spent_box.as_ref().map(|b| b.ergo_box.clone()),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(ins(&gt), ins(&nt));
+            assert_eq!(gt.data_inputs, nt.data_inputs);
+            let outs = |t: &sharestate::ergo::json::ChainTransaction| {
+                t.outputs
+                    .iter()
+                    .map(|o| (o.ergo_box.clone(), o.spent_transaction_id, o.inclusion_height))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(outs(&gt), outs(&nt));
+            assert_eq!((gt.inclusion_height, gt.timestamp), (nt.inclusion_height, nt.timestamp));
+        }
+        // an epoch walked through GraphQL is the epoch walked through the node
+        let mut w = Walker::new(e.state_boxes[0]);
+        while let Some(need) = w.next() {
+            match need {
+                Need::Box(id) => w.feed_chain_box(gql.box_answer(&graphql(&Query::Box(id))).unwrap()),
+                Need::Transaction(id) => {
+                    w.feed_chain_transaction(gql.transaction_answer(&graphql(&Query::Transaction(id))).unwrap())
+                }
+            }
+            .unwrap();
+        }
+        let (g, n) = (w.into_walk().unwrap(), walk(e.state_boxes[0]));
+        assert_eq!(
+            (g.tip.id, &g.end, g.reward, g.steps.len()),
+            (n.tip.id, &n.end, n.reward, n.steps.len())
+        );
+        assert_eq!(g.epoch_token, n.epoch_token);
+    }
+    // the pool token's boxes, paged by the service's limit, are the node's
+    let mut listed = Vec::new();
+    for page in 0.. {
+        let query = Query::BoxesByToken {
+            token: Id(s.token),
+            offset: page * gql.max_page(),
+            limit: gql.max_page(),
+        };
+        let boxes = gql.boxes_answer(&graphql(&query)).unwrap();
+        let full = boxes.len() == gql.max_page();
+        listed.extend(boxes.into_iter().map(|b| b.id));
+        if !full {
+            break;
+        }
+    }
+    let token = hex::encode(&s.token);
+    let node: Vec<Id> = decode_boxes(&ok(&format!("/blockchain/box/byTokenId/{token}?limit=500")))
+        .unwrap()
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    assert_eq!(listed, node);
+    let by_address = Query::BoxesByAddress {
+        address: s.operator_address.clone(),
+        offset: 0,
+        limit: 200,
+    };
+    assert!(!gql.boxes_answer(&graphql(&by_address)).unwrap().is_empty());
+    let info: Value = serde_json::from_str(&ok("/info")).unwrap();
+    assert_eq!(
+        gql.height_answer(&graphql(&Query::Height)).unwrap() as u64,
+        info["fullHeight"].as_u64().unwrap()
+    );
+    // what is not there, and the service's limits, as ergo-graphql says them
+    assert_eq!(
+        gql.box_answer(&graphql(&Query::Box(Id([0; 32])))),
+        Err(SourceError::NotFound { what: "box".into() })
+    );
+    let (status, text) = post(
+        "/graphql",
+        r#"{"query":"{ boxes(tokenId: \"00\", take: 500) { boxId } }"}"#,
+    );
+    assert_eq!(status, 200);
+    assert!(
+        matches!(gql.boxes_answer(&text), Err(SourceError::Graphql { message }) if message.contains("take must be between 1 and 200")),
+        "{text}"
+    );
+    let (_, text) = post("/graphql", r#"{"query":"{ boxes { boxId } }"}"#);
+    assert!(
+        matches!(gql.boxes_answer(&text), Err(SourceError::Graphql { .. })),
+        "{text}"
+    );
+}

@@ -104,6 +104,32 @@ test('a miner paid in earlier epochs sees every figure verified and equal to the
   await page.close();
 });
 
+test('the same miner checked through the explorer\'s GraphQL service shows the same verified figures', async () => {
+  const miner = miners.find((m) => m.epochs[0].paid && m.epochs[1].paid && m.epochs[3].score !== null && !m.epochs[3].paid);
+  const page = await browser.newPage();
+  const asked = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  await page.goto(`${base}/`);
+  await page.getByText('Settings').click();
+  await page.getByLabel('Kind of source').selectOption('graphql');
+  await page.getByLabel('Source URL').fill(`${base}/graphql`);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForFunction(() => /Settings saved: explorer GraphQL/.test(document.querySelector('.notice')?.innerText ?? ''));
+  await page.getByLabel('Miner address').fill(miner.address);
+  await page.getByRole('button', { name: 'Check' }).click();
+  const table = await rows(page);
+  checkAgainstTruth(table, miner);
+  // every chain answer came from GraphQL; the proof service is the pool's, on the same host
+  assert.ok(asked.filter((p) => p === '/graphql').length > 10, 'GraphQL was asked');
+  assert.deepEqual(asked.filter((p) => p.startsWith('/blockchain/') || p === '/info'), []);
+  // and the setting stays for the next visit
+  await page.reload();
+  await page.getByText('Settings').click();
+  assert.equal(await page.getByLabel('Kind of source').inputValue(), 'graphql');
+  await page.evaluate(() => localStorage.clear());
+  await page.close();
+});
+
 test('a miner still unpaid is verified through the proof service', async () => {
   const miner = miners.find((m) => m.epochs[3].score !== null && !m.epochs[3].paid);
   const { page } = await open(miner.address);

@@ -3,7 +3,7 @@
 
 use super::state::PayStatus;
 use super::AppState;
-use crate::chain::Node;
+use crate::chain::Chain;
 use crate::model::{self, Row};
 use crate::net::Fetcher;
 use crate::pay::{self, Prepared};
@@ -15,6 +15,7 @@ pub fn prepare(state: AppState, row: Row) {
     let Some(key) = state.key() else { return };
     let Some(pool) = state.current_pool() else { return };
     let node_url = state.node.get_untracked();
+    let kind = state.source.get_untracked();
     state.prepared.set(None);
     state.pay_status.set(PayStatus::info(format!(
         "Preparing the next payout of epoch {}…",
@@ -22,7 +23,7 @@ pub fn prepare(state: AppState, row: Row) {
     )));
     spawn_local(async move {
         let fetch = Fetcher::new();
-        match pay::prepare(&Node::new(&node_url, &fetch), &pool, &row, key).await {
+        match pay::prepare(&Chain::new(&node_url, kind, &fetch), &pool, &row, key).await {
             Ok(p) => {
                 state.pay_status.set(None);
                 state.prepared.set(Some(p));

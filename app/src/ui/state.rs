@@ -1,8 +1,8 @@
 //! The page's state, one `Copy` struct of signals every component is given; and the two flows
 //! the whole page starts: loading the pools (then a shared view), and checking the miner.
 
-use super::settings::{saved_explorer, saved_node};
-use crate::chain::Node;
+use super::settings::{saved_explorer, saved_node, saved_source};
+use crate::chain::Chain;
 use crate::check::{self, CheckError, Progress};
 use crate::model::{self, Pool, Row};
 use crate::net::{FetchError, Fetcher};
@@ -81,8 +81,9 @@ pub struct AppState {
     pub pools: RwSignal<Vec<Pool>>,
     /// The pool chosen (its name).
     pub pool_name: RwSignal<String>,
-    /// The node URL (settings).
+    /// The chain data source's URL and kind (settings).
     pub node: RwSignal<String>,
+    pub source: RwSignal<sharestate::source::SourceKind>,
     /// The explorer link base the miner set, empty for the pool's or the public one (settings).
     pub explorer_setting: RwSignal<String>,
     /// The miner's address as typed, and what it is.
@@ -113,6 +114,7 @@ impl AppState {
             pools: RwSignal::new(vec![]),
             pool_name: RwSignal::new(String::new()),
             node: RwSignal::new(saved_node()),
+            source: RwSignal::new(saved_source()),
             explorer_setting: RwSignal::new(saved_explorer()),
             address,
             address_check: Memo::new(move |_| validate(&address.get())),
@@ -222,8 +224,9 @@ impl AppState {
             ..Progress::default()
         }));
         let node_url = self.node.get_untracked();
+        let kind = self.source.get_untracked();
         spawn_local(async move {
-            let node = Node::new(&node_url, &fetch);
+            let node = Chain::new(&node_url, kind, &fetch);
             let result = check::check(
                 &node,
                 &pool,

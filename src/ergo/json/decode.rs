@@ -50,13 +50,13 @@ fn field(name: impl Into<String>, message: impl ToString) -> JsonError {
 /// A number either as JSON number or as a decimal string (both appear in the wild).
 #[derive(Deserialize)]
 #[serde(untagged)]
-enum Amount {
+pub(crate) enum Amount {
     Number(u64),
     Text(String),
 }
 
 impl Amount {
-    fn get(&self, name: &str) -> Result<u64, JsonError> {
+    pub(crate) fn get(&self, name: &str) -> Result<u64, JsonError> {
         match self {
             Amount::Number(n) => Ok(*n),
             Amount::Text(s) => s
@@ -68,7 +68,7 @@ impl Amount {
 
 #[derive(Deserialize)]
 #[serde(untagged)]
-enum RegisterJson {
+pub(crate) enum RegisterJson {
     /// The node: the serialized constant as hex.
     Hex(String),
     /// The explorer: an object with the serialized constant among rendered forms.
@@ -80,7 +80,7 @@ enum RegisterJson {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct TokenJson {
+pub(crate) struct TokenJson {
     token_id: String,
     amount: Amount,
 }
@@ -88,14 +88,14 @@ struct TokenJson {
 /// What a box holds: the fields of an output before it is a box (EIP-12 outputs), and of a box.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct CandidateJson {
-    value: Amount,
-    ergo_tree: String,
-    creation_height: u32,
+pub(crate) struct CandidateJson {
+    pub(crate) value: Amount,
+    pub(crate) ergo_tree: String,
+    pub(crate) creation_height: u32,
     #[serde(default)]
-    assets: Vec<TokenJson>,
+    pub(crate) assets: Vec<TokenJson>,
     #[serde(default)]
-    additional_registers: BTreeMap<String, RegisterJson>,
+    pub(crate) additional_registers: BTreeMap<String, RegisterJson>,
 }
 
 impl CandidateJson {
@@ -134,19 +134,19 @@ impl CandidateJson {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct BoxJson {
-    box_id: String,
-    transaction_id: String,
-    index: u16,
+pub(crate) struct BoxJson {
+    pub(crate) box_id: String,
+    pub(crate) transaction_id: String,
+    pub(crate) index: u16,
     #[serde(flatten)]
-    content: CandidateJson,
+    pub(crate) content: CandidateJson,
     #[serde(default)]
-    spent_transaction_id: Option<String>,
+    pub(crate) spent_transaction_id: Option<String>,
     /// node: inclusionHeight; explorer: settlementHeight
     #[serde(default, alias = "settlementHeight")]
-    inclusion_height: Option<u32>,
+    pub(crate) inclusion_height: Option<u32>,
     #[serde(default)]
-    address: Option<String>,
+    pub(crate) address: Option<String>,
 }
 
 /// A box as an interface reported it, checked against its id.
@@ -162,12 +162,12 @@ pub struct ChainBox {
     pub address: Option<String>,
 }
 
-fn id32(name: &str, s: &str) -> Result<Id, JsonError> {
+pub(crate) fn id32(name: &str, s: &str) -> Result<Id, JsonError> {
     hex::decode_array::<32>(s).map(Id).map_err(|e| field(name, e))
 }
 
 impl BoxJson {
-    fn decode(self, at: &str) -> Result<ChainBox, JsonError> {
+    pub(crate) fn decode(self, at: &str) -> Result<ChainBox, JsonError> {
         let claimed = id32(&format!("{at}.boxId"), &self.box_id)?;
         let tx_id = id32(&format!("{at}.transactionId"), &self.transaction_id)?;
         let ergo_box = self.content.decode(at)?.to_box(tx_id, self.index);
@@ -235,7 +235,7 @@ pub fn decode_boxes(json: &str) -> Result<Vec<ChainBox>, JsonError> {
 
 /// A JSON object read as its entries in document order (a context extension's order is part of
 /// the transaction's bytes).
-struct Ordered(Vec<(String, String)>);
+pub(crate) struct Ordered(Vec<(String, String)>);
 
 impl<'de> Deserialize<'de> for Ordered {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Ordered, D::Error> {
@@ -346,7 +346,7 @@ impl ChainTransaction {
     }
 }
 
-fn decode_extension(at: &str, e: &Ordered) -> Result<Vec<(u8, Vec<u8>)>, JsonError> {
+pub(crate) fn decode_extension(at: &str, e: &Ordered) -> Result<Vec<(u8, Vec<u8>)>, JsonError> {
     e.0.iter()
         .map(|(k, v)| {
             let id: u8 = k
@@ -398,8 +398,21 @@ pub fn decode_transaction(json: &str) -> Result<ChainTransaction, JsonError> {
         .enumerate()
         .map(|(i, d)| id32(&format!("dataInputs[{i}].boxId"), &d.box_id))
         .collect::<Result<Vec<_>, _>>()?;
-    let outputs = t
-        .outputs
+    checked_transaction(id, inputs, data_inputs, t.outputs, t.inclusion_height, t.timestamp)
+}
+
+/// A transaction from its decoded inputs and data inputs and its outputs as JSON: every output
+/// checked against its id and its place in the transaction, and the transaction's own id
+/// recomputed when every input's context extension is known.
+pub(crate) fn checked_transaction(
+    id: Id,
+    inputs: Vec<ChainInput>,
+    data_inputs: Vec<Id>,
+    outputs: Vec<BoxJson>,
+    inclusion_height: Option<u32>,
+    timestamp: Option<u64>,
+) -> Result<ChainTransaction, JsonError> {
+    let outputs = outputs
         .into_iter()
         .enumerate()
         .map(|(i, o)| {
@@ -421,8 +434,8 @@ pub fn decode_transaction(json: &str) -> Result<ChainTransaction, JsonError> {
         inputs,
         data_inputs,
         outputs,
-        inclusion_height: t.inclusion_height,
-        timestamp: t.timestamp,
+        inclusion_height,
+        timestamp,
     };
     if let Some(content) = tx.transaction() {
         let computed = content.id();

@@ -270,7 +270,11 @@ impl Walker {
 
     /// Feeds the answer to the last [`Need::Box`].
     pub fn feed_box(&mut self, json: &str) -> Result<(), WalkError> {
-        let b = decode_box(json)?;
+        self.feed_chain_box(decode_box(json)?)
+    }
+
+    /// [`Walker::feed_box`] with a box already decoded (its id recomputed) from any source.
+    pub fn feed_chain_box(&mut self, b: ChainBox) -> Result<(), WalkError> {
         match std::mem::replace(&mut self.state, State::Done) {
             State::Start(id) => {
                 expect(id, b.id)?;
@@ -333,7 +337,11 @@ impl Walker {
 
     /// Feeds the answer to the last [`Need::Transaction`].
     pub fn feed_transaction(&mut self, json: &str) -> Result<(), WalkError> {
-        let tx = decode_transaction(json)?;
+        self.feed_chain_transaction(decode_transaction(json)?)
+    }
+
+    /// [`Walker::feed_transaction`] with a transaction already decoded from any source.
+    pub fn feed_chain_transaction(&mut self, tx: ChainTransaction) -> Result<(), WalkError> {
         match std::mem::replace(&mut self.state, State::Done) {
             State::Spender(id) => {
                 expect(id, tx.id)?;

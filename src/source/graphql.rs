@@ -1,0 +1,315 @@
+//! The explorer's GraphQL service, **ergo-graphql**: the queries sharestate asks (JSON POSTs to
+//! the service's one URL) and their answers decoded into checked boxes and transactions.
+//!
+//! Its boxes carry registers as hex (`additionalRegisters: {R4: "…"}`), amounts as decimal
+//! strings, `settlementHeight` and `spentBy { transactionId }`; its transactions carry each
+//! input's context `extension` (so a payout replays from it, and the transaction's id is
+//! recomputed) and the spent `box`. The answers are mapped onto the node's form and checked by
+//! the same code ([`crate::ergo::json::decode`]): one box id check, one transaction id check.
+//!
+//! The explorer keeps a context extension as a JSON object whose keys its database orders by
+//! length, then bytes — the variables' numeric order. A transaction whose extension was in
+//! another order cannot have its id recomputed from such an answer, and is refused (never
+//! taken on trust).
+
+use super::{clip, Method, Query, Request, SourceError};
+use crate::ergo::json::decode::{
+    checked_transaction, decode_extension, id32, Amount, BoxJson, CandidateJson, Ordered, RegisterJson, TokenJson,
+};
+use crate::ergo::json::{ChainBox, ChainInput, ChainTransaction, JsonError};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The most items ergo-graphql gives in one list (`take`).
+pub const MAX_TAKE: usize = 200;
+
+/// A box's fields as sharestate reads them (spent status included).
+const BOX_FIELDS: &str = "boxId transactionId index value creationHeight settlementHeight ergoTree \
+     additionalRegisters assets { tokenId amount } spentBy { transactionId }";
+
+/// A spent box's fields, inside a transaction's input (ergo-graphql limits a query's depth).
+const SPENT_BOX_FIELDS: &str =
+    "boxId transactionId index value creationHeight ergoTree additionalRegisters assets { tokenId amount }";
+
+fn post(query: String, variables: serde_json::Value) -> Request {
+    let body = serde_json::json!({ "query": query, "variables": variables }).to_string();
+    Request {
+        method: Method::Post,
+        path: String::new(),
+        body: Some((body, "application/json")),
+    }
+}
+
+/// The request that asks ergo-graphql `query`.
+pub fn request(query: &Query) -> Request {
+    use serde_json::json;
+    match query {
+        Query::Box(id) => post(
+            format!("query Box($id: String) {{ boxes(boxId: $id) {{ {BOX_FIELDS} }} }}"),
+            json!({ "id": id.to_hex() }),
+        ),
+        Query::Transaction(id) => post(
+            format!(
+                "query Transaction($id: String) {{ transactions(transactionId: $id) {{ transactionId inclusionHeight \
+                 timestamp inputs {{ boxId index extension box {{ {SPENT_BOX_FIELDS} }} }} dataInputs {{ boxId index }} \
+                 outputs {{ {BOX_FIELDS} }} }} }}"
+            ),
+            json!({ "id": id.to_hex() }),
+        ),
+        Query::BoxesByToken { token, offset, limit } => post(
+            format!(
+                "query BoxesByToken($token: String, $skip: Int, $take: Int) {{ boxes(tokenId: $token, skip: $skip, take: $take) {{ {BOX_FIELDS} }} }}"
+            ),
+            json!({ "token": token.to_hex(), "skip": offset, "take": limit.clamp(&1, &MAX_TAKE) }),
+        ),
+        Query::BoxesByAddress { address, offset, limit } => post(
+            format!(
+                "query BoxesByAddress($address: String, $skip: Int, $take: Int) {{ boxes(address: $address, skip: $skip, take: $take) {{ {BOX_FIELDS} }} }}"
+            ),
+            json!({ "address": address, "skip": offset, "take": limit.clamp(&1, &MAX_TAKE) }),
+        ),
+        Query::Height => post("query Height { state { height } }".into(), json!({})),
+    }
+}
+
+#[derive(Deserialize)]
+struct GraphqlError {
+    #[serde(default)]
+    message: String,
+}
+
+/// A GraphQL response: data, or errors.
+#[derive(Deserialize)]
+struct Envelope<T> {
+    data: Option<T>,
+    #[serde(default)]
+    errors: Vec<GraphqlError>,
+}
+
+fn open<T: serde::de::DeserializeOwned>(text: &str, what: &'static str) -> Result<T, SourceError> {
+    let e: Envelope<T> = serde_json::from_str(text).map_err(|e| JsonError::Json {
+        what,
+        message: e.to_string(),
+    })?;
+    if let Some(first) = e.errors.first() {
+        return Err(SourceError::Graphql {
+            message: clip(&first.message),
+        });
+    }
+    e.data.ok_or_else(|| {
+        JsonError::Json {
+            what,
+            message: "neither data nor errors".into(),
+        }
+        .into()
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Spender {
+    transaction_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GraphqlBox {
+    box_id: String,
+    transaction_id: String,
+    index: u16,
+    value: Amount,
+    creation_height: u32,
+    ergo_tree: String,
+    #[serde(default)]
+    additional_registers: BTreeMap<String, RegisterJson>,
+    #[serde(default)]
+    assets: Vec<TokenJson>,
+    #[serde(default)]
+    settlement_height: Option<u32>,
+    #[serde(default)]
+    spent_by: Option<Spender>,
+}
+
+impl GraphqlBox {
+    fn decode(self, at: &str) -> Result<ChainBox, JsonError> {
+        self.node_form().decode(at)
+    }
+
+    /// The box in the node's form, to be checked as the node's are.
+    fn node_form(self) -> BoxJson {
+        BoxJson {
+            box_id: self.box_id,
+            transaction_id: self.transaction_id,
+            index: self.index,
+            content: CandidateJson {
+                value: self.value,
+                ergo_tree: self.ergo_tree,
+                creation_height: self.creation_height,
+                assets: self.assets,
+                additional_registers: self.additional_registers,
+            },
+            spent_transaction_id: self.spent_by.map(|s| s.transaction_id),
+            inclusion_height: self.settlement_height,
+            address: None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Boxes {
+    boxes: Vec<GraphqlBox>,
+}
+
+/// The answer to a box by id: exactly one box, its id recomputed.
+pub fn box_answer(text: &str) -> Result<ChainBox, SourceError> {
+    let Boxes { boxes } = open(text, "a GraphQL answer of boxes")?;
+    match <[GraphqlBox; 1]>::try_from(boxes) {
+        Ok([b]) => Ok(b.decode("boxes[0]")?),
+        Err(v) if v.is_empty() => Err(SourceError::NotFound { what: "box".into() }),
+        Err(v) => Err(SourceError::NotOne {
+            what: "boxes",
+            count: v.len(),
+        }),
+    }
+}
+
+/// The answer to a listing: every box, each id recomputed.
+pub fn boxes_answer(text: &str) -> Result<Vec<ChainBox>, SourceError> {
+    let Boxes { boxes } = open(text, "a GraphQL answer of boxes")?;
+    Ok(boxes
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| b.decode(&format!("boxes[{i}]")))
+        .collect::<Result<_, _>>()?)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GraphqlInput {
+    box_id: String,
+    #[serde(default)]
+    index: Option<u32>,
+    extension: Option<Ordered>,
+    #[serde(default, rename = "box")]
+    spent: Option<GraphqlBox>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GraphqlDataInput {
+    box_id: String,
+    #[serde(default)]
+    index: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GraphqlTransaction {
+    transaction_id: String,
+    inputs: Vec<GraphqlInput>,
+    #[serde(default)]
+    data_inputs: Vec<GraphqlDataInput>,
+    outputs: Vec<GraphqlBox>,
+    #[serde(default)]
+    inclusion_height: Option<u32>,
+    #[serde(default)]
+    timestamp: Option<Amount>,
+}
+
+#[derive(Deserialize)]
+struct Transactions {
+    transactions: Vec<GraphqlTransaction>,
+}
+
+/// The answer to a transaction by id: exactly one, its inputs in their order, its outputs
+/// checked against their ids and places, and its own id recomputed from the inputs' context
+/// extensions.
+pub fn transaction_answer(text: &str) -> Result<ChainTransaction, SourceError> {
+    let Transactions { transactions } = open(text, "a GraphQL answer of transactions")?;
+    let mut t = match <[GraphqlTransaction; 1]>::try_from(transactions) {
+        Ok([t]) => t,
+        Err(v) if v.is_empty() => {
+            return Err(SourceError::NotFound {
+                what: "transaction".into(),
+            })
+        }
+        Err(v) => {
+            return Err(SourceError::NotOne {
+                what: "transactions",
+                count: v.len(),
+            })
+        }
+    };
+    let id = id32("transactionId", &t.transaction_id)?;
+    // lists come in the order the service chose: inputs and data inputs by their index, outputs
+    // by theirs (each output's index is part of its id, checked below)
+    t.inputs.sort_by_key(|i| i.index);
+    t.data_inputs.sort_by_key(|d| d.index);
+    t.outputs.sort_by_key(|o| o.index);
+    let mut inputs = Vec::with_capacity(t.inputs.len());
+    for (i, input) in t.inputs.into_iter().enumerate() {
+        let at = format!("inputs[{i}]");
+        let box_id = id32(&format!("{at}.boxId"), &input.box_id)?;
+        let extension = match &input.extension {
+            Some(e) => Some(decode_extension(&at, e)?),
+            None => None,
+        };
+        let spent_box = match input.spent {
+            Some(b) => {
+                let b = b.decode(&format!("{at}.box"))?;
+                if b.id != box_id {
+                    return Err(JsonError::Field {
+                        field: format!("{at}.box"),
+                        message: format!("the box given is {}, not the input's {}", b.id, box_id),
+                    }
+                    .into());
+                }
+                Some(b)
+            }
+            None => None,
+        };
+        inputs.push(ChainInput {
+            box_id,
+            extension,
+            spent_box,
+        });
+    }
+    let data_inputs = t
+        .data_inputs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| id32(&format!("dataInputs[{i}].boxId"), &d.box_id))
+        .collect::<Result<Vec<_>, _>>()?;
+    let timestamp = t.timestamp.map(|s| s.get("timestamp")).transpose()?;
+    let outputs = t.outputs.into_iter().map(GraphqlBox::node_form).collect();
+    Ok(checked_transaction(
+        id,
+        inputs,
+        data_inputs,
+        outputs,
+        t.inclusion_height,
+        timestamp,
+    )?)
+}
+
+#[derive(Deserialize)]
+struct State {
+    state: Height,
+}
+
+#[derive(Deserialize)]
+struct Height {
+    height: u32,
+}
+
+/// The answer to the height: `state { height }`.
+pub fn height_answer(text: &str) -> Result<u32, SourceError> {
+    let State { state } = open(text, "a GraphQL answer of the state").map_err(|e| match e {
+        SourceError::Json(j) => SourceError::NoHeight { detail: j.to_string() },
+        other => other,
+    })?;
+    Ok(state.height)
+}
+
+#[cfg(test)]
+mod tests;

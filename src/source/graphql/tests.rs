@@ -1,0 +1,178 @@
+//! ergo-graphql's answers, made from a real epoch's node answers as the service shapes them:
+//! decoded to the same boxes and transactions, and every lie refused.
+
+use super::*;
+use crate::ergo::json::{decode_box, decode_transaction, Flavor};
+use crate::pool::walk::testing::TestEpoch;
+use crate::pool::walk::Need;
+use serde_json::{json, Value};
+
+/// A node box as ergo-graphql serves it: amounts as strings, `settlementHeight`, `spentBy`.
+fn graphql_box(node: &Value) -> Value {
+    let mut b = node.clone();
+    let o = b.as_object_mut().unwrap();
+    o.insert("value".into(), json!(node["value"].as_u64().unwrap().to_string()));
+    let assets: Vec<Value> = node["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| json!({ "tokenId": a["tokenId"], "amount": a["amount"].as_u64().unwrap().to_string() }))
+        .collect();
+    o.insert("assets".into(), json!(assets));
+    if let Some(h) = o.remove("inclusionHeight") {
+        o.insert("settlementHeight".into(), h);
+    }
+    let spent = o.remove("spentTransactionId").unwrap_or(Value::Null);
+    o.insert(
+        "spentBy".into(),
+        if spent.is_null() {
+            Value::Null
+        } else {
+            json!({ "transactionId": spent })
+        },
+    );
+    b
+}
+
+/// A node transaction as ergo-graphql serves it.
+fn graphql_transaction(node: &Value) -> Value {
+    let inputs: Vec<Value> = node["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, input)| {
+            let mut spent = input.clone();
+            let o = spent.as_object_mut().unwrap();
+            let proof = o.remove("spendingProof").unwrap();
+            json!({ "boxId": input["boxId"], "index": i, "extension": proof["extension"], "box": graphql_box(&spent) })
+        })
+        .collect();
+    let outputs: Vec<Value> = node["outputs"].as_array().unwrap().iter().map(graphql_box).collect();
+    json!({
+        "transactionId": node["id"],
+        "inclusionHeight": node["inclusionHeight"],
+        "timestamp": "1767225600000",
+        "inputs": inputs,
+        "dataInputs": [],
+        "outputs": outputs,
+    })
+}
+
+fn data(field: &str, items: Vec<Value>) -> String {
+    json!({ "data": { field: items } }).to_string()
+}
+
+/// An epoch with one payout: its node answers for the payout transaction and its first output.
+fn payout() -> (Value, Value) {
+    let mut e = TestEpoch::open(true, 3_000_000);
+    let tx = e.pay(20);
+    let node_tx: Value = serde_json::from_str(&e.ledger.answer(Need::Transaction(tx), Flavor::Node)).unwrap();
+    let out = node_tx["outputs"][0]["boxId"].as_str().unwrap();
+    let id = crate::ergo::Id(crate::hex::decode_array(out).unwrap());
+    let node_box: Value = serde_json::from_str(&e.ledger.answer(Need::Box(id), Flavor::Node)).unwrap();
+    (node_tx, node_box)
+}
+
+#[crate::test]
+fn a_box_and_a_transaction_decode_as_the_nodes_do() {
+    let (node_tx, node_box) = payout();
+    let b = box_answer(&data("boxes", vec![graphql_box(&node_box)])).unwrap();
+    assert_eq!(
+        b,
+        ChainBox {
+            address: None,
+            ..decode_box(&node_box.to_string()).unwrap()
+        }
+    );
+    let t = transaction_answer(&data("transactions", vec![graphql_transaction(&node_tx)])).unwrap();
+    let n = decode_transaction(&node_tx.to_string()).unwrap();
+    assert!(t.id_verified, "the id is recomputed from the inputs' extensions");
+    assert_eq!((t.id, &t.inputs, &t.outputs.len()), (n.id, &n.inputs, &n.outputs.len()));
+    assert_eq!(t.timestamp, Some(1_767_225_600_000));
+    // lists in another order are put back by their indices
+    let mut shuffled = graphql_transaction(&node_tx);
+    shuffled["inputs"].as_array_mut().unwrap().reverse();
+    shuffled["outputs"].as_array_mut().unwrap().reverse();
+    let s = transaction_answer(&data("transactions", vec![shuffled])).unwrap();
+    assert_eq!((s.id, s.id_verified), (t.id, true));
+    assert_eq!(s.outputs, t.outputs);
+}
+
+#[crate::test]
+fn lies_and_refusals_are_errors_that_say_what() {
+    let (node_tx, node_box) = payout();
+    let b = graphql_box(&node_box);
+    // a value one nanoErg off: not the box
+    let mut off = b.clone();
+    let v: u64 = off["value"].as_str().unwrap().parse().unwrap();
+    off["value"] = json!((v + 1).to_string());
+    assert!(matches!(
+        box_answer(&data("boxes", vec![off])),
+        Err(SourceError::Json(JsonError::BoxIdMismatch { .. }))
+    ));
+    assert_eq!(
+        box_answer(&data("boxes", vec![])),
+        Err(SourceError::NotFound { what: "box".into() })
+    );
+    assert_eq!(
+        box_answer(&data("boxes", vec![b.clone(), b.clone()])),
+        Err(SourceError::NotOne {
+            what: "boxes",
+            count: 2
+        })
+    );
+    let refused = json!({ "errors": [{ "message": "x".repeat(1000) }], "data": null }).to_string();
+    match box_answer(&refused) {
+        Err(SourceError::Graphql { message }) => assert_eq!(message.chars().count(), 301),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        box_answer("<html>"),
+        Err(SourceError::Json(JsonError::Json { .. }))
+    ));
+    // an input whose box is another box
+    let mut t = graphql_transaction(&node_tx);
+    t["inputs"][0]["box"] = t["inputs"][1]["box"].clone();
+    let err = transaction_answer(&data("transactions", vec![t])).unwrap_err();
+    assert!(err.to_string().contains("inputs[0].box: the box given is"), "{err}");
+    // a context variable changed: the transaction's id no longer recomputes
+    let mut t = graphql_transaction(&node_tx);
+    t["inputs"][0]["extension"]["1"] = json!("0e00");
+    assert!(matches!(
+        transaction_answer(&data("transactions", vec![t])),
+        Err(SourceError::Json(JsonError::TxIdMismatch { .. }))
+    ));
+    // an output that belongs to another transaction
+    let mut t = graphql_transaction(&node_tx);
+    let outputs = t["outputs"].as_array_mut().unwrap();
+    outputs[1] = b;
+    assert!(transaction_answer(&data("transactions", vec![t])).is_err());
+}
+
+#[crate::test]
+fn requests_are_json_posts_within_the_services_limits() {
+    let id = crate::ergo::Id([7; 32]);
+    let r = request(&Query::BoxesByToken {
+        token: id,
+        offset: 400,
+        limit: 500,
+    });
+    assert_eq!(r.method, Method::Post);
+    let (body, kind) = r.body.unwrap();
+    assert_eq!(kind, "application/json");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        v["variables"],
+        json!({ "token": id.to_hex(), "skip": 400, "take": MAX_TAKE })
+    );
+    assert!(v["query"]
+        .as_str()
+        .unwrap()
+        .contains("boxes(tokenId: $token, skip: $skip, take: $take)"));
+    assert_eq!(height_answer(r#"{"data":{"state":{"height":1605073}}}"#), Ok(1_605_073));
+    assert!(matches!(
+        height_answer(r#"{"data":{}}"#),
+        Err(SourceError::NoHeight { .. })
+    ));
+}

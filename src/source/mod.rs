@@ -1,0 +1,159 @@
+//! **Where chain data comes from**: one set of questions a check asks ([`Query`]), asked of any
+//! kind of source ([`SourceKind`]) — an Ergo node with `extraIndex`, or the explorer's GraphQL
+//! service (ergo-graphql, what Fleet SDK and Nautilus read in browsers). For each, the request
+//! is built here and the answer decoded here, sans-IO: the caller sends the [`Request`] and hands
+//! back the text. Every box's id is recomputed, and a transaction's id too wherever the source
+//! gives its inputs' context extensions (both kinds do), so an answer is checked, not trusted.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`node`] | the node's `/blockchain/…` paths; answers decoded by [`crate::ergo::json::decode`] |
+//! | [`graphql`] | ergo-graphql's queries (JSON POSTs) and its answers → checked boxes and transactions |
+
+pub mod graphql;
+pub mod node;
+
+use crate::ergo::json::{ChainBox, ChainTransaction, JsonError};
+use crate::ergo::Id;
+use thiserror::Error;
+
+/// What a check asks a source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    /// One box by id (spent or not, with who spent it).
+    Box(Id),
+    /// One transaction by id, with its inputs' context extensions.
+    Transaction(Id),
+    /// A page of the boxes that ever held a token, oldest first.
+    BoxesByToken { token: Id, offset: usize, limit: usize },
+    /// A page of the boxes that were ever at an address, oldest first.
+    BoxesByAddress {
+        address: String,
+        offset: usize,
+        limit: usize,
+    },
+    /// The height of the source's best block.
+    Height,
+}
+
+/// How a request is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+/// A request to a source: `path` is relative to the source's base URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub method: Method,
+    pub path: String,
+    /// The body of a POST, and its content type.
+    pub body: Option<(String, &'static str)>,
+}
+
+/// Why a source's answer gives nothing usable.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SourceError {
+    #[error(transparent)]
+    Json(#[from] JsonError),
+    /// The GraphQL service answered with errors (the first one's message, clipped).
+    #[error("the GraphQL service refused the query: {message}")]
+    Graphql { message: String },
+    /// The source knows no such box or transaction.
+    #[error("{what} not found at the source")]
+    NotFound { what: String },
+    /// The source answered with more than the one box or transaction asked for.
+    #[error("the source answered with {count} {what} where one was asked for")]
+    NotOne { what: &'static str, count: usize },
+    /// The source's status has no height.
+    #[error("the source's answer holds no height: {detail}")]
+    NoHeight { detail: String },
+}
+
+/// The kinds of source sharestate reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SourceKind {
+    /// An Ergo node with `extraIndex` (5.0.27 or later, for context extensions).
+    #[default]
+    Node,
+    /// The explorer's GraphQL service (ergo-graphql).
+    Graphql,
+}
+
+impl SourceKind {
+    /// `node` or `graphql`, as settings and links name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Node => "node",
+            SourceKind::Graphql => "graphql",
+        }
+    }
+
+    /// The kind named `name` ([`SourceKind::name`]).
+    pub fn from_name(name: &str) -> Option<SourceKind> {
+        match name {
+            "node" => Some(SourceKind::Node),
+            "graphql" => Some(SourceKind::Graphql),
+            _ => None,
+        }
+    }
+
+    /// The most boxes one page of a listing may ask for.
+    pub fn max_page(self) -> usize {
+        match self {
+            SourceKind::Node => node::MAX_PAGE,
+            SourceKind::Graphql => graphql::MAX_TAKE,
+        }
+    }
+
+    /// The request that asks `query`.
+    pub fn request(self, query: &Query) -> Request {
+        match self {
+            SourceKind::Node => node::request(query),
+            SourceKind::Graphql => graphql::request(query),
+        }
+    }
+
+    /// The answer to [`Query::Box`]: the box, its id recomputed.
+    pub fn box_answer(self, text: &str) -> Result<ChainBox, SourceError> {
+        match self {
+            SourceKind::Node => Ok(crate::ergo::json::decode_box(text)?),
+            SourceKind::Graphql => graphql::box_answer(text),
+        }
+    }
+
+    /// The answer to [`Query::Transaction`]: the transaction, its outputs' ids recomputed and
+    /// its own id where every input's context extension is given.
+    pub fn transaction_answer(self, text: &str) -> Result<ChainTransaction, SourceError> {
+        match self {
+            SourceKind::Node => Ok(crate::ergo::json::decode_transaction(text)?),
+            SourceKind::Graphql => graphql::transaction_answer(text),
+        }
+    }
+
+    /// The answer to a listing ([`Query::BoxesByToken`], [`Query::BoxesByAddress`]).
+    pub fn boxes_answer(self, text: &str) -> Result<Vec<ChainBox>, SourceError> {
+        match self {
+            SourceKind::Node => Ok(crate::ergo::json::decode_boxes(text)?),
+            SourceKind::Graphql => graphql::boxes_answer(text),
+        }
+    }
+
+    /// The answer to [`Query::Height`].
+    pub fn height_answer(self, text: &str) -> Result<u32, SourceError> {
+        match self {
+            SourceKind::Node => node::height_answer(text),
+            SourceKind::Graphql => graphql::height_answer(text),
+        }
+    }
+}
+
+/// `text` cut to 300 characters, for messages that quote a source.
+pub(crate) fn clip(text: &str) -> String {
+    const MAX: usize = 300;
+    match text.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
