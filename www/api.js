@@ -70,8 +70,10 @@ export function makeApi(raw) {
 
   class Walker {
     #raw;
-    constructor(startBoxId, budget) { this.#raw = new raw.Walker(startBoxId, budget); }
+    constructor(startBoxId, budget, source) { this.#raw = new raw.Walker(startBoxId, budget, source); }
     next() { return this.#raw.next(); }
+    request() { return this.#raw.request(); }
+    feed(answer) { this.#raw.feed(answer); }
     feedBox(json) { this.#raw.feedBox(json); }
     feedTransaction(json) { this.#raw.feedTransaction(json); }
     result() { return JSON.parse(this.#raw.result()); }
@@ -83,6 +85,12 @@ export function makeApi(raw) {
         if (need.box) this.feedBox(await get(`/blockchain/box/byId/${need.box}`));
         else this.feedTransaction(await get(`/blockchain/transaction/byId/${need.transaction}`));
       }
+      return this.result();
+    }
+    /** Walks to the tip from any source: `send(request)` sends what `request()` gives (see
+     * `SourceRequest`) to the source and returns the answer's text. */
+    async walkVia(send) {
+      for (let r = this.request(); r; r = this.request()) this.feed(await send(r));
       return this.result();
     }
   }

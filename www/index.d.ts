@@ -277,11 +277,28 @@ export interface WalkResult {
   steps: WalkStep[];
 }
 
-/** Walks a pool's chain of share-state boxes; feed it the node's (or explorer's) JSON text. */
+/** A request for a source of chain data, built by the walker for its kind of source. */
+export interface SourceRequest {
+  method: 'GET' | 'POST';
+  /** Relative to the source's URL; empty for GraphQL's one URL. */
+  path: string;
+  body: string | null;
+  contentType: string | null;
+}
+
+/** Walks a pool's chain of share-state boxes; feed it the node's (or explorer's) JSON text, or
+ * any source's answers to its `request()`s. */
 export class Walker {
-  /** `budget`: the most payouts one walk replays (10,000 if not given); beyond it, a ChainError. */
-  constructor(startBoxId: Hex, budget?: number);
+  /** `budget`: the most payouts one walk replays (10,000 if not given); beyond it, a ChainError.
+   * `source`: the kind of source `request()` is for — 'node' (default) or 'graphql'. */
+  constructor(startBoxId: Hex, budget?: number, source?: 'node' | 'graphql');
   next(): Need;
+  /** What to ask the source next, or null when the walk is done. */
+  request(): SourceRequest | null;
+  /** The source's answer to the last request; checked as that kind of source's (ids recomputed). */
+  feed(answer: string): void;
+  /** Walks to the tip from any source: `send` sends a request and returns the answer's text. */
+  walkVia(send: (request: SourceRequest) => Promise<string>): Promise<WalkResult>;
   feedBox(json: string): void;
   feedTransaction(json: string): void;
   result(): WalkResult;

@@ -9,6 +9,7 @@ use sharestate::ergo::json::{decode_box, JsonError, UnsignedTransaction};
 use sharestate::ergo::{Address, ErgoBox, Id, MinerKey};
 use sharestate::pool::{parse_nanoerg, service, walk, WalkError};
 use sharestate::posted::{self, next_payout, Funding, PayoutTransaction};
+use sharestate::source::{Method, Query, SourceKind};
 use sharestate::{hex, Digest, ShareValue};
 use wasm_bindgen::prelude::*;
 
@@ -113,10 +114,12 @@ impl ShareState {
     }
 }
 
-/// Walks a pool's chain of share-state boxes from the node's or the explorer's JSON text.
+/// Walks a pool's chain of share-state boxes from the node's or the explorer's JSON text, or
+/// from any source's answers to the requests it builds (`request`, `feed`).
 #[wasm_bindgen]
 pub struct Walker {
     inner: walk::Walker,
+    kind: SourceKind,
 }
 
 fn id32(s: &str, what: &str) -> Result<Id> {
@@ -130,13 +133,61 @@ fn id32(s: &str, what: &str) -> Result<Id> {
 
 #[wasm_bindgen]
 impl Walker {
-    /// A walk from `start_box_id`, replaying at most `budget` payouts (10,000 if not given).
+    /// A walk from `start_box_id`, replaying at most `budget` payouts (10,000 if not given),
+    /// whose `request`s are for a source of kind `source` (`node`, the default, or `graphql`).
     #[wasm_bindgen(constructor)]
-    pub fn new(start_box_id: &str, budget: Option<u32>) -> Result<Walker> {
+    pub fn new(start_box_id: &str, budget: Option<u32>, source: Option<String>) -> Result<Walker> {
         let start = id32(start_box_id, "box id")?;
+        let kind = match source.as_deref() {
+            None => SourceKind::Node,
+            Some(name) => SourceKind::from_name(name).ok_or_else(|| {
+                Thrown::from(JsonError::Field {
+                    field: "source".into(),
+                    message: format!("{name:?} is not a kind of source (node or graphql)"),
+                })
+            })?,
+        };
         Ok(Walker {
             inner: walk::Walker::with_budget(start, budget.map_or(walk::DEFAULT_STEP_BUDGET, |b| b as usize)),
+            kind,
         })
+    }
+
+    /// The request for what the walk needs next, for its kind of source: `{method, path, body,
+    /// contentType}` (`path` relative to the source's URL, empty for GraphQL's one URL), or
+    /// `null` when the walk is done.
+    pub fn request(&self) -> JsValue {
+        let query = match self.inner.next() {
+            Some(walk::Need::Box(id)) => Query::Box(id),
+            Some(walk::Need::Transaction(id)) => Query::Transaction(id),
+            None => return JsValue::NULL,
+        };
+        let r = self.kind.request(&query);
+        let method = match r.method {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        };
+        let (body, content_type) = match r.body {
+            Some((b, t)) => (text(b), text(t)),
+            None => (JsValue::NULL, JsValue::NULL),
+        };
+        object(&[
+            ("method", text(method)),
+            ("path", text(r.path)),
+            ("body", body),
+            ("contentType", content_type),
+        ])
+    }
+
+    /// Feeds the source's answer text to the last `request`, checked as that kind of source's.
+    pub fn feed(&mut self, answer: &str) -> Result<()> {
+        match self.inner.next() {
+            Some(walk::Need::Box(_)) => Ok(self.inner.feed_chain_box(self.kind.box_answer(answer)?)?),
+            Some(walk::Need::Transaction(_)) => Ok(self
+                .inner
+                .feed_chain_transaction(self.kind.transaction_answer(answer)?)?),
+            None => Err(WalkError::Unexpected.into()),
+        }
     }
 
     /// The epoch's audit (see `EpochAudit` in index.d.ts) from `state`, the pool's snapshot of

@@ -234,6 +234,34 @@ test('the walker ends the closed epoch at the operator\'s close and audits it fr
   await assert.rejects(small.walk(get), (e) => e.name === 'ChainError' && /budget/.test(e.message));
 });
 
+test('the walker builds each request for its kind of source: through the explorer\'s GraphQL it walks as through the node', async () => {
+  const pools = JSON.parse(await get('/devnet/pools.json')).pools[0];
+  const send = (at) => async (r) => {
+    const res = await fetch(at + r.path, { method: r.method, body: r.body ?? undefined, headers: r.contentType ? { 'content-type': r.contentType } : {} });
+    assert.equal(res.status, 200);
+    return res.text();
+  };
+  for (const e of pools.epochs.slice(0, 3)) {
+    const byNode = await new s.Walker(e.startBox).walk(get);
+    const viaNode = await new s.Walker(e.startBox, undefined, 'node').walkVia(send(base));
+    const walker = new s.Walker(e.startBox, undefined, 'graphql');
+    assert.equal(walker.request().method, 'POST');
+    const viaGraphql = await walker.walkVia(send(`${base}/graphql`));
+    for (const w of [viaNode, viaGraphql]) {
+      assert.deepEqual(
+        [w.tip, w.reward, w.steps.length, w.end?.txId ?? null, w.epochToken, w.deadline],
+        [byNode.tip, byNode.reward, byNode.steps.length, byNode.end?.txId ?? null, byNode.epochToken, byNode.deadline],
+      );
+      assert.ok(w.steps.every((st) => st.txIdVerified !== false));
+    }
+    assert.equal(walker.request(), null);
+  }
+  // an answer that is not that source's: a ChainError, by kind
+  const w = new s.Walker(pools.epochs[0].startBox, undefined, 'graphql');
+  throwsKind('ChainError', () => w.feed('{"data":{"boxes":[]}}'));
+  throwsKind('ChainError', () => new s.Walker(pools.epochs[0].startBox, undefined, 'soap'));
+});
+
 test('a payout built by the package: checked, parsed by ergo-lib-wasm with the same id, run in the mock chain, signed and accepted by the devnet', async () => {
   const pools = JSON.parse(await get('/devnet/pools.json')).pools[0];
   const last = pools.epochs[pools.epochs.length - 1];
