@@ -229,6 +229,13 @@ impl<'f> Chain<'f> {
         Err(ChainError::TooManyBoxes)
     }
 
+    /// What the source says of itself (its version, whether it is indexed and gives context
+    /// extensions).
+    pub async fn info(&self) -> Result<sharestate::source::Capabilities, ChainError> {
+        let (text, url) = self.ask(&Query::Info).await?;
+        self.kind.info_answer(&text).map_err(|e| ChainError::of(e, &url))
+    }
+
     /// The height of the source's best block.
     pub async fn height(&self) -> Result<u32, ChainError> {
         let (text, url) = self.ask(&Query::Height).await?;

@@ -178,7 +178,9 @@ async fn info(State(s): State<Shared>) -> Response {
         StatusCode::OK,
         json!({
             "name": "sharestate-devnet",
-            "appVersion": env!("CARGO_PKG_VERSION"),
+            // what a node with the APIs the devnet serves would say: recent enough to give
+            // context extensions (5.0.27+), with extraIndex on
+            "appVersion": "6.0.1",
             "network": "mainnet",
             "fullHeight": d.ledger.height(),
             "headersHeight": d.ledger.height(),
@@ -188,7 +190,7 @@ async fn info(State(s): State<Shared>) -> Response {
             "isMining": false,
             "peersCount": 0,
             "unconfirmedCount": 0,
-            "isExplorer": false,
+            "isExplorer": true,
             "stateType": "utxo",
         }),
     )

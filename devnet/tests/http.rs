@@ -501,6 +501,16 @@ fn graphql_answers_what_the_node_answers_and_walks_the_same() {
         gql.height_answer(&graphql(&Query::Height)).unwrap() as u64,
         info["fullHeight"].as_u64().unwrap()
     );
+    // what each says of itself
+    assert!(gql
+        .info_answer(&graphql(&Query::Info))
+        .unwrap()
+        .describe()
+        .starts_with("ergo-graphql sharestate-devnet"));
+    assert_eq!(
+        SourceKind::Node.info_answer(&ok("/info")).unwrap().describe(),
+        "node 6.0.1, indexed: yes, context extensions: yes"
+    );
     // what is not there, and the service's limits, as ergo-graphql says them
     assert_eq!(
         gql.box_answer(&graphql(&Query::Box(Id([0; 32])))),

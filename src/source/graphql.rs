@@ -69,6 +69,7 @@ pub fn request(query: &Query) -> Request {
             json!({ "address": address, "skip": offset, "take": limit.clamp(&1, &MAX_TAKE) }),
         ),
         Query::Height => post("query Height { state { height } }".into(), json!({})),
+        Query::Info => post("query Info { info { version } }".into(), json!({})),
     }
 }
 
@@ -300,6 +301,27 @@ struct State {
 #[derive(Deserialize)]
 struct Height {
     height: u32,
+}
+
+#[derive(Deserialize)]
+struct InfoData {
+    info: Version,
+}
+
+#[derive(Deserialize)]
+struct Version {
+    version: String,
+}
+
+/// The answer to `info { version }`: ergo-graphql serves every index and every extension.
+pub fn info_answer(text: &str) -> Result<super::Capabilities, SourceError> {
+    let InfoData { info } = open(text, "a GraphQL answer of the info")?;
+    Ok(super::Capabilities {
+        kind: super::SourceKind::Graphql,
+        version: Some(clip(&info.version)),
+        indexed: Some(true),
+        extensions: Some(true),
+    })
 }
 
 /// The answer to the height: `state { height }`.

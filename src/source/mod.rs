@@ -34,6 +34,8 @@ pub enum Query {
     },
     /// The height of the source's best block.
     Height,
+    /// What the source says of itself: its version and what it can serve.
+    Info,
 }
 
 /// How a request is sent.
@@ -140,12 +142,54 @@ impl SourceKind {
         }
     }
 
+    /// The answer to [`Query::Info`]: what the source says it can serve.
+    pub fn info_answer(self, text: &str) -> Result<Capabilities, SourceError> {
+        match self {
+            SourceKind::Node => node::info_answer(text),
+            SourceKind::Graphql => graphql::info_answer(text),
+        }
+    }
+
     /// The answer to [`Query::Height`].
     pub fn height_answer(self, text: &str) -> Result<u32, SourceError> {
         match self {
             SourceKind::Node => node::height_answer(text),
             SourceKind::Graphql => graphql::height_answer(text),
         }
+    }
+}
+
+/// What a source says of itself (its word, not proof: the answers are checked regardless).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capabilities {
+    pub kind: SourceKind,
+    pub version: Option<String>,
+    /// Whether it serves boxes and transactions by id, token and address (a node's
+    /// `extraIndex`; always, for ergo-graphql).
+    pub indexed: Option<bool>,
+    /// Whether its transactions carry the inputs' context extensions, without which no payout
+    /// can be replayed (nodes from 5.0.27; always, for ergo-graphql).
+    pub extensions: Option<bool>,
+}
+
+impl Capabilities {
+    /// "node 6.0.1, indexed, context extensions: yes".
+    pub fn describe(&self) -> String {
+        let yes_no = |b: Option<bool>| match b {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "not known",
+        };
+        let name = match self.kind {
+            SourceKind::Node => "node",
+            SourceKind::Graphql => "ergo-graphql",
+        };
+        format!(
+            "{name} {}, indexed: {}, context extensions: {}",
+            self.version.as_deref().unwrap_or("(version not given)"),
+            yes_no(self.indexed),
+            yes_no(self.extensions)
+        )
     }
 }
 

@@ -114,7 +114,8 @@ test('the same miner checked through the explorer\'s GraphQL service shows the s
   await page.getByLabel('Kind of source').selectOption('graphql');
   await page.getByLabel('Source URL').fill(`${base}/graphql`);
   await page.getByRole('button', { name: 'Save' }).click();
-  await page.waitForFunction(() => /Settings saved: explorer GraphQL/.test(document.querySelector('.notice')?.innerText ?? ''));
+  // what the source says of itself is shown
+  await page.waitForFunction(() => /Settings saved: explorer GraphQL .*\/graphql — ergo-graphql sharestate-devnet .*, indexed: yes, context extensions: yes/.test(document.querySelector('.notice')?.innerText ?? ''));
   await page.getByLabel('Miner address').fill(miner.address);
   await page.getByRole('button', { name: 'Check' }).click();
   const table = await rows(page);

@@ -75,11 +75,22 @@ pub fn Settings(state: AppState) -> impl IntoView {
             let _ = s.set_item(SOURCE_KEY, source.get_untracked().name());
             let _ = s.set_item(EXPLORER_KEY, &explorer_setting.get_untracked());
         }
-        notice.set(Some(format!(
-            "Settings saved: {} {}",
-            describe(source.get_untracked()),
-            node.get_untracked()
-        )));
+        let (kind, url) = (source.get_untracked(), node.get_untracked());
+        let saved = format!("Settings saved: {} {url}", describe(kind));
+        notice.set(Some(format!("{saved} — asking it what it serves…")));
+        // what the source says of itself, shown (its answers are checked regardless)
+        spawn_local(async move {
+            let fetch = Fetcher::new();
+            let found = match Chain::new(&url, kind, &fetch).info().await {
+                Ok(c) if c.extensions == Some(false) || c.indexed == Some(false) => format!(
+                    "{}. Payouts cannot be replayed from it: choose an indexed node 5.0.27 or later, or the explorer's GraphQL",
+                    c.describe()
+                ),
+                Ok(c) => c.describe(),
+                Err(e) => format!("it did not say what it serves: {e}"),
+            };
+            notice.set(Some(format!("{saved} — {found}")));
+        });
     };
     let add_pool_input = RwSignal::new(String::new());
     let add_pool = move |ev: SubmitEvent| {
