@@ -109,12 +109,17 @@ fn asked(asked: Id, got: Id) -> Result<(), ChainError> {
     }
 }
 
-/// The scheme and host of `url` (`http://n:9053/graphql` → `http://n:9053`).
-fn origin(url: &str) -> &str {
-    let host_start = url.find("://").map_or(0, |i| i + 3);
-    match url[host_start..].find('/') {
-        Some(i) => &url[..host_start + i],
-        None => url,
+/// This page's origin (where the app and its pool list came from).
+fn page_origin() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        String::new()
     }
 }
 
@@ -276,11 +281,17 @@ impl<'f> Chain<'f> {
         walker.into_walk().ok_or(ChainError::EmptyWalk)
     }
 
-    /// The proof service of a pool: at `path` (absolute, or relative to the source's host),
-    /// else that host's `/pool`.
+    /// The proof service of a pool: at `path` if absolute, else `path` (or `/pool`) relative
+    /// to the node — or, with the explorer's GraphQL as the source, to this page's origin, where
+    /// the pool list came from: the explorer serves no proofs, and need not learn who checks
+    /// which pool.
     pub fn proof_service(&self, path: Option<&str>) -> ProofService<'f> {
+        let base = match self.kind {
+            SourceKind::Node => self.base.clone(),
+            SourceKind::Graphql => page_origin(),
+        };
         ProofService {
-            base: join(origin(&self.base), path.unwrap_or("/pool")),
+            base: join(&base, path.unwrap_or("/pool")),
             fetch: self.fetch,
         }
     }
@@ -318,13 +329,5 @@ mod tests {
         assert_eq!(join("http://n:9053/", "/info"), "http://n:9053/info");
         assert_eq!(join("http://n:9053", "pool"), "http://n:9053/pool");
         assert_eq!(join("http://n:9053", "https://p.example/api"), "https://p.example/api");
-    }
-
-    #[test]
-    fn a_proof_service_path_is_on_the_sources_host() {
-        use super::origin;
-        assert_eq!(origin("http://n:9053/graphql"), "http://n:9053");
-        assert_eq!(origin("https://gql.example"), "https://gql.example");
-        assert_eq!(origin("http://n:9053/"), "http://n:9053");
     }
 }

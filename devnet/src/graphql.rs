@@ -1,6 +1,6 @@
 //! The devnet's **GraphQL endpoint** (`POST /graphql`): the part of ergo-graphql's schema that
 //! clients of the explorer's GraphQL service use — `boxes` (by id, ids, token, address, tree or
-//! transaction; spent or not; `skip`/`take` up to 200), `transactions` (by id or ids; inputs with
+//! transaction; spent or not; newest first; `skip`/`take` up to 200), `transactions` (by id or ids; inputs with
 //! their context `extension`, `proofBytes` and spent `box`), `state` and `info` — with its names,
 //! its types (amounts as decimal strings, registers and extensions as JSON objects of hex) and
 //! its limits, served by async-graphql over the same ledger as the node and explorer APIs.
@@ -187,11 +187,14 @@ impl Input {
     async fn index(&self) -> i32 {
         self.index as i32
     }
-    /// The context variables, in the order the explorer's database keeps them: numeric.
+    /// The context variables, in the transaction's order (the explorer keeps the JSON it got).
     async fn extension(&self) -> JsonObject {
-        let mut e = self.extension.clone();
-        e.sort_by_key(|(k, _)| *k);
-        JsonObject(e.into_iter().map(|(k, v)| (k.to_string(), hex::encode(&v))).collect())
+        JsonObject(
+            self.extension
+                .iter()
+                .map(|(k, v)| (k.to_string(), hex::encode(v)))
+                .collect(),
+        )
     }
     async fn proof_bytes(&self) -> Option<String> {
         Some(hex::encode(&self.proof))
@@ -318,7 +321,7 @@ pub struct Info {
 
 pub struct QueryRoot;
 
-/// Every box the filters select, oldest first.
+/// Every box the filters select, newest first (ergo-graphql orders by global index, descending).
 fn select_boxes(l: &Ledger, f: &BoxFilter) -> Result<Vec<BoxRecord>> {
     let mut ids: Option<Vec<Id>> = None;
     let mut narrow = |found: Vec<Id>| {
@@ -359,7 +362,7 @@ fn select_boxes(l: &Ledger, f: &BoxFilter) -> Result<Vec<BoxRecord>> {
         Error::new("boxes needs a filter (boxId, boxIds, tokenId, address, ergoTree or transactionId)")
     })?;
     let mut records: Vec<BoxRecord> = ids.iter().filter_map(|i| l.get_box(i).cloned()).collect();
-    records.sort_by_key(|r| r.global_index);
+    records.sort_by_key(|r| std::cmp::Reverse(r.global_index));
     records.dedup_by_key(|r| r.global_index);
     if let Some(spent) = f.spent {
         records.retain(|r| r.spent_by.is_some() == spent);
@@ -379,7 +382,7 @@ struct BoxFilter {
 
 #[Object]
 impl QueryRoot {
-    /// Boxes, oldest first, selected by every filter given.
+    /// Boxes, newest first, selected by every filter given.
     #[allow(clippy::too_many_arguments)]
     async fn boxes(
         &self,
@@ -450,7 +453,7 @@ impl QueryRoot {
 
     async fn info(&self) -> Info {
         Info {
-            version: format!("sharestate-devnet {}", env!("CARGO_PKG_VERSION")),
+            version: format!("sharestate-devnet-{}", env!("CARGO_PKG_VERSION")),
         }
     }
 }

@@ -484,11 +484,15 @@ fn graphql_answers_what_the_node_answers_and_walks_the_same() {
         }
     }
     let token = hex::encode(&s.token);
-    let node: Vec<Id> = decode_boxes(&ok(&format!("/blockchain/box/byTokenId/{token}?limit=500")))
+    let mut node: Vec<Id> = decode_boxes(&ok(&format!("/blockchain/box/byTokenId/{token}?limit=500")))
         .unwrap()
         .into_iter()
         .map(|b| b.id)
         .collect();
+    // (the node lists oldest first, ergo-graphql newest first)
+    assert_eq!(listed.first(), node.last());
+    listed.sort();
+    node.sort();
     assert_eq!(listed, node);
     let by_address = Query::BoxesByAddress {
         address: s.operator_address.clone(),

@@ -18,6 +18,16 @@ pub fn opt_hex_bytes<S: Serializer, B: AsRef<[u8]>>(v: &Option<B>, s: S) -> Resu
     }
 }
 
+/// `text` cut to 300 characters, for messages that quote what a source sent (which may be
+/// anything, up to the size of an answer).
+pub fn clip(text: &str) -> String {
+    const MAX: usize = 300;
+    match text.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
 /// A 64-bit number as a decimal string.
 pub fn i64_string<S: Serializer>(v: &i64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&v.to_string())

@@ -7,10 +7,11 @@
 //! recomputed) and the spent `box`. The answers are mapped onto the node's form and checked by
 //! the same code ([`crate::ergo::json::decode`]): one box id check, one transaction id check.
 //!
-//! The explorer keeps a context extension as a JSON object whose keys its database orders by
-//! length, then bytes — the variables' numeric order. A transaction whose extension was in
-//! another order cannot have its id recomputed from such an answer, and is refused (never
-//! taken on trust).
+//! The explorer keeps a context extension as the JSON object it was given; its keys are read in
+//! the order served. Should that order differ from the transaction's, the id does not recompute
+//! and the answer is refused (never taken on trust). A transaction the explorer also saw in an
+//! orphaned block may come with its inputs and outputs twice: one of each index is kept, and the
+//! recomputed id says whether what is kept is the transaction.
 
 use super::{clip, Method, Query, Request, SourceError};
 use crate::ergo::json::decode::{
@@ -90,7 +91,7 @@ struct Envelope<T> {
 fn open<T: serde::de::DeserializeOwned>(text: &str, what: &'static str) -> Result<T, SourceError> {
     let e: Envelope<T> = serde_json::from_str(text).map_err(|e| JsonError::Json {
         what,
-        message: e.to_string(),
+        message: clip(&e.to_string()),
     })?;
     if let Some(first) = e.errors.first() {
         return Err(SourceError::Graphql {
@@ -247,6 +248,14 @@ pub fn transaction_answer(text: &str) -> Result<ChainTransaction, SourceError> {
     t.inputs.sort_by_key(|i| i.index);
     t.data_inputs.sort_by_key(|d| d.index);
     t.outputs.sort_by_key(|o| o.index);
+    // the same transaction in another block lists them again: one of each index
+    if t.inputs.iter().all(|i| i.index.is_some()) {
+        t.inputs.dedup_by_key(|i| i.index);
+    }
+    if t.data_inputs.iter().all(|d| d.index.is_some()) {
+        t.data_inputs.dedup_by_key(|d| d.index);
+    }
+    t.outputs.dedup_by_key(|o| o.index);
     let mut inputs = Vec::with_capacity(t.inputs.len());
     for (i, input) in t.inputs.into_iter().enumerate() {
         let at = format!("inputs[{i}]");
@@ -318,7 +327,7 @@ pub fn info_answer(text: &str) -> Result<super::Capabilities, SourceError> {
     let InfoData { info } = open(text, "a GraphQL answer of the info")?;
     Ok(super::Capabilities {
         kind: super::SourceKind::Graphql,
-        version: Some(clip(&info.version)),
+        version: Some(super::version_text(&info.version)),
         indexed: Some(true),
         extensions: Some(true),
     })

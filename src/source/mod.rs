@@ -24,9 +24,10 @@ pub enum Query {
     Box(Id),
     /// One transaction by id, with its inputs' context extensions.
     Transaction(Id),
-    /// A page of the boxes that ever held a token, oldest first.
+    /// A page of the boxes that ever held a token (in the source's order: a node's oldest
+    /// first, ergo-graphql's newest first).
     BoxesByToken { token: Id, offset: usize, limit: usize },
-    /// A page of the boxes that were ever at an address, oldest first.
+    /// A page of the boxes that were ever at an address (in the source's order).
     BoxesByAddress {
         address: String,
         offset: usize,
@@ -193,11 +194,13 @@ impl Capabilities {
     }
 }
 
-/// `text` cut to 300 characters, for messages that quote a source.
-pub(crate) fn clip(text: &str) -> String {
-    const MAX: usize = 300;
-    match text.char_indices().nth(MAX) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_string(),
-    }
+pub(crate) use crate::encoding::text::clip;
+
+/// A version a source reports, as it may be shown: at most 40 characters of letters, digits and
+/// `.+-_` (a source's text is not the app's to display as it likes).
+pub(crate) fn version_text(v: &str) -> String {
+    v.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || ".+-_".contains(*c))
+        .take(40)
+        .collect()
 }

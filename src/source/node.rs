@@ -55,7 +55,7 @@ pub fn info_answer(text: &str) -> Result<super::Capabilities, SourceError> {
     let v: serde_json::Value = serde_json::from_str(text).map_err(|e| SourceError::NoHeight {
         detail: format!("/info is not JSON: {e}"),
     })?;
-    let version = v["appVersion"].as_str().map(clip);
+    let version = v["appVersion"].as_str().map(super::version_text);
     let indexed = v["isExplorer"].as_bool();
     Ok(super::Capabilities {
         kind: super::SourceKind::Node,

@@ -115,7 +115,7 @@ test('the same miner checked through the explorer\'s GraphQL service shows the s
   await page.getByLabel('Source URL').fill(`${base}/graphql`);
   await page.getByRole('button', { name: 'Save' }).click();
   // what the source says of itself is shown
-  await page.waitForFunction(() => /Settings saved: explorer GraphQL .*\/graphql — ergo-graphql sharestate-devnet .*, indexed: yes, context extensions: yes/.test(document.querySelector('.notice')?.innerText ?? ''));
+  await page.waitForFunction(() => /Settings saved: explorer GraphQL .*\/graphql — ergo-graphql sharestate-devnet-[\d.]+, indexed: yes, context extensions: yes/.test(document.querySelector('.notice')?.innerText ?? ''));
   await page.getByLabel('Miner address').fill(miner.address);
   await page.getByRole('button', { name: 'Check' }).click();
   const table = await rows(page);

@@ -12,6 +12,7 @@
 //! an answer is checked, not trusted.
 
 use crate::encoding::hex;
+use crate::encoding::text::clip;
 use crate::ergo::{Candidate, ErgoBox, Id, Input, Token, Transaction};
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -42,8 +43,8 @@ pub enum JsonError {
 
 fn field(name: impl Into<String>, message: impl ToString) -> JsonError {
     JsonError::Field {
-        field: name.into(),
-        message: message.to_string(),
+        field: clip(&name.into()),
+        message: clip(&message.to_string()),
     }
 }
 
@@ -114,7 +115,7 @@ impl CandidateJson {
         let mut registers = Vec::new();
         for (expected, (name, r)) in (4u8..).zip(&self.additional_registers) {
             if *name != format!("R{expected}") {
-                return Err(JsonError::RegisterGap { found: name.clone() });
+                return Err(JsonError::RegisterGap { found: clip(name) });
             }
             let h = match r {
                 RegisterJson::Hex(h) => h,
@@ -202,7 +203,7 @@ pub fn decode_candidate(json: &serde_json::Value, at: &str) -> Result<Candidate,
 pub fn decode_box(json: &str) -> Result<ChainBox, JsonError> {
     let b: BoxJson = serde_json::from_str(json).map_err(|e| JsonError::Json {
         what: "a box",
-        message: e.to_string(),
+        message: clip(&e.to_string()),
     })?;
     b.decode("box")
 }
@@ -218,7 +219,7 @@ enum BoxList {
 pub fn decode_boxes(json: &str) -> Result<Vec<ChainBox>, JsonError> {
     let list: BoxList = serde_json::from_str(json).map_err(|e| JsonError::Json {
         what: "a list of boxes",
-        message: e.to_string(),
+        message: clip(&e.to_string()),
     })?;
     let items = match list {
         BoxList::Plain(v) | BoxList::Paged { items: v } => v,
@@ -365,7 +366,7 @@ pub(crate) fn decode_extension(at: &str, e: &Ordered) -> Result<Vec<(u8, Vec<u8>
 pub fn decode_transaction(json: &str) -> Result<ChainTransaction, JsonError> {
     let t: TransactionJson = serde_json::from_str(json).map_err(|e| JsonError::Json {
         what: "a transaction",
-        message: e.to_string(),
+        message: clip(&e.to_string()),
     })?;
     let id = id32("id", &t.id)?;
     let mut inputs = Vec::with_capacity(t.inputs.len());

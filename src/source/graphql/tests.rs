@@ -97,6 +97,14 @@ fn a_box_and_a_transaction_decode_as_the_nodes_do() {
     let s = transaction_answer(&data("transactions", vec![shuffled])).unwrap();
     assert_eq!((s.id, s.id_verified), (t.id, true));
     assert_eq!(s.outputs, t.outputs);
+    // seen in an orphaned block too: every input and output listed twice
+    let mut twice = graphql_transaction(&node_tx);
+    for list in ["inputs", "outputs"] {
+        let items = twice[list].as_array().unwrap().clone();
+        twice[list].as_array_mut().unwrap().extend(items);
+    }
+    let d = transaction_answer(&data("transactions", vec![twice])).unwrap();
+    assert_eq!((d.id, d.id_verified, d.inputs.len()), (t.id, true, t.inputs.len()));
 }
 
 #[crate::test]
@@ -131,6 +139,14 @@ fn lies_and_refusals_are_errors_that_say_what() {
         box_answer("<html>"),
         Err(SourceError::Json(JsonError::Json { .. }))
     ));
+    // a source's text is quoted clipped, whatever it sends
+    let long = format!(r#"{{"data":{{"boxes":[{{"index":"{}"}}]}}}}"#, "z".repeat(100_000));
+    assert!(box_answer(&long).unwrap_err().to_string().chars().count() < 700);
+    let version = format!(
+        r#"{{"data":{{"info":{{"version":"1.2.3 <b>{}</b>"}}}}}}"#,
+        "x".repeat(100)
+    );
+    assert_eq!(info_answer(&version).unwrap().version.unwrap().len(), 40);
     // an input whose box is another box
     let mut t = graphql_transaction(&node_tx);
     t["inputs"][0]["box"] = t["inputs"][1]["box"].clone();
