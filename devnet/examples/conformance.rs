@@ -104,6 +104,12 @@ fn sigma_rust(d: &Devnet, tx: &UnsignedTransaction, height: u32) -> (Verdict, St
     (verdict, format!("{v:?}"))
 }
 
+/// The latest share-state box of epoch `e` and its reward box.
+fn tip_and_reward(d: &Devnet, e: &EpochTruth) -> (ErgoBox, ErgoBox) {
+    let get = |id| d.ledger.get_box(id).unwrap().ergo_box.clone();
+    (get(e.state_boxes.last().unwrap()), get(&e.reward_box))
+}
+
 /// The newest header before the block `tx_id` is in.
 fn before(d: &Devnet, tx_id: &sharestate::ergo::Id) -> u32 {
     d.ledger.get_tx(tx_id).unwrap().height - 1
@@ -315,13 +321,7 @@ fn deadline(d: &Devnet, e: &EpochTruth, cases: &mut Vec<Case>) {
 /// operator: the attack a token shared by every epoch allowed.
 fn foreign_state(d: &Devnet, cases: &mut Vec<Case>) {
     let last = d.pool.epochs.last().unwrap();
-    let tip = d
-        .ledger
-        .get_box(last.state_boxes.last().unwrap())
-        .unwrap()
-        .ergo_box
-        .clone();
-    let reward = d.ledger.get_box(&last.reward_box).unwrap().ergo_box.clone();
+    let (tip, reward) = tip_and_reward(d, last);
     let mut fake = tip.clone();
     fake.transaction_id = sharestate::ergo::Id([0xfa; 32]);
     fake.index = 0;
@@ -378,13 +378,7 @@ fn main() {
     let last = d.pool.epochs.last().unwrap();
     let mut state = d.pool.tip_state.clone();
     let batch = posted::prove_payout(&mut state, &last.pending[0], last.reward as i64, last.max_score, false).unwrap();
-    let tip = d
-        .ledger
-        .get_box(last.state_boxes.last().unwrap())
-        .unwrap()
-        .ergo_box
-        .clone();
-    let reward = d.ledger.get_box(&last.reward_box).unwrap().ergo_box.clone();
+    let (tip, reward) = tip_and_reward(&d, last);
     let pending = epoch::payout(
         &Payout {
             state_box: &tip,

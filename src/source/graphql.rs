@@ -15,7 +15,8 @@
 
 use super::{clip, Method, Query, Request, SourceError};
 use crate::ergo::json::decode::{
-    checked_transaction, decode_extension, id32, Amount, BoxJson, CandidateJson, Ordered, RegisterJson, TokenJson,
+    checked_transaction, data_input_ids, decode_extension, id32, Amount, BoxJson, CandidateJson, Ordered, RegisterJson,
+    TokenJson,
 };
 use crate::ergo::json::{ChainBox, ChainInput, ChainTransaction, JsonError};
 use serde::Deserialize;
@@ -284,12 +285,7 @@ pub fn transaction_answer(text: &str) -> Result<ChainTransaction, SourceError> {
             spent_box,
         });
     }
-    let data_inputs = t
-        .data_inputs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| id32(&format!("dataInputs[{i}].boxId"), &d.box_id))
-        .collect::<Result<Vec<_>, _>>()?;
+    let data_inputs = data_input_ids(t.data_inputs.iter().map(|d| d.box_id.as_str()))?;
     let timestamp = t.timestamp.map(|s| s.get("timestamp")).transpose()?;
     let outputs = t.outputs.into_iter().map(GraphqlBox::node_form).collect();
     Ok(checked_transaction(

@@ -393,13 +393,15 @@ pub fn decode_transaction(json: &str) -> Result<ChainTransaction, JsonError> {
             spent_box,
         });
     }
-    let data_inputs = t
-        .data_inputs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| id32(&format!("dataInputs[{i}].boxId"), &d.box_id))
-        .collect::<Result<Vec<_>, _>>()?;
+    let data_inputs = data_input_ids(t.data_inputs.iter().map(|d| d.box_id.as_str()))?;
     checked_transaction(id, inputs, data_inputs, t.outputs, t.inclusion_height, t.timestamp)
+}
+
+/// The data inputs' box ids, in order.
+pub(crate) fn data_input_ids<'a>(ids: impl Iterator<Item = &'a str>) -> Result<Vec<Id>, JsonError> {
+    ids.enumerate()
+        .map(|(i, d)| id32(&format!("dataInputs[{i}].boxId"), d))
+        .collect()
 }
 
 /// A transaction from its decoded inputs and data inputs and its outputs as JSON: every output
