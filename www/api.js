@@ -70,7 +70,7 @@ export function makeApi(raw) {
 
   class Walker {
     #raw;
-    constructor(startBoxId, budget, source) { this.#raw = new raw.Walker(startBoxId, budget, source); }
+    constructor(startBoxId, budget, source, transactionsSource) { this.#raw = new raw.Walker(startBoxId, budget, source, transactionsSource); }
     next() { return this.#raw.next(); }
     request() { return this.#raw.request(); }
     feed(answer) { this.#raw.feed(answer); }
@@ -88,9 +88,12 @@ export function makeApi(raw) {
       return this.result();
     }
     /** Walks to the tip from any source: `send(request)` sends what `request()` gives (see
-     * `SourceRequest`) to the source and returns the answer's text. */
-    async walkVia(send) {
-      for (let r = this.request(); r; r = this.request()) this.feed(await send(r));
+     * `SourceRequest`) to the source and returns the answer's text; `sendTransactions`, if
+     * given, sends the requests for the transactions' source (`request.to === 'transactions'`). */
+    async walkVia(send, sendTransactions = send) {
+      for (let r = this.request(); r; r = this.request()) {
+        this.feed(await (r.to === 'transactions' ? sendTransactions : send)(r));
+      }
       return this.result();
     }
   }

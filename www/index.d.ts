@@ -284,21 +284,33 @@ export interface SourceRequest {
   path: string;
   body: string | null;
   contentType: string | null;
+  /** Which source to send it to: the walk's, or the one given for transactions. */
+  to: 'source' | 'transactions';
 }
+
+/** The kinds of source a `Walker` builds requests for: an Ergo node with extraIndex, the
+ * explorer's GraphQL service, or the explorer API v1 (whose transactions carry no context
+ * extension: payouts then need a node or 'graphql' as the transactions' source). */
+export type SourceKind = 'node' | 'graphql' | 'explorer';
 
 /** Walks a pool's chain of share-state boxes; feed it the node's (or explorer's) JSON text, or
  * any source's answers to its `request()`s. */
 export class Walker {
   /** `budget`: the most payouts one walk replays (10,000 if not given); beyond it, a ChainError.
-   * `source`: the kind of source `request()` is for — 'node' (default) or 'graphql'. */
-  constructor(startBoxId: Hex, budget?: number, source?: 'node' | 'graphql');
+   * `source`: the kind of source `request()` is for — 'node' (default), 'graphql' or 'explorer';
+   * `transactionsSource`: the kind asked for transactions instead, if given. */
+  constructor(startBoxId: Hex, budget?: number, source?: SourceKind, transactionsSource?: SourceKind);
   next(): Need;
   /** What to ask the source next, or null when the walk is done. */
   request(): SourceRequest | null;
   /** The source's answer to the last request; checked as that kind of source's (ids recomputed). */
   feed(answer: string): void;
-  /** Walks to the tip from any source: `send` sends a request and returns the answer's text. */
-  walkVia(send: (request: SourceRequest) => Promise<string>): Promise<WalkResult>;
+  /** Walks to the tip from any source: `send` sends a request and returns the answer's text;
+   * `sendTransactions` (default `send`) sends those with `to: 'transactions'`. */
+  walkVia(
+    send: (request: SourceRequest) => Promise<string>,
+    sendTransactions?: (request: SourceRequest) => Promise<string>,
+  ): Promise<WalkResult>;
   feedBox(json: string): void;
   feedTransaction(json: string): void;
   result(): WalkResult;

@@ -1,5 +1,6 @@
 //! The chain data the app reads, from one typed client: a source of chain data — an Ergo node
-//! (with extraIndex) or the explorer's GraphQL service, whose requests and answers the core's
+//! (with extraIndex), the explorer's GraphQL service or the explorer API, at one URL or a
+//! fallback list, with an optional second source for transactions — whose requests and answers the core's
 //! [`sharestate::source`] builds and checks — and a pool's proof service. Answers are decoded
 //! (box and transaction ids recomputed) or verified (proofs against an on-chain digest) before
 //! they are returned; the walk of an epoch is the core's sans-IO [`Walker`] driven through this
@@ -56,7 +57,7 @@ impl std::fmt::Display for ChainError {
             ),
             ChainError::Refused(m) => write!(f, "the GraphQL service refused the query: {m}"),
             ChainError::Info(e) => f.write_str(e),
-            ChainError::NoHeight => f.write_str("the node's /info has no fullHeight"),
+            ChainError::NoHeight => f.write_str("the source gave no height"),
         }
     }
 }
@@ -132,26 +133,62 @@ fn join(base: &str, path: &str) -> String {
     }
 }
 
-/// A source of chain data, through one query's [`Fetcher`]: an Ergo node with extraIndex, or
-/// the explorer's GraphQL service (`kind`), at `base`.
+/// A source of chain data, through one query's [`Fetcher`]: an Ergo node with extraIndex, the
+/// explorer's GraphQL service or the explorer API v1 (`kind`), at one URL or several tried in
+/// order (a public service that is down, slow or failing hands over to the next, which then
+/// answers the rest of the check: each answer is checked the same, whichever gave it); and
+/// optionally a second source for transactions (needed with the explorer API, whose
+/// transactions carry no context extensions).
 pub struct Chain<'f> {
-    base: String,
+    bases: Vec<String>,
     kind: SourceKind,
     fetch: &'f Fetcher,
+    /// Which of `bases` answers now.
+    current: std::cell::Cell<usize>,
+    transactions: Option<Box<Chain<'f>>>,
+}
+
+/// The URLs of a setting: separated by spaces, commas or new lines, in order.
+pub fn urls(setting: &str) -> Vec<String> {
+    setting
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|u| !u.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether another endpoint of the same kind may answer what this one could not.
+fn try_next(e: &FetchError) -> bool {
+    e.retryable() || matches!(e, FetchError::Status { status, .. } if *status >= 500 || *status == 429)
 }
 
 impl<'f> Chain<'f> {
-    pub fn new(base: &str, kind: SourceKind, fetch: &'f Fetcher) -> Chain<'f> {
+    /// The source of `kind` at the URLs of `setting` ([`urls`]; none: this page's origin).
+    pub fn new(setting: &str, kind: SourceKind, fetch: &'f Fetcher) -> Chain<'f> {
+        let mut bases = urls(setting);
+        if bases.is_empty() {
+            bases.push(page_origin());
+        }
         Chain {
-            base: base.to_string(),
+            bases,
             kind,
             fetch,
+            current: std::cell::Cell::new(0),
+            transactions: None,
         }
     }
 
-    /// Where the source is.
+    /// This source, with transactions read from `second` instead (when it names any URL).
+    pub fn with_transactions_from(mut self, second: Option<(&str, SourceKind)>) -> Chain<'f> {
+        self.transactions = second
+            .filter(|(setting, _)| !urls(setting).is_empty())
+            .map(|(setting, kind)| Box::new(Chain::new(setting, kind, self.fetch)));
+        self
+    }
+
+    /// Where the source is (the URL answering now).
     pub fn base(&self) -> &str {
-        &self.base
+        &self.bases[self.current.get().min(self.bases.len() - 1)]
     }
 
     /// What kind of source it is.
@@ -159,23 +196,36 @@ impl<'f> Chain<'f> {
         self.kind
     }
 
-    fn url(&self, path: &str) -> String {
-        if path.is_empty() {
-            self.base.clone()
-        } else {
-            join(&self.base, path)
-        }
+    /// Where transactions come from, when not from this source: its kind and URL.
+    pub fn transactions_source(&self) -> Option<(SourceKind, &str)> {
+        self.transactions.as_ref().map(|t| (t.kind, t.base()))
     }
 
-    /// Sends `query`'s request; the answer's text, and the URL it came from.
+    /// Sends `query`'s request to the URL answering now, and on to the next ones while they are
+    /// away, slow or failing; the answer's text, and the URL it came from.
     async fn ask(&self, query: &Query) -> Result<(String, String), FetchError> {
         let Request { method, path, body } = self.kind.request(query);
-        let url = self.url(&path);
-        let text = match (method, body) {
-            (Method::Get, _) => self.fetch.get(&url).await?,
-            (Method::Post, body) => self.fetch.post(&url, &body.map(|(b, _)| b).unwrap_or_default()).await?,
-        };
-        Ok((text, url))
+        let body = body.map(|(b, _)| b).unwrap_or_default();
+        let mut n = self.current.get();
+        loop {
+            let url = if path.is_empty() {
+                self.bases[n].clone()
+            } else {
+                join(&self.bases[n], &path)
+            };
+            let answer = match method {
+                Method::Get => self.fetch.get(&url).await,
+                Method::Post => self.fetch.post(&url, &body).await,
+            };
+            match answer {
+                Ok(text) => {
+                    self.current.set(n);
+                    return Ok((text, url));
+                }
+                Err(e) if try_next(&e) && n + 1 < self.bases.len() => n += 1,
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     /// A box, its id recomputed: the one asked for.
@@ -189,6 +239,9 @@ impl<'f> Chain<'f> {
     /// A transaction, the one asked for; its id recomputed where the source gives the inputs'
     /// context extensions (`id_verified`).
     pub async fn transaction_by_id(&self, id: Id) -> Result<ChainTransaction, ChainError> {
+        if let Some(second) = &self.transactions {
+            return Box::pin(second.transaction_by_id(id)).await;
+        }
         let (text, url) = self.ask(&Query::Transaction(id)).await?;
         let t = self
             .kind
@@ -247,19 +300,28 @@ impl<'f> Chain<'f> {
         self.kind.height_answer(&text).map_err(|e| ChainError::of(e, &url))
     }
 
-    /// Submits a signed transaction (JSON) to the node's `/transactions`; the id the node
-    /// answers with, if it gives one. (A GraphQL source is asked for nothing here: its
-    /// submission is a mutation this app does not make yet, so the wallet submits.)
+    /// Submits a signed transaction (JSON): to a node's `/transactions` or the explorer API's
+    /// `/api/v1/mempool/transactions/submit`; the id it answers with, if it gives one. (A
+    /// GraphQL source is asked for nothing here: its submission is a mutation this app does not
+    /// make yet, so the wallet submits.)
     pub async fn submit(&self, signed_json: &str) -> Result<Option<String>, FetchError> {
-        if self.kind != SourceKind::Node {
-            return Err(FetchError::Unreachable {
-                url: self.base.clone(),
-                detail: "the GraphQL source takes no submission from this app: only the wallet or a node can submit"
-                    .into(),
-            });
-        }
-        let answer = self.fetch.post(&self.url("/transactions"), signed_json).await?;
-        Ok(serde_json::from_str::<String>(&answer).ok())
+        let path = match self.kind {
+            SourceKind::Node => "/transactions",
+            SourceKind::Explorer => "/api/v1/mempool/transactions/submit",
+            SourceKind::Graphql => {
+                return Err(FetchError::Unreachable {
+                    url: self.base().to_string(),
+                    detail: "the GraphQL source takes no submission from this app: only the wallet, a node or the explorer API can submit"
+                        .into(),
+                })
+            }
+        };
+        let answer = self.fetch.post(&join(self.base(), path), signed_json).await?;
+        // a node answers with the id as a JSON string, the explorer with {"id": …}
+        let id = serde_json::from_str::<serde_json::Value>(&answer)
+            .ok()
+            .and_then(|v| v.as_str().or_else(|| v["id"].as_str()).map(str::to_string));
+        Ok(id)
     }
 
     /// Walks the epoch starting at the share-state box `start` to its unspent tip: the walker
@@ -282,13 +344,13 @@ impl<'f> Chain<'f> {
     }
 
     /// The proof service of a pool: at `path` if absolute, else `path` (or `/pool`) relative
-    /// to the node — or, with the explorer's GraphQL as the source, to this page's origin, where
-    /// the pool list came from: the explorer serves no proofs, and need not learn who checks
-    /// which pool.
+    /// to the node — or, with the explorer (GraphQL or API) as the source, to this page's
+    /// origin, where the pool list came from: the explorer serves no proofs, and need not learn
+    /// who checks which pool.
     pub fn proof_service(&self, path: Option<&str>) -> ProofService<'f> {
         let base = match self.kind {
-            SourceKind::Node => self.base.clone(),
-            SourceKind::Graphql => page_origin(),
+            SourceKind::Node => self.base().to_string(),
+            SourceKind::Graphql | SourceKind::Explorer => page_origin(),
         };
         ProofService {
             base: join(&base, path.unwrap_or("/pool")),
@@ -323,6 +385,34 @@ impl ProofService<'_> {
 #[cfg(test)]
 mod tests {
     use super::join;
+
+    #[test]
+    fn a_setting_lists_urls_in_order() {
+        assert_eq!(
+            super::urls(" https://a.example/ , https://b.example\nhttps://c.example "),
+            ["https://a.example/", "https://b.example", "https://c.example"]
+        );
+        assert!(super::urls("  ").is_empty());
+    }
+
+    #[test]
+    fn another_endpoint_is_tried_only_when_this_one_is_away_or_failing() {
+        use crate::net::FetchError;
+        let url = String::from("u");
+        assert!(super::try_next(&FetchError::Timeout { url: url.clone() }));
+        assert!(super::try_next(&FetchError::Status {
+            url: url.clone(),
+            status: 502,
+            body: String::new()
+        }));
+        // an answer that is there (or not there) is the answer: a 404 is not hidden by asking on
+        assert!(!super::try_next(&FetchError::NotFound { url: url.clone() }));
+        assert!(!super::try_next(&FetchError::Status {
+            url,
+            status: 400,
+            body: String::new()
+        }));
+    }
 
     #[test]
     fn paths_join_the_base_and_absolute_urls_stay() {

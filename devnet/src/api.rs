@@ -4,7 +4,7 @@
 //!   `/blockchain/box/byId/{id}`, `/blockchain/box/byTokenId/{id}`,
 //!   `/blockchain/box/unspent/byTokenId/{id}`, `POST /blockchain/box/byAddress`,
 //!   `/blockchain/transaction/byId/{id}`, `POST /transactions`;
-//! - the **explorer API v1** subset: `/api/v1/boxes/{id}`, `/api/v1/boxes/byTokenId/{id}`,
+//! - the **explorer API v1** subset: `/api/v1/info`, `/api/v1/boxes/{id}`, `/api/v1/boxes/byTokenId/{id}`,
 //!   `/api/v1/boxes/unspent/byTokenId/{id}`, `/api/v1/boxes/byAddress/{address}`,
 //!   `/api/v1/transactions/{id}`, `POST /api/v1/mempool/transactions/submit`;
 //! - the **explorer's GraphQL service** at `POST /graphql` ([`crate::graphql`]);
@@ -146,6 +146,7 @@ pub fn router(
         .route("/blockchain/transaction/byId/{id}", get(node_tx))
         .route("/transactions", post(node_submit))
         // explorer
+        .route("/api/v1/info", get(explorer_info))
         .route("/api/v1/boxes/{id}", get(explorer_box))
         .route("/api/v1/boxes/byTokenId/{id}", get(explorer_boxes_by_token))
         .route("/api/v1/boxes/unspent/byTokenId/{id}", get(explorer_unspent_by_token))
@@ -311,6 +312,20 @@ async fn node_submit(State(s): State<Shared>, body: Bytes) -> Response {
         Ok(id) => json_response(StatusCode::OK, json!(id.to_hex())),
         Err(e) => node_error(StatusCode::BAD_REQUEST, "bad.request", e),
     }
+}
+
+async fn explorer_info(State(s): State<Shared>) -> Response {
+    let d = lock(&s);
+    let best = d.ledger.last_headers(1).first().map(|h| hex::encode(h.id.0.as_ref()));
+    json_response(
+        StatusCode::OK,
+        json!({
+            "lastBlockId": best,
+            "height": d.ledger.height(),
+            "maxBoxGix": d.ledger.boxes_count(),
+            "maxTxGix": d.ledger.transactions().count(),
+        }),
+    )
 }
 
 async fn explorer_box(State(s): State<Shared>, Path(id): Path<String>) -> Response {

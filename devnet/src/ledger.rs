@@ -198,6 +198,11 @@ impl Ledger {
         self.boxes.get(id)
     }
 
+    /// How many boxes the chain ever held.
+    pub fn boxes_count(&self) -> usize {
+        self.boxes.len()
+    }
+
     pub fn get_tx(&self, id: &Id) -> Option<&TxRecord> {
         self.txs.get(id)
     }

@@ -535,3 +535,96 @@ fn graphql_answers_what_the_node_answers_and_walks_the_same() {
         "{text}"
     );
 }
+
+fn explorer(query: &sharestate::source::Query) -> String {
+    let r = sharestate::source::SourceKind::Explorer.request(query);
+    assert_eq!(r.method, sharestate::source::Method::Get);
+    ok(&r.path)
+}
+
+#[test]
+fn the_explorer_api_finds_and_follows_but_replays_only_with_a_second_source() {
+    use sharestate::pool::walk::WalkError;
+    use sharestate::source::{Query, SourceKind};
+    let s = server();
+    let (exp, gql) = (SourceKind::Explorer, SourceKind::Graphql);
+    for e in &s.epochs[..s.epochs.len() - 1] {
+        // alone, the first payout cannot be replayed: the explorer gives no context extension
+        let mut w = Walker::new(e.state_boxes[0]);
+        let mut refused = None;
+        while let Some(need) = w.next() {
+            let fed = match need {
+                Need::Box(id) => w.feed_chain_box(exp.box_answer(&explorer(&Query::Box(id))).unwrap()),
+                Need::Transaction(id) => {
+                    let t = exp.transaction_answer(&explorer(&Query::Transaction(id))).unwrap();
+                    assert!(!t.id_verified && t.inputs.iter().all(|i| i.extension.is_none()));
+                    w.feed_chain_transaction(t)
+                }
+            };
+            if let Err(err) = fed {
+                refused = Some(err);
+                break;
+            }
+        }
+        if e.state_boxes.len() > 1 {
+            assert!(
+                matches!(&refused, Some(WalkError::NoExtension { .. })),
+                "epoch {}: {refused:?}",
+                e.number
+            );
+            assert!(refused.unwrap().to_string().contains("the explorer API gives none"));
+        }
+        // with transactions from ergo-graphql, the walk is the node's
+        let mut w = Walker::new(e.state_boxes[0]);
+        while let Some(need) = w.next() {
+            match need {
+                Need::Box(id) => w.feed_chain_box(exp.box_answer(&explorer(&Query::Box(id))).unwrap()),
+                Need::Transaction(id) => {
+                    w.feed_chain_transaction(gql.transaction_answer(&graphql(&Query::Transaction(id))).unwrap())
+                }
+            }
+            .unwrap();
+        }
+        let (x, n) = (w.into_walk().unwrap(), walk(e.state_boxes[0]));
+        assert_eq!(
+            (x.tip.id, &x.end, x.reward, x.steps.len(), x.epoch_token),
+            (n.tip.id, &n.end, n.reward, n.steps.len(), n.epoch_token)
+        );
+    }
+    // the pool token's boxes, in pages of 2, are the node's
+    let mut listed = Vec::new();
+    for page in 0.. {
+        let query = Query::BoxesByToken {
+            token: Id(s.token),
+            offset: page * 2,
+            limit: 2,
+        };
+        let boxes = exp.boxes_answer(&explorer(&query)).unwrap();
+        listed.extend(boxes.iter().map(|b| b.id));
+        if boxes.len() < 2 {
+            break;
+        }
+    }
+    let token = hex::encode(&s.token);
+    let node: Vec<Id> = decode_boxes(&ok(&format!("/blockchain/box/byTokenId/{token}?limit=500")))
+        .unwrap()
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    assert_eq!(listed, node);
+    let by_address = Query::BoxesByAddress {
+        address: s.operator_address.clone(),
+        offset: 0,
+        limit: 500,
+    };
+    assert!(!exp.boxes_answer(&explorer(&by_address)).unwrap().is_empty());
+    let info: Value = serde_json::from_str(&ok("/info")).unwrap();
+    assert_eq!(
+        exp.height_answer(&explorer(&Query::Height)).unwrap() as u64,
+        info["fullHeight"].as_u64().unwrap()
+    );
+    assert_eq!(
+        exp.info_answer(&explorer(&Query::Info)).unwrap().extensions,
+        Some(false)
+    );
+}

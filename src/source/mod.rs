@@ -1,15 +1,19 @@
 //! **Where chain data comes from**: one set of questions a check asks ([`Query`]), asked of any
-//! kind of source ([`SourceKind`]) — an Ergo node with `extraIndex`, or the explorer's GraphQL
-//! service (ergo-graphql, what Fleet SDK and Nautilus read in browsers). For each, the request
+//! kind of source ([`SourceKind`]) — an Ergo node with `extraIndex`, the explorer's GraphQL
+//! service (ergo-graphql, what Fleet SDK and Nautilus read in browsers), or the explorer API v1
+//! (boxes and spends, but no context extensions). For each, the request
 //! is built here and the answer decoded here, sans-IO: the caller sends the [`Request`] and hands
 //! back the text. Every box's id is recomputed, and a transaction's id too wherever the source
-//! gives its inputs' context extensions (both kinds do), so an answer is checked, not trusted.
+//! gives its inputs' context extensions (a node and ergo-graphql do; the explorer API does not,
+//! so payouts are replayed from a second source), so an answer is checked, not trusted.
 //!
 //! | module | what |
 //! |---|---|
 //! | [`node`] | the node's `/blockchain/…` paths; answers decoded by [`crate::ergo::json::decode`] |
 //! | [`graphql`] | ergo-graphql's queries (JSON POSTs) and its answers → checked boxes and transactions |
+//! | [`explorer`] | the explorer API v1's `/api/v1/…` paths; answers decoded by [`crate::ergo::json::decode`] |
 
+pub mod explorer;
 pub mod graphql;
 pub mod node;
 
@@ -82,6 +86,9 @@ pub enum SourceKind {
     Node,
     /// The explorer's GraphQL service (ergo-graphql).
     Graphql,
+    /// The explorer API v1: boxes and spends, no context extensions (payouts need a second
+    /// source for transactions).
+    Explorer,
 }
 
 impl SourceKind {
@@ -90,6 +97,7 @@ impl SourceKind {
         match self {
             SourceKind::Node => "node",
             SourceKind::Graphql => "graphql",
+            SourceKind::Explorer => "explorer",
         }
     }
 
@@ -98,6 +106,7 @@ impl SourceKind {
         match name {
             "node" => Some(SourceKind::Node),
             "graphql" => Some(SourceKind::Graphql),
+            "explorer" => Some(SourceKind::Explorer),
             _ => None,
         }
     }
@@ -107,6 +116,7 @@ impl SourceKind {
         match self {
             SourceKind::Node => node::MAX_PAGE,
             SourceKind::Graphql => graphql::MAX_TAKE,
+            SourceKind::Explorer => explorer::MAX_PAGE,
         }
     }
 
@@ -115,13 +125,14 @@ impl SourceKind {
         match self {
             SourceKind::Node => node::request(query),
             SourceKind::Graphql => graphql::request(query),
+            SourceKind::Explorer => explorer::request(query),
         }
     }
 
     /// The answer to [`Query::Box`]: the box, its id recomputed.
     pub fn box_answer(self, text: &str) -> Result<ChainBox, SourceError> {
         match self {
-            SourceKind::Node => Ok(crate::ergo::json::decode_box(text)?),
+            SourceKind::Node | SourceKind::Explorer => Ok(crate::ergo::json::decode_box(text)?),
             SourceKind::Graphql => graphql::box_answer(text),
         }
     }
@@ -130,7 +141,7 @@ impl SourceKind {
     /// its own id where every input's context extension is given.
     pub fn transaction_answer(self, text: &str) -> Result<ChainTransaction, SourceError> {
         match self {
-            SourceKind::Node => Ok(crate::ergo::json::decode_transaction(text)?),
+            SourceKind::Node | SourceKind::Explorer => Ok(crate::ergo::json::decode_transaction(text)?),
             SourceKind::Graphql => graphql::transaction_answer(text),
         }
     }
@@ -138,7 +149,7 @@ impl SourceKind {
     /// The answer to a listing ([`Query::BoxesByToken`], [`Query::BoxesByAddress`]).
     pub fn boxes_answer(self, text: &str) -> Result<Vec<ChainBox>, SourceError> {
         match self {
-            SourceKind::Node => Ok(crate::ergo::json::decode_boxes(text)?),
+            SourceKind::Node | SourceKind::Explorer => Ok(crate::ergo::json::decode_boxes(text)?),
             SourceKind::Graphql => graphql::boxes_answer(text),
         }
     }
@@ -148,6 +159,7 @@ impl SourceKind {
         match self {
             SourceKind::Node => node::info_answer(text),
             SourceKind::Graphql => graphql::info_answer(text),
+            SourceKind::Explorer => explorer::info_answer(text),
         }
     }
 
@@ -156,6 +168,7 @@ impl SourceKind {
         match self {
             SourceKind::Node => node::height_answer(text),
             SourceKind::Graphql => graphql::height_answer(text),
+            SourceKind::Explorer => explorer::height_answer(text),
         }
     }
 }
@@ -184,6 +197,7 @@ impl Capabilities {
         let name = match self.kind {
             SourceKind::Node => "node",
             SourceKind::Graphql => "ergo-graphql",
+            SourceKind::Explorer => "explorer API",
         };
         format!(
             "{name} {}, indexed: {}, context extensions: {}",

@@ -131,6 +131,57 @@ test('the same miner checked through the explorer\'s GraphQL service shows the s
   await page.close();
 });
 
+test('through the explorer API, with transactions from a second source, the figures are the same; alone, no payout is replayed and the app says why', async () => {
+  const miner = miners.find((m) => m.epochs[0].paid && m.epochs[1].paid && m.epochs[3].score !== null && !m.epochs[3].paid);
+  const page = await browser.newPage();
+  const asked = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  await page.goto(`${base}/`);
+  await page.getByText('Settings').click();
+  await page.getByLabel('Chain data from').selectOption({ label: "Devnet: this page's explorer API, transactions from its GraphQL" });
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForFunction(() => /Settings saved: explorer API .* transactions from explorer GraphQL \/graphql — explorer API \(version not given\), indexed: yes, context extensions: no; transactions from ergo-graphql sharestate-devnet/.test(document.querySelector('.notice')?.innerText ?? ''));
+  await page.getByLabel('Miner address').fill(miner.address);
+  await page.getByRole('button', { name: 'Check' }).click();
+  checkAgainstTruth(await rows(page), miner);
+  assert.ok(asked.some((p) => p.startsWith('/api/v1/boxes/')), 'boxes from the explorer API');
+  assert.ok(asked.includes('/graphql'), 'transactions from GraphQL');
+  assert.deepEqual(asked.filter((p) => p.startsWith('/api/v1/transactions/') || p.startsWith('/blockchain/')), []);
+  // the explorer API alone: what it finds is found, but no payout replays, and the rows say why
+  await page.getByLabel('URL of the second source').fill('');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForFunction(() => /Payouts cannot be replayed from it alone/.test(document.querySelector('.notice')?.innerText ?? ''));
+  await page.getByRole('button', { name: 'Check' }).click();
+  const alone = await rows(page);
+  // (the epochs in which the miner was paid: their payouts cannot be replayed)
+  for (const r of alone.slice(0, 2)) {
+    assert.ok(r[6].startsWith('✗'), r[6]);
+    assert.match(r[6], /the explorer API gives none/);
+  }
+  await page.evaluate(() => localStorage.clear());
+  await page.close();
+});
+
+test('GraphQL services tried in order: one that is down hands over to the next, with the same figures', async () => {
+  const miner = miners.find((m) => m.epochs[0].paid && m.epochs[3].score !== null);
+  const down = `http://127.0.0.1:${await freePort()}/`;
+  const page = await browser.newPage();
+  const hosts = new Set();
+  page.on('request', (r) => hosts.add(new URL(r.url()).host));
+  await page.goto(`${base}/`);
+  await page.getByText('Settings').click();
+  await page.getByLabel('Kind of source').selectOption('graphql');
+  await page.getByLabel('Source URL').fill(`${down} ${base}/graphql`);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForFunction(() => /ergo-graphql sharestate-devnet/.test(document.querySelector('.notice')?.innerText ?? ''));
+  await page.getByLabel('Miner address').fill(miner.address);
+  await page.getByRole('button', { name: 'Check' }).click();
+  checkAgainstTruth(await rows(page), miner);
+  assert.ok(hosts.has(new URL(down).host), 'the first service was tried');
+  await page.evaluate(() => localStorage.clear());
+  await page.close();
+});
+
 test('a miner still unpaid is verified through the proof service', async () => {
   const miner = miners.find((m) => m.epochs[3].score !== null && !m.epochs[3].paid);
   const { page } = await open(miner.address);

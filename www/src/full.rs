@@ -120,6 +120,18 @@ impl ShareState {
 pub struct Walker {
     inner: walk::Walker,
     kind: SourceKind,
+    /// Where transactions are asked, when not of `kind` (the explorer API gives no context
+    /// extensions: payouts need a node or ergo-graphql).
+    transactions: Option<SourceKind>,
+}
+
+fn source_kind(name: &str, field: &str) -> Result<SourceKind> {
+    SourceKind::from_name(name).ok_or_else(|| {
+        Thrown::from(JsonError::Field {
+            field: field.into(),
+            message: format!("{name:?} is not a kind of source (node, graphql or explorer)"),
+        })
+    })
 }
 
 fn id32(s: &str, what: &str) -> Result<Id> {
@@ -134,35 +146,55 @@ fn id32(s: &str, what: &str) -> Result<Id> {
 #[wasm_bindgen]
 impl Walker {
     /// A walk from `start_box_id`, replaying at most `budget` payouts (10,000 if not given),
-    /// whose `request`s are for a source of kind `source` (`node`, the default, or `graphql`).
+    /// whose `request`s are for a source of kind `source` (`node`, the default, `graphql` or
+    /// `explorer`) — and for transactions, of kind `transactions_source` if given (with the
+    /// explorer API, whose transactions carry no context extensions, a node or `graphql`).
     #[wasm_bindgen(constructor)]
-    pub fn new(start_box_id: &str, budget: Option<u32>, source: Option<String>) -> Result<Walker> {
+    pub fn new(
+        start_box_id: &str,
+        budget: Option<u32>,
+        source: Option<String>,
+        transactions_source: Option<String>,
+    ) -> Result<Walker> {
         let start = id32(start_box_id, "box id")?;
-        let kind = match source.as_deref() {
-            None => SourceKind::Node,
-            Some(name) => SourceKind::from_name(name).ok_or_else(|| {
-                Thrown::from(JsonError::Field {
-                    field: "source".into(),
-                    message: format!("{name:?} is not a kind of source (node or graphql)"),
-                })
-            })?,
-        };
+        let kind = source
+            .as_deref()
+            .map_or(Ok(SourceKind::Node), |n| source_kind(n, "source"))?;
+        let transactions = transactions_source
+            .as_deref()
+            .map(|n| source_kind(n, "transactions source"))
+            .transpose()?;
         Ok(Walker {
             inner: walk::Walker::with_budget(start, budget.map_or(walk::DEFAULT_STEP_BUDGET, |b| b as usize)),
             kind,
+            transactions,
         })
     }
 
+    /// The kind of source asked for a transaction.
+    fn transaction_kind(&self) -> SourceKind {
+        self.transactions.unwrap_or(self.kind)
+    }
+
     /// The request for what the walk needs next, for its kind of source: `{method, path, body,
-    /// contentType}` (`path` relative to the source's URL, empty for GraphQL's one URL), or
-    /// `null` when the walk is done.
+    /// contentType, to}` (`path` relative to the source's URL, empty for GraphQL's one URL;
+    /// `to`: `"source"`, or `"transactions"` for the transactions' source), or `null` when the
+    /// walk is done.
     pub fn request(&self) -> JsValue {
-        let query = match self.inner.next() {
-            Some(walk::Need::Box(id)) => Query::Box(id),
-            Some(walk::Need::Transaction(id)) => Query::Transaction(id),
+        let (query, kind, to) = match self.inner.next() {
+            Some(walk::Need::Box(id)) => (Query::Box(id), self.kind, "source"),
+            Some(walk::Need::Transaction(id)) => (
+                Query::Transaction(id),
+                self.transaction_kind(),
+                if self.transactions.is_some() {
+                    "transactions"
+                } else {
+                    "source"
+                },
+            ),
             None => return JsValue::NULL,
         };
-        let r = self.kind.request(&query);
+        let r = kind.request(&query);
         let method = match r.method {
             Method::Get => "GET",
             Method::Post => "POST",
@@ -176,6 +208,7 @@ impl Walker {
             ("path", text(r.path)),
             ("body", body),
             ("contentType", content_type),
+            ("to", text(to)),
         ])
     }
 
@@ -185,7 +218,7 @@ impl Walker {
             Some(walk::Need::Box(_)) => Ok(self.inner.feed_chain_box(self.kind.box_answer(answer)?)?),
             Some(walk::Need::Transaction(_)) => Ok(self
                 .inner
-                .feed_chain_transaction(self.kind.transaction_answer(answer)?)?),
+                .feed_chain_transaction(self.transaction_kind().transaction_answer(answer)?)?),
             None => Err(WalkError::Unexpected.into()),
         }
     }

@@ -234,7 +234,7 @@ test('the walker ends the closed epoch at the operator\'s close and audits it fr
   await assert.rejects(small.walk(get), (e) => e.name === 'ChainError' && /budget/.test(e.message));
 });
 
-test('the walker builds each request for its kind of source: through the explorer\'s GraphQL it walks as through the node', async () => {
+test('the walker builds each request for its kind of source: through the explorer\'s GraphQL, and the explorer API with GraphQL for transactions, it walks as through the node', async () => {
   const pools = JSON.parse(await get('/devnet/pools.json')).pools[0];
   const send = (at) => async (r) => {
     const res = await fetch(at + r.path, { method: r.method, body: r.body ?? undefined, headers: r.contentType ? { 'content-type': r.contentType } : {} });
@@ -247,7 +247,14 @@ test('the walker builds each request for its kind of source: through the explore
     const walker = new s.Walker(e.startBox, undefined, 'graphql');
     assert.equal(walker.request().method, 'POST');
     const viaGraphql = await walker.walkVia(send(`${base}/graphql`));
-    for (const w of [viaNode, viaGraphql]) {
+    const explorer = new s.Walker(e.startBox, undefined, 'explorer', 'graphql');
+    assert.match(explorer.request().path, /^\/api\/v1\/boxes\//);
+    assert.equal(explorer.request().to, 'source');
+    const viaExplorer = await explorer.walkVia(send(base), send(`${base}/graphql`));
+    // the explorer API alone: its transactions carry no extension, so the first payout is refused
+    const alone = new s.Walker(e.startBox, undefined, 'explorer');
+    await assert.rejects(alone.walkVia(send(base)), (err) => err.name === 'ChainError' && /the explorer API gives none/.test(err.message));
+    for (const w of [viaNode, viaGraphql, viaExplorer]) {
       assert.deepEqual(
         [w.tip, w.reward, w.steps.length, w.end?.txId ?? null, w.epochToken, w.deadline],
         [byNode.tip, byNode.reward, byNode.steps.length, byNode.end?.txId ?? null, byNode.epochToken, byNode.deadline],
@@ -260,6 +267,7 @@ test('the walker builds each request for its kind of source: through the explore
   const w = new s.Walker(pools.epochs[0].startBox, undefined, 'graphql');
   throwsKind('ChainError', () => w.feed('{"data":{"boxes":[]}}'));
   throwsKind('ChainError', () => new s.Walker(pools.epochs[0].startBox, undefined, 'soap'));
+  throwsKind('ChainError', () => new s.Walker(pools.epochs[0].startBox, undefined, 'explorer', 'soap'));
 });
 
 test('a payout built by the package: checked, parsed by ergo-lib-wasm with the same id, run in the mock chain, signed and accepted by the devnet', async () => {

@@ -4,7 +4,7 @@
 //! |---|---|
 //! | [`state`] | the state (signals), address validation; loading the pools, checking the miner |
 //! | [`query`] | pool, address, wallet addresses, Check / Connect wallet; the shareable link |
-//! | [`settings`] | node URL and explorer link (saved), adding a pool found on the chain |
+//! | [`settings`] | where chain data comes from (presets, fallback URLs, a second source for transactions) and the explorer link (saved), adding a pool found on the chain |
 //! | [`status`] | notice, progress, the alert with Retry |
 //! | [`payout`] | "pay out now": preparing a row's payout, the dialog, signing and submitting |
 //! | [`results`] | warnings, the table and its rows, totals, chart, CSV |

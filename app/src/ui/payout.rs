@@ -3,7 +3,6 @@
 
 use super::state::PayStatus;
 use super::AppState;
-use crate::chain::Chain;
 use crate::model::{self, Row};
 use crate::net::Fetcher;
 use crate::pay::{self, Prepared};
@@ -14,8 +13,7 @@ use leptos::task::spawn_local;
 pub fn prepare(state: AppState, row: Row) {
     let Some(key) = state.key() else { return };
     let Some(pool) = state.current_pool() else { return };
-    let node_url = state.node.get_untracked();
-    let kind = state.source.get_untracked();
+    let setting = state.source_setting();
     state.prepared.set(None);
     state.pay_status.set(PayStatus::info(format!(
         "Preparing the next payout of epoch {}…",
@@ -23,7 +21,7 @@ pub fn prepare(state: AppState, row: Row) {
     )));
     spawn_local(async move {
         let fetch = Fetcher::new();
-        match pay::prepare(&Chain::new(&node_url, kind, &fetch), &pool, &row, key).await {
+        match pay::prepare(&setting.chain(&fetch), &pool, &row, key).await {
             Ok(p) => {
                 state.pay_status.set(None);
                 state.prepared.set(Some(p));

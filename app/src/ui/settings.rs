@@ -1,6 +1,7 @@
-//! The settings: where chain data comes from — an Ergo node or the explorer's GraphQL service,
-//! from presets or any URL — and the explorer link (saved in localStorage), and adding a pool
-//! found on the chain.
+//! The settings: where chain data comes from — an Ergo node, the explorer's GraphQL service or
+//! the explorer API, at one URL or several in fallback order, with an optional second source
+//! for transactions; from presets or any URL — and the explorer link (saved in localStorage),
+//! and adding a pool found on the chain.
 
 use super::AppState;
 use crate::chain::Chain;
@@ -13,22 +14,110 @@ use sharestate::source::SourceKind;
 
 const NODE_KEY: &str = "sharestate.node";
 const SOURCE_KEY: &str = "sharestate.source";
-
-/// Sources a miner can pick: a name, the kind, the URL (empty: this page's own origin).
-pub const PRESETS: [(&str, SourceKind, &str); 3] = [
-    ("This page's own node (the devnet)", SourceKind::Node, ""),
-    (
-        "Mainnet: the explorer's GraphQL (gql.ergoplatform.com)",
-        SourceKind::Graphql,
-        "https://gql.ergoplatform.com/",
-    ),
-    (
-        "Mainnet: your own node with extraIndex (localhost:9053)",
-        SourceKind::Node,
-        "http://127.0.0.1:9053",
-    ),
-];
+const SECOND_KEY: &str = "sharestate.second";
+const SECOND_KIND_KEY: &str = "sharestate.secondKind";
 const EXPLORER_KEY: &str = "sharestate.explorer";
+
+/// A preset: its name, the source's kind and URLs (in fallback order; empty: this page's own
+/// origin), and the second source for transactions, if any.
+pub struct Preset {
+    pub name: &'static str,
+    pub kind: SourceKind,
+    pub urls: &'static str,
+    pub second: Option<(SourceKind, &'static str)>,
+}
+
+/// The public GraphQL services of the explorer on mainnet, in the order they are tried (the
+/// list Nautilus's community services follow).
+pub const MAINNET_GRAPHQL: &str =
+    "https://gql.ergoplatform.com/ https://explore.sigmaspace.io/api/graphql https://graphql.erg.zelcore.io/";
+
+/// Sources a miner can pick.
+pub const PRESETS: [Preset; 6] = [
+    Preset {
+        name: "Mainnet: the explorer's GraphQL (public services, in fallback order)",
+        kind: SourceKind::Graphql,
+        urls: MAINNET_GRAPHQL,
+        second: None,
+    },
+    Preset {
+        name: "Mainnet: your own node with extraIndex (localhost:9053)",
+        kind: SourceKind::Node,
+        urls: "http://127.0.0.1:9053",
+        second: None,
+    },
+    Preset {
+        name: "Mainnet: the explorer API (api.ergoplatform.com), transactions from GraphQL",
+        kind: SourceKind::Explorer,
+        urls: "https://api.ergoplatform.com",
+        second: Some((SourceKind::Graphql, MAINNET_GRAPHQL)),
+    },
+    Preset {
+        name: "Testnet: the explorer's GraphQL (gql-testnet.ergoplatform.com)",
+        kind: SourceKind::Graphql,
+        urls: "https://gql-testnet.ergoplatform.com/",
+        second: None,
+    },
+    Preset {
+        name: "Devnet: this page's own node",
+        kind: SourceKind::Node,
+        urls: "",
+        second: None,
+    },
+    Preset {
+        name: "Devnet: this page's explorer API, transactions from its GraphQL",
+        kind: SourceKind::Explorer,
+        urls: "",
+        second: Some((SourceKind::Graphql, "/graphql")),
+    },
+];
+
+/// Where chain data comes from, as set: the source (its kind and URLs, in fallback order) and
+/// the second source for transactions (no URL: none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceSetting {
+    pub kind: SourceKind,
+    pub urls: String,
+    pub second_kind: SourceKind,
+    pub second_urls: String,
+}
+
+impl SourceSetting {
+    /// The client over these sources, through `fetch`.
+    pub fn chain<'f>(&self, fetch: &'f Fetcher) -> Chain<'f> {
+        let second = absolute(&self.second_urls);
+        Chain::new(&self.urls, self.kind, fetch).with_transactions_from(Some((&second, self.second_kind)))
+    }
+
+    /// The setting in words: "explorer API https://…, transactions from explorer GraphQL https://…".
+    pub fn describe(&self) -> String {
+        let first = format!("{} {}", describe(self.kind), self.urls.trim());
+        if self.second_urls.trim().is_empty() {
+            first
+        } else {
+            format!(
+                "{first}, transactions from {} {}",
+                describe(self.second_kind),
+                self.second_urls.trim()
+            )
+        }
+    }
+}
+
+/// URLs made absolute: a path ("/graphql") is on this page's origin.
+fn absolute(setting: &str) -> String {
+    crate::chain::urls(setting)
+        .into_iter()
+        .map(|u| {
+            if u.starts_with('/') {
+                format!("{}{u}", window().location().origin().unwrap_or_default())
+            } else {
+                u
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
@@ -44,10 +133,23 @@ pub fn saved_node() -> String {
 
 /// The kind of source saved, else a node.
 pub fn saved_source() -> SourceKind {
+    saved_kind(SOURCE_KEY).unwrap_or_default()
+}
+
+fn saved_kind(key: &str) -> Option<SourceKind> {
     storage()
-        .and_then(|s| s.get_item(SOURCE_KEY).ok().flatten())
+        .and_then(|s| s.get_item(key).ok().flatten())
         .and_then(|k| SourceKind::from_name(&k))
-        .unwrap_or_default()
+}
+
+/// The second source for transactions saved: its URLs (empty: none) and kind.
+pub fn saved_second() -> (String, SourceKind) {
+    (
+        storage()
+            .and_then(|s| s.get_item(SECOND_KEY).ok().flatten())
+            .unwrap_or_default(),
+        saved_kind(SECOND_KIND_KEY).unwrap_or(SourceKind::Graphql),
+    )
 }
 
 /// The explorer link base the miner chose, if any.
@@ -62,6 +164,8 @@ pub fn Settings(state: AppState) -> impl IntoView {
     let AppState {
         node,
         source,
+        second,
+        second_kind,
         explorer_setting,
         notice,
         pools,
@@ -73,35 +177,51 @@ pub fn Settings(state: AppState) -> impl IntoView {
         if let Some(s) = storage() {
             let _ = s.set_item(NODE_KEY, &node.get_untracked());
             let _ = s.set_item(SOURCE_KEY, source.get_untracked().name());
+            let _ = s.set_item(SECOND_KEY, &second.get_untracked());
+            let _ = s.set_item(SECOND_KIND_KEY, second_kind.get_untracked().name());
             let _ = s.set_item(EXPLORER_KEY, &explorer_setting.get_untracked());
         }
-        let (kind, url) = (source.get_untracked(), node.get_untracked());
-        let saved = format!("Settings saved: {} {url}", describe(kind));
+        let setting = state.source_setting();
+        let saved = format!("Settings saved: {}", setting.describe());
         notice.set(Some(format!("{saved} — asking it what it serves…")));
-        // what the source says of itself, shown (its answers are checked regardless)
+        // what the sources say of themselves, shown (their answers are checked regardless)
         spawn_local(async move {
             let fetch = Fetcher::new();
-            let found = match Chain::new(&url, kind, &fetch).info().await {
-                Ok(c) if c.extensions == Some(false) || c.indexed == Some(false) => format!(
-                    "{}. Payouts cannot be replayed from it: choose an indexed node 5.0.27 or later, or the explorer's GraphQL",
+            let chain = setting.chain(&fetch);
+            let found = match chain.info().await {
+                Ok(c) if (c.extensions == Some(false) || c.indexed == Some(false)) && chain.transactions_source().is_none() => format!(
+                    "{}. Payouts cannot be replayed from it alone: choose an indexed node 5.0.27 or later or the explorer's GraphQL, or add one as the second source for transactions",
                     c.describe()
                 ),
                 Ok(c) => c.describe(),
                 Err(e) => format!("it did not say what it serves: {e}"),
             };
-            notice.set(Some(format!("{saved} — {found}")));
+            let second = match setting.second_urls.trim().is_empty() {
+                true => String::new(),
+                false => match Chain::new(&absolute(&setting.second_urls), setting.second_kind, &fetch)
+                    .info()
+                    .await
+                {
+                    Ok(c) if c.extensions == Some(false) => format!(
+                        "; transactions from {}: payouts cannot be replayed from it",
+                        c.describe()
+                    ),
+                    Ok(c) => format!("; transactions from {}", c.describe()),
+                    Err(e) => format!("; the second source did not say what it serves: {e}"),
+                },
+            };
+            notice.set(Some(format!("{saved} — {found}{second}")));
         });
     };
     let add_pool_input = RwSignal::new(String::new());
     let add_pool = move |ev: SubmitEvent| {
         ev.prevent_default();
         let input = add_pool_input.get_untracked();
-        let node_url = node.get_untracked();
-        let kind = source.get_untracked();
+        let setting = state.source_setting();
         notice.set(Some("Looking for the pool's share-state boxes…".into()));
         spawn_local(async move {
             let fetch = Fetcher::new();
-            match check::discover(&Chain::new(&node_url, kind, &fetch), &input).await {
+            match check::discover(&setting.chain(&fetch), &input).await {
                 Ok(p) => {
                     notice.set(Some(format!("Added {} with {} epoch(s).", p.name, p.epochs.len())));
                     pool_name.set(p.name.clone());
@@ -118,13 +238,16 @@ pub fn Settings(state: AppState) -> impl IntoView {
                 <label for="preset">"Chain data from"</label>
                 <select id="preset" on:change=move |ev| {
                     let chosen = event_target_value(&ev);
-                    if let Some((_, kind, url)) = PRESETS.iter().find(|(name, ..)| *name == chosen) {
-                        source.set(*kind);
-                        node.set(if url.is_empty() { window().location().origin().unwrap_or_default() } else { url.to_string() });
+                    if let Some(p) = PRESETS.iter().find(|p| p.name == chosen) {
+                        source.set(p.kind);
+                        node.set(if p.urls.is_empty() { window().location().origin().unwrap_or_default() } else { p.urls.to_string() });
+                        let (kind, urls) = p.second.unwrap_or((SourceKind::Graphql, ""));
+                        second_kind.set(kind);
+                        second.set(urls.to_string());
                     }
                 }>
                     <option value="" selected=true>"Choose a preset…"</option>
-                    {PRESETS.iter().map(|(name, ..)| view! { <option value=*name>{*name}</option> }).collect_view()}
+                    {PRESETS.iter().map(|p| view! { <option value=p.name>{p.name}</option> }).collect_view()}
                 </select>
                 <label for="source-kind">"Kind of source"</label>
                 <select id="source-kind" on:change=move |ev| {
@@ -134,9 +257,21 @@ pub fn Settings(state: AppState) -> impl IntoView {
                 }>
                     <option value="node" selected=move || source.get() == SourceKind::Node>"Ergo node with extraIndex (5.0.27 or later)"</option>
                     <option value="graphql" selected=move || source.get() == SourceKind::Graphql>"Explorer GraphQL (ergo-graphql)"</option>
+                    <option value="explorer" selected=move || source.get() == SourceKind::Explorer>"Explorer API v1 (no context extensions: add a second source)"</option>
                 </select>
-                <label for="node">"Source URL"</label>
-                <input id="node" type="url" prop:value=move || node.get() on:input=move |ev| node.set(event_target_value(&ev))/>
+                <label for="node">"Source URL (several, separated by spaces: tried in order when one is down)"</label>
+                <input id="node" type="text" prop:value=move || node.get() on:input=move |ev| node.set(event_target_value(&ev))/>
+                <label for="second-kind">"Transactions from a second source (needed with the explorer API: its transactions carry no context extensions)"</label>
+                <select id="second-kind" on:change=move |ev| {
+                    if let Some(k) = SourceKind::from_name(&event_target_value(&ev)) {
+                        second_kind.set(k);
+                    }
+                }>
+                    <option value="graphql" selected=move || second_kind.get() == SourceKind::Graphql>"Explorer GraphQL (ergo-graphql)"</option>
+                    <option value="node" selected=move || second_kind.get() == SourceKind::Node>"Ergo node with extraIndex (5.0.27 or later)"</option>
+                </select>
+                <label for="second">"URL of the second source (empty: none)"</label>
+                <input id="second" type="text" prop:value=move || second.get() on:input=move |ev| second.set(event_target_value(&ev))/>
                 <label for="explorer">"Explorer link for transactions (the id is appended; empty: the pool's or explorer.ergoplatform.com)"</label>
                 <input id="explorer" type="url" prop:value=move || explorer_setting.get() on:input=move |ev| explorer_setting.set(event_target_value(&ev))/>
                 <button type="submit">"Save"</button>
@@ -155,5 +290,6 @@ pub fn describe(kind: SourceKind) -> &'static str {
     match kind {
         SourceKind::Node => "node",
         SourceKind::Graphql => "explorer GraphQL",
+        SourceKind::Explorer => "explorer API",
     }
 }

@@ -1,8 +1,7 @@
 //! The page's state, one `Copy` struct of signals every component is given; and the two flows
 //! the whole page starts: loading the pools (then a shared view), and checking the miner.
 
-use super::settings::{saved_explorer, saved_node, saved_source};
-use crate::chain::Chain;
+use super::settings::{saved_explorer, saved_node, saved_second, saved_source, SourceSetting};
 use crate::check::{self, CheckError, Progress};
 use crate::model::{self, Pool, Row};
 use crate::net::{FetchError, Fetcher};
@@ -84,6 +83,9 @@ pub struct AppState {
     /// The chain data source's URL and kind (settings).
     pub node: RwSignal<String>,
     pub source: RwSignal<sharestate::source::SourceKind>,
+    /// The second source for transactions: its URLs (empty: none) and kind (settings).
+    pub second: RwSignal<String>,
+    pub second_kind: RwSignal<sharestate::source::SourceKind>,
     /// The explorer link base the miner set, empty for the pool's or the public one (settings).
     pub explorer_setting: RwSignal<String>,
     /// The miner's address as typed, and what it is.
@@ -115,6 +117,8 @@ impl AppState {
             pool_name: RwSignal::new(String::new()),
             node: RwSignal::new(saved_node()),
             source: RwSignal::new(saved_source()),
+            second: RwSignal::new(saved_second().0),
+            second_kind: RwSignal::new(saved_second().1),
             explorer_setting: RwSignal::new(saved_explorer()),
             address,
             address_check: Memo::new(move |_| validate(&address.get())),
@@ -128,6 +132,16 @@ impl AppState {
             pay_status: RwSignal::new(None),
             generation: StoredValue::new(0),
             current: StoredValue::new_local(None),
+        }
+    }
+
+    /// Where chain data comes from, as set now.
+    pub fn source_setting(&self) -> SourceSetting {
+        SourceSetting {
+            kind: self.source.get_untracked(),
+            urls: self.node.get_untracked(),
+            second_kind: self.second_kind.get_untracked(),
+            second_urls: self.second.get_untracked(),
         }
     }
 
@@ -223,10 +237,9 @@ impl AppState {
             epochs: pool.epochs.len(),
             ..Progress::default()
         }));
-        let node_url = self.node.get_untracked();
-        let kind = self.source.get_untracked();
+        let setting = self.source_setting();
         spawn_local(async move {
-            let node = Chain::new(&node_url, kind, &fetch);
+            let node = setting.chain(&fetch);
             let result = check::check(
                 &node,
                 &pool,

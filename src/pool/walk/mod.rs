@@ -47,7 +47,7 @@ pub enum WalkError {
     NotShareState { box_id: String, detail: String },
     #[error("transaction {tx} does not spend box {box_id} as a payout would")]
     NotAPayout { tx: String, box_id: String },
-    #[error("transaction {tx}: the interface gives no context extension for its first input, so its proof cannot be replayed (use a node, not the explorer)")]
+    #[error("transaction {tx}: the interface gives no context extension for its first input, so its proof cannot be replayed (the explorer API gives none: read transactions from a node with extraIndex or the explorer's GraphQL)")]
     NoExtension { tx: String },
     #[error("transaction {tx}: {source}")]
     Payout {
