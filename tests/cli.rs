@@ -378,3 +378,75 @@ fn the_demo_walks_through_and_meets_the_seeds_proof_size() {
         .unwrap();
     assert!((13_000..16_000).contains(&size), "proof of {size} bytes");
 }
+
+#[test]
+fn an_epoch_published_as_static_files_verifies_from_them() {
+    let csv = scores_csv(300);
+    let snap = tmp("published.bin");
+    let built = ok(&[
+        "state",
+        "build",
+        "--scores",
+        csv.to_str().unwrap(),
+        "--out",
+        snap.to_str().unwrap(),
+    ]);
+    let digest = built["digest"].as_str().unwrap();
+    let out = tmp("static");
+    let (a, b) = ("aa".repeat(32), "bb".repeat(32));
+    for id in [&a, &b] {
+        let p = ok(&[
+            "publish",
+            snap.to_str().unwrap(),
+            "--box",
+            id,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!((p["miners"].as_u64(), p["files"].as_u64()), (Some(300), Some(302)));
+    }
+    // publishing again replaces the box's entry in the listing
+    ok(&[
+        "publish",
+        snap.to_str().unwrap(),
+        "--box",
+        &a,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let epochs: Value = serde_json::from_str(&std::fs::read_to_string(out.join("epochs")).unwrap()).unwrap();
+    assert_eq!(epochs["states"].as_array().unwrap().len(), 2);
+    assert_eq!(epochs["states"][1]["boxId"], a.as_str());
+    let d = sharestate::Digest::from_hex(digest).unwrap();
+    // every miner's file verifies against the digest, with the miner's score
+    let k = ok(&["key", &address(7)])["key"].as_str().unwrap().to_string();
+    let proof = std::fs::read_to_string(out.join(format!("proof/{a}/{k}"))).unwrap();
+    let key = sharestate::hex::decode_array::<32>(&k).unwrap();
+    let value = sharestate::pool::service::verify_proof_answer(&proof, &d, &key)
+        .unwrap()
+        .unwrap();
+    assert_eq!(sharestate::hex::encode(&value), format!("{:016x}00", 1000 + 7 * 13));
+    assert_eq!(std::fs::read_dir(out.join(format!("proof/{a}"))).unwrap().count(), 300);
+    let snapshot = std::fs::read_to_string(out.join(format!("snapshot/{b}"))).unwrap();
+    assert_eq!(
+        sharestate::pool::service::verify_snapshot_answer(&snapshot, &d)
+            .unwrap()
+            .len(),
+        300
+    );
+    // bad input: named
+    assert_eq!(
+        fails(&[
+            "publish",
+            snap.to_str().unwrap(),
+            "--box",
+            "zz",
+            "--out",
+            out.to_str().unwrap()
+        ])
+        .0,
+        "UsageError"
+    );
+    let (kind, message) = fails(&["publish", snap.to_str().unwrap(), "--box", &a, "--out", "/proc/nope"]);
+    assert_eq!(kind, "IoError", "{message}");
+}

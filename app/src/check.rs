@@ -5,13 +5,13 @@
 //! from a box id, a token id or an address.
 
 use crate::chain::{Chain, ChainError, ProofServiceError};
-use crate::model::{self, EpochRef, NotAudited, Pool, Row};
+use crate::model::{self, EpochRef, NotAudited, Pool, ProvenBy, Row};
 use crate::net::FetchError;
 use sharestate::encoding::hex::FixedHexError;
 use sharestate::ergo::Id;
 use sharestate::pool::walk::{epoch_starts, is_share_state, Walk};
 use sharestate::posted::{self, Audit, ShareStateContract};
-use sharestate::{hex, Address, AddressError, Key};
+use sharestate::{hex, Address, AddressError, Key, ShareState};
 
 /// Where the check stands.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -167,22 +167,29 @@ async fn check_epoch(
         .await?;
     progress.replayed = base_replayed + walk.steps.len();
     progress.known = progress.replayed;
+    let mut snapshot = None;
     let lookup = if walk.latest(key).is_some() {
         None
     } else {
         progress.step = format!("epoch {}: checking the pool's lookup proof", e.number);
         on_progress(progress.clone());
-        Some(lookup(node, pool, &walk, key).await?)
+        Some(lookup(node, pool, &walk, key, &mut snapshot).await?)
     };
     progress.step = format!("epoch {}: auditing its parameters", e.number);
     on_progress(progress.clone());
-    let audit = audit(node, pool, &walk).await?;
+    let audit = audit(node, pool, &walk, snapshot).await?;
     Ok(model::row(e.number, &walk, key, lookup, &audit))
 }
 
-/// The epoch's audit from the pool's snapshot at the tip (checked against the tip's digest),
-/// or why there is none. Only a cancelled query stops the check.
-async fn audit(node: &Chain<'_>, pool: &Pool, walk: &Walk) -> Result<Result<Audit, NotAudited>, CheckError> {
+/// The epoch's audit from the pool's snapshot at the tip (checked against the tip's digest;
+/// `fetched` if the lookup fetched it already), or why there is none. Only a cancelled query
+/// stops the check.
+async fn audit(
+    node: &Chain<'_>,
+    pool: &Pool,
+    walk: &Walk,
+    fetched: Option<ShareState>,
+) -> Result<Result<Audit, NotAudited>, CheckError> {
     if walk.contract == ShareStateContract::Unknown {
         return Ok(Err("the contract is unknown, so its rules cannot be audited".into()));
     }
@@ -190,7 +197,11 @@ async fn audit(node: &Chain<'_>, pool: &Pool, walk: &Walk) -> Result<Result<Audi
         return Ok(Err("the tip box has no digest".into()));
     };
     let service = node.proof_service(pool.proof_service.as_deref());
-    let why = match service.snapshot(walk.tip.id, &digest).await {
+    let answer = match fetched {
+        Some(state) => Ok(state),
+        None => service.snapshot(walk.tip.id, &digest).await,
+    };
+    let why = match answer {
         Ok(mut state) => return Ok(posted::audit(walk, &mut state).map_err(|e| NotAudited::from(e.to_string()))),
         Err(ProofServiceError::Fetch(FetchError::Cancelled)) => return Err(FetchError::Cancelled.into()),
         Err(ProofServiceError::Fetch(e)) => format!("no snapshot from the pool's proof service: {e}"),
@@ -205,19 +216,40 @@ async fn audit(node: &Chain<'_>, pool: &Pool, walk: &Walk) -> Result<Result<Audi
 }
 
 /// `key`'s value at the walk's tip from the pool's proof service, verified against the tip's
-/// digest; or why not (for the row). Only a cancelled query stops the check.
+/// digest; or why not (for the row). A service that has no proof for the key (a static one
+/// publishes a file for each miner in the state only) is asked for the snapshot, verified
+/// against the same digest, which proves the key's value or its absence; it is kept in
+/// `snapshot` for the audit. Only a cancelled query stops the check.
 async fn lookup(
     node: &Chain<'_>,
     pool: &Pool,
     walk: &Walk,
     key: &Key,
-) -> Result<Result<Option<Vec<u8>>, String>, CheckError> {
+    snapshot: &mut Option<ShareState>,
+) -> Result<model::Lookup, CheckError> {
     let Some(digest) = walk.tip_digest() else {
         return Ok(Err("the tip box has no digest".into()));
     };
     let service = node.proof_service(pool.proof_service.as_deref());
     match service.lookup(walk.tip.id, &digest, key).await {
-        Ok(value) => Ok(Ok(value)),
+        Ok(value) => Ok(Ok((value, ProvenBy::LookupProof))),
+        Err(ProofServiceError::Fetch(FetchError::NotFound { url })) => {
+            match service.snapshot(walk.tip.id, &digest).await {
+                Ok(state) => {
+                    let value = state.get(key).map(<[u8]>::to_vec);
+                    *snapshot = Some(state);
+                    Ok(Ok((value, ProvenBy::Snapshot)))
+                }
+                Err(ProofServiceError::Fetch(FetchError::Cancelled)) => Err(FetchError::Cancelled.into()),
+                Err(e) => Ok(Err(format!(
+                    "the pool's proof service has no proof at {url}, nor a snapshot that checks: {}",
+                    match e {
+                        ProofServiceError::Fetch(f) => f.to_string(),
+                        ProofServiceError::Invalid(i) => i.to_string(),
+                    }
+                ))),
+            }
+        }
         Err(ProofServiceError::Fetch(FetchError::Cancelled)) => Err(FetchError::Cancelled.into()),
         Err(ProofServiceError::Fetch(e)) => Ok(Err(format!("the pool's proof service: {e}"))),
         Err(ProofServiceError::Invalid(e)) => Ok(Err(format!("the pool's lookup proof fails: {e}"))),

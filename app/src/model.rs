@@ -104,13 +104,31 @@ impl Paid {
     }
 }
 
+/// How a key's value at an epoch's tip was proven by the pool's proof service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProvenBy {
+    /// A lookup proof of the key.
+    LookupProof,
+    /// The whole state, its digest recomputed (a static proof service has no file for a key
+    /// that is not in the state).
+    Snapshot,
+}
+
+/// A key's value at an epoch's tip, proven (`None`: proven absent) and how; or why not.
+pub type Lookup = Result<(Option<Vec<u8>>, ProvenBy), String>;
+
 /// How a row's figures were established.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verified {
     /// Replayed from the chain: the payout's proof against the digest of the box it spent.
     ByPayout { tx: Id, state_box: Id, height: Option<u32> },
-    /// A lookup proof from the pool's proof service against the tip's on-chain digest.
-    ByLookup { state_box: Id, height: Option<u32> },
+    /// A lookup proof from the pool's proof service, or its snapshot, against the tip's
+    /// on-chain digest.
+    ByLookup {
+        state_box: Id,
+        height: Option<u32>,
+        by: ProvenBy,
+    },
     /// Nothing could be verified; why.
     Failed(String),
 }
@@ -126,9 +144,13 @@ impl Verified {
                 short(state_box),
                 at(height)
             ),
-            Verified::ByLookup { state_box, height } => {
+            Verified::ByLookup { state_box, height, by } => {
                 format!(
-                    "pool's lookup proof checked against the digest of box {}{}",
+                    "pool's {} checked against the digest of box {}{}",
+                    match by {
+                        ProvenBy::LookupProof => "lookup proof",
+                        ProvenBy::Snapshot => "snapshot",
+                    },
                     short(state_box),
                     at(height)
                 )
@@ -298,13 +320,7 @@ impl Row {
 /// The row of `key` from a walked epoch (at the reward the walk found). `lookup`, for a key no
 /// payout touched, is the value a verified lookup proof at the tip returned (`Ok(None)`: proven
 /// absent), or why it failed; `audit`, the epoch's audit or why there is none.
-pub fn row(
-    epoch: usize,
-    walk: &Walk,
-    key: &Key,
-    lookup: Option<Result<Option<Vec<u8>>, String>>,
-    audit: &Result<Audit, NotAudited>,
-) -> Row {
+pub fn row(epoch: usize, walk: &Walk, key: &Key, lookup: Option<Lookup>, audit: &Result<Audit, NotAudited>) -> Row {
     let contract = walk.contract.name();
     let mut warnings: Vec<String> = walk
         .steps
@@ -440,13 +456,17 @@ pub fn row(
     match lookup {
         None => Row { alarms, ..base },
         Some(Err(why)) => failed(why, alarms),
-        Some(Ok(None)) => Row {
+        Some(Ok((None, by))) => Row {
             paid: Paid::NotInPool,
-            verified: Verified::ByLookup { state_box: tip, height },
+            verified: Verified::ByLookup {
+                state_box: tip,
+                height,
+                by,
+            },
             alarms,
             ..base
         },
-        Some(Ok(Some(bytes))) => match ShareValue::from_bytes(&bytes) {
+        Some(Ok((Some(bytes), by))) => match ShareValue::from_bytes(&bytes) {
             // a key the tip's state says is paid must have been paid by a payout the walk saw
             Ok(v) if v.paid => Row {
                 score: Some(v.score),
@@ -476,7 +496,11 @@ pub fn row(
                     score: Some(v.score),
                     expected: expected(v.score),
                     paid,
-                    verified: Verified::ByLookup { state_box: tip, height },
+                    verified: Verified::ByLookup {
+                        state_box: tip,
+                        height,
+                        by,
+                    },
                     alarms,
                     ..base
                 }
@@ -666,9 +690,17 @@ mod tests {
         assert!(unpaid.verified.ok());
         assert!(unpaid.verified.describe().contains("at height 77"));
 
-        let absent = row(1, &w, &key, Some(Ok(None)), &passed());
+        let absent = row(1, &w, &key, Some(Ok((None, ProvenBy::LookupProof))), &passed());
         assert_eq!(absent.paid, Paid::NotInPool);
         assert!(absent.verified.ok());
+        assert!(absent.verified.describe().starts_with("pool's lookup proof checked"));
+        // proven by the snapshot (a static proof service has no file for an absent key): said so
+        let by_snapshot = row(1, &w, &key, Some(Ok((None, ProvenBy::Snapshot))), &passed());
+        assert_eq!(by_snapshot.paid, Paid::NotInPool);
+        assert!(by_snapshot
+            .verified
+            .describe()
+            .starts_with("pool's snapshot checked against the digest of box"));
 
         let bad = row(
             1,
@@ -686,7 +718,10 @@ mod tests {
             1,
             &w,
             &key,
-            Some(Ok(Some(ShareValue { score: 5, paid: true }.to_bytes().to_vec()))),
+            Some(Ok((
+                Some(ShareValue { score: 5, paid: true }.to_bytes().to_vec()),
+                ProvenBy::LookupProof,
+            ))),
             &passed(),
         );
         assert!(!odd.verified.ok());
@@ -731,8 +766,11 @@ mod tests {
         ShareStateContract::Hardened { operator_key: [2; 33] }
     }
 
-    fn unpaid_250() -> Option<Result<Option<Vec<u8>>, String>> {
-        Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec())))
+    fn unpaid_250() -> Option<Lookup> {
+        Some(Ok((
+            Some(ShareValue::unpaid(250).to_bytes().to_vec()),
+            ProvenBy::LookupProof,
+        )))
     }
 
     #[test]

@@ -20,7 +20,10 @@ fn rows() -> Vec<Row> {
             1,
             &w,
             &[9; 32],
-            Some(Ok(Some(ShareValue::unpaid(250).to_bytes().to_vec()))),
+            Some(Ok((
+                Some(ShareValue::unpaid(250).to_bytes().to_vec()),
+                model::ProvenBy::LookupProof,
+            ))),
             &passed(),
         ),
         model::row(

@@ -9,7 +9,8 @@
 //!   `/api/v1/transactions/{id}`, `POST /api/v1/mempool/transactions/submit`;
 //! - the **explorer's GraphQL service** at `POST /graphql` ([`crate::graphql`]);
 //! - the **pool proof service** under `/pool` (`/pool/epochs`, `/pool/proof/{box}/{key}`,
-//!   `/pool/snapshot/{box}`);
+//!   `/pool/snapshot/{box}`), or as static files (`sharestate publish`) under `/files` when
+//!   started with `--proof-files <dir>`;
 //! - `/devnet/pools.json`: the pools the app knows (the demo pool), and `/devnet/miners`: some
 //!   of its miners' addresses.
 //!
@@ -135,6 +136,7 @@ pub fn router(
     static_dir: Option<std::path::PathBuf>,
     package_dir: Option<std::path::PathBuf>,
 ) -> Router {
+    let proof_files = lock(&devnet).proof_files.clone();
     let mut r = Router::new()
         // node
         .route("/info", get(info))
@@ -163,6 +165,9 @@ pub fn router(
             "/graphql",
             async_graphql_axum::GraphQL::new(crate::graphql::schema(devnet.clone())),
         );
+    if let Some(dir) = proof_files {
+        r = r.nest_service("/files", tower_http::services::ServeDir::new(dir));
+    }
     if let Some(dir) = package_dir {
         r = r.nest_service("/www", tower_http::services::ServeDir::new(dir));
     }
@@ -427,7 +432,7 @@ async fn pools(State(s): State<Shared>) -> Response {
                     .ok()
                     .and_then(|t| sharestate::Address::from_ergo_tree(&t, sharestate::Network::Mainnet).ok())
                     .map(|a| a.encode()),
-                "proofService": "/pool",
+                "proofService": if d.proof_files.is_some() { "/files" } else { "/pool" },
                 "explorer": "/api/v1/transactions/",
                 "epochs": p.epochs.iter().map(|e| json!({
                     "number": e.number,

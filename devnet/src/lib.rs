@@ -60,6 +60,9 @@ pub struct Devnet {
     pub service: ProofService,
     /// Off unless a test asks for it.
     pub tamper: Option<Tamper>,
+    /// A directory of the pool's proof service as static files (`sharestate publish`), served
+    /// at `/files` and named as the pool's proof service instead of `/pool`.
+    pub proof_files: Option<std::path::PathBuf>,
 }
 
 impl Devnet {
@@ -78,6 +81,7 @@ impl Devnet {
             pool,
             service,
             tamper: None,
+            proof_files: None,
         })
     }
 

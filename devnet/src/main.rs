@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 fn usage() -> ! {
-    eprintln!("usage: devnet [--port <port, default 9053; 0 picks a free one>] [--host <ip, default 127.0.0.1>] [--seed <n, default 2239>] [--static <dir served at />] [--www <dir served at /www/>] [--tamper proofs|payouts|slow-proofs|huge (a test mode in which the devnet lies or stalls)] [--scenario early-close|half-max-score|empty-payouts|forged-box (repeatable: an epoch each in which the operator cheats, or a forged box at the pool's address)] | --keys <n> [--seed <n>] (print the devnet's test keys)");
+    eprintln!("usage: devnet [--port <port, default 9053; 0 picks a free one>] [--host <ip, default 127.0.0.1>] [--seed <n, default 2239>] [--static <dir served at />] [--www <dir served at /www/>] [--proof-files <dir of `sharestate publish`, served at /files/ as the pool's proof service>] [--tamper proofs|payouts|slow-proofs|huge (a test mode in which the devnet lies or stalls)] [--scenario early-close|half-max-score|empty-payouts|forged-box (repeatable: an epoch each in which the operator cheats, or a forged box at the pool's address)] | --keys <n> [--seed <n>] (print the devnet's test keys)");
     std::process::exit(2)
 }
 
@@ -34,6 +34,7 @@ async fn main() {
     let mut tamper = None;
     let mut scenarios = Vec::new();
     let mut package_dir = None;
+    let mut proof_files = None;
     // `--keys <n>`: print the devnet's deterministic secret keys (the operator's and the first n
     // miners') as JSON and exit — for tests that sign as them; worthless anywhere else
     if let Some(i) = args.iter().position(|a| a == "--keys") {
@@ -61,6 +62,7 @@ async fn main() {
             "--seed" => seed = v.parse().unwrap_or_else(|_| usage()),
             "--static" => static_dir = Some(std::path::PathBuf::from(v)),
             "--www" => package_dir = Some(std::path::PathBuf::from(v)),
+            "--proof-files" => proof_files = Some(std::path::PathBuf::from(v)),
             "--tamper" => {
                 tamper = Some(v.parse::<devnet::Tamper>().unwrap_or_else(|e| {
                     eprintln!("{e}");
@@ -83,6 +85,7 @@ async fn main() {
         }
     };
     devnet.tamper = tamper;
+    devnet.proof_files = proof_files.clone();
     let listener = match tokio::net::TcpListener::bind((host.as_str(), port)).await {
         Ok(l) => l,
         Err(e) => {
@@ -100,7 +103,13 @@ async fn main() {
     );
     println!("  node API       http://{addr}/info");
     println!("  explorer API   http://{addr}/api/v1/");
-    println!("  proof service  http://{addr}/pool/epochs");
+    match &proof_files {
+        Some(dir) => println!(
+            "  proof service  http://{addr}/files/epochs (static files from {})",
+            dir.display()
+        ),
+        None => println!("  proof service  http://{addr}/pool/epochs"),
+    }
     println!("  pools          http://{addr}/devnet/pools.json");
     if static_dir.is_some() {
         println!("  app            http://{addr}/");

@@ -11,6 +11,12 @@
 //! Errors are `{"error": {"kind", "message"}}` with status 400 or 404. The handler is plain:
 //! a path in, a status and a body out, for any HTTP server. Answers are untrusted until the
 //! client functions here check them against the digest the miner read from the chain.
+//!
+//! **Static files** ([`publish`]): a pool with many miners need run no service. The same answers
+//! are written as files at the same paths — `snapshot/{boxId}`, `proof/{boxId}/{key}` for every
+//! miner in the state, and `epochs` — so that any static host or CDN serves the proof service.
+//! A key in no file (a miner not in the epoch) is proven absent by the snapshot, which clients
+//! fall back to.
 
 use crate::avl::{self, snapshot, Digest, Key, ProofError, ShareState, SnapshotError};
 use crate::encoding::hex;
@@ -66,11 +72,7 @@ impl ProofService {
         };
         match parts.as_slice() {
             ["epochs"] => {
-                let states: Vec<_> = self
-                    .states
-                    .iter_mut()
-                    .map(|(id, s)| json!({ "boxId": id.to_hex(), "digest": s.digest().to_hex(), "miners": s.len() }))
-                    .collect();
+                let states: Vec<_> = self.states.iter_mut().map(|(id, s)| epochs_entry(*id, s)).collect();
                 Response {
                     status: 200,
                     body: json!({ "states": states }).to_string(),
@@ -88,18 +90,8 @@ impl ProofService {
                 let Some(state) = self.states.get_mut(&id) else {
                     return error(404, "not-found", format!("no share state for box {b}"));
                 };
-                match state.prove_lookups(&[key]) {
-                    Ok(p) => Response {
-                        status: 200,
-                        body: json!({
-                            "boxId": id.to_hex(),
-                            "digest": p.digest_before.to_hex(),
-                            "key": hex::encode(&key),
-                            "value": p.old_values[0].as_deref().map(hex::encode),
-                            "proof": hex::encode(&p.proof),
-                        })
-                        .to_string(),
-                    },
+                match proof_answer(id, state, &key) {
+                    Ok(body) => Response { status: 200, body },
                     Err(e) => error(400, "request", e),
                 }
             }
@@ -119,6 +111,63 @@ impl ProofService {
             _ => error(404, "not-found", format!("no such resource: {path}")),
         }
     }
+}
+
+/// The answer to `/proof/{id}/{key}`: `key`'s value in `state` and its lookup proof.
+fn proof_answer(id: Id, state: &mut ShareState, key: &Key) -> Result<String, crate::avl::ProverError> {
+    let p = state.prove_lookups(&[*key])?;
+    Ok(json!({
+        "boxId": id.to_hex(),
+        "digest": p.digest_before.to_hex(),
+        "key": hex::encode(key),
+        "value": p.old_values[0].as_deref().map(hex::encode),
+        "proof": hex::encode(&p.proof),
+    })
+    .to_string())
+}
+
+/// The entry of `epochs` for box `id`.
+pub fn epochs_entry(id: Id, state: &mut ShareState) -> serde_json::Value {
+    json!({ "boxId": id.to_hex(), "digest": state.digest().to_hex(), "miners": state.len() })
+}
+
+/// Why static files could not be published.
+#[derive(Debug, Error)]
+pub enum PublishError<E: std::error::Error + 'static> {
+    #[error("proving key {key}: {source}")]
+    Prove {
+        key: String,
+        #[source]
+        source: crate::avl::ProverError,
+    },
+    #[error("writing {path}: {source}")]
+    Write {
+        path: String,
+        #[source]
+        source: E,
+    },
+}
+
+/// The proof service of share-state box `id` as static files: `write(path, body)` is called for
+/// `snapshot/{id}` and for `proof/{id}/{key}` of every key in `state` (paths relative to the
+/// service's base, as [`ProofService::handle`] answers them). Returns how many files.
+pub fn publish<E: std::error::Error + 'static>(
+    id: Id,
+    state: &mut ShareState,
+    mut write: impl FnMut(&str, &[u8]) -> Result<(), E>,
+) -> Result<usize, PublishError<E>> {
+    let mut put = |path: String, body: &[u8]| write(&path, body).map_err(|source| PublishError::Write { path, source });
+    let box_hex = id.to_hex();
+    put(format!("snapshot/{box_hex}"), snapshot::to_json(state).as_bytes())?;
+    let keys = state.keys();
+    for key in &keys {
+        let body = proof_answer(id, state, key).map_err(|source| PublishError::Prove {
+            key: hex::encode(key),
+            source,
+        })?;
+        put(format!("proof/{box_hex}/{}", hex::encode(key)), body.as_bytes())?;
+    }
+    Ok(keys.len() + 1)
 }
 
 /// Why a proof service's answer was not accepted.
@@ -256,5 +305,35 @@ mod tests {
         assert_eq!(svc.handle(&format!("/snapshot/{}", "00".repeat(32))).status, 404);
         assert_eq!(svc.handle("/nope").status, 404);
         assert_eq!(svc.handle("/proof/zz/00").status, 400);
+    }
+
+    #[crate::test]
+    fn static_files_are_the_services_answers_at_its_paths() {
+        let (mut svc, id, d) = service();
+        let mut state = svc.state(&id).unwrap().clone();
+        let mut files = BTreeMap::new();
+        let n = publish(id, &mut state, |path, body| {
+            files.insert(path.to_string(), body.to_vec());
+            Ok::<_, std::io::Error>(())
+        })
+        .unwrap();
+        assert_eq!((n, files.len()), (101, 101));
+        for (path, body) in &files {
+            assert_eq!(
+                svc.handle(&format!("/{path}")).body.as_bytes(),
+                body.as_slice(),
+                "{path}"
+            );
+        }
+        let snap = std::str::from_utf8(&files[&format!("snapshot/{}", id.to_hex())]).unwrap();
+        assert_eq!(verify_snapshot_answer(snap, &d).unwrap().len(), 100);
+        let proof = std::str::from_utf8(&files[&format!("proof/{}/{}", id.to_hex(), hex::encode(&key(9)))]).unwrap();
+        assert_eq!(
+            verify_proof_answer(proof, &d, &key(9)).unwrap(),
+            Some(ShareValue::unpaid(9).to_bytes().to_vec())
+        );
+        // a failing write is named with its path
+        let e = publish(id, &mut state, |_, _| Err(std::io::Error::other("disk full"))).unwrap_err();
+        assert_eq!(e.to_string(), format!("writing snapshot/{}: disk full", id.to_hex()));
     }
 }

@@ -4,7 +4,10 @@
 //   node --test tests/e2e/   (after scripts/build-app.sh and building the devnet)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SHOTS, freePort, launchBrowser, startDevnet, stopDevnet } from './harness.mjs';
 
 let browser, port, devnet, base, miners;
@@ -180,6 +183,51 @@ test('GraphQL services tried in order: one that is down hands over to the next, 
   assert.ok(hosts.has(new URL(down).host), 'the first service was tried');
   await page.evaluate(() => localStorage.clear());
   await page.close();
+});
+
+test('a pool whose proof service is static files (sharestate publish) is checked as through the live service', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sharestate-files-'));
+  const p = await freePort();
+  const d = await startDevnet(p, ['--static', 'dist', '--proof-files', dir]);
+  try {
+    const at = `http://127.0.0.1:${p}`;
+    // the pool publishes every share state it committed to with the command line, into the
+    // directory the devnet serves as plain files
+    const { states } = await (await fetch(`${at}/pool/epochs`)).json();
+    for (const { boxId } of states) {
+      const snap = join(dir, `${boxId}.json`);
+      writeFileSync(snap, await (await fetch(`${at}/pool/snapshot/${boxId}`)).text());
+      const out = JSON.parse(execFileSync(process.env.SHARESTATE_BIN ?? 'target/debug/sharestate', ['publish', snap, '--box', boxId, '--out', dir]));
+      assert.equal(out.box, boxId);
+      rmSync(snap);
+    }
+    const pools = await (await fetch(`${at}/devnet/pools.json`)).json();
+    assert.equal(pools.pools[0].proofService, '/files');
+    const paid = miners.find((m) => m.epochs[0].paid && m.epochs[3].score !== null && !m.epochs[3].paid);
+    const outsider = '9fRAWhdxEsTcdb8PhGNrZfwqa65zfkuYHAMmkQLcic1gdLSV5vA';
+    for (const address of [paid.address, outsider]) {
+      const page = await browser.newPage();
+      const asked = [];
+      page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+      await page.goto(`${at}/?pool=${encodeURIComponent('Demo Pool')}&address=${encodeURIComponent(address)}`);
+      const table = await rows(page);
+      if (address === paid.address) {
+        checkAgainstTruth(table, paid);
+      } else {
+        for (const r of table) {
+          assert.equal(r[4], 'not in this epoch');
+          // no file for a miner not in the state: the snapshot proves the absence, and says so
+          assert.match(r[6], /^✓[^?].*pool's snapshot checked against the digest of box/, r[6]);
+        }
+      }
+      assert.ok(asked.some((path) => path.startsWith('/files/')), 'the static files were read');
+      assert.deepEqual(asked.filter((path) => path.startsWith('/pool/')), []);
+      await page.close();
+    }
+  } finally {
+    await stopDevnet(d);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a miner still unpaid is verified through the proof service', async () => {

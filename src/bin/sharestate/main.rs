@@ -22,12 +22,15 @@ usage:
   sharestate state build --scores <csv: address,score per line> --out <snapshot> [--scale]
   sharestate state show <snapshot>
   sharestate prove lookup <snapshot> <key-or-address>...
+  sharestate publish <snapshot> --box <share-state box id> --out <dir>
   sharestate prove payout <snapshot> --initial-value <nanoErg> --batch-size <n> [--batch <i>] [--height <h>]
   sharestate verify lookup --digest <hex> --proof <hex> <key>...
   sharestate verify payout --digest <hex> --max-score <n> --initial-value <n> --context0 <hex> --context1 <hex>
   sharestate demo [--miners <n>] [--pay <n>] [--seed <n>]
 A snapshot written to a *.json path is JSON, any other path gets the compact binary form;
-either form is read back.";
+either form is read back. `publish` writes the pool proof service of one share-state box as
+static files under <dir> (snapshot/<box>, proof/<box>/<key> for every miner, epochs): serve
+<dir> from any static host and give its URL as the pool's proof service.";
 
 /// An error with the kind a script can branch on: a core error's kind
 /// (`sharestate::ErrorKind::name`, the names the npm package throws), or one of the command
@@ -86,6 +89,7 @@ fn run(raw: &[String]) -> Result<Option<Value>, CliError> {
         ["key", ..] => key(Args::parse(&raw[1..], &[])?).map(Some),
         ["state", "build", ..] => state_build(Args::parse(&raw[2..], &["scale"])?).map(Some),
         ["state", "show", ..] => state_show(Args::parse(&raw[2..], &[])?).map(Some),
+        ["publish", ..] => publish(Args::parse(&raw[1..], &[])?).map(Some),
         ["prove", "lookup", ..] => prove_lookup(Args::parse(&raw[2..], &[])?).map(Some),
         ["prove", "payout", ..] => prove_payout(Args::parse(&raw[2..], &[])?).map(Some),
         ["verify", "lookup", ..] => verify_lookup(Args::parse(&raw[2..], &[])?).map(Some),
@@ -232,6 +236,47 @@ fn state_build(a: Args) -> Result<Value, CliError> {
     let mut out = summary(&mut state)?;
     out["scaled"] = json!(a.switch("scale") && scores != rows.iter().map(|(_, s, _)| *s).collect::<Vec<_>>());
     Ok(out)
+}
+
+/// The proof service of one box as static files; `epochs` lists every box published in `dir`.
+fn publish(a: Args) -> Result<Value, CliError> {
+    a.only(&["box", "out"])?;
+    let started = std::time::Instant::now();
+    let mut state = read_snapshot(one_positional(&a, "snapshot")?)?;
+    let id = hex::decode_array::<32>(a.required("box")?)
+        .map(sharestate::ergo::Id)
+        .map_err(|e| CliError::usage(format!("--box: {e}")))?;
+    let dir = std::path::PathBuf::from(a.required("out")?);
+    for sub in ["snapshot".to_string(), format!("proof/{}", id.to_hex())] {
+        let d = dir.join(sub);
+        std::fs::create_dir_all(&d).map_err(|e| CliError::io(&d.display().to_string(), e))?;
+    }
+    let files = sharestate::pool::service::publish(id, &mut state, |path, body| std::fs::write(dir.join(path), body))
+        .map_err(|e| match e {
+        sharestate::pool::service::PublishError::Write { path, source } => CliError::io(&path, source),
+        e @ sharestate::pool::service::PublishError::Prove { .. } => CliError::new(ErrorKind::Proof.name(), e),
+    })?;
+    // the listing of every box published here, this one replaced or added
+    let listing = dir.join("epochs");
+    let mut states: Vec<Value> = match std::fs::read_to_string(&listing) {
+        Ok(text) => serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|v| v["states"].as_array().cloned())
+            .ok_or_else(|| CliError::new("IoError", format!("{}: not a listing of epochs", listing.display())))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => vec![],
+        Err(e) => return Err(CliError::io(&listing.display().to_string(), e)),
+    };
+    states.retain(|s| s["boxId"] != id.to_hex().as_str());
+    states.push(sharestate::pool::service::epochs_entry(id, &mut state));
+    std::fs::write(&listing, json!({ "states": states }).to_string())
+        .map_err(|e| CliError::io(&listing.display().to_string(), e))?;
+    Ok(json!({
+        "box": id.to_hex(),
+        "digest": state.digest().to_hex(),
+        "miners": state.len(),
+        "files": files + 1,
+        "seconds": started.elapsed().as_secs_f64(),
+    }))
 }
 
 fn state_show(a: Args) -> Result<Value, CliError> {
