@@ -6,6 +6,7 @@
 //! they are returned; the walk of an epoch is the core's sans-IO [`Walker`] driven through this
 //! client.
 
+use crate::cache::AnswerCache;
 use crate::net::{FetchError, Fetcher};
 use sharestate::ergo::json::JsonError;
 use sharestate::ergo::{Address, ChainBox, ChainTransaction, Id};
@@ -143,6 +144,8 @@ pub struct Chain<'f> {
     bases: Vec<String>,
     kind: SourceKind,
     fetch: &'f Fetcher,
+    /// Answers that cannot change, kept from earlier checks (each checked again when used).
+    cache: Option<&'f AnswerCache>,
     /// Which of `bases` answers now.
     current: std::cell::Cell<usize>,
     transactions: Option<Box<Chain<'f>>>,
@@ -175,7 +178,18 @@ impl<'f> Chain<'f> {
             fetch,
             current: std::cell::Cell::new(0),
             transactions: None,
+            cache: None,
         }
+    }
+
+    /// This source, taking what cannot change from `cache` (and keeping it there): spent boxes,
+    /// transactions, the proof service's answers about a box.
+    pub fn with_cache(mut self, cache: &'f AnswerCache) -> Chain<'f> {
+        self.cache = Some(cache);
+        if let Some(t) = self.transactions.take() {
+            self.transactions = Some(Box::new(t.with_cache(cache)));
+        }
+        self
     }
 
     /// This source, with transactions read from `second` instead (when it names any URL).
@@ -183,7 +197,10 @@ impl<'f> Chain<'f> {
         self.transactions = second
             .filter(|(setting, _)| !urls(setting).is_empty())
             .map(|(setting, kind)| Box::new(Chain::new(setting, kind, self.fetch)));
-        self
+        match self.cache {
+            Some(c) => self.with_cache(c),
+            None => self,
+        }
     }
 
     /// Where the source is (the URL answering now).
@@ -228,11 +245,22 @@ impl<'f> Chain<'f> {
         }
     }
 
-    /// A box, its id recomputed: the one asked for.
+    /// A box, its id recomputed: the one asked for. A spent box is taken from the cache if it
+    /// is there (checked again), and kept there if it is not.
     pub async fn box_by_id(&self, id: Id) -> Result<ChainBox, ChainError> {
+        let key = format!("{}:box:{}", self.kind.name(), id.to_hex());
+        if let Some(text) = self.cache.and_then(|c| c.get(&key)) {
+            match self.kind.box_answer(&text) {
+                Ok(b) if b.id == id && b.spent_transaction_id.is_some() => return Ok(b),
+                _ => {}
+            }
+        }
         let (text, url) = self.ask(&Query::Box(id)).await?;
         let b = self.kind.box_answer(&text).map_err(|e| ChainError::of(e, &url))?;
         asked(id, b.id)?;
+        if let (Some(cache), Some(_)) = (self.cache, b.spent_transaction_id) {
+            cache.put(&key, &text);
+        }
         Ok(b)
     }
 
@@ -242,12 +270,23 @@ impl<'f> Chain<'f> {
         if let Some(second) = &self.transactions {
             return Box::pin(second.transaction_by_id(id)).await;
         }
+        // a transaction never changes: the cache's copy is checked as the source's would be
+        let key = format!("{}:tx:{}", self.kind.name(), id.to_hex());
+        if let Some(text) = self.cache.and_then(|c| c.get(&key)) {
+            match self.kind.transaction_answer(&text) {
+                Ok(t) if t.id == id => return Ok(t),
+                _ => {}
+            }
+        }
         let (text, url) = self.ask(&Query::Transaction(id)).await?;
         let t = self
             .kind
             .transaction_answer(&text)
             .map_err(|e| ChainError::of(e, &url))?;
         asked(id, t.id)?;
+        if let Some(cache) = self.cache {
+            cache.put(&key, &text);
+        }
         Ok(t)
     }
 
@@ -326,12 +365,32 @@ impl<'f> Chain<'f> {
 
     /// Walks the epoch starting at the share-state box `start` to its unspent tip: the walker
     /// says what it needs, this fetches it. `on_step` sees the walk after each payout replayed.
-    pub async fn walk(&self, start: Id, mut on_step: impl FnMut(&Walk)) -> Result<Walk, ChainError> {
+    pub async fn walk(&self, start: Id, on_step: impl FnMut(&Walk)) -> Result<Walk, ChainError> {
+        self.walk_with(start, None, on_step).await
+    }
+
+    /// [`Chain::walk`] from the epoch's first box, already fetched.
+    pub async fn walk_from(&self, first: ChainBox, on_step: impl FnMut(&Walk)) -> Result<Walk, ChainError> {
+        self.walk_with(first.id, Some(first), on_step).await
+    }
+
+    async fn walk_with(
+        &self,
+        start: Id,
+        mut first: Option<ChainBox>,
+        mut on_step: impl FnMut(&Walk),
+    ) -> Result<Walk, ChainError> {
         let mut walker = Walker::new(start);
         let mut replayed = 0;
         while let Some(need) = walker.next() {
             match need {
-                Need::Box(id) => walker.feed_chain_box(self.box_by_id(id).await?)?,
+                Need::Box(id) => {
+                    let b = match first.take() {
+                        Some(b) if b.id == id => b,
+                        _ => self.box_by_id(id).await?,
+                    };
+                    walker.feed_chain_box(b)?
+                }
                 Need::Transaction(id) => walker.feed_chain_transaction(self.transaction_by_id(id).await?)?,
             }
             // not every answer is a payout (the tip asked for again, the opening of the epoch)
@@ -355,6 +414,7 @@ impl<'f> Chain<'f> {
         ProofService {
             base: join(&base, path.unwrap_or("/pool")),
             fetch: self.fetch,
+            cache: self.cache,
         }
     }
 }
@@ -364,21 +424,45 @@ impl<'f> Chain<'f> {
 pub struct ProofService<'f> {
     base: String,
     fetch: &'f Fetcher,
+    cache: Option<&'f AnswerCache>,
 }
 
 impl ProofService<'_> {
+    /// The answer at `path`, the cache's if it has one that `check` accepts, else the
+    /// service's (kept in the cache once `check` accepts it: it is about one box's digest, which
+    /// never changes).
+    async fn answer<T>(
+        &self,
+        path: String,
+        check: impl Fn(&str) -> Result<T, ServiceError>,
+    ) -> Result<T, ProofServiceError> {
+        let url = join(&self.base, &path);
+        let key = format!("proof-service:{url}");
+        if let Some(found) = self.cache.and_then(|c| c.get(&key)).and_then(|text| check(&text).ok()) {
+            return Ok(found);
+        }
+        let body = self.fetch.get(&url).await.map_err(ProofServiceError::Fetch)?;
+        let value = check(&body).map_err(ProofServiceError::Invalid)?;
+        if let Some(c) = self.cache {
+            c.put(&key, &body);
+        }
+        Ok(value)
+    }
+
     /// The value of `key` in the share state of box `at` (`None`: proven absent).
     pub async fn lookup(&self, at: Id, digest: &Digest, key: &Key) -> Result<Option<Vec<u8>>, ProofServiceError> {
-        let url = join(&self.base, &format!("/proof/{}/{}", at.to_hex(), hex::encode(key)));
-        let body = self.fetch.get(&url).await.map_err(ProofServiceError::Fetch)?;
-        verify_proof_answer(&body, digest, key).map_err(ProofServiceError::Invalid)
+        self.answer(format!("/proof/{}/{}", at.to_hex(), hex::encode(key)), |body| {
+            verify_proof_answer(body, digest, key)
+        })
+        .await
     }
 
     /// The whole share state of box `at`.
     pub async fn snapshot(&self, at: Id, digest: &Digest) -> Result<ShareState, ProofServiceError> {
-        let url = join(&self.base, &format!("/snapshot/{}", at.to_hex()));
-        let body = self.fetch.get(&url).await.map_err(ProofServiceError::Fetch)?;
-        verify_snapshot_answer(&body, digest).map_err(ProofServiceError::Invalid)
+        self.answer(format!("/snapshot/{}", at.to_hex()), |body| {
+            verify_snapshot_answer(body, digest)
+        })
+        .await
     }
 }
 

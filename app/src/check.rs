@@ -7,11 +7,14 @@
 use crate::chain::{Chain, ChainError, ProofServiceError};
 use crate::model::{self, EpochRef, NotAudited, Pool, ProvenBy, Row};
 use crate::net::FetchError;
+use futures::StreamExt;
 use sharestate::encoding::hex::FixedHexError;
 use sharestate::ergo::Id;
-use sharestate::pool::walk::{epoch_starts, is_share_state, Walk};
+use sharestate::pool::walk::{self, epoch_starts, is_share_state, Walk};
+use sharestate::posted::contracts::share_state_contract;
 use sharestate::posted::{self, Audit, ShareStateContract};
-use sharestate::{hex, Address, AddressError, Key, ShareState};
+use sharestate::{hex, Address, AddressError, Digest, Key, ShareState};
+use std::cell::RefCell;
 
 /// Where the check stands.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -97,6 +100,9 @@ fn short(s: &str) -> String {
     format!("{}…", &s[..s.len().min(12)])
 }
 
+/// How many epochs are checked at once.
+pub const EPOCHS_AT_ONCE: usize = 6;
+
 /// Checks `key` in every epoch of `pool`, calling `on_row` as each epoch's row is known. An
 /// epoch that cannot be checked (a source that errs or times out, data that does not verify)
 /// becomes a failed row of its own; only a query replaced by a newer one stops the check. If
@@ -116,8 +122,17 @@ pub async fn check(
     let mut retryable = None;
     // the source's height, for the hardened epochs' deadlines (rows say nothing of them without)
     let now = node.height().await.ok();
-    for e in &pool.epochs {
-        let row = match check_epoch(node, pool, e, &key, &mut progress, &on_progress).await {
+    // several epochs at once (a browser keeps six connections to a host), their rows in order
+    let shared = RefCell::new(progress.clone());
+    let report = |p: Progress| on_progress(p);
+    let mut rows = futures::stream::iter(&pool.epochs)
+        .map(|e| {
+            let (shared, report) = (&shared, &report);
+            async move { (e, check_epoch(node, pool, e, &key, shared, report).await) }
+        })
+        .buffered(EPOCHS_AT_ONCE);
+    while let Some((e, checked)) = rows.next().await {
+        let row = match checked {
             Ok(row) => row,
             Err(CheckError::Chain(ChainError::Fetch(FetchError::Cancelled))) => {
                 return Err(FetchError::Cancelled.into())
@@ -131,52 +146,74 @@ pub async fn check(
             }
         };
         on_row(row.at_height(now));
-        progress.epochs_done += 1;
-        on_progress(progress.clone());
+        let mut p = shared.borrow_mut();
+        p.epochs_done += 1;
+        on_progress(p.clone());
     }
+    drop(rows);
+    progress = shared.into_inner();
     progress.step = "done".into();
     on_progress(progress);
     retryable.map_or(Ok(()), Err)
 }
 
 /// One epoch's row: its walk, the miner's value (from a payout or a lookup proof), its audit.
+/// `progress` is shared by the epochs checked at once.
 async fn check_epoch(
     node: &Chain<'_>,
     pool: &Pool,
     e: &EpochRef,
     key: &Key,
-    progress: &mut Progress,
+    progress: &RefCell<Progress>,
     on_progress: &impl Fn(Progress),
 ) -> Result<Row, CheckError> {
+    let step = |what: String| {
+        let mut p = progress.borrow_mut();
+        p.step = what;
+        on_progress(p.clone());
+    };
     let start = hex::decode_array::<32>(&e.start_box)
         .map(Id)
         .map_err(|error| CheckError::StartBox { epoch: e.number, error })?;
-    progress.step = format!("epoch {}: walking its share-state boxes", e.number);
-    on_progress(progress.clone());
-    let base_replayed = progress.replayed;
+    // a key proven absent from the epoch's first state is absent from every later one (a payout
+    // only updates keys the tree holds): the epoch needs no walk
+    step(format!("epoch {}: looking for you in its first state", e.number));
+    let first = node.box_by_id(start).await?;
+    let mut snapshot = None;
+    if share_state_contract(&first.ergo_box.ergo_tree) != ShareStateContract::Unknown {
+        if let Ok((digest, max_score)) = walk::share_state(&first) {
+            if let Ok((None, by)) = lookup(node, pool, first.id, digest, key, &mut snapshot).await? {
+                return Ok(model::absent_row(e.number, &first, max_score, by));
+            }
+        }
+    }
+    step(format!("epoch {}: walking its share-state boxes", e.number));
+    let mut counted = 0;
     let walk = node
-        .walk(start, |w| {
+        .walk_from(first, |w| {
             let n = w.steps.len();
-            on_progress(Progress {
-                step: format!("epoch {}: replaying payout {n}", e.number),
-                replayed: base_replayed + n,
-                known: base_replayed + n,
-                ..progress.clone()
-            });
+            let mut p = progress.borrow_mut();
+            p.replayed += n - counted;
+            p.known += n - counted;
+            counted = n;
+            p.step = format!("epoch {}: replaying payout {n}", e.number);
+            on_progress(p.clone());
         })
         .await?;
-    progress.replayed = base_replayed + walk.steps.len();
-    progress.known = progress.replayed;
-    let mut snapshot = None;
+    // (a snapshot of the first state is of no use beyond it)
+    if walk.tip.id != walk.start.id {
+        snapshot = None;
+    }
     let lookup = if walk.latest(key).is_some() {
         None
     } else {
-        progress.step = format!("epoch {}: checking the pool's lookup proof", e.number);
-        on_progress(progress.clone());
-        Some(lookup(node, pool, &walk, key, &mut snapshot).await?)
+        step(format!("epoch {}: checking the pool's lookup proof", e.number));
+        match walk.tip_digest() {
+            Some(digest) => Some(lookup(node, pool, walk.tip.id, digest, key, &mut snapshot).await?),
+            None => Some(Err("the tip box has no digest".into())),
+        }
     };
-    progress.step = format!("epoch {}: auditing its parameters", e.number);
-    on_progress(progress.clone());
+    step(format!("epoch {}: auditing its parameters", e.number));
     let audit = audit(node, pool, &walk, snapshot).await?;
     Ok(model::row(e.number, &walk, key, lookup, &audit))
 }
@@ -215,41 +252,37 @@ async fn audit(
     }))
 }
 
-/// `key`'s value at the walk's tip from the pool's proof service, verified against the tip's
-/// digest; or why not (for the row). A service that has no proof for the key (a static one
+/// `key`'s value in share-state box `at` from the pool's proof service, verified against the
+/// box's `digest`; or why not (for the row). A service that has no proof for the key (a static one
 /// publishes a file for each miner in the state only) is asked for the snapshot, verified
 /// against the same digest, which proves the key's value or its absence; it is kept in
 /// `snapshot` for the audit. Only a cancelled query stops the check.
 async fn lookup(
     node: &Chain<'_>,
     pool: &Pool,
-    walk: &Walk,
+    at: Id,
+    digest: Digest,
     key: &Key,
     snapshot: &mut Option<ShareState>,
 ) -> Result<model::Lookup, CheckError> {
-    let Some(digest) = walk.tip_digest() else {
-        return Ok(Err("the tip box has no digest".into()));
-    };
     let service = node.proof_service(pool.proof_service.as_deref());
-    match service.lookup(walk.tip.id, &digest, key).await {
+    match service.lookup(at, &digest, key).await {
         Ok(value) => Ok(Ok((value, ProvenBy::LookupProof))),
-        Err(ProofServiceError::Fetch(FetchError::NotFound { url })) => {
-            match service.snapshot(walk.tip.id, &digest).await {
-                Ok(state) => {
-                    let value = state.get(key).map(<[u8]>::to_vec);
-                    *snapshot = Some(state);
-                    Ok(Ok((value, ProvenBy::Snapshot)))
-                }
-                Err(ProofServiceError::Fetch(FetchError::Cancelled)) => Err(FetchError::Cancelled.into()),
-                Err(e) => Ok(Err(format!(
-                    "the pool's proof service has no proof at {url}, nor a snapshot that checks: {}",
-                    match e {
-                        ProofServiceError::Fetch(f) => f.to_string(),
-                        ProofServiceError::Invalid(i) => i.to_string(),
-                    }
-                ))),
+        Err(ProofServiceError::Fetch(FetchError::NotFound { url })) => match service.snapshot(at, &digest).await {
+            Ok(state) => {
+                let value = state.get(key).map(<[u8]>::to_vec);
+                *snapshot = Some(state);
+                Ok(Ok((value, ProvenBy::Snapshot)))
             }
-        }
+            Err(ProofServiceError::Fetch(FetchError::Cancelled)) => Err(FetchError::Cancelled.into()),
+            Err(e) => Ok(Err(format!(
+                "the pool's proof service has no proof at {url}, nor a snapshot that checks: {}",
+                match e {
+                    ProofServiceError::Fetch(f) => f.to_string(),
+                    ProofServiceError::Invalid(i) => i.to_string(),
+                }
+            ))),
+        },
         Err(ProofServiceError::Fetch(FetchError::Cancelled)) => Err(FetchError::Cancelled.into()),
         Err(ProofServiceError::Fetch(e)) => Ok(Err(format!("the pool's proof service: {e}"))),
         Err(ProofServiceError::Invalid(e)) => Ok(Err(format!("the pool's lookup proof fails: {e}"))),

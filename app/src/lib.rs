@@ -4,6 +4,7 @@
 //! |---|---|
 //! | [`model`] | what is shown, computed from verified data (no I/O, no DOM) |
 //! | [`net`] | fetching with timeouts and cancellation |
+//! | [`cache`] | this browser's cache of answers that cannot change (IndexedDB), checked again on every use |
 //! | [`chain`] | the one client for chain data: the node's boxes and transactions (listings paged), its height, a pool's proof service; the walk of an epoch driven through it |
 //! | [`check`] | a miner's check of a pool: walks, lookups, progress; a pool's epochs discovered |
 //! | [`pay`] | "pay out now": a payout built, checked locally, signed by the wallet |
@@ -11,6 +12,7 @@
 //! | [`ui`] | the page: components over one state, wired by callbacks |
 //! | `fixtures` | (tests only, feature `test-fixtures`) what the tests are built from |
 
+pub mod cache;
 pub mod chain;
 pub mod check;
 #[cfg(any(test, feature = "test-fixtures"))]

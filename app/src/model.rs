@@ -2,10 +2,10 @@
 //! tested natively and in the browser alike.
 
 use serde::Deserialize;
-use sharestate::ergo::Id;
+use sharestate::ergo::{ChainBox, Id};
 use sharestate::pool::walk::Walk;
 use sharestate::posted::audit::{can_be_paid, describe_end, Audit, Finding};
-use sharestate::posted::contracts::ShareStateContract;
+use sharestate::posted::contracts::{share_state_contract, ShareStateContract};
 use sharestate::{hex, Key, ShareValue};
 
 /// A pool the app knows (from `pools.json`).
@@ -173,6 +173,8 @@ pub enum Audited {
     Failed(Vec<String>),
     /// Why the epoch could not be audited.
     Not(String),
+    /// Not needed: the miner is proven absent from the epoch, so nothing in it is theirs.
+    NotNeeded,
 }
 
 /// Why an epoch's tree was not audited, and what the chain alone shows wrong.
@@ -317,6 +319,33 @@ impl Row {
     }
 }
 
+/// What a row of an epoch on the seed's draft contract warns of.
+const DRAFT_WARNING: &str = "this epoch runs the seed's draft contract, which does not check where the rest of the reward and the next share state go (PROTOCOL.md)";
+
+/// The row of an epoch in which the miner is proven absent from the first state (`start`, of
+/// maxScore `max_score`), by a lookup proof or the snapshot (`by`): absent from every later
+/// state too, as a payout only updates the keys the tree holds. Nothing of the epoch is the
+/// miner's: it is neither walked nor audited.
+pub fn absent_row(epoch: usize, start: &ChainBox, max_score: i32, by: ProvenBy) -> Row {
+    let contract = share_state_contract(&start.ergo_box.ergo_tree);
+    Row {
+        contract: contract.name(),
+        max_score,
+        paid: Paid::NotInPool,
+        verified: Verified::ByLookup {
+            state_box: start.id,
+            height: start.inclusion_height,
+            by,
+        },
+        warnings: match contract {
+            ShareStateContract::Draft => vec![DRAFT_WARNING.into()],
+            _ => vec![],
+        },
+        audit: Audited::NotNeeded,
+        ..Row::failed(epoch, String::new())
+    }
+}
+
 /// The row of `key` from a walked epoch (at the reward the walk found). `lookup`, for a key no
 /// payout touched, is the value a verified lookup proof at the tip returned (`Ok(None)`: proven
 /// absent), or why it failed; `audit`, the epoch's audit or why there is none.
@@ -340,10 +369,7 @@ pub fn row(epoch: usize, walk: &Walk, key: &Key, lookup: Option<Lookup>, audit: 
         )),
     }
     match walk.contract {
-        ShareStateContract::Draft => warnings.insert(
-            0,
-            "this epoch runs the seed's draft contract, which does not check where the rest of the reward and the next share state go (PROTOCOL.md)".into(),
-        ),
+        ShareStateContract::Draft => warnings.insert(0, DRAFT_WARNING.into()),
         ShareStateContract::Unknown => warnings.insert(
             0,
             "this epoch's share-state box runs an unknown contract, neither the seed's draft nor the hardened one: its rules are not known, so what it pays is not verified and no payout is offered".into(),
@@ -771,6 +797,21 @@ mod tests {
             Some(ShareValue::unpaid(250).to_bytes().to_vec()),
             ProvenBy::LookupProof,
         )))
+    }
+
+    #[test]
+    fn a_miner_proven_absent_from_the_first_state_is_not_in_the_epoch_and_needs_no_audit() {
+        let w = test_walk(ShareStateContract::Draft, Some(2_000_000_000));
+        let r = absent_row(3, &w.start, 700, ProvenBy::LookupProof);
+        assert_eq!((r.epoch, r.max_score, r.paid.clone()), (3, 700, Paid::NotInPool));
+        assert_eq!(r.audit, Audited::NotNeeded);
+        assert!(r.verified.ok() && !r.payable());
+        assert!(r
+            .verified
+            .describe()
+            .starts_with("pool's lookup proof checked against the digest of box"));
+        // nothing said of how the epoch ended or when it may be closed: it was not walked
+        assert_eq!((r.end.clone(), r.deadline, r.tip), (None, None, None));
     }
 
     #[test]

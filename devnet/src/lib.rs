@@ -68,14 +68,15 @@ pub struct Devnet {
 impl Devnet {
     /// The devnet of `seed`: genesis, the pool token, and the demo pool's four epochs.
     pub fn generate(seed: u64) -> Result<Devnet, PoolError> {
-        Devnet::generate_with(seed, &[])
+        Devnet::generate_with(seed, &[], pool::REWARDS.len())
     }
 
-    /// The devnet of `seed` with an epoch for each of `scenarios` after the demo's four.
-    pub fn generate_with(seed: u64, scenarios: &[Scenario]) -> Result<Devnet, PoolError> {
+    /// The devnet of `seed`: the demo's four epochs, small honest epochs up to `epochs` in all
+    /// (a long history), then an epoch for each of `scenarios`.
+    pub fn generate_with(seed: u64, scenarios: &[Scenario], epochs: usize) -> Result<Devnet, PoolError> {
         let (mut ledger, operator) = pool::genesis(seed);
         let mut service = ProofService::new();
-        let pool = pool::generate(seed, &mut ledger, operator, &mut service, scenarios)?;
+        let pool = pool::generate(seed, &mut ledger, operator, &mut service, scenarios, epochs)?;
         Ok(Devnet {
             ledger,
             pool,

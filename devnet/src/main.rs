@@ -1,10 +1,10 @@
-//! `devnet [--port 9053] [--host 127.0.0.1] [--seed 2239] [--static <dir>]`: generates the demo
+//! `devnet [--port 9053] [--host 127.0.0.1] [--seed 2239] [--static <dir>] [--epochs <n>]`: generates the demo
 //! chain and serves it until Ctrl-C or SIGTERM.
 
 use std::time::Instant;
 
 fn usage() -> ! {
-    eprintln!("usage: devnet [--port <port, default 9053; 0 picks a free one>] [--host <ip, default 127.0.0.1>] [--seed <n, default 2239>] [--static <dir served at />] [--www <dir served at /www/>] [--proof-files <dir of `sharestate publish`, served at /files/ as the pool's proof service>] [--tamper proofs|payouts|slow-proofs|huge (a test mode in which the devnet lies or stalls)] [--scenario early-close|half-max-score|empty-payouts|forged-box (repeatable: an epoch each in which the operator cheats, or a forged box at the pool's address)] | --keys <n> [--seed <n>] (print the devnet's test keys)");
+    eprintln!("usage: devnet [--port <port, default 9053; 0 picks a free one>] [--host <ip, default 127.0.0.1>] [--seed <n, default 2239>] [--epochs <n, default 4: more adds small honest epochs, a long history>] [--static <dir served at />] [--www <dir served at /www/>] [--proof-files <dir of `sharestate publish`, served at /files/ as the pool's proof service>] [--tamper proofs|payouts|slow-proofs|huge (a test mode in which the devnet lies or stalls)] [--scenario early-close|half-max-score|empty-payouts|forged-box (repeatable: an epoch each in which the operator cheats, or a forged box at the pool's address)] | --keys <n> [--seed <n>] (print the devnet's test keys)");
     std::process::exit(2)
 }
 
@@ -35,6 +35,7 @@ async fn main() {
     let mut scenarios = Vec::new();
     let mut package_dir = None;
     let mut proof_files = None;
+    let mut epochs = devnet::pool::REWARDS.len();
     // `--keys <n>`: print the devnet's deterministic secret keys (the operator's and the first n
     // miners') as JSON and exit — for tests that sign as them; worthless anywhere else
     if let Some(i) = args.iter().position(|a| a == "--keys") {
@@ -62,6 +63,13 @@ async fn main() {
             "--seed" => seed = v.parse().unwrap_or_else(|_| usage()),
             "--static" => static_dir = Some(std::path::PathBuf::from(v)),
             "--www" => package_dir = Some(std::path::PathBuf::from(v)),
+            "--epochs" => {
+                epochs = v
+                    .parse()
+                    .ok()
+                    .filter(|n| (devnet::pool::REWARDS.len()..=10_000).contains(n))
+                    .unwrap_or_else(|| usage())
+            }
             "--proof-files" => proof_files = Some(std::path::PathBuf::from(v)),
             "--tamper" => {
                 tamper = Some(v.parse::<devnet::Tamper>().unwrap_or_else(|e| {
@@ -77,7 +85,7 @@ async fn main() {
         }
     }
     let t = Instant::now();
-    let mut devnet = match devnet::Devnet::generate_with(seed, &scenarios) {
+    let mut devnet = match devnet::Devnet::generate_with(seed, &scenarios, epochs) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("devnet: generating the demo chain failed: {e}");
@@ -120,7 +128,7 @@ async fn main() {
     for (i, s) in scenarios.iter().enumerate() {
         println!(
             "  TEST MODE: epoch {} is a scenario in which the operator cheats ({s:?})",
-            devnet::pool::REWARDS.len() + 1 + i
+            epochs + 1 + i
         );
     }
     if let Some(t) = tamper {

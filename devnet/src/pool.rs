@@ -42,6 +42,18 @@ pub const LAST_EPOCH_PAYOUTS: usize = 2;
 /// The epoch (0-based) the operator closes after paying it in full.
 pub const CLOSED_EPOCH: usize = 1;
 
+/// The reward of each epoch of a long history (`--epochs`).
+pub const HISTORY_REWARD: u64 = 6_750_000_000;
+
+/// An epoch of a long history (`--epochs`, for measuring checks of a pool with years of
+/// payouts): hardened and honest, a few percent of the miners, all paid in one or two payouts.
+fn history_epoch() -> Rules {
+    Rules {
+        active: Some(0.04),
+        ..Rules::default()
+    }
+}
+
 /// A test mode: an epoch in which the operator cheats or floods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scenario {
@@ -90,6 +102,8 @@ struct Rules {
     empty_payouts: usize,
     /// Closed by the operator at the end.
     close: bool,
+    /// The share of the pool's miners who mined in the epoch (85 % when none).
+    active: Option<f64>,
 }
 
 impl Rules {
@@ -322,13 +336,15 @@ pub fn genesis(seed: u64) -> (Ledger, SecretKey) {
 }
 
 /// Generates the demo pool into `ledger` and `service`: its token, its miners, and
-/// [`REWARDS`]`.len()` epochs, then one epoch for each of `scenarios`.
+/// [`REWARDS`]`.len()` epochs; then, up to `epochs` in all, small honest epochs of history
+/// ([`history_epoch`]); then one epoch for each of `scenarios`.
 pub fn generate(
     seed: u64,
     ledger: &mut Ledger,
     operator: SecretKey,
     service: &mut ProofService,
     scenarios: &[Scenario],
+    epochs: usize,
 ) -> Result<DemoPool, PoolError> {
     let operator_tree = p2pk_tree(&operator);
     let operator_address = Address::from_ergo_tree(&operator_tree, Network::Mainnet)
@@ -374,6 +390,10 @@ pub fn generate(
         if last {
             pool.tip_state = state;
         }
+    }
+    for e in REWARDS.len()..epochs {
+        let (truth, _) = pool.epoch(e, HISTORY_REWARD, history_epoch(), &mut rng, ledger, &wallet, service)?;
+        pool.epochs.push(truth);
     }
     for scenario in scenarios {
         if *scenario == Scenario::ForgedBox {
@@ -450,7 +470,7 @@ impl DemoPool {
         // most miners, scores spread over three decades
         let mut rows = Vec::new();
         for m in &self.miners {
-            let active = rng.unit() < 0.85;
+            let active = rng.unit() < rules.active.unwrap_or(0.85);
             let score = 10f64.powf(3.0 + 3.6 * rng.unit()) as i64;
             if active {
                 rows.push((m, score));

@@ -228,6 +228,7 @@ fn scenarios_in_which_the_operator_cheats_fail_their_audits() {
     let d = Devnet::generate_with(
         SEED,
         &[Scenario::EarlyClose, Scenario::HalfMaxScore, Scenario::EmptyPayouts],
+        devnet::pool::REWARDS.len(),
     )
     .unwrap();
     let answer = |need: Need| match need {
@@ -627,4 +628,29 @@ fn the_explorer_api_finds_and_follows_but_replays_only_with_a_second_source() {
         exp.info_answer(&explorer(&Query::Info)).unwrap().extensions,
         Some(false)
     );
+}
+
+#[test]
+fn a_long_history_adds_small_honest_epochs_each_paid_in_full() {
+    let d = Devnet::generate_with(SEED, &[], 8).unwrap();
+    assert_eq!(d.pool.epochs.len(), 8);
+    for e in &d.pool.epochs[devnet::pool::REWARDS.len()..] {
+        assert_eq!((e.contract, e.reward), ("hardened", devnet::pool::HISTORY_REWARD));
+        // a few percent of the miners, every payable one paid, nothing pending or closed
+        assert!(
+            (20..300).contains(&e.scores.len()),
+            "epoch {}: {} miners",
+            e.number,
+            e.scores.len()
+        );
+        assert!(e.pending.is_empty() && e.closed.is_none());
+        assert_eq!(e.paid.len() + e.unpayable.len(), e.scores.len());
+        assert!(e.paid.values().all(|(_, amount)| *amount > 0));
+        assert!(e.deadline.unwrap() > d.ledger.height());
+    }
+    // the demo's epochs are the default devnet's, whatever comes after them
+    let demo = &server().epochs;
+    for (a, b) in demo.iter().zip(&d.pool.epochs) {
+        assert_eq!(a.state_boxes, b.state_boxes);
+    }
 }

@@ -35,31 +35,31 @@ pub fn Results(
     #[prop(optional)] on_pay: Option<Callback<Row>>,
 ) -> impl IntoView {
     let warnings = move || {
-        let mut w: Vec<String> = rows
-            .get()
-            .iter()
-            .flat_map(|r| r.warnings.iter().map(move |x| format!("Epoch {}: {x}", r.epoch)))
-            .collect();
+        let mut w: Vec<String> = rows.with(|rs| {
+            rs.iter()
+                .flat_map(|r| r.warnings.iter().map(move |x| format!("Epoch {}: {x}", r.epoch)))
+                .collect()
+        });
         w.dedup();
         w
     };
     // what the operator can take, an epoch ended with miners unpaid: in red, above all
     let alarms = move || {
-        let mut a: Vec<String> = rows
-            .get()
-            .iter()
-            .flat_map(|r| r.alarms.iter().map(move |x| format!("Epoch {}: {x}", r.epoch)))
-            .collect();
+        let mut a: Vec<String> = rows.with(|rs| {
+            rs.iter()
+                .flat_map(|r| r.alarms.iter().map(move |x| format!("Epoch {}: {x}", r.epoch)))
+                .collect()
+        });
         a.dedup();
         a
     };
-    let totals = move || model::totals(&rows.get());
+    let totals = move || rows.with(|rs| model::totals(rs));
     let export = move |_| {
         let a = address.get_untracked();
         download("sharestate-payouts.csv", &model::csv(a.trim(), &rows.get_untracked()));
     };
     view! {
-        <Show when=move || !rows.get().is_empty()>
+        <Show when=move || rows.with(|rs| !rs.is_empty())>
             <section aria-labelledby="results-title">
                 <h2 id="results-title">"Payouts"</h2>
                 <ul class="alarms">
@@ -126,6 +126,11 @@ pub fn RowView(row: Row, explorer: Signal<String>, on_pay: Option<Callback<Row>>
     let (mark, class, why) = match (&row.verified, &row.audit) {
         (v, _) if !v.ok() => ("✗", "bad", describe),
         (_, Audited::Passed) => ("✓", "ok", format!("verified: {describe}; epoch audited")),
+        (_, Audited::NotNeeded) => (
+            "✓",
+            "ok",
+            format!("verified: {describe}; proven absent from the epoch's first state, so from all of it: nothing in it is yours, so its payouts need no replay nor its parameters an audit"),
+        ),
         (_, Audited::Failed(_)) => (
             "⚠",
             "bad",
@@ -174,7 +179,7 @@ pub fn RowView(row: Row, explorer: Signal<String>, on_pay: Option<Callback<Row>>
 #[component]
 pub fn Chart(rows: RwSignal<Vec<Row>>) -> impl IntoView {
     let bars = move || {
-        let rs = rows.get();
+        rows.with(|rs| {
         let max_paid = rs.iter().map(|r| r.expected.unwrap_or(0)).max().unwrap_or(0).max(1);
         let max_share = rs.iter().filter_map(Row::share_ppm).max().unwrap_or(0).max(1);
         let n = rs.len().max(1) as i64;
@@ -199,6 +204,7 @@ pub fn Chart(rows: RwSignal<Vec<Row>>) -> impl IntoView {
                 }
             })
             .collect_view()
+        })
     };
     view! {
         <figure class="chart">

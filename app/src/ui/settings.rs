@@ -276,6 +276,14 @@ pub fn Settings(state: AppState) -> impl IntoView {
                 <input id="explorer" type="url" prop:value=move || explorer_setting.get() on:input=move |ev| explorer_setting.set(event_target_value(&ev))/>
                 <button type="submit">"Save"</button>
             </form>
+            <button type="button" on:click=move |_| {
+                spawn_local(async move {
+                    notice.set(Some(match crate::cache::clear_all().await {
+                        Ok(()) => "This browser's cache of chain answers is cleared: the next check asks the sources for everything.".to_string(),
+                        Err(e) => format!("The cache could not be cleared: {e}"),
+                    }));
+                });
+            }>"Clear the cache"</button>
             <form on:submit=add_pool>
                 <label for="add-pool">"Add a pool by share-state box id, pool token id or state address"</label>
                 <input id="add-pool" type="text" prop:value=move || add_pool_input.get() on:input=move |ev| add_pool_input.set(event_target_value(&ev))/>

@@ -2,6 +2,7 @@
 //! the whole page starts: loading the pools (then a shared view), and checking the miner.
 
 use super::settings::{saved_explorer, saved_node, saved_second, saved_source, SourceSetting};
+use crate::cache::AnswerCache;
 use crate::check::{self, CheckError, Progress};
 use crate::model::{self, Pool, Row};
 use crate::net::{FetchError, Fetcher};
@@ -239,7 +240,10 @@ impl AppState {
         }));
         let setting = self.source_setting();
         spawn_local(async move {
-            let node = setting.chain(&fetch);
+            // what earlier checks of this pool through these sources kept (checked again on use)
+            let cache = AnswerCache::load(&format!("{}|{}", pool.name, setting.describe())).await;
+            let node = setting.chain(&fetch).with_cache(&cache);
+            let (pending, shown) = (std::cell::RefCell::new(Vec::new()), std::cell::Cell::new(0.0));
             let result = check::check(
                 &node,
                 &pool,
@@ -250,12 +254,31 @@ impl AppState {
                     }
                 },
                 |r| {
+                    // rows shown at most every 100 ms: a long history's rows, replayed from
+                    // the cache, come faster than a table and a chart redrawn for each
                     if live() {
-                        self.rows.update(|rs| rs.push(r));
+                        pending.borrow_mut().push(r);
+                        let now = js_sys::Date::now();
+                        if now - shown.get() > 100.0 {
+                            shown.set(now);
+                            let batch = std::mem::take(&mut *pending.borrow_mut());
+                            self.rows.update(|rs| rs.extend(batch));
+                        }
                     }
                 },
             )
             .await;
+            let batch = std::mem::take(&mut *pending.borrow_mut());
+            if live() && !batch.is_empty() {
+                self.rows.update(|rs| rs.extend(batch));
+            }
+            cache.save().await;
+            if live() && cache.hits() > 0 {
+                self.notice.set(Some(format!(
+                    "{} answers came from this browser's cache of what cannot change (spent boxes, transactions, proofs about a box), each checked again; Settings can clear it.",
+                    cache.hits()
+                )));
+            }
             if live() {
                 self.running.set(false);
                 match result {

@@ -196,7 +196,8 @@ pub struct Walker {
     budget: usize,
 }
 
-fn share_state(b: &ChainBox) -> Result<(Digest, i32), WalkError> {
+/// The digest (R4) and maxScore (R5) of a share-state box, or why it is not one.
+pub fn share_state(b: &ChainBox) -> Result<(Digest, i32), WalkError> {
     let not = |detail: String| WalkError::NotShareState {
         box_id: b.id.to_hex(),
         detail,
