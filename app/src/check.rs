@@ -11,7 +11,6 @@ use futures::StreamExt;
 use sharestate::encoding::hex::FixedHexError;
 use sharestate::ergo::Id;
 use sharestate::pool::walk::{self, epoch_starts, is_share_state, Walk};
-use sharestate::posted::contracts::share_state_contract;
 use sharestate::posted::{self, Audit, ShareStateContract};
 use sharestate::{hex, Address, AddressError, Digest, Key, ShareState};
 use std::cell::RefCell;
@@ -175,16 +174,16 @@ async fn check_epoch(
     let start = hex::decode_array::<32>(&e.start_box)
         .map(Id)
         .map_err(|error| CheckError::StartBox { epoch: e.number, error })?;
-    // a key proven absent from the epoch's first state is absent from every later one (a payout
-    // only updates keys the tree holds): the epoch needs no walk
+    // a key proven absent from the epoch's first state is absent from all of it (the core's
+    // `absence_holds_for_epoch`): the epoch needs no walk
     step(format!("epoch {}: looking for you in its first state", e.number));
     let first = node.box_by_id(start).await?;
     let mut snapshot = None;
-    if share_state_contract(&first.ergo_box.ergo_tree) != ShareStateContract::Unknown {
-        if let Ok((digest, max_score)) = walk::share_state(&first) {
-            if let Ok((None, by)) = lookup(node, pool, first.id, digest, key, &mut snapshot).await? {
-                return Ok(model::absent_row(e.number, &first, max_score, by));
-            }
+    let mut at_first = None;
+    if let Some((digest, max_score)) = walk::absence_holds_for_epoch(&first) {
+        match lookup(node, pool, first.id, digest, key, &mut snapshot).await? {
+            Ok((None, by)) => return Ok(model::absent_row(e.number, &first, max_score, by)),
+            found => at_first = Some(found),
         }
     }
     step(format!("epoch {}: walking its share-state boxes", e.number));
@@ -208,9 +207,11 @@ async fn check_epoch(
         None
     } else {
         step(format!("epoch {}: checking the pool's lookup proof", e.number));
-        match walk.tip_digest() {
-            Some(digest) => Some(lookup(node, pool, walk.tip.id, digest, key, &mut snapshot).await?),
-            None => Some(Err("the tip box has no digest".into())),
+        match (walk.tip_digest(), at_first) {
+            // no payout moved the epoch: the first state's answer is the tip's
+            (_, Some(found)) if walk.tip.id == walk.start.id => Some(found),
+            (Some(digest), _) => Some(lookup(node, pool, walk.tip.id, digest, key, &mut snapshot).await?),
+            (None, _) => Some(Err("the tip box has no digest".into())),
         }
     };
     step(format!("epoch {}: auditing its parameters", e.number));

@@ -213,6 +213,19 @@ pub fn share_state(b: &ChainBox) -> Result<(Digest, i32), WalkError> {
     Ok((tree.digest, max))
 }
 
+/// For the first box of an epoch, the digest against which a key proven absent is absent from
+/// the whole epoch, and its maxScore: `first` must be a share-state box of a known contract (the
+/// seed's draft or the hardened one). Both make each next state `SELF.R4.update(…)` of keys the
+/// tree holds (`OUTPUTS(0).R4` is checked against it), so no payout inserts a key, and the walk
+/// follows nothing but payouts: a miner absent from the first state is in none of the epoch's
+/// states, and the epoch need not be walked for them. None for any other box.
+pub fn absence_holds_for_epoch(first: &ChainBox) -> Option<(Digest, i32)> {
+    match share_state_contract(&first.ergo_box.ergo_tree) {
+        ShareStateContract::Unknown => None,
+        _ => share_state(first).ok(),
+    }
+}
+
 /// Whether `b` is a share-state box: R4 an AvlTree, R5 an Int (maxScore).
 pub fn is_share_state(b: &ChainBox) -> bool {
     share_state(b).is_ok()

@@ -20,6 +20,27 @@ fn run(ledger: &Ledger, start: Id, flavor: Flavor) -> Result<Walk, WalkError> {
 }
 
 #[crate::test]
+fn a_key_absent_from_an_epochs_first_state_is_absent_from_all_of_it() {
+    let (ledger, start, _) = epoch_with_payouts(2);
+    let first = decode_box(&ledger.answer(Need::Box(start), Flavor::Node)).unwrap();
+    let (digest, max_score) = absence_holds_for_epoch(&first).unwrap();
+    assert_eq!((digest, max_score), share_state(&first).unwrap());
+    // the premise: a payout's update of a key the tree does not hold fails
+    let mut state = crate::ShareState::from_entries([([1; 32], ShareValue::unpaid(5).to_bytes().to_vec())]).unwrap();
+    let paid = ShareValue { score: 5, paid: true }.to_bytes().to_vec();
+    assert!(state.prove(&[crate::Operation::Update([2; 32], paid.clone())]).is_err());
+    assert!(state.prove(&[crate::Operation::Update([1; 32], paid)]).is_ok());
+    // a box of another contract may do anything later: its epoch must be walked
+    let mut other = first.clone();
+    other.ergo_box.ergo_tree = vec![0x10, 0x01, 0x01, 0x01];
+    assert_eq!(absence_holds_for_epoch(&other), None);
+    // and a box that is no share state says nothing
+    let walk = run(&ledger, start, Flavor::Node).unwrap();
+    let reward = walk.reward_box.unwrap();
+    assert_eq!(absence_holds_for_epoch(&reward), None);
+}
+
+#[crate::test]
 fn an_epoch_starts_at_the_share_state_box_no_payout_created() {
     let (ledger, start, _) = epoch_with_payouts(2);
     // every box of the ledger, as an interface lists them: three share states, reward
