@@ -8,11 +8,14 @@
 
 use crate::cache::AnswerCache;
 use crate::net::{FetchError, Fetcher};
+use futures::StreamExt;
 use sharestate::ergo::json::JsonError;
 use sharestate::ergo::{Address, ChainBox, ChainTransaction, Id};
-use sharestate::pool::service::{verify_proof_answer, verify_snapshot_answer, ServiceError};
+use sharestate::pool::service::{
+    proofs_answer_entries, proofs_path, verify_proof_answer, verify_snapshot_answer, ServiceError, MAX_BOXES,
+};
 use sharestate::pool::walk::{Need, Walk, WalkError, Walker};
-use sharestate::source::{Method, Query, Request, SourceError, SourceKind};
+use sharestate::source::{Answers, Batch, Method, Query, Request, SourceError, SourceKind};
 use sharestate::{hex, Digest, Key, ShareState};
 use std::collections::BTreeSet;
 
@@ -134,6 +137,37 @@ fn join(base: &str, path: &str) -> String {
     }
 }
 
+/// How many requests a batch of them keeps in flight at once.
+pub const REQUESTS_AT_ONCE: usize = 6;
+
+/// How [`Chain::by_ids`] asks for one kind of thing (boxes or transactions) and decodes it.
+struct Wanted<T> {
+    /// Its name in cache keys (`box`, `tx`).
+    what: &'static str,
+    one: fn(SourceKind, &str) -> Result<T, SourceError>,
+    many: ManyAnswers<T>,
+    batch: fn(Vec<Id>) -> Batch,
+    query: fn(Id) -> Query,
+    id_of: fn(&T) -> Id,
+    /// Whether an answer is kept in the cache (cannot change).
+    keep: fn(&T) -> bool,
+}
+
+/// How a batch's answer is decoded ([`SourceKind::batch_boxes_answer`] and the like).
+type ManyAnswers<T> = fn(SourceKind, &str, &[Id]) -> Result<Answers<T>, SourceError>;
+
+/// What the source answered about one id: the thing and the text it came as (for the cache).
+type Answered<T> = Result<(T, String), ChainError>;
+
+/// Calls `on_step` if `walk` replayed a payout since `replayed` payouts (not every answer is
+/// a payout: the tip asked for again, the opening of the epoch).
+fn report_step(n: usize, walk: Option<&Walk>, replayed: &mut usize, on_step: &mut impl FnMut(usize, &Walk)) {
+    if let Some(w) = walk.filter(|w| w.steps.len() > *replayed) {
+        *replayed = w.steps.len();
+        on_step(n, w);
+    }
+}
+
 /// A source of chain data, through one query's [`Fetcher`]: an Ergo node with extraIndex, the
 /// explorer's GraphQL service or the explorer API v1 (`kind`), at one URL or several tried in
 /// order (a public service that is down, slow or failing hands over to the next, which then
@@ -218,21 +252,26 @@ impl<'f> Chain<'f> {
         self.transactions.as_ref().map(|t| (t.kind, t.base()))
     }
 
-    /// Sends `query`'s request to the URL answering now, and on to the next ones while they are
-    /// away, slow or failing; the answer's text, and the URL it came from.
+    /// Sends `query`'s request ([`Chain::send`]).
     async fn ask(&self, query: &Query) -> Result<(String, String), FetchError> {
-        let Request { method, path, body } = self.kind.request(query);
-        let body = body.map(|(b, _)| b).unwrap_or_default();
+        self.send(&self.kind.request(query)).await
+    }
+
+    /// Sends `request` to the URL answering now, and on to the next ones while they are away,
+    /// slow or failing; the answer's text, and the URL it came from.
+    async fn send(&self, request: &Request) -> Result<(String, String), FetchError> {
+        let Request { method, path, body } = request;
+        let body = body.as_ref().map(|(b, _)| b.as_str()).unwrap_or_default();
         let mut n = self.current.get();
         loop {
             let url = if path.is_empty() {
                 self.bases[n].clone()
             } else {
-                join(&self.bases[n], &path)
+                join(&self.bases[n], path)
             };
             let answer = match method {
                 Method::Get => self.fetch.get(&url).await,
-                Method::Post => self.fetch.post(&url, &body).await,
+                Method::Post => self.fetch.post(&url, body).await,
             };
             match answer {
                 Ok(text) => {
@@ -245,49 +284,131 @@ impl<'f> Chain<'f> {
         }
     }
 
-    /// A box, its id recomputed: the one asked for. A spent box is taken from the cache if it
-    /// is there (checked again), and kept there if it is not.
+    /// A box, its id recomputed: the one asked for ([`Chain::boxes_by_ids`]).
     pub async fn box_by_id(&self, id: Id) -> Result<ChainBox, ChainError> {
-        let key = format!("{}:box:{}", self.kind.name(), id.to_hex());
-        if let Some(text) = self.cache.and_then(|c| c.get(&key)) {
-            match self.kind.box_answer(&text) {
-                Ok(b) if b.id == id && b.spent_transaction_id.is_some() => return Ok(b),
-                _ => {}
-            }
-        }
-        let (text, url) = self.ask(&Query::Box(id)).await?;
-        let b = self.kind.box_answer(&text).map_err(|e| ChainError::of(e, &url))?;
-        asked(id, b.id)?;
-        if let (Some(cache), Some(_)) = (self.cache, b.spent_transaction_id) {
-            cache.put(&key, &text);
-        }
-        Ok(b)
+        self.boxes_by_ids(&[id]).await.remove(0)
     }
 
-    /// A transaction, the one asked for; its id recomputed where the source gives the inputs'
-    /// context extensions (`id_verified`).
+    /// A transaction, the one asked for ([`Chain::transactions_by_ids`]).
     pub async fn transaction_by_id(&self, id: Id) -> Result<ChainTransaction, ChainError> {
+        self.transactions_by_ids(&[id]).await.remove(0)
+    }
+
+    /// Boxes by id, in the order asked, each id recomputed. A spent box is taken from the cache
+    /// if it is there (checked again), and kept there if it is not; the others are asked of the
+    /// source, many in one request where it has lists (ergo-graphql), else one by one.
+    pub async fn boxes_by_ids(&self, ids: &[Id]) -> Vec<Result<ChainBox, ChainError>> {
+        self.by_ids(
+            ids,
+            Wanted::<ChainBox> {
+                what: "box",
+                one: SourceKind::box_answer,
+                many: SourceKind::batch_boxes_answer,
+                batch: Batch::Boxes,
+                query: Query::Box,
+                id_of: |b| b.id,
+                // an unspent box may be spent by the next check
+                keep: |b| b.spent_transaction_id.is_some(),
+            },
+        )
+        .await
+    }
+
+    /// Transactions by id, in the order asked (from the second source, if there is one), each
+    /// id recomputed where the source gives the inputs' context extensions (`id_verified`). A
+    /// transaction never changes: the cache's copy is checked as the source's would be.
+    pub async fn transactions_by_ids(&self, ids: &[Id]) -> Vec<Result<ChainTransaction, ChainError>> {
         if let Some(second) = &self.transactions {
-            return Box::pin(second.transaction_by_id(id)).await;
+            return Box::pin(second.transactions_by_ids(ids)).await;
         }
-        // a transaction never changes: the cache's copy is checked as the source's would be
-        let key = format!("{}:tx:{}", self.kind.name(), id.to_hex());
-        if let Some(text) = self.cache.and_then(|c| c.get(&key)) {
-            match self.kind.transaction_answer(&text) {
-                Ok(t) if t.id == id => return Ok(t),
-                _ => {}
+        self.by_ids(
+            ids,
+            Wanted::<ChainTransaction> {
+                what: "tx",
+                one: SourceKind::transaction_answer,
+                many: SourceKind::batch_transactions_answer,
+                batch: Batch::Transactions,
+                query: Query::Transaction,
+                id_of: |t| t.id,
+                keep: |_| true,
+            },
+        )
+        .await
+    }
+
+    async fn by_ids<T: Clone>(&self, ids: &[Id], w: Wanted<T>) -> Vec<Result<T, ChainError>> {
+        let key = |id: &Id| format!("{}:{}:{}", self.kind.name(), w.what, id.to_hex());
+        let cached: Vec<Option<T>> = ids
+            .iter()
+            .map(|id| {
+                let text = self.cache.and_then(|c| c.get(&key(id)))?;
+                (w.one)(self.kind, &text)
+                    .ok()
+                    .filter(|v| (w.id_of)(v) == *id && (w.keep)(v))
+            })
+            .collect();
+        let mut missing: Vec<Id> = ids
+            .iter()
+            .zip(&cached)
+            .filter(|(_, c)| c.is_none())
+            .map(|(id, _)| *id)
+            .collect();
+        missing.sort();
+        missing.dedup();
+        let ask_chunk = |chunk: &[Id]| {
+            let chunk = chunk.to_vec();
+            let w = &w;
+            async move {
+                let each: Vec<Answered<T>> = match self.kind.batch_request(&(w.batch)(chunk.clone())) {
+                    Some(request) => match self.send(&request).await {
+                        Ok((text, url)) => match (w.many)(self.kind, &text, &chunk) {
+                            Ok(each) => each
+                                .into_iter()
+                                .map(|r| r.map_err(|e| ChainError::of(e, &url)))
+                                .collect(),
+                            Err(e) => vec![Err(ChainError::of(e, &url)); chunk.len()],
+                        },
+                        Err(e) => vec![Err(ChainError::Fetch(e)); chunk.len()],
+                    },
+                    // a source without lists: the chunk is one id
+                    None => {
+                        let mut each = Vec::with_capacity(chunk.len());
+                        for id in &chunk {
+                            each.push(match self.ask(&(w.query)(*id)).await {
+                                Ok((text, url)) => (w.one)(self.kind, &text)
+                                    .map_err(|e| ChainError::of(e, &url))
+                                    .and_then(|v| asked(*id, (w.id_of)(&v)).map(|()| (v, text))),
+                                Err(e) => Err(e.into()),
+                            });
+                        }
+                        each
+                    }
+                };
+                chunk.into_iter().zip(each).collect::<Vec<_>>()
             }
+        };
+        // several requests at once (a browser keeps six connections to a host)
+        let answered: Vec<Vec<(Id, Answered<T>)>> = futures::stream::iter(missing.chunks(self.kind.max_batch()))
+            .map(ask_chunk)
+            .buffered(REQUESTS_AT_ONCE)
+            .collect()
+            .await;
+        let mut found = std::collections::BTreeMap::new();
+        for (id, answer) in answered.into_iter().flatten() {
+            if let (Ok((v, text)), Some(cache)) = (&answer, self.cache) {
+                if (w.keep)(v) {
+                    cache.put(&key(&id), text);
+                }
+            }
+            found.insert(id, answer.map(|(v, _)| v));
         }
-        let (text, url) = self.ask(&Query::Transaction(id)).await?;
-        let t = self
-            .kind
-            .transaction_answer(&text)
-            .map_err(|e| ChainError::of(e, &url))?;
-        asked(id, t.id)?;
-        if let Some(cache) = self.cache {
-            cache.put(&key, &text);
-        }
-        Ok(t)
+        ids.iter()
+            .zip(cached)
+            .map(|(id, c)| match c {
+                Some(v) => Ok(v),
+                None => found.get(id).cloned().unwrap_or(Err(ChainError::EmptyWalk)),
+            })
+            .collect()
     }
 
     /// Every box that ever held token `token` (spent or not).
@@ -363,43 +484,108 @@ impl<'f> Chain<'f> {
         Ok(id)
     }
 
-    /// Walks the epoch starting at the share-state box `start` to its unspent tip: the walker
-    /// says what it needs, this fetches it. `on_step` sees the walk after each payout replayed.
-    pub async fn walk(&self, start: Id, on_step: impl FnMut(&Walk)) -> Result<Walk, ChainError> {
-        self.walk_with(start, None, on_step).await
-    }
-
-    /// [`Chain::walk`] from the epoch's first box, already fetched.
-    pub async fn walk_from(&self, first: ChainBox, on_step: impl FnMut(&Walk)) -> Result<Walk, ChainError> {
-        self.walk_with(first.id, Some(first), on_step).await
-    }
-
-    async fn walk_with(
+    /// Walks each epoch from its first box (already fetched) to its unspent tip, all together:
+    /// each walker says what it needs, this fetches what they all need at once (in one request
+    /// per list where the source has lists) and feeds it, until every walk is done. A box a
+    /// transaction listed as spent among its outputs is not asked again (its id is recomputed
+    /// with the transaction's; a spent box stays spent). `on_step(n, walk)` sees walk `n`
+    /// after each payout replayed. One walk's error is that walk's.
+    pub async fn walk_many(
         &self,
-        start: Id,
-        mut first: Option<ChainBox>,
-        mut on_step: impl FnMut(&Walk),
-    ) -> Result<Walk, ChainError> {
-        let mut walker = Walker::new(start);
-        let mut replayed = 0;
-        while let Some(need) = walker.next() {
-            match need {
-                Need::Box(id) => {
-                    let b = match first.take() {
-                        Some(b) if b.id == id => b,
-                        _ => self.box_by_id(id).await?,
+        firsts: Vec<ChainBox>,
+        mut on_step: impl FnMut(usize, &Walk),
+    ) -> Vec<Result<Walk, ChainError>> {
+        struct Walking {
+            walker: Walker,
+            first: Option<ChainBox>,
+            replayed: usize,
+            failed: Option<ChainError>,
+        }
+        let mut walks: Vec<Walking> = firsts
+            .into_iter()
+            .map(|first| Walking {
+                walker: Walker::new(first.id),
+                first: Some(first),
+                replayed: 0,
+                failed: None,
+            })
+            .collect();
+        let mut spent_outputs: std::collections::HashMap<Id, ChainBox> = std::collections::HashMap::new();
+        loop {
+            // each walk goes as far as what is at hand takes it; then its need is asked
+            let mut needs = Vec::new();
+            for (n, w) in walks.iter_mut().enumerate() {
+                while w.failed.is_none() {
+                    let Some(need) = w.walker.next() else { break };
+                    let at_hand = match need {
+                        Need::Box(id) => match w.first.take() {
+                            Some(b) if b.id == id => Some(b),
+                            _ => spent_outputs.get(&id).cloned(),
+                        },
+                        Need::Transaction(_) => None,
                     };
-                    walker.feed_chain_box(b)?
+                    match at_hand {
+                        Some(b) => {
+                            if let Err(e) = w.walker.feed_chain_box(b) {
+                                w.failed = Some(e.into());
+                            }
+                            report_step(n, w.walker.walk(), &mut w.replayed, &mut on_step);
+                        }
+                        None => {
+                            needs.push((n, need));
+                            break;
+                        }
+                    }
                 }
-                Need::Transaction(id) => walker.feed_chain_transaction(self.transaction_by_id(id).await?)?,
             }
-            // not every answer is a payout (the tip asked for again, the opening of the epoch)
-            if let Some(w) = walker.walk().filter(|w| w.steps.len() > replayed) {
-                replayed = w.steps.len();
-                on_step(w);
+            if needs.is_empty() {
+                break;
+            }
+            let box_ids: Vec<Id> = needs
+                .iter()
+                .filter_map(|(_, need)| match need {
+                    Need::Box(id) => Some(*id),
+                    Need::Transaction(_) => None,
+                })
+                .collect();
+            let tx_ids: Vec<Id> = needs
+                .iter()
+                .filter_map(|(_, need)| match need {
+                    Need::Transaction(id) => Some(*id),
+                    Need::Box(_) => None,
+                })
+                .collect();
+            let (mut boxes, mut txs) = futures::join!(self.boxes_by_ids(&box_ids), self.transactions_by_ids(&tx_ids));
+            // (answers in the order asked: taken from the front as the needs are gone through)
+            boxes.reverse();
+            txs.reverse();
+            for (n, need) in needs {
+                let w = &mut walks[n];
+                let fed = match need {
+                    Need::Box(_) => boxes
+                        .pop()
+                        .unwrap_or(Err(ChainError::EmptyWalk))
+                        .and_then(|b| w.walker.feed_chain_box(b).map_err(ChainError::from)),
+                    Need::Transaction(_) => txs.pop().unwrap_or(Err(ChainError::EmptyWalk)).and_then(|t| {
+                        for o in t.outputs.iter().filter(|o| o.spent_transaction_id.is_some()) {
+                            spent_outputs.insert(o.id, o.clone());
+                        }
+                        w.walker.feed_chain_transaction(t).map_err(ChainError::from)
+                    }),
+                };
+                if let Err(e) = fed {
+                    w.failed = Some(e);
+                }
+                report_step(n, w.walker.walk(), &mut w.replayed, &mut on_step);
             }
         }
-        walker.into_walk().ok_or(ChainError::EmptyWalk)
+        walks
+            .into_iter()
+            .map(|w| match w.failed {
+                Some(e) => Err(e),
+                None => w.walker.into_walk().ok_or(ChainError::EmptyWalk),
+            })
+            .collect()
     }
 
     /// The proof service of a pool: at `path` if absolute, else `path` (or `/pool`) relative
@@ -415,6 +601,7 @@ impl<'f> Chain<'f> {
             base: join(&base, path.unwrap_or("/pool")),
             fetch: self.fetch,
             cache: self.cache,
+            no_lists: std::cell::Cell::new(false),
         }
     }
 }
@@ -425,6 +612,9 @@ pub struct ProofService<'f> {
     base: String,
     fetch: &'f Fetcher,
     cache: Option<&'f AnswerCache>,
+    /// Set once the service showed it has no `/proofs/{key}` (a static host): boxes are then
+    /// asked one by one.
+    no_lists: std::cell::Cell<bool>,
 }
 
 impl ProofService<'_> {
@@ -455,6 +645,93 @@ impl ProofService<'_> {
             verify_proof_answer(body, digest, key)
         })
         .await
+    }
+
+    /// `key`'s value in each box of `at` (its id, and its digest as read from the chain), in
+    /// order. Asked all at once (`/proofs/{key}?boxes=…`, [`MAX_BOXES`] a request), each entry
+    /// checked against the digest of the box it says it is about and kept in the cache as that
+    /// box's `/proof` answer; a box the answer leaves out, or every box with a service that has
+    /// no such list (a static host), is asked alone ([`ProofService::lookup`]).
+    pub async fn lookups(&self, key: &Key, at: &[(Id, Digest)]) -> Vec<Result<Option<Vec<u8>>, ProofServiceError>> {
+        let cache_key = |id: &Id| {
+            format!(
+                "proof-service:{}",
+                join(&self.base, &format!("/proof/{}/{}", id.to_hex(), hex::encode(key)))
+            )
+        };
+        let mut out: Vec<Option<Result<Option<Vec<u8>>, ProofServiceError>>> = at
+            .iter()
+            .map(|(id, digest)| {
+                let text = self.cache.and_then(|c| c.get(&cache_key(id)))?;
+                verify_proof_answer(&text, digest, key).ok().map(Ok)
+            })
+            .collect();
+        let missing: Vec<usize> = (0..at.len()).filter(|i| out[*i].is_none()).collect();
+        if missing.len() > 1 {
+            for chunk in missing.chunks(MAX_BOXES) {
+                if self.no_lists.get() {
+                    break;
+                }
+                let ids: Vec<Id> = chunk.iter().map(|i| at[*i].0).collect();
+                let entries = match self.fetch.get(&join(&self.base, &proofs_path(key, &ids))).await {
+                    Ok(body) => proofs_answer_entries(&body),
+                    Err(FetchError::Cancelled) => {
+                        return at
+                            .iter()
+                            .map(|_| Err(ProofServiceError::Fetch(FetchError::Cancelled)))
+                            .collect()
+                    }
+                    // away or slow: so it is for each of these boxes
+                    Err(e) if e.retryable() => {
+                        for &i in chunk {
+                            out[i] = Some(Err(ProofServiceError::Fetch(e.clone())));
+                        }
+                        continue;
+                    }
+                    // the list may be what failed (a static host has none): ask one by one
+                    Err(e) => Err(ServiceError::Json(e.to_string())),
+                };
+                let Ok(entries) = entries else {
+                    self.no_lists.set(true);
+                    break;
+                };
+                for &i in chunk {
+                    let (id, digest) = &at[i];
+                    // an entry about this box that its digest proves (a false one is that box's error)
+                    let mut checked = entries
+                        .iter()
+                        .filter(|e| e.box_id == id.to_hex())
+                        .map(|e| verify_proof_answer(&e.text, digest, key).map(|v| (v, &e.text)));
+                    let first = checked.next();
+                    let answer = match first {
+                        Some(Ok(found)) => Ok(found),
+                        Some(Err(e)) => checked.find_map(Result::ok).ok_or(e),
+                        None => continue,
+                    };
+                    out[i] = Some(match answer {
+                        Ok((value, text)) => {
+                            if let Some(c) = self.cache {
+                                c.put(&cache_key(id), text);
+                            }
+                            Ok(value)
+                        }
+                        Err(e) => Err(ProofServiceError::Invalid(e)),
+                    });
+                }
+            }
+        }
+        let alone: Vec<usize> = (0..at.len()).filter(|i| out[*i].is_none()).collect();
+        let answers: Vec<_> = futures::stream::iter(&alone)
+            .map(|&i| self.lookup(at[i].0, &at[i].1, key))
+            .buffered(REQUESTS_AT_ONCE)
+            .collect()
+            .await;
+        for (i, a) in alone.into_iter().zip(answers) {
+            out[i] = Some(a);
+        }
+        out.into_iter()
+            .map(|a| a.unwrap_or(Err(ProofServiceError::Fetch(FetchError::Cancelled))))
+            .collect()
     }
 
     /// The whole share state of box `at`.

@@ -1,15 +1,17 @@
 //! A miner's check of a pool, step by step: for each epoch, walk its chain of share-state boxes
-//! through the node (every payout replayed in the browser, the epoch's reward found on the way),
-//! then take the miner's row from the walk — or, for a miner no payout touched, from the pool's
-//! lookup proof checked against the tip's on-chain digest. And the discovery of a pool's epochs
-//! from a box id, a token id or an address.
+//! through the source (every payout replayed in the browser, the epoch's reward found on the
+//! way), then take the miner's row from the walk — or, for a miner no payout touched, from the
+//! pool's lookup proof checked against the tip's on-chain digest; an epoch from whose first
+//! state the miner is proven absent is not walked. Epochs are checked in groups, whose boxes,
+//! transactions and lookup proofs are asked for together (many per request where the source has
+//! lists). And the discovery of a pool's epochs from a box id, a token id or an address.
 
-use crate::chain::{Chain, ChainError, ProofServiceError};
+use crate::chain::{Chain, ChainError, ProofService, ProofServiceError, REQUESTS_AT_ONCE};
 use crate::model::{self, EpochRef, NotAudited, Pool, ProvenBy, Row};
 use crate::net::FetchError;
 use futures::StreamExt;
 use sharestate::encoding::hex::FixedHexError;
-use sharestate::ergo::Id;
+use sharestate::ergo::{ChainBox, Id};
 use sharestate::pool::walk::{self, epoch_starts, is_share_state, Walk};
 use sharestate::posted::{self, Audit, ShareStateContract};
 use sharestate::{hex, Address, AddressError, Digest, Key, ShareState};
@@ -99,8 +101,13 @@ fn short(s: &str) -> String {
     format!("{}…", &s[..s.len().min(12)])
 }
 
-/// How many epochs are checked at once.
-pub const EPOCHS_AT_ONCE: usize = 6;
+/// How many epochs are checked together: their first boxes, the pool's lookup proofs for them,
+/// and their walks asked for at once (in one request per list where the source and the proof
+/// service have lists), their rows shown when the group is done.
+pub const EPOCHS_AT_ONCE: usize = 100;
+
+/// How many groups of epochs are checked at once.
+pub const GROUPS_AT_ONCE: usize = 2;
 
 /// Checks `key` in every epoch of `pool`, calling `on_row` as each epoch's row is known. An
 /// epoch that cannot be checked (a source that errs or times out, data that does not verify)
@@ -121,110 +128,215 @@ pub async fn check(
     let mut retryable = None;
     // the source's height, for the hardened epochs' deadlines (rows say nothing of them without)
     let now = node.height().await.ok();
-    // several epochs at once (a browser keeps six connections to a host), their rows in order
-    let shared = RefCell::new(progress.clone());
-    let report = |p: Progress| on_progress(p);
-    let mut rows = futures::stream::iter(&pool.epochs)
-        .map(|e| {
-            let (shared, report) = (&shared, &report);
-            async move { (e, check_epoch(node, pool, e, &key, shared, report).await) }
+    let service = node.proof_service(pool.proof_service.as_deref());
+    // two groups at once: one's requests are under way while the other's answers are checked
+    let shared = RefCell::new(progress);
+    let mut groups = futures::stream::iter(pool.epochs.chunks(EPOCHS_AT_ONCE))
+        .map(|group| {
+            let (service, shared, on_progress) = (&service, &shared, &on_progress);
+            async move {
+                (
+                    group,
+                    check_epochs(node, service, group, &key, shared, on_progress).await,
+                )
+            }
         })
-        .buffered(EPOCHS_AT_ONCE);
-    while let Some((e, checked)) = rows.next().await {
-        let row = match checked {
-            Ok(row) => row,
-            Err(CheckError::Chain(ChainError::Fetch(FetchError::Cancelled))) => {
-                return Err(FetchError::Cancelled.into())
-            }
-            Err(error) => {
-                let row = Row::failed(e.number, error.to_string());
-                if retryable.is_none() && error.fetch().is_some_and(FetchError::retryable) {
-                    retryable = Some(error);
+        .buffered(GROUPS_AT_ONCE);
+    while let Some((group, rows)) = groups.next().await {
+        for (e, checked) in group.iter().zip(rows) {
+            let row = match checked {
+                Ok(row) => row,
+                Err(CheckError::Chain(ChainError::Fetch(FetchError::Cancelled))) => {
+                    return Err(FetchError::Cancelled.into())
                 }
-                row
-            }
-        };
-        on_row(row.at_height(now));
+                Err(error) => {
+                    let row = Row::failed(e.number, error.to_string());
+                    if retryable.is_none() && error.fetch().is_some_and(FetchError::retryable) {
+                        retryable = Some(error);
+                    }
+                    row
+                }
+            };
+            on_row(row.at_height(now));
+        }
         let mut p = shared.borrow_mut();
-        p.epochs_done += 1;
+        p.epochs_done += group.len();
         on_progress(p.clone());
     }
-    drop(rows);
+    drop(groups);
     progress = shared.into_inner();
     progress.step = "done".into();
     on_progress(progress);
     retryable.map_or(Ok(()), Err)
 }
 
-/// One epoch's row: its walk, the miner's value (from a payout or a lookup proof), its audit.
-/// `progress` is shared by the epochs checked at once.
-async fn check_epoch(
+/// What is known of one epoch of a group as its check goes on.
+#[derive(Default)]
+struct Epoch {
+    row: Option<Result<Row, CheckError>>,
+    first: Option<ChainBox>,
+    /// The miner's value in the first state, when it was looked up there and found.
+    at_first: Option<model::Lookup>,
+    /// A snapshot the proof service gave (the lookup fell back to it), for the audit.
+    snapshot: Option<ShareState>,
+    walk: Option<Walk>,
+    lookup: Option<model::Lookup>,
+}
+
+/// The rows of a group of epochs, in order: their first boxes all at once; the epochs from
+/// whose first state the miner is proven absent (the core's `absence_holds_for_epoch`) need no
+/// walk; the others are walked together; then each gets its lookup (at its tip, for a miner no
+/// payout touched) and its audit.
+async fn check_epochs(
     node: &Chain<'_>,
-    pool: &Pool,
-    e: &EpochRef,
+    service: &ProofService<'_>,
+    group: &[EpochRef],
     key: &Key,
     progress: &RefCell<Progress>,
     on_progress: &impl Fn(Progress),
-) -> Result<Row, CheckError> {
-    let step = |what: String| {
+) -> Vec<Result<Row, CheckError>> {
+    let names = match group {
+        [one] => format!("epoch {}", one.number),
+        [first, .., last] => format!("epochs {}–{}", first.number, last.number),
+        [] => return vec![],
+    };
+    let step = |what: &str| {
         let mut p = progress.borrow_mut();
-        p.step = what;
+        p.step = format!("{names}: {what}");
         on_progress(p.clone());
     };
-    let start = hex::decode_array::<32>(&e.start_box)
-        .map(Id)
-        .map_err(|error| CheckError::StartBox { epoch: e.number, error })?;
-    // a key proven absent from the epoch's first state is absent from all of it (the core's
-    // `absence_holds_for_epoch`): the epoch needs no walk
-    step(format!("epoch {}: looking for you in its first state", e.number));
-    let first = node.box_by_id(start).await?;
-    let mut snapshot = None;
-    let mut at_first = None;
-    if let Some((digest, max_score)) = walk::absence_holds_for_epoch(&first) {
-        match lookup(node, pool, first.id, digest, key, &mut snapshot).await? {
-            Ok((None, by)) => return Ok(model::absent_row(e.number, &first, max_score, by)),
-            found => at_first = Some(found),
+    let mut epochs: Vec<Epoch> = group.iter().map(|_| Epoch::default()).collect();
+    step("reading their first states");
+    let mut starts = Vec::new();
+    for (i, e) in group.iter().enumerate() {
+        match hex::decode_array::<32>(&e.start_box) {
+            Ok(id) => starts.push((i, Id(id))),
+            Err(error) => epochs[i].row = Some(Err(CheckError::StartBox { epoch: e.number, error })),
         }
     }
-    step(format!("epoch {}: walking its share-state boxes", e.number));
-    let mut counted = 0;
-    let walk = node
-        .walk_from(first, |w| {
-            let n = w.steps.len();
+    let ids: Vec<Id> = starts.iter().map(|(_, id)| *id).collect();
+    for ((i, _), first) in starts.into_iter().zip(node.boxes_by_ids(&ids).await) {
+        match first {
+            Ok(b) => epochs[i].first = Some(b),
+            Err(e) => epochs[i].row = Some(Err(e.into())),
+        }
+    }
+    // a key proven absent from an epoch's first state is absent from all of it
+    step("looking for you in their first states");
+    let at: Vec<(usize, Id, Digest)> = epochs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let first = e.first.as_ref()?;
+            walk::absence_holds_for_epoch(first).map(|(digest, _)| (i, first.id, digest))
+        })
+        .collect();
+    for ((i, _, _), (found, snapshot)) in at.iter().zip(lookups(service, key, &at).await) {
+        let e = &mut epochs[*i];
+        e.snapshot = snapshot;
+        match found {
+            Ok(Ok((None, by))) => {
+                let first = e.first.as_ref().expect("looked up at its first box");
+                let max_score = walk::share_state(first).map_or(0, |(_, m)| m);
+                e.row = Some(Ok(model::absent_row(group[*i].number, first, max_score, by)));
+            }
+            Ok(found) => e.at_first = Some(found),
+            Err(cancelled) => e.row = Some(Err(cancelled)),
+        }
+    }
+    // the others, walked together
+    let to_walk: Vec<usize> = (0..group.len())
+        .filter(|i| epochs[*i].row.is_none() && epochs[*i].first.is_some())
+        .collect();
+    step(&format!("walking {} of them", to_walk.len()));
+    let firsts = to_walk
+        .iter()
+        .map(|i| epochs[*i].first.clone().expect("kept"))
+        .collect();
+    let mut counted = vec![0; to_walk.len()];
+    let walks = node
+        .walk_many(firsts, |n, w| {
+            let new = w.steps.len() - counted[n];
+            counted[n] = w.steps.len();
             let mut p = progress.borrow_mut();
-            p.replayed += n - counted;
-            p.known += n - counted;
-            counted = n;
-            p.step = format!("epoch {}: replaying payout {n}", e.number);
+            p.replayed += new;
+            p.known += new;
+            p.step = format!("epoch {}: replaying payout {}", group[to_walk[n]].number, w.steps.len());
             on_progress(p.clone());
         })
-        .await?;
-    // (a snapshot of the first state is of no use beyond it)
-    if walk.tip.id != walk.start.id {
-        snapshot = None;
-    }
-    let lookup = if walk.latest(key).is_some() {
-        None
-    } else {
-        step(format!("epoch {}: checking the pool's lookup proof", e.number));
-        match (walk.tip_digest(), at_first) {
-            // no payout moved the epoch: the first state's answer is the tip's
-            (_, Some(found)) if walk.tip.id == walk.start.id => Some(found),
-            (Some(digest), _) => Some(lookup(node, pool, walk.tip.id, digest, key, &mut snapshot).await?),
-            (None, _) => Some(Err("the tip box has no digest".into())),
+        .await;
+    for (i, w) in to_walk.iter().zip(walks) {
+        match w {
+            Ok(w) => {
+                // (a snapshot of the first state is of no use beyond it)
+                if w.tip.id != w.start.id {
+                    epochs[*i].snapshot = None;
+                }
+                epochs[*i].walk = Some(w);
+            }
+            Err(e) => epochs[*i].row = Some(Err(e.into())),
         }
-    };
-    step(format!("epoch {}: auditing its parameters", e.number));
-    let audit = audit(node, pool, &walk, snapshot).await?;
-    Ok(model::row(e.number, &walk, key, lookup, &audit))
+    }
+    // the miner's value at each tip, for a miner no payout touched
+    step("checking the pool's lookup proofs");
+    let mut at = Vec::new();
+    for (i, e) in epochs.iter_mut().enumerate() {
+        let Some(w) = &e.walk else { continue };
+        if w.latest(key).is_some() {
+            continue;
+        }
+        match (w.tip_digest(), e.at_first.take()) {
+            // no payout moved the epoch: the first state's answer is the tip's
+            (_, Some(found)) if w.tip.id == w.start.id => e.lookup = Some(found),
+            (Some(digest), _) => at.push((i, w.tip.id, digest)),
+            (None, _) => e.lookup = Some(Err("the tip box has no digest".into())),
+        }
+    }
+    for ((i, _, _), (found, snapshot)) in at.iter().zip(lookups(service, key, &at).await) {
+        let e = &mut epochs[*i];
+        match found {
+            Ok(found) => {
+                e.lookup = Some(found);
+                if snapshot.is_some() {
+                    e.snapshot = snapshot;
+                }
+            }
+            Err(cancelled) => e.row = Some(Err(cancelled)),
+        }
+    }
+    step("auditing their parameters");
+    let audits: Vec<_> = futures::stream::iter(
+        epochs
+            .iter_mut()
+            .enumerate()
+            .filter(|(_, e)| e.row.is_none() && e.walk.is_some()),
+    )
+    .map(|(i, e)| async move {
+        let audit = match &e.walk {
+            Some(walk) => audit(service, walk, e.snapshot.take()).await,
+            None => Err(ChainError::EmptyWalk.into()),
+        };
+        (i, e, audit)
+    })
+    .buffered(REQUESTS_AT_ONCE)
+    .collect()
+    .await;
+    for (i, e, audit) in audits {
+        if let Some(walk) = &e.walk {
+            e.row = Some(audit.map(|audit| model::row(group[i].number, walk, key, e.lookup.take(), &audit)));
+        }
+    }
+    epochs
+        .into_iter()
+        .map(|e| e.row.unwrap_or(Err(ChainError::EmptyWalk.into())))
+        .collect()
 }
 
 /// The epoch's audit from the pool's snapshot at the tip (checked against the tip's digest;
 /// `fetched` if the lookup fetched it already), or why there is none. Only a cancelled query
 /// stops the check.
 async fn audit(
-    node: &Chain<'_>,
-    pool: &Pool,
+    service: &ProofService<'_>,
     walk: &Walk,
     fetched: Option<ShareState>,
 ) -> Result<Result<Audit, NotAudited>, CheckError> {
@@ -234,7 +346,6 @@ async fn audit(
     let Some(digest) = walk.tip_digest() else {
         return Ok(Err("the tip box has no digest".into()));
     };
-    let service = node.proof_service(pool.proof_service.as_deref());
     let answer = match fetched {
         Some(state) => Ok(state),
         None => service.snapshot(walk.tip.id, &digest).await,
@@ -253,41 +364,52 @@ async fn audit(
     }))
 }
 
-/// `key`'s value in share-state box `at` from the pool's proof service, verified against the
-/// box's `digest`; or why not (for the row). A service that has no proof for the key (a static one
-/// publishes a file for each miner in the state only) is asked for the snapshot, verified
-/// against the same digest, which proves the key's value or its absence; it is kept in
-/// `snapshot` for the audit. Only a cancelled query stops the check.
-async fn lookup(
-    node: &Chain<'_>,
-    pool: &Pool,
-    at: Id,
-    digest: Digest,
+/// `key`'s value in each share-state box of `at` (`(_, box id, its digest)`) from the pool's
+/// proof service ([`ProofService::lookups`], all at once where it can), verified against the
+/// box's digest; or why not (for the row). A service that has no proof for the key (a static
+/// one publishes a file for each miner in the state only) is asked for the snapshot, verified
+/// against the same digest, which proves the key's value or its absence; it is given back for
+/// the audit. Only a cancelled query is an error.
+async fn lookups(
+    service: &ProofService<'_>,
     key: &Key,
-    snapshot: &mut Option<ShareState>,
-) -> Result<model::Lookup, CheckError> {
-    let service = node.proof_service(pool.proof_service.as_deref());
-    match service.lookup(at, &digest, key).await {
-        Ok(value) => Ok(Ok((value, ProvenBy::LookupProof))),
-        Err(ProofServiceError::Fetch(FetchError::NotFound { url })) => match service.snapshot(at, &digest).await {
-            Ok(state) => {
-                let value = state.get(key).map(<[u8]>::to_vec);
-                *snapshot = Some(state);
-                Ok(Ok((value, ProvenBy::Snapshot)))
-            }
-            Err(ProofServiceError::Fetch(FetchError::Cancelled)) => Err(FetchError::Cancelled.into()),
-            Err(e) => Ok(Err(format!(
-                "the pool's proof service has no proof at {url}, nor a snapshot that checks: {}",
-                match e {
-                    ProofServiceError::Fetch(f) => f.to_string(),
-                    ProofServiceError::Invalid(i) => i.to_string(),
+    at: &[(usize, Id, Digest)],
+) -> Vec<(Result<model::Lookup, CheckError>, Option<ShareState>)> {
+    let boxes: Vec<(Id, Digest)> = at.iter().map(|(_, id, digest)| (*id, *digest)).collect();
+    let answers = service.lookups(key, &boxes).await;
+    futures::stream::iter(boxes.into_iter().zip(answers))
+        .map(|((id, digest), answer)| async move {
+            match answer {
+                Ok(value) => (Ok(Ok((value, ProvenBy::LookupProof))), None),
+                Err(ProofServiceError::Fetch(FetchError::NotFound { url })) => {
+                    match service.snapshot(id, &digest).await {
+                        Ok(state) => {
+                            let value = state.get(key).map(<[u8]>::to_vec);
+                            (Ok(Ok((value, ProvenBy::Snapshot))), Some(state))
+                        }
+                        Err(ProofServiceError::Fetch(FetchError::Cancelled)) => {
+                            (Err(FetchError::Cancelled.into()), None)
+                        }
+                        Err(e) => (
+                            Ok(Err(format!(
+                                "the pool's proof service has no proof at {url}, nor a snapshot that checks: {}",
+                                match e {
+                                    ProofServiceError::Fetch(f) => f.to_string(),
+                                    ProofServiceError::Invalid(i) => i.to_string(),
+                                }
+                            ))),
+                            None,
+                        ),
+                    }
                 }
-            ))),
-        },
-        Err(ProofServiceError::Fetch(FetchError::Cancelled)) => Err(FetchError::Cancelled.into()),
-        Err(ProofServiceError::Fetch(e)) => Ok(Err(format!("the pool's proof service: {e}"))),
-        Err(ProofServiceError::Invalid(e)) => Ok(Err(format!("the pool's lookup proof fails: {e}"))),
-    }
+                Err(ProofServiceError::Fetch(FetchError::Cancelled)) => (Err(FetchError::Cancelled.into()), None),
+                Err(ProofServiceError::Fetch(e)) => (Ok(Err(format!("the pool's proof service: {e}"))), None),
+                Err(ProofServiceError::Invalid(e)) => (Ok(Err(format!("the pool's lookup proof fails: {e}"))), None),
+            }
+        })
+        .buffered(REQUESTS_AT_ONCE)
+        .collect()
+        .await
 }
 
 /// A pool found on the chain: its epochs from their start boxes, oldest first.

@@ -9,7 +9,7 @@
 //!   `/api/v1/transactions/{id}`, `POST /api/v1/mempool/transactions/submit`;
 //! - the **explorer's GraphQL service** at `POST /graphql` ([`crate::graphql`]);
 //! - the **pool proof service** under `/pool` (`/pool/epochs`, `/pool/proof/{box}/{key}`,
-//!   `/pool/snapshot/{box}`), or as static files (`sharestate publish`) under `/files` when
+//!   `/pool/proofs/{key}?boxes=…`, `/pool/snapshot/{box}`), or as static files (`sharestate publish`) under `/files` when
 //!   started with `--proof-files <dir>`;
 //! - `/devnet/pools.json`: the pools the app knows (the demo pool), and `/devnet/miners`: some
 //!   of its miners' addresses.
@@ -396,19 +396,31 @@ async fn explorer_submit(State(s): State<Shared>, body: Bytes) -> Response {
     }
 }
 
-async fn proof_service(State(s): State<Shared>, Path(path): Path<String>) -> Response {
+async fn proof_service(
+    State(s): State<Shared>,
+    Path(path): Path<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Response {
     let slow = lock(&s).tamper == Some(crate::Tamper::SlowProofs);
     if slow {
         tokio::time::sleep(std::time::Duration::from_secs(10)).await;
     }
     let mut d = lock(&s);
-    let mut r = d.service.handle(&format!("/{path}"));
+    let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+    let mut r = d.service.handle(&format!("/{path}{query}"));
     if d.tamper == Some(crate::Tamper::Proofs) && r.status == 200 {
         if let Ok(mut v) = serde_json::from_str::<Value>(&r.body) {
-            if let Some(p) = v["proof"].as_str().map(flip) {
-                v["proof"] = json!(p);
-                r.body = v.to_string();
+            // every lookup proof, one or many at once
+            let answers = match v.get_mut("proofs").and_then(Value::as_array_mut) {
+                Some(many) => many.iter_mut().collect(),
+                None => vec![&mut v],
+            };
+            for a in answers {
+                if let Some(p) = a["proof"].as_str().map(flip) {
+                    a["proof"] = json!(p);
+                }
             }
+            r.body = v.to_string();
         }
     }
     let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

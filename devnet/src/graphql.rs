@@ -76,6 +76,19 @@ fn check_page(skip: i32, take: i32) -> Result<()> {
     Ok(())
 }
 
+/// The most ids a `boxIds` or `transactionIds` list may hold (ergo-graphql's `@ArrayMaxSize`).
+const MAX_IDS: usize = 20;
+
+fn check_ids(name: &str, ids: &Option<Vec<String>>) -> Result<()> {
+    match ids {
+        Some(ids) if ids.len() > MAX_IDS => Err(Error::new(format!(
+            "{name} holds {} ids: at most {MAX_IDS} are allowed",
+            ids.len()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn page<T>(items: Vec<T>, skip: i32, take: i32) -> Vec<T> {
     items
         .into_iter()
@@ -398,6 +411,7 @@ impl QueryRoot {
         #[graphql(default = 50)] take: i32,
     ) -> Result<Vec<GraphqlBox>> {
         check_page(skip, take)?;
+        check_ids("boxIds", &box_ids)?;
         let d = devnet(ctx)?;
         let f = BoxFilter {
             box_id,
@@ -422,6 +436,7 @@ impl QueryRoot {
         #[graphql(default = 50)] take: i32,
     ) -> Result<Vec<Transaction>> {
         check_page(skip, take)?;
+        check_ids("transactionIds", &transaction_ids)?;
         let d = devnet(ctx)?;
         let mut ids = Vec::new();
         if let Some(t) = &transaction_id {

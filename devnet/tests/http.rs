@@ -469,6 +469,47 @@ fn graphql_answers_what_the_node_answers_and_walks_the_same() {
         );
         assert_eq!(g.epoch_token, n.epoch_token);
     }
+    // many boxes and transactions at once (ergo-graphql's id lists): each the node's
+    let ids: Vec<Id> = s.epochs[..s.epochs.len() - 1]
+        .iter()
+        .flat_map(|e| e.state_boxes.iter().copied())
+        .take(gql.max_batch())
+        .collect();
+    let asked = |batch: &sharestate::source::Batch| {
+        let r = gql.batch_request(batch).unwrap();
+        post(&format!("/graphql{}", r.path), &r.body.unwrap().0)
+    };
+    let (status, text) = asked(&sharestate::source::Batch::Boxes(ids.clone()));
+    assert_eq!(status, 200, "{text}");
+    let boxes = gql.batch_boxes_answer(&text, &ids).unwrap();
+    let spenders: Vec<Id> = ids
+        .iter()
+        .zip(&boxes)
+        .map(|(id, b)| {
+            let (b, n) = (&b.as_ref().unwrap().0, node_box(id));
+            assert_eq!(
+                (&b.ergo_box, b.spent_transaction_id),
+                (&n.ergo_box, n.spent_transaction_id)
+            );
+            n.ergo_box.transaction_id
+        })
+        .collect();
+    let (status, text) = asked(&sharestate::source::Batch::Transactions(spenders.clone()));
+    assert_eq!(status, 200, "{text}");
+    for (id, t) in spenders
+        .iter()
+        .zip(gql.batch_transactions_answer(&text, &spenders).unwrap())
+    {
+        let (t, _) = t.unwrap();
+        assert_eq!((t.id, t.id_verified), (*id, true));
+    }
+    // one id more than ergo-graphql allows in a list is refused, as it refuses it
+    let too_many = vec![Id([1; 32]); gql.max_batch() + 1];
+    let (_, text) = asked(&sharestate::source::Batch::Boxes(too_many.clone()));
+    assert!(
+        matches!(gql.batch_boxes_answer(&text, &too_many), Err(SourceError::Graphql { message }) if message.contains("at most 20")),
+        "{text}"
+    );
     // the pool token's boxes, paged by the service's limit, are the node's
     let mut listed = Vec::new();
     for page in 0.. {

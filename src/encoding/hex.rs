@@ -23,27 +23,44 @@ pub fn encode(bytes: &[u8]) -> String {
     s
 }
 
-/// Bytes of a hex string (either case).
+/// Each byte's value as a hex digit, or [`NOT_HEX`].
+const VALUES: [u8; 256] = {
+    let mut t = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+const NOT_HEX: u8 = 0xff;
+
+/// Bytes of a hex string (either case). (A table lookup per digit: snapshots and proofs are
+/// long hex strings, decoded on every check.)
 pub fn decode(s: &str) -> Result<Vec<u8>, HexError> {
     let bytes = s.as_bytes();
     if bytes.len() % 2 != 0 {
         return Err(HexError::OddLength { len: bytes.len() });
     }
-    let digit = |i: usize| -> Result<u8, HexError> {
-        let c = bytes[i];
-        match c {
-            b'0'..=b'9' => Ok(c - b'0'),
-            b'a'..=b'f' => Ok(c - b'a' + 10),
-            b'A'..=b'F' => Ok(c - b'A' + 10),
-            _ => Err(HexError::InvalidDigit {
-                position: i,
-                found: s.get(i..).and_then(|r| r.chars().next()).unwrap_or('?'),
-            }),
+    let mut out = Vec::with_capacity(bytes.len() / 2);
+    for (i, pair) in bytes.chunks_exact(2).enumerate() {
+        let (hi, lo) = (VALUES[usize::from(pair[0])], VALUES[usize::from(pair[1])]);
+        if hi == NOT_HEX || lo == NOT_HEX {
+            let position = if hi == NOT_HEX { 2 * i } else { 2 * i + 1 };
+            return Err(HexError::InvalidDigit {
+                position,
+                found: s.get(position..).and_then(|r| r.chars().next()).unwrap_or('?'),
+            });
         }
-    };
-    (0..bytes.len() / 2)
-        .map(|i| Ok((digit(2 * i)? << 4) | digit(2 * i + 1)?))
-        .collect()
+        out.push((hi << 4) | lo);
+    }
+    Ok(out)
 }
 
 /// Bytes of a hex string that must decode to exactly `N` bytes.
@@ -95,6 +112,27 @@ mod tests {
         // control characters are shown escaped, never raw in a message
         let e = decode("0\n").unwrap_err().to_string();
         assert_eq!(e, "not a hex digit: '\\n' at position 1");
+    }
+
+    #[crate::test]
+    fn every_pair_of_characters_decodes_as_the_standard_parser_reads_it() {
+        // (every ASCII pair: a byte from 0x80 on is part of a multi-byte character, tested above)
+        for a in 0..128u8 {
+            for b in 0..128u8 {
+                let (a, b) = (char::from(a), char::from(b));
+                let s: String = [a, b].iter().collect();
+                let reference =
+                    (a.is_ascii_hexdigit() && b.is_ascii_hexdigit()).then(|| u8::from_str_radix(&s, 16).unwrap());
+                match (decode(&s), reference) {
+                    (Ok(v), Some(r)) => assert_eq!(v, vec![r]),
+                    (Err(HexError::InvalidDigit { position, found }), None) => {
+                        let first_bad = usize::from(a.is_ascii_hexdigit());
+                        assert_eq!((position, found), (first_bad, [a, b][first_bad]), "{s:?}");
+                    }
+                    (other, r) => panic!("{s:?}: {other:?} against {r:?}"),
+                }
+            }
+        }
     }
 
     #[crate::test]

@@ -7,6 +7,7 @@
 //! | `GET {base}/epochs` | `{"states": [{"boxId", "digest", "miners"}]}` |
 //! | `GET {base}/proof/{boxId}/{minerKey}` | `{"boxId", "digest", "key", "value": hex or null, "proof"}` |
 //! | `GET {base}/snapshot/{boxId}` | the JSON snapshot ([`snapshot`](crate::avl::snapshot)) |
+//! | `GET {base}/proofs/{minerKey}?boxes={boxId},{boxId},…` | `{"proofs": [answers as /proof gives them]}`, for each box it serves (at most [`MAX_BOXES`]) |
 //!
 //! Errors are `{"error": {"kind", "message"}}` with status 400 or 404. The handler is plain:
 //! a path in, a status and a body out, for any HTTP server. Answers are untrusted until the
@@ -16,7 +17,8 @@
 //! are written as files at the same paths — `snapshot/{boxId}`, `proof/{boxId}/{key}` for every
 //! miner in the state, and `epochs` — so that any static host or CDN serves the proof service.
 //! A key in no file (a miner not in the epoch) is proven absent by the snapshot, which clients
-//! fall back to.
+//! fall back to. A static host has no `proofs/…` (one miner's proofs in many boxes at once, which
+//! saves a client a request per epoch): clients ask box by box where it is not found.
 
 use crate::avl::{self, snapshot, Digest, Key, ProofError, ShareState, SnapshotError};
 use crate::encoding::hex;
@@ -25,6 +27,9 @@ use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeMap;
 use thiserror::Error;
+
+/// The most boxes one `/proofs/{key}?boxes=…` request may name.
+pub const MAX_BOXES: usize = 50;
 
 /// A response: HTTP status and JSON body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +68,7 @@ impl ProofService {
 
     /// Answers `GET {base}{path}` (`path` starting after the base, e.g. `/epochs`).
     pub fn handle(&mut self, path: &str) -> Response {
-        let path = path.split('?').next().unwrap_or("");
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
         let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
         let box_id = |s: &str| {
             hex::decode_array::<32>(s)
@@ -93,6 +98,42 @@ impl ProofService {
                 match proof_answer(id, state, &key) {
                     Ok(body) => Response { status: 200, body },
                     Err(e) => error(400, "request", e),
+                }
+            }
+            ["proofs", k] => {
+                let key = match hex::decode_array::<32>(k) {
+                    Ok(k) => k,
+                    Err(e) => return error(400, "request", format!("miner key: {e}")),
+                };
+                let list = query.split('&').find_map(|p| p.strip_prefix("boxes=")).unwrap_or("");
+                let ids = match list
+                    .split(',')
+                    .filter(|b| !b.is_empty())
+                    .map(box_id)
+                    .collect::<Result<Vec<_>, _>>()
+                {
+                    Ok(ids) => ids,
+                    Err(r) => return r,
+                };
+                if ids.is_empty() || ids.len() > MAX_BOXES {
+                    return error(
+                        400,
+                        "request",
+                        format!("boxes= names {} boxes: from 1 to {MAX_BOXES}", ids.len()),
+                    );
+                }
+                let mut proofs = Vec::new();
+                for id in ids {
+                    if let Some(state) = self.states.get_mut(&id) {
+                        match proof_answer(id, state, &key) {
+                            Ok(body) => proofs.push(body),
+                            Err(e) => return error(400, "request", e),
+                        }
+                    }
+                }
+                Response {
+                    status: 200,
+                    body: format!(r#"{{"proofs":[{}]}}"#, proofs.join(",")),
                 }
             }
             ["snapshot", b] => {
@@ -219,6 +260,46 @@ pub fn verify_proof_answer(json: &str, digest: &Digest, key: &Key) -> Result<Opt
     Ok(proven)
 }
 
+/// The request for `key`'s proofs in each of `boxes` at once (at most [`MAX_BOXES`]), relative
+/// to the service's base.
+pub fn proofs_path(key: &Key, boxes: &[Id]) -> String {
+    let ids: Vec<String> = boxes.iter().map(Id::to_hex).collect();
+    format!("/proofs/{}?boxes={}", hex::encode(key), ids.join(","))
+}
+
+/// One box's part of a `/proofs/{key}` answer: the box it says it is about, and its text (a
+/// `/proof/{boxId}/{key}` answer, to check with [`verify_proof_answer`] against that box's
+/// digest as read from the chain).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProofEntry {
+    pub box_id: String,
+    pub text: String,
+}
+
+/// The entries of a `/proofs/{key}` answer (nothing in them checked yet).
+pub fn proofs_answer_entries(json: &str) -> Result<Vec<ProofEntry>, ServiceError> {
+    #[derive(Deserialize)]
+    struct Proofs {
+        proofs: Vec<Box<serde_json::value::RawValue>>,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct About {
+        #[serde(default)]
+        box_id: String,
+    }
+    let Proofs { proofs } = serde_json::from_str(json).map_err(|e| ServiceError::Json(e.to_string()))?;
+    Ok(proofs
+        .into_iter()
+        .map(|raw| ProofEntry {
+            box_id: serde_json::from_str::<About>(raw.get())
+                .map(|a| a.box_id.to_ascii_lowercase())
+                .unwrap_or_default(),
+            text: raw.get().to_string(),
+        })
+        .collect())
+}
+
 /// Checks a `/snapshot/{boxId}` answer: it must import (its own digest rechecked) and be of
 /// `digest`, read from the chain.
 pub fn verify_snapshot_answer(json: &str, digest: &Digest) -> Result<ShareState, ServiceError> {
@@ -265,6 +346,46 @@ mod tests {
         assert_eq!(verify_proof_answer(&r.body, &d, &key(500)).unwrap(), None);
         let epochs: serde_json::Value = serde_json::from_str(&svc.handle("/epochs").body).unwrap();
         assert_eq!(epochs["states"][0]["digest"], d.to_hex().as_str());
+    }
+
+    #[crate::test]
+    fn one_request_gives_a_miners_proofs_in_many_boxes() {
+        let (mut svc, id, d) = service();
+        let mut second = ShareState::from_entries([(key(5), ShareValue::unpaid(9).to_bytes().to_vec())]).unwrap();
+        let d2 = second.digest();
+        svc.insert(Id([8; 32]), second);
+        let unknown = Id([9; 32]);
+        let r = svc.handle(&proofs_path(&key(5), &[id, unknown, Id([8; 32])]));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let entries = proofs_answer_entries(&r.body).unwrap();
+        // one entry per box served, each the /proof answer for it
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0].box_id, id.to_hex());
+        assert_eq!(
+            entries[0].text,
+            svc.handle(&format!("/proof/{}/{}", id.to_hex(), hex::encode(&key(5))))
+                .body
+        );
+        assert_eq!(
+            verify_proof_answer(&entries[0].text, &d, &key(5)).unwrap(),
+            Some(ShareValue::unpaid(5).to_bytes().to_vec())
+        );
+        assert_eq!(
+            verify_proof_answer(&entries[1].text, &d2, &key(5)).unwrap(),
+            Some(ShareValue::unpaid(9).to_bytes().to_vec())
+        );
+        // an entry checked against another box's digest fails
+        assert!(verify_proof_answer(&entries[1].text, &d, &key(5)).is_err());
+        // the limits
+        let too_many = vec![id; MAX_BOXES + 1];
+        assert_eq!(svc.handle(&proofs_path(&key(5), &too_many)).status, 400);
+        assert_eq!(svc.handle(&format!("/proofs/{}", hex::encode(&key(5)))).status, 400);
+        assert_eq!(svc.handle(&format!("/proofs/zz?boxes={}", id.to_hex())).status, 400);
+        assert_eq!(
+            svc.handle(&format!("/proofs/{}?boxes=zz", hex::encode(&key(5)))).status,
+            400
+        );
+        assert!(proofs_answer_entries("<html>").is_err());
     }
 
     #[crate::test]

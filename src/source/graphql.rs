@@ -13,7 +13,7 @@
 //! orphaned block may come with its inputs and outputs twice: one of each index is kept, and the
 //! recomputed id says whether what is kept is the transaction.
 
-use super::{clip, Method, Query, Request, SourceError};
+use super::{clip, Batch, Item, Method, Query, Request, SourceError};
 use crate::ergo::json::decode::{
     checked_transaction, data_input_ids, decode_extension, id32, Amount, BoxJson, CandidateJson, Ordered, RegisterJson,
     TokenJson,
@@ -25,6 +25,9 @@ use std::collections::BTreeMap;
 /// The most items ergo-graphql gives in one list (`take`).
 pub const MAX_TAKE: usize = 200;
 
+/// The most ids one `boxIds` or `transactionIds` list may hold (ergo-graphql's `ArrayMaxSize`).
+pub const MAX_IDS: usize = 20;
+
 /// A box's fields as sharestate reads them (spent status included).
 const BOX_FIELDS: &str = "boxId transactionId index value creationHeight settlementHeight ergoTree \
      additionalRegisters assets { tokenId amount } spentBy { transactionId }";
@@ -32,6 +35,15 @@ const BOX_FIELDS: &str = "boxId transactionId index value creationHeight settlem
 /// A spent box's fields, inside a transaction's input (ergo-graphql limits a query's depth).
 const SPENT_BOX_FIELDS: &str =
     "boxId transactionId index value creationHeight ergoTree additionalRegisters assets { tokenId amount }";
+
+/// A transaction's fields: each input's context extension and spent box, the outputs with
+/// their spent status.
+fn transaction_fields() -> String {
+    format!(
+        "transactionId inclusionHeight timestamp inputs {{ boxId index extension box {{ {SPENT_BOX_FIELDS} }} }} \
+         dataInputs {{ boxId index }} outputs {{ {BOX_FIELDS} }}"
+    )
+}
 
 fn post(query: String, variables: serde_json::Value) -> Request {
     let body = serde_json::json!({ "query": query, "variables": variables }).to_string();
@@ -51,11 +63,7 @@ pub fn request(query: &Query) -> Request {
             json!({ "id": id.to_hex() }),
         ),
         Query::Transaction(id) => post(
-            format!(
-                "query Transaction($id: String) {{ transactions(transactionId: $id) {{ transactionId inclusionHeight \
-                 timestamp inputs {{ boxId index extension box {{ {SPENT_BOX_FIELDS} }} }} dataInputs {{ boxId index }} \
-                 outputs {{ {BOX_FIELDS} }} }} }}"
-            ),
+            format!("query Transaction($id: String) {{ transactions(transactionId: $id) {{ {} }} }}", transaction_fields()),
             json!({ "id": id.to_hex() }),
         ),
         Query::BoxesByToken { token, offset, limit } => post(
@@ -72,6 +80,26 @@ pub fn request(query: &Query) -> Request {
         ),
         Query::Height => post("query Height { state { height } }".into(), json!({})),
         Query::Info => post("query Info { info { version } }".into(), json!({})),
+    }
+}
+
+/// The request that asks ergo-graphql for every id of `batch` at once (at most [`MAX_IDS`]; a
+/// longer list is the caller's to split, see [`super::SourceKind::max_batch`]).
+pub fn batch_request(batch: &Batch) -> Request {
+    use serde_json::json;
+    let hex = |ids: &[crate::ergo::Id]| ids.iter().map(|i| i.to_hex()).collect::<Vec<_>>();
+    match batch {
+        Batch::Boxes(ids) => post(
+            format!("query Boxes($ids: [String!], $take: Int) {{ boxes(boxIds: $ids, take: $take) {{ {BOX_FIELDS} }} }}"),
+            json!({ "ids": hex(ids), "take": ids.len().clamp(1, MAX_TAKE) }),
+        ),
+        Batch::Transactions(ids) => post(
+            format!(
+                "query Transactions($ids: [String!], $take: Int) {{ transactions(transactionIds: $ids, take: $take) {{ {} }} }}",
+                transaction_fields()
+            ),
+            json!({ "ids": hex(ids), "take": ids.len().clamp(1, MAX_TAKE) }),
+        ),
     }
 }
 
@@ -229,73 +257,148 @@ struct Transactions {
 /// extensions.
 pub fn transaction_answer(text: &str) -> Result<ChainTransaction, SourceError> {
     let Transactions { transactions } = open(text, "a GraphQL answer of transactions")?;
-    let mut t = match <[GraphqlTransaction; 1]>::try_from(transactions) {
-        Ok([t]) => t,
-        Err(v) if v.is_empty() => {
-            return Err(SourceError::NotFound {
-                what: "transaction".into(),
-            })
-        }
-        Err(v) => {
-            return Err(SourceError::NotOne {
-                what: "transactions",
-                count: v.len(),
-            })
-        }
-    };
-    let id = id32("transactionId", &t.transaction_id)?;
-    // lists come in the order the service chose: inputs and data inputs by their index, outputs
-    // by theirs (each output's index is part of its id, checked below)
-    t.inputs.sort_by_key(|i| i.index);
-    t.data_inputs.sort_by_key(|d| d.index);
-    t.outputs.sort_by_key(|o| o.index);
-    // the same transaction in another block lists them again: one of each index
-    if t.inputs.iter().all(|i| i.index.is_some()) {
-        t.inputs.dedup_by_key(|i| i.index);
+    match <[GraphqlTransaction; 1]>::try_from(transactions) {
+        Ok([t]) => t.decode(),
+        Err(v) if v.is_empty() => Err(SourceError::NotFound {
+            what: "transaction".into(),
+        }),
+        Err(v) => Err(SourceError::NotOne {
+            what: "transactions",
+            count: v.len(),
+        }),
     }
-    if t.data_inputs.iter().all(|d| d.index.is_some()) {
-        t.data_inputs.dedup_by_key(|d| d.index);
-    }
-    t.outputs.dedup_by_key(|o| o.index);
-    let mut inputs = Vec::with_capacity(t.inputs.len());
-    for (i, input) in t.inputs.into_iter().enumerate() {
-        let at = format!("inputs[{i}]");
-        let box_id = id32(&format!("{at}.boxId"), &input.box_id)?;
-        let extension = match &input.extension {
-            Some(e) => Some(decode_extension(&at, e)?),
-            None => None,
-        };
-        let spent_box = match input.spent {
-            Some(b) => {
-                let b = b.decode(&format!("{at}.box"))?;
-                if b.id != box_id {
-                    return Err(JsonError::Field {
-                        field: format!("{at}.box"),
-                        message: format!("the box given is {}, not the input's {}", b.id, box_id),
+}
+
+/// A list item kept as its text (a context extension's key order is part of a transaction's
+/// bytes: a parsed JSON value would not keep it).
+type Raw = Box<serde_json::value::RawValue>;
+
+#[derive(Deserialize)]
+struct ListedBoxes {
+    boxes: Vec<Raw>,
+}
+
+#[derive(Deserialize)]
+struct ListedTransactions {
+    transactions: Vec<Raw>,
+}
+
+/// The id a list item claims to be: a box's `boxId`, a transaction's `transactionId` (a box
+/// also names the transaction that made it).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Claim {
+    #[serde(default)]
+    box_id: Option<String>,
+    #[serde(default)]
+    transaction_id: Option<String>,
+}
+
+/// Each item of a list decoded on its own, under the id it claims: one item that does not
+/// decode is that item's error, not the whole answer's.
+fn items<G: serde::de::DeserializeOwned, T>(
+    list: Vec<Raw>,
+    field: &str,
+    decode: impl Fn(usize, G) -> Result<T, SourceError>,
+) -> Vec<Item<T>> {
+    list.into_iter()
+        .enumerate()
+        .map(|(i, raw)| Item {
+            text: format!(r#"{{"data":{{"{field}":[{}]}}}}"#, raw.get()),
+            claimed: serde_json::from_str::<Claim>(raw.get())
+                .ok()
+                .and_then(|c| if field == "boxes" { c.box_id } else { c.transaction_id })
+                .unwrap_or_default()
+                .to_ascii_lowercase(),
+            value: serde_json::from_str::<G>(raw.get())
+                .map_err(|e| {
+                    SourceError::from(JsonError::Json {
+                        what: "a GraphQL list item",
+                        message: clip(&format!("[{i}]: {e}")),
+                    })
+                })
+                .and_then(|g| decode(i, g)),
+        })
+        .collect()
+}
+
+/// The answer to [`Batch::Boxes`]: every box listed, each decoded and its id recomputed on its
+/// own ([`super::answers_for`] matches them to the ids asked).
+pub fn batch_boxes_answer(text: &str) -> Result<Vec<Item<ChainBox>>, SourceError> {
+    let ListedBoxes { boxes } = open(text, "a GraphQL answer of boxes")?;
+    Ok(items(boxes, "boxes", |i, b: GraphqlBox| {
+        Ok(b.decode(&format!("boxes[{i}]"))?)
+    }))
+}
+
+/// The answer to [`Batch::Transactions`]: every transaction listed, each decoded and checked
+/// as [`transaction_answer`] checks one.
+pub fn batch_transactions_answer(text: &str) -> Result<Vec<Item<ChainTransaction>>, SourceError> {
+    let ListedTransactions { transactions } = open(text, "a GraphQL answer of transactions")?;
+    Ok(items(transactions, "transactions", |_, t: GraphqlTransaction| {
+        t.decode()
+    }))
+}
+
+impl GraphqlTransaction {
+    /// The transaction, its inputs in their order, its outputs checked against their ids and
+    /// places, and its own id recomputed from the inputs' context extensions.
+    fn decode(mut self) -> Result<ChainTransaction, SourceError> {
+        let t = &mut self;
+        let id = id32("transactionId", &t.transaction_id)?;
+        // lists come in the order the service chose: inputs and data inputs by their index,
+        // outputs by theirs (each output's index is part of its id, checked below)
+        t.inputs.sort_by_key(|i| i.index);
+        t.data_inputs.sort_by_key(|d| d.index);
+        t.outputs.sort_by_key(|o| o.index);
+        // the same transaction in another block lists them again: one of each index
+        if t.inputs.iter().all(|i| i.index.is_some()) {
+            t.inputs.dedup_by_key(|i| i.index);
+        }
+        if t.data_inputs.iter().all(|d| d.index.is_some()) {
+            t.data_inputs.dedup_by_key(|d| d.index);
+        }
+        t.outputs.dedup_by_key(|o| o.index);
+        let mut inputs = Vec::with_capacity(self.inputs.len());
+        for (i, input) in self.inputs.into_iter().enumerate() {
+            let at = format!("inputs[{i}]");
+            let box_id = id32(&format!("{at}.boxId"), &input.box_id)?;
+            let extension = match &input.extension {
+                Some(e) => Some(decode_extension(&at, e)?),
+                None => None,
+            };
+            let spent_box = match input.spent {
+                Some(b) => {
+                    let b = b.decode(&format!("{at}.box"))?;
+                    if b.id != box_id {
+                        return Err(JsonError::Field {
+                            field: format!("{at}.box"),
+                            message: format!("the box given is {}, not the input's {}", b.id, box_id),
+                        }
+                        .into());
                     }
-                    .into());
+                    Some(b)
                 }
-                Some(b)
-            }
-            None => None,
-        };
-        inputs.push(ChainInput {
-            box_id,
-            extension,
-            spent_box,
-        });
+                None => None,
+            };
+            inputs.push(ChainInput {
+                box_id,
+                extension,
+                spent_box,
+            });
+        }
+        let data_inputs = data_input_ids(self.data_inputs.iter().map(|d| d.box_id.as_str()))?;
+        let timestamp = self.timestamp.map(|s| s.get("timestamp")).transpose()?;
+        let outputs = self.outputs.into_iter().map(GraphqlBox::node_form).collect();
+        Ok(checked_transaction(
+            id,
+            inputs,
+            data_inputs,
+            outputs,
+            self.inclusion_height,
+            timestamp,
+        )?)
     }
-    let data_inputs = data_input_ids(t.data_inputs.iter().map(|d| d.box_id.as_str()))?;
-    let timestamp = t.timestamp.map(|s| s.get("timestamp")).transpose()?;
-    let outputs = t.outputs.into_iter().map(GraphqlBox::node_form).collect();
-    Ok(checked_transaction(
-        id,
-        inputs,
-        data_inputs,
-        outputs,
-        t.inclusion_height,
-        timestamp,
-    )?)
 }
 
 #[derive(Deserialize)]

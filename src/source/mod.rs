@@ -43,6 +43,76 @@ pub enum Query {
     Info,
 }
 
+/// Many boxes or many transactions in one request, where the source has lists of ids
+/// (ergo-graphql's `boxIds` and `transactionIds`, at most [`SourceKind::max_batch`] each).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Batch {
+    Boxes(Vec<Id>),
+    Transactions(Vec<Id>),
+}
+
+/// One item of the answer to a [`Batch`]: what it decoded to (its id recomputed), the id it
+/// claims to be, as given (which names an item that does not decode), and its text as the
+/// answer to the one box or transaction ([`SourceKind::box_answer`] or
+/// [`SourceKind::transaction_answer`] decodes it: what a cache keeps).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item<T> {
+    pub claimed: String,
+    pub value: Result<T, SourceError>,
+    pub text: String,
+}
+
+/// The answers to a batch, one per id asked: the thing and its text as a single answer, or why
+/// there is none.
+pub type Answers<T> = Vec<Result<(T, String), SourceError>>;
+
+/// The answer to each id of `asked`, in its order, from the items of a batch's answer: an item
+/// that decoded answers the id it decoded to (`id_of`: what it is, not what it claims); an item
+/// that did not decode answers the id it claims with its error, unless a good item answers it;
+/// two different good items for one id are refused ([`SourceError::NotOne`]); an id nothing
+/// answers was not found. Items about ids not asked are ignored.
+pub fn answers_for<T: PartialEq + Clone>(
+    asked: &[Id],
+    items: Vec<Item<T>>,
+    id_of: impl Fn(&T) -> Id,
+    what: &'static str,
+) -> Answers<T> {
+    use std::collections::BTreeMap;
+    let mut found: BTreeMap<Id, ((T, String), usize)> = BTreeMap::new();
+    let mut failed: BTreeMap<String, SourceError> = BTreeMap::new();
+    for item in items {
+        match item.value {
+            Ok(v) => match found.get_mut(&id_of(&v)) {
+                Some(((kept, _), count)) => *count += usize::from(*kept != v),
+                None => {
+                    found.insert(id_of(&v), ((v, item.text), 1));
+                }
+            },
+            Err(e) => {
+                failed.entry(item.claimed).or_insert(e);
+            }
+        }
+    }
+    asked
+        .iter()
+        .map(|a| match (found.get(a), failed.get(&a.to_hex())) {
+            (Some((v, 1)), _) => Ok(v.clone()),
+            (Some((_, count)), _) => Err(SourceError::NotOne { what, count: *count }),
+            (None, Some(e)) => Err(e.clone()),
+            (None, None) => Err(SourceError::NotFound { what: what.into() }),
+        })
+        .collect()
+}
+
+/// A single answer, to the first of `ids`, as a batch's item (a source without lists).
+fn item<T>(ids: &[Id], value: Result<T, SourceError>, text: &str) -> Item<T> {
+    Item {
+        claimed: ids.first().map(Id::to_hex).unwrap_or_default(),
+        value,
+        text: text.to_string(),
+    }
+}
+
 /// How a request is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -118,6 +188,41 @@ impl SourceKind {
             SourceKind::Graphql => graphql::MAX_TAKE,
             SourceKind::Explorer => explorer::MAX_PAGE,
         }
+    }
+
+    /// How many ids one request may ask for ([`Batch`]): 1 where the source has no lists (a
+    /// node's and the explorer API's boxes and transactions are asked one at a time).
+    pub fn max_batch(self) -> usize {
+        match self {
+            SourceKind::Graphql => graphql::MAX_IDS,
+            SourceKind::Node | SourceKind::Explorer => 1,
+        }
+    }
+
+    /// The request that asks for all of `batch` at once; `None` where the source has no lists.
+    pub fn batch_request(self, batch: &Batch) -> Option<Request> {
+        match self {
+            SourceKind::Graphql => Some(graphql::batch_request(batch)),
+            SourceKind::Node | SourceKind::Explorer => None,
+        }
+    }
+
+    /// The answer to [`Batch::Boxes`] `ids`: each id's box and its text, in order ([`answers_for`]).
+    pub fn batch_boxes_answer(self, text: &str, ids: &[Id]) -> Result<Answers<ChainBox>, SourceError> {
+        let items = match self {
+            SourceKind::Graphql => graphql::batch_boxes_answer(text)?,
+            SourceKind::Node | SourceKind::Explorer => vec![item(ids, self.box_answer(text), text)],
+        };
+        Ok(answers_for(ids, items, |b| b.id, "box"))
+    }
+
+    /// The answer to [`Batch::Transactions`] `ids`: each id's transaction, in order.
+    pub fn batch_transactions_answer(self, text: &str, ids: &[Id]) -> Result<Answers<ChainTransaction>, SourceError> {
+        let items = match self {
+            SourceKind::Graphql => graphql::batch_transactions_answer(text)?,
+            SourceKind::Node | SourceKind::Explorer => vec![item(ids, self.transaction_answer(text), text)],
+        };
+        Ok(answers_for(ids, items, |t| t.id, "transaction"))
     }
 
     /// The request that asks `query`.

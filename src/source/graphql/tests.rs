@@ -192,3 +192,90 @@ fn requests_are_json_posts_within_the_services_limits() {
         Err(SourceError::NoHeight { .. })
     ));
 }
+
+#[crate::test]
+fn a_batch_answers_each_id_asked_from_what_its_items_are() {
+    use crate::source::{answers_for, Batch, SourceKind};
+    let (node_tx, node_box) = payout();
+    let b = graphql_box(&node_box);
+    let the_box = box_answer(&data("boxes", vec![b.clone()])).unwrap();
+    let other = crate::ergo::Id([9; 32]);
+    // an item that claims the box's id but is not the box (a value one nanoErg off)
+    let mut off = b.clone();
+    let v: u64 = off["value"].as_str().unwrap().parse().unwrap();
+    off["value"] = json!((v + 1).to_string());
+    let items = batch_boxes_answer(&data("boxes", vec![off.clone(), b.clone()])).unwrap();
+    let got = answers_for(&[other, the_box.id], items, |b| b.id, "box");
+    assert_eq!(got[0], Err(SourceError::NotFound { what: "box".into() }));
+    let (found, text) = got[1].clone().unwrap();
+    assert_eq!(found, the_box, "the box itself answers, whatever else claims its id");
+    // its text is the answer to the one box: what a cache keeps decodes as the box
+    assert_eq!(box_answer(&text), Ok(the_box.clone()));
+    // alone, the false item is that id's error, and says why
+    let got = SourceKind::Graphql
+        .batch_boxes_answer(&data("boxes", vec![off]), &[the_box.id])
+        .unwrap();
+    assert!(
+        matches!(got[0], Err(SourceError::Json(JsonError::BoxIdMismatch { .. }))),
+        "{got:?}"
+    );
+    // the same box twice is the box; twice with different spent status is refused
+    let twice = SourceKind::Graphql
+        .batch_boxes_answer(&data("boxes", vec![b.clone(), b.clone()]), &[the_box.id])
+        .unwrap();
+    assert_eq!(twice[0].as_ref().map(|(b, _)| b), Ok(&the_box));
+    let mut spent = b.clone();
+    spent["spentBy"] = json!({ "transactionId": "ab".repeat(32) });
+    let differ = SourceKind::Graphql
+        .batch_boxes_answer(&data("boxes", vec![b, spent]), &[the_box.id])
+        .unwrap();
+    assert_eq!(differ[0], Err(SourceError::NotOne { what: "box", count: 2 }));
+    // transactions decode as one by one, their ids recomputed from the extensions kept in order
+    let one = transaction_answer(&data("transactions", vec![graphql_transaction(&node_tx)])).unwrap();
+    let got = SourceKind::Graphql
+        .batch_transactions_answer(
+            &data("transactions", vec![graphql_transaction(&node_tx)]),
+            &[other, one.id],
+        )
+        .unwrap();
+    assert_eq!(
+        got[0],
+        Err(SourceError::NotFound {
+            what: "transaction".into()
+        })
+    );
+    let (t, text) = got[1].clone().unwrap();
+    assert_eq!((&t, one.id_verified), (&one, true));
+    assert_eq!(transaction_answer(&text), Ok(one.clone()));
+    // a changed context variable: that transaction's error, under the id it claims
+    let mut t = graphql_transaction(&node_tx);
+    t["inputs"][0]["extension"]["1"] = json!("0e00");
+    let got = SourceKind::Graphql
+        .batch_transactions_answer(&data("transactions", vec![t]), &[one.id])
+        .unwrap();
+    assert!(
+        matches!(got[0], Err(SourceError::Json(JsonError::TxIdMismatch { .. }))),
+        "{got:?}"
+    );
+    // a refusal is the whole answer's
+    let refused = json!({ "errors": [{ "message": "too many ids" }], "data": null }).to_string();
+    assert!(matches!(
+        SourceKind::Graphql.batch_boxes_answer(&refused, &[other]),
+        Err(SourceError::Graphql { .. })
+    ));
+    // the request lists the ids, within the service's limit
+    let r = SourceKind::Graphql
+        .batch_request(&Batch::Boxes(vec![other, the_box.id]))
+        .unwrap();
+    let v: Value = serde_json::from_str(&r.body.unwrap().0).unwrap();
+    assert_eq!(
+        v["variables"],
+        json!({ "ids": [other.to_hex(), the_box.id.to_hex()], "take": 2 })
+    );
+    assert!(v["query"]
+        .as_str()
+        .unwrap()
+        .contains("boxes(boxIds: $ids, take: $take)"));
+    assert_eq!(SourceKind::Graphql.max_batch(), MAX_IDS);
+    assert_eq!(SourceKind::Node.batch_request(&Batch::Transactions(vec![other])), None);
+}
