@@ -7,7 +7,7 @@
 //! client.
 
 use crate::cache::AnswerCache;
-use crate::net::{FetchError, Fetcher};
+use crate::net::{FetchError, Fetcher, MAX_IN_FLIGHT};
 use futures::StreamExt;
 use sharestate::ergo::json::JsonError;
 use sharestate::ergo::{Address, ChainBox, ChainTransaction, Id};
@@ -45,6 +45,8 @@ pub enum ChainError {
     NoHeight,
     /// The GraphQL service answered with an error (its message, clipped).
     Refused(String),
+    /// No answer came for this id.
+    NoAnswer(Id),
 }
 
 impl std::fmt::Display for ChainError {
@@ -62,6 +64,7 @@ impl std::fmt::Display for ChainError {
             ChainError::Refused(m) => write!(f, "the GraphQL service refused the query: {m}"),
             ChainError::Info(e) => f.write_str(e),
             ChainError::NoHeight => f.write_str("the source gave no height"),
+            ChainError::NoAnswer(id) => write!(f, "the source gave no answer about {id}"),
         }
     }
 }
@@ -137,9 +140,6 @@ fn join(base: &str, path: &str) -> String {
     }
 }
 
-/// How many requests a batch of them keeps in flight at once.
-pub const REQUESTS_AT_ONCE: usize = 6;
-
 /// How [`Chain::by_ids`] asks for one kind of thing (boxes or transactions) and decodes it.
 struct Wanted<T> {
     /// Its name in cache keys (`box`, `tx`).
@@ -182,6 +182,8 @@ pub struct Chain<'f> {
     cache: Option<&'f AnswerCache>,
     /// Which of `bases` answers now.
     current: std::cell::Cell<usize>,
+    /// Set once a list of ids was refused: ids are then asked one by one.
+    no_lists: std::cell::Cell<bool>,
     transactions: Option<Box<Chain<'f>>>,
 }
 
@@ -211,6 +213,7 @@ impl<'f> Chain<'f> {
             kind,
             fetch,
             current: std::cell::Cell::new(0),
+            no_lists: std::cell::Cell::new(false),
             transactions: None,
             cache: None,
         }
@@ -359,18 +362,35 @@ impl<'f> Chain<'f> {
             let chunk = chunk.to_vec();
             let w = &w;
             async move {
-                let each: Vec<Answered<T>> = match self.kind.batch_request(&(w.batch)(chunk.clone())) {
+                let request = match self.no_lists.get() {
+                    true => None,
+                    false => self.kind.batch_request(&(w.batch)(chunk.clone())),
+                };
+                let listed: Option<Vec<Answered<T>>> = match request {
                     Some(request) => match self.send(&request).await {
                         Ok((text, url)) => match (w.many)(self.kind, &text, &chunk) {
-                            Ok(each) => each
-                                .into_iter()
-                                .map(|r| r.map_err(|e| ChainError::of(e, &url)))
-                                .collect(),
-                            Err(e) => vec![Err(ChainError::of(e, &url)); chunk.len()],
+                            Ok(each) => Some(
+                                each.into_iter()
+                                    .map(|r| r.map_err(|e| ChainError::of(e, &url)))
+                                    .collect(),
+                            ),
+                            // refused as a whole (a service without these lists, or a lower
+                            // limit): asked one by one from now on
+                            Err(_) => None,
                         },
-                        Err(e) => vec![Err(ChainError::Fetch(e)); chunk.len()],
+                        Err(e) if e.retryable() || matches!(e, FetchError::Cancelled) => {
+                            Some(vec![Err(ChainError::Fetch(e)); chunk.len()])
+                        }
+                        Err(_) => None,
                     },
-                    // a source without lists: the chunk is one id
+                    None => None,
+                };
+                if listed.is_none() && chunk.len() > 1 {
+                    self.no_lists.set(true);
+                }
+                let each: Vec<Answered<T>> = match listed {
+                    Some(each) => each,
+                    // a source without lists: one request per id
                     None => {
                         let mut each = Vec::with_capacity(chunk.len());
                         for id in &chunk {
@@ -390,7 +410,7 @@ impl<'f> Chain<'f> {
         // several requests at once (a browser keeps six connections to a host)
         let answered: Vec<Vec<(Id, Answered<T>)>> = futures::stream::iter(missing.chunks(self.kind.max_batch()))
             .map(ask_chunk)
-            .buffered(REQUESTS_AT_ONCE)
+            .buffered(MAX_IN_FLIGHT)
             .collect()
             .await;
         let mut found = std::collections::BTreeMap::new();
@@ -406,7 +426,7 @@ impl<'f> Chain<'f> {
             .zip(cached)
             .map(|(id, c)| match c {
                 Some(v) => Ok(v),
-                None => found.get(id).cloned().unwrap_or(Err(ChainError::EmptyWalk)),
+                None => found.get(id).cloned().unwrap_or(Err(ChainError::NoAnswer(*id))),
             })
             .collect()
     }
@@ -567,7 +587,9 @@ impl<'f> Chain<'f> {
                         .unwrap_or(Err(ChainError::EmptyWalk))
                         .and_then(|b| w.walker.feed_chain_box(b).map_err(ChainError::from)),
                     Need::Transaction(_) => txs.pop().unwrap_or(Err(ChainError::EmptyWalk)).and_then(|t| {
-                        for o in t.outputs.iter().filter(|o| o.spent_transaction_id.is_some()) {
+                        // (a walk asks for a transaction's OUTPUTS(0), the next state, and
+                        // OUTPUTS(1), the reward box: only those are kept)
+                        for o in t.outputs.iter().take(2).filter(|o| o.spent_transaction_id.is_some()) {
                             spent_outputs.insert(o.id, o.clone());
                         }
                         w.walker.feed_chain_transaction(t).map_err(ChainError::from)
@@ -723,7 +745,7 @@ impl ProofService<'_> {
         let alone: Vec<usize> = (0..at.len()).filter(|i| out[*i].is_none()).collect();
         let answers: Vec<_> = futures::stream::iter(&alone)
             .map(|&i| self.lookup(at[i].0, &at[i].1, key))
-            .buffered(REQUESTS_AT_ONCE)
+            .buffered(MAX_IN_FLIGHT)
             .collect()
             .await;
         for (i, a) in alone.into_iter().zip(answers) {

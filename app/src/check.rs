@@ -6,9 +6,9 @@
 //! transactions and lookup proofs are asked for together (many per request where the source has
 //! lists). And the discovery of a pool's epochs from a box id, a token id or an address.
 
-use crate::chain::{Chain, ChainError, ProofService, ProofServiceError, REQUESTS_AT_ONCE};
+use crate::chain::{Chain, ChainError, ProofService, ProofServiceError};
 use crate::model::{self, EpochRef, NotAudited, Pool, ProvenBy, Row};
-use crate::net::FetchError;
+use crate::net::{FetchError, MAX_IN_FLIGHT};
 use futures::StreamExt;
 use sharestate::encoding::hex::FixedHexError;
 use sharestate::ergo::{ChainBox, Id};
@@ -318,7 +318,7 @@ async fn check_epochs(
         };
         (i, e, audit)
     })
-    .buffered(REQUESTS_AT_ONCE)
+    .buffered(MAX_IN_FLIGHT)
     .collect()
     .await;
     for (i, e, audit) in audits {
@@ -407,7 +407,7 @@ async fn lookups(
                 Err(ProofServiceError::Invalid(e)) => (Ok(Err(format!("the pool's lookup proof fails: {e}"))), None),
             }
         })
-        .buffered(REQUESTS_AT_ONCE)
+        .buffered(MAX_IN_FLIGHT)
         .collect()
         .await
 }

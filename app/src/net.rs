@@ -110,6 +110,31 @@ pub struct Fetcher {
     cancelled: std::cell::Cell<bool>,
     next: std::cell::Cell<u64>,
     in_flight: RefCell<Vec<(u64, AbortController)>>,
+    slots: Slots,
+}
+
+/// How many requests one query has under way at once: a browser keeps six connections to a
+/// host, and a request queued in the browser beyond them would spend its timeout waiting.
+pub const MAX_IN_FLIGHT: usize = 6;
+
+/// The requests under way, and who waits for one to end.
+#[derive(Default)]
+struct Slots {
+    taken: std::cell::Cell<usize>,
+    waiting: RefCell<Vec<std::task::Waker>>,
+}
+
+/// A request's place among the [`MAX_IN_FLIGHT`]; given back when dropped.
+struct Slot<'a>(&'a Slots);
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.0.taken.set(self.0.taken.get() - 1);
+        // every waiter tries again (one may have been dropped since it waited)
+        for w in self.0.waiting.borrow_mut().drain(..) {
+            w.wake();
+        }
+    }
 }
 
 impl Fetcher {
@@ -150,6 +175,7 @@ impl Fetcher {
 
     /// GET `url`'s body as text.
     pub async fn get(&self, url: &str) -> Result<String, FetchError> {
+        let _slot = self.slot().await;
         let (id, c) = self.start()?;
         let request = Request::get(url).abort_signal(Some(&c.signal())).build();
         let r = self.send(request, url, &c).await;
@@ -159,6 +185,7 @@ impl Fetcher {
 
     /// POST `body` (JSON) to `url`, returning the answer's text.
     pub async fn post(&self, url: &str, body: &str) -> Result<String, FetchError> {
+        let _slot = self.slot().await;
         let (id, c) = self.start()?;
         let request = Request::post(url)
             .header("content-type", "application/json")
@@ -167,6 +194,23 @@ impl Fetcher {
         let r = self.send(request, url, &c).await;
         self.done(id);
         r
+    }
+
+    /// Waits until fewer than [`MAX_IN_FLIGHT`] requests are under way (the timeout of a
+    /// request starts only once it is sent).
+    async fn slot(&self) -> Slot<'_> {
+        futures::future::poll_fn(|cx| {
+            let taken = self.slots.taken.get();
+            if taken < MAX_IN_FLIGHT {
+                self.slots.taken.set(taken + 1);
+                std::task::Poll::Ready(())
+            } else {
+                self.slots.waiting.borrow_mut().push(cx.waker().clone());
+                std::task::Poll::Pending
+            }
+        })
+        .await;
+        Slot(&self.slots)
     }
 
     async fn send(

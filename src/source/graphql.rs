@@ -84,21 +84,23 @@ pub fn request(query: &Query) -> Request {
 }
 
 /// The request that asks ergo-graphql for every id of `batch` at once (at most [`MAX_IDS`]; a
-/// longer list is the caller's to split, see [`super::SourceKind::max_batch`]).
+/// longer list is the caller's to split, see [`super::SourceKind::max_batch`]). The page is the
+/// service's largest: a transaction listed once per block it was seen in must not push another
+/// id's answer off it.
 pub fn batch_request(batch: &Batch) -> Request {
     use serde_json::json;
     let hex = |ids: &[crate::ergo::Id]| ids.iter().map(|i| i.to_hex()).collect::<Vec<_>>();
     match batch {
         Batch::Boxes(ids) => post(
             format!("query Boxes($ids: [String!], $take: Int) {{ boxes(boxIds: $ids, take: $take) {{ {BOX_FIELDS} }} }}"),
-            json!({ "ids": hex(ids), "take": ids.len().clamp(1, MAX_TAKE) }),
+            json!({ "ids": hex(ids), "take": MAX_TAKE }),
         ),
         Batch::Transactions(ids) => post(
             format!(
                 "query Transactions($ids: [String!], $take: Int) {{ transactions(transactionIds: $ids, take: $take) {{ {} }} }}",
                 transaction_fields()
             ),
-            json!({ "ids": hex(ids), "take": ids.len().clamp(1, MAX_TAKE) }),
+            json!({ "ids": hex(ids), "take": MAX_TAKE }),
         ),
     }
 }

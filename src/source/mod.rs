@@ -78,14 +78,19 @@ pub fn answers_for<T: PartialEq + Clone>(
     what: &'static str,
 ) -> Answers<T> {
     use std::collections::BTreeMap;
-    let mut found: BTreeMap<Id, ((T, String), usize)> = BTreeMap::new();
+    // each id's first good item, and the other different ones
+    let mut found: BTreeMap<Id, ((T, String), Vec<T>)> = BTreeMap::new();
     let mut failed: BTreeMap<String, SourceError> = BTreeMap::new();
     for item in items {
         match item.value {
             Ok(v) => match found.get_mut(&id_of(&v)) {
-                Some(((kept, _), count)) => *count += usize::from(*kept != v),
+                Some(((kept, _), others)) => {
+                    if *kept != v && !others.contains(&v) {
+                        others.push(v);
+                    }
+                }
                 None => {
-                    found.insert(id_of(&v), ((v, item.text), 1));
+                    found.insert(id_of(&v), ((v, item.text), Vec::new()));
                 }
             },
             Err(e) => {
@@ -96,8 +101,11 @@ pub fn answers_for<T: PartialEq + Clone>(
     asked
         .iter()
         .map(|a| match (found.get(a), failed.get(&a.to_hex())) {
-            (Some((v, 1)), _) => Ok(v.clone()),
-            (Some((_, count)), _) => Err(SourceError::NotOne { what, count: *count }),
+            (Some((v, others)), _) if others.is_empty() => Ok(v.clone()),
+            (Some((_, others)), _) => Err(SourceError::NotOne {
+                what,
+                count: 1 + others.len(),
+            }),
             (None, Some(e)) => Err(e.clone()),
             (None, None) => Err(SourceError::NotFound { what: what.into() }),
         })

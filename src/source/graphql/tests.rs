@@ -227,7 +227,7 @@ fn a_batch_answers_each_id_asked_from_what_its_items_are() {
     let mut spent = b.clone();
     spent["spentBy"] = json!({ "transactionId": "ab".repeat(32) });
     let differ = SourceKind::Graphql
-        .batch_boxes_answer(&data("boxes", vec![b, spent]), &[the_box.id])
+        .batch_boxes_answer(&data("boxes", vec![b, spent.clone(), spent]), &[the_box.id])
         .unwrap();
     assert_eq!(differ[0], Err(SourceError::NotOne { what: "box", count: 2 }));
     // transactions decode as one by one, their ids recomputed from the extensions kept in order
@@ -270,7 +270,7 @@ fn a_batch_answers_each_id_asked_from_what_its_items_are() {
     let v: Value = serde_json::from_str(&r.body.unwrap().0).unwrap();
     assert_eq!(
         v["variables"],
-        json!({ "ids": [other.to_hex(), the_box.id.to_hex()], "take": 2 })
+        json!({ "ids": [other.to_hex(), the_box.id.to_hex()], "take": MAX_TAKE })
     );
     assert!(v["query"]
         .as_str()
