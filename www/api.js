@@ -48,7 +48,7 @@ export function makeLiteApi(raw) {
     decodeRegister: (hex) => raw.decodeRegister(hex),
     verifyLookups: (digest, proof, keys) => raw.verifyLookups(digest, proof, keys),
     replayPayout: (digest, maxScore, initialValue, context0, context1) =>
-      raw.replayPayout(digest, maxScore, dec(initialValue), context0, context1),
+      JSON.parse(raw.replayPayout(digest, maxScore, dec(initialValue), context0, context1)),
     payoutAmount: (score, initialValue, maxScore) => raw.payoutAmount(dec(score), dec(initialValue), maxScore),
     ShareState,
   };
