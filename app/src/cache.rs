@@ -53,6 +53,11 @@ impl AnswerCache {
         found
     }
 
+    /// Whether an answer is kept for `key` (not counted as a hit: nothing is taken).
+    pub fn contains(&self, key: &str) -> bool {
+        self.known.borrow().contains_key(key)
+    }
+
     /// Keeps `text` as the answer for `key` (only call it for what cannot change).
     pub fn put(&self, key: &str, text: &str) {
         if text.len() > MAX_ENTRY_BYTES || self.known.borrow().contains_key(key) {

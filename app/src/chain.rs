@@ -22,6 +22,10 @@ use std::collections::BTreeSet;
 /// Pages of a listing read at most: a node that lists without end is not followed forever.
 pub const MAX_PAGES: usize = 100;
 
+/// Pages of a pool's boxes read ahead of a check ([`Chain::read_pool_boxes`]): a node's 500
+/// boxes a page, so a pool of up to 4,000 boxes is read in at most eight requests.
+pub const PREFETCH_PAGES: usize = 8;
+
 /// Why the node gave no usable chain data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChainError {
@@ -156,6 +160,11 @@ struct Wanted<T> {
 /// How a batch's answer is decoded ([`SourceKind::batch_boxes_answer`] and the like).
 type ManyAnswers<T> = fn(SourceKind, &str, &[Id]) -> Result<Answers<T>, SourceError>;
 
+/// The boxes of a listing, without their texts.
+fn boxes_only(listed: Vec<(ChainBox, String)>) -> Vec<ChainBox> {
+    listed.into_iter().map(|(b, _)| b).collect()
+}
+
 /// What the source answered about one id: the thing and the text it came as (for the cache).
 type Answered<T> = Result<(T, String), ChainError>;
 
@@ -184,6 +193,8 @@ pub struct Chain<'f> {
     current: std::cell::Cell<usize>,
     /// Set once a list of ids was refused: ids are then asked one by one.
     no_lists: std::cell::Cell<bool>,
+    /// Boxes read from a listing in this check ([`Chain::read_pool_boxes`]), by id.
+    listed: std::cell::RefCell<std::collections::BTreeMap<Id, ChainBox>>,
     transactions: Option<Box<Chain<'f>>>,
 }
 
@@ -214,6 +225,7 @@ impl<'f> Chain<'f> {
             fetch,
             current: std::cell::Cell::new(0),
             no_lists: std::cell::Cell::new(false),
+            listed: Default::default(),
             transactions: None,
             cache: None,
         }
@@ -301,6 +313,38 @@ impl<'f> Chain<'f> {
     /// if it is there (checked again), and kept there if it is not; the others are asked of the
     /// source, many in one request where it has lists (ergo-graphql), else one by one.
     pub async fn boxes_by_ids(&self, ids: &[Id]) -> Vec<Result<ChainBox, ChainError>> {
+        // (boxes read from the pool's listing in this check first: see `read_pool_boxes`)
+        let listed: Vec<Option<ChainBox>> = {
+            let listed = self.listed.borrow();
+            ids.iter().map(|id| listed.get(id).cloned()).collect()
+        };
+        if listed.iter().any(Option::is_some) {
+            let rest: Vec<Id> = ids
+                .iter()
+                .zip(&listed)
+                .filter(|(_, l)| l.is_none())
+                .map(|(id, _)| *id)
+                .collect();
+            let mut fetched = Box::pin(self.boxes_by_ids_asked(&rest)).await.into_iter();
+            return listed
+                .into_iter()
+                .map(|l| match l {
+                    Some(b) => Ok(b),
+                    None => fetched.next().unwrap_or(Err(ChainError::EmptyWalk)),
+                })
+                .collect();
+        }
+        self.boxes_by_ids_asked(ids).await
+    }
+
+    /// Whether the cache keeps box `id` (spent, so fixed).
+    pub fn has_cached_box(&self, id: &Id) -> bool {
+        self.cache
+            .is_some_and(|c| c.contains(&format!("{}:box:{}", self.kind.name(), id.to_hex())))
+    }
+
+    /// [`Chain::boxes_by_ids`], from the cache and the source.
+    async fn boxes_by_ids_asked(&self, ids: &[Id]) -> Vec<Result<ChainBox, ChainError>> {
         self.by_ids(
             ids,
             Wanted::<ChainBox> {
@@ -433,38 +477,83 @@ impl<'f> Chain<'f> {
 
     /// Every box that ever held token `token` (spent or not).
     pub async fn boxes_by_token_id(&self, token: Id) -> Result<Vec<ChainBox>, ChainError> {
-        self.listing(|offset, limit| Query::BoxesByToken { token, offset, limit })
-            .await
+        self.listing(|offset, limit| Query::BoxesByToken { token, offset, limit }, MAX_PAGES)
+            .await?
+            .map(boxes_only)
+            .ok_or(ChainError::TooManyBoxes)
+    }
+
+    /// Reads the boxes that ever held a pool's `token` — at most [`PREFETCH_PAGES`] pages of
+    /// them, in a few requests — and answers later requests for any of them by id from this
+    /// reading, as fresh as it is: for a source without lists of ids (a node, the explorer
+    /// API), a pool's first boxes and unspent tips then cost no request each. Whatever the
+    /// listing leaves out is asked for by id as before. Only a cancelled query is an error.
+    pub async fn read_pool_boxes(&self, token: Id) -> Result<(), FetchError> {
+        let pages = self
+            .listing(
+                |offset, limit| Query::BoxesByToken { token, offset, limit },
+                PREFETCH_PAGES,
+            )
+            .await;
+        match pages {
+            Ok(Some(boxes)) => {
+                let mut listed = self.listed.borrow_mut();
+                for (b, text) in boxes {
+                    // a spent box is kept as if asked for by id: the next check need not list
+                    if let (Some(cache), Some(_)) = (self.cache, b.spent_transaction_id) {
+                        cache.put(&format!("{}:box:{}", self.kind.name(), b.id.to_hex()), &text);
+                    }
+                    listed.insert(b.id, b);
+                }
+                Ok(())
+            }
+            Err(ChainError::Fetch(FetchError::Cancelled)) => Err(FetchError::Cancelled),
+            // more than a few pages, or a listing that fails: each box is asked for by id
+            _ => Ok(()),
+        }
     }
 
     /// Every box that was ever at `address` (spent or not).
     pub async fn boxes_by_address(&self, address: &Address) -> Result<Vec<ChainBox>, ChainError> {
         let address = address.encode();
-        self.listing(|offset, limit| Query::BoxesByAddress {
-            address: address.clone(),
-            offset,
-            limit,
-        })
-        .await
+        self.listing(
+            |offset, limit| Query::BoxesByAddress {
+                address: address.clone(),
+                offset,
+                limit,
+            },
+            MAX_PAGES,
+        )
+        .await?
+        .map(boxes_only)
+        .ok_or(ChainError::TooManyBoxes)
     }
 
     /// All pages of a listing, until a short page (or one that adds nothing new: a source that
-    /// ignores the offset is not asked forever); a box listed twice is kept once.
-    async fn listing(&self, page: impl Fn(usize, usize) -> Query) -> Result<Vec<ChainBox>, ChainError> {
+    /// ignores the offset is not asked forever); a box listed twice is kept once. `None` if it
+    /// goes on beyond `max_pages`.
+    async fn listing(
+        &self,
+        page: impl Fn(usize, usize) -> Query,
+        max_pages: usize,
+    ) -> Result<Option<Vec<(ChainBox, String)>>, ChainError> {
         let limit = self.kind.max_page();
         let mut seen = BTreeSet::new();
         let mut all = Vec::new();
-        for n in 0..MAX_PAGES {
+        for n in 0..max_pages {
             let (text, url) = self.ask(&page(n * limit, limit)).await?;
-            let boxes = self.kind.boxes_answer(&text).map_err(|e| ChainError::of(e, &url))?;
+            let boxes = self
+                .kind
+                .boxes_answer_texts(&text)
+                .map_err(|e| ChainError::of(e, &url))?;
             let full = boxes.len() >= limit;
             let before = all.len();
-            all.extend(boxes.into_iter().filter(|b| seen.insert(b.id)));
+            all.extend(boxes.into_iter().filter(|(b, _)| seen.insert(b.id)));
             if !full || all.len() == before {
-                return Ok(all);
+                return Ok(Some(all));
             }
         }
-        Err(ChainError::TooManyBoxes)
+        Ok(None)
     }
 
     /// What the source says of itself (its version, whether it is indexed and gives context

@@ -106,6 +106,10 @@ fn short(s: &str) -> String {
 /// service have lists), their rows shown when the group is done.
 pub const EPOCHS_AT_ONCE: usize = 100;
 
+/// How many first boxes a check must lack (neither cached nor asked yet) before a source
+/// without lists reads the pool's boxes by its token instead.
+pub const LISTING_WORTH: usize = 10;
+
 /// How many groups of epochs are checked at once.
 pub const GROUPS_AT_ONCE: usize = 2;
 
@@ -129,6 +133,22 @@ pub async fn check(
     // the source's height, for the hardened epochs' deadlines (rows say nothing of them without)
     let now = node.height().await.ok();
     let service = node.proof_service(pool.proof_service.as_deref());
+    // a source without lists of ids reads the pool's boxes in a few pages instead of one
+    // request per first box and tip — unless this browser keeps most first boxes already (a
+    // second check then asks only about the unspent ones)
+    let uncached = pool
+        .epochs
+        .iter()
+        .filter_map(|e| hex::decode_array::<32>(&e.start_box).ok())
+        .filter(|id| !node.has_cached_box(&Id(*id)))
+        .count();
+    if node.kind().max_batch() == 1 && uncached > LISTING_WORTH {
+        if let Some(token) = pool.token.as_deref().and_then(|t| hex::decode_array::<32>(t).ok()) {
+            progress.step = "reading the pool's boxes".into();
+            on_progress(progress.clone());
+            node.read_pool_boxes(Id(token)).await?;
+        }
+    }
     // two groups at once: one's requests are under way while the other's answers are checked
     let shared = RefCell::new(progress);
     let mut groups = futures::stream::iter(pool.epochs.chunks(EPOCHS_AT_ONCE))

@@ -217,24 +217,27 @@ async fn last_headers(State(s): State<Shared>, Path(n): Path<usize>) -> Response
 async fn node_box(State(s): State<Shared>, Path(id): Path<String>) -> Response {
     let d = lock(&s);
     match parse_id(&id).and_then(|i| d.ledger.get_box(&i)) {
-        Some(r) if d.tamper == Some(crate::Tamper::Huge) => {
-            // valid JSON, 40 MiB of it, streamed without a Content-Length: a client must stop
-            // reading at its own limit
-            let head = box_value(r, Flavor::Node).to_string().into_bytes();
-            let chunks = std::iter::once(head).chain(std::iter::repeat_n(vec![b' '; 1 << 20], 40));
-            let body = axum::body::Body::from_stream(futures_util::stream::iter(
-                chunks.map(Ok::<_, std::convert::Infallible>),
-            ));
-            (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
-        }
+        Some(r) if d.tamper == Some(crate::Tamper::Huge) => huge(box_value(r, Flavor::Node)),
         Some(r) => json_response(StatusCode::OK, box_value(r, Flavor::Node)),
         None => node_error(StatusCode::NOT_FOUND, "not-found", format!("No box found with id {id}")),
     }
 }
 
+/// `value` as valid JSON padded to 40 MiB, streamed without a Content-Length: a client must
+/// stop reading at its own limit.
+fn huge(value: Value) -> Response {
+    let head = value.to_string().into_bytes();
+    let chunks = std::iter::once(head).chain(std::iter::repeat_n(vec![b' '; 1 << 20], 40));
+    let body = axum::body::Body::from_stream(futures_util::stream::iter(
+        chunks.map(Ok::<_, std::convert::Infallible>),
+    ));
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
 async fn node_boxes_by_token(State(s): State<Shared>, Path(id): Path<String>, Query(p): Query<Page>) -> Response {
     let d = lock(&s);
     match hex::decode_array::<32>(&id) {
+        Ok(t) if d.tamper == Some(crate::Tamper::Huge) => huge(page(d.ledger.boxes_by_token(&t), &p, Flavor::Node)),
         Ok(t) => json_response(StatusCode::OK, page(d.ledger.boxes_by_token(&t), &p, Flavor::Node)),
         Err(e) => node_error(StatusCode::BAD_REQUEST, "bad.request", e),
     }

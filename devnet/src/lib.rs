@@ -33,8 +33,8 @@ pub enum Tamper {
     Payouts,
     /// The proof service answers after 10 s, beyond a client's timeout.
     SlowProofs,
-    /// Every box the node serves comes padded with 40 MiB of spaces, streamed without a
-    /// Content-Length.
+    /// Every box the node serves (by id, and the pages of a token's boxes) comes padded with
+    /// 40 MiB of spaces, streamed without a Content-Length.
     Huge,
 }
 

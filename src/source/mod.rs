@@ -267,6 +267,18 @@ impl SourceKind {
         }
     }
 
+    /// [`SourceKind::boxes_answer`], each box with its text as the answer to that one box
+    /// (what [`SourceKind::box_answer`] decodes: what a cache keeps).
+    pub fn boxes_answer_texts(self, text: &str) -> Result<Vec<(ChainBox, String)>, SourceError> {
+        match self {
+            SourceKind::Node | SourceKind::Explorer => Ok(crate::ergo::json::decode::decode_boxes_with_texts(text)?),
+            SourceKind::Graphql => graphql::batch_boxes_answer(text)?
+                .into_iter()
+                .map(|i| i.value.map(|b| (b, i.text)))
+                .collect(),
+        }
+    }
+
     /// The answer to [`Query::Info`]: what the source says it can serve.
     pub fn info_answer(self, text: &str) -> Result<Capabilities, SourceError> {
         match self {

@@ -581,6 +581,20 @@ test('a pool with more boxes than one page of the source: added by its token thr
     assert.ok(lists.some((b) => b.variables.ids.length > 1), 'ids asked together');
     assert.ok(lists.every((b) => b.variables.ids.length <= 20));
     assert.ok(bodies.length < epochs, `${bodies.length} GraphQL requests for ${epochs} epochs`);
+    // through a node, which has no lists of ids: the pool's boxes read by its token in a few
+    // pages, not asked one by one
+    const paths = [];
+    page.on('request', (r) => paths.push(new URL(r.url()).pathname));
+    // (Settings is still open)
+    await page.getByLabel('Kind of source').selectOption('node');
+    await page.getByLabel('Source URL').fill(at);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForFunction(() => /Settings saved: .*node 6/.test(document.querySelector('.notice')?.innerText ?? ''));
+    await page.getByRole('button', { name: 'Check' }).click();
+    checkAgainstTruth(await rows(page, epochs, 120_000), { ...miner, epochs: miner.epochs.slice(1).map((e, i) => ({ ...e, number: i + 1 })) });
+    assert.ok(paths.some((p) => p.startsWith('/blockchain/box/byTokenId/')), 'the pool\'s boxes were listed');
+    const byId = paths.filter((p) => p.startsWith('/blockchain/box/byId/')).length;
+    assert.ok(byId < epochs / 2, `${byId} boxes asked one by one for ${epochs} epochs`);
     await page.close();
   } finally {
     await stopDevnet(d);

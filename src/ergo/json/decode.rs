@@ -217,6 +217,12 @@ enum BoxList {
 
 /// Decodes a list of boxes: a JSON array (node) or `{items: [...], total}` (explorer).
 pub fn decode_boxes(json: &str) -> Result<Vec<ChainBox>, JsonError> {
+    Ok(decode_boxes_with_texts(json)?.into_iter().map(|(b, _)| b).collect())
+}
+
+/// [`decode_boxes`], each box with its own JSON text, the answer to that one box ([`decode_box`]
+/// reads it: what a cache keeps; a box's JSON holds nothing whose order matters).
+pub fn decode_boxes_with_texts(json: &str) -> Result<Vec<(ChainBox, String)>, JsonError> {
     let list: BoxList = serde_json::from_str(json).map_err(|e| JsonError::Json {
         what: "a list of boxes",
         message: clip(&e.to_string()),
@@ -228,8 +234,9 @@ pub fn decode_boxes(json: &str) -> Result<Vec<ChainBox>, JsonError> {
         .into_iter()
         .enumerate()
         .map(|(i, v)| {
+            let text = v.to_string();
             let b: BoxJson = serde_json::from_value(v).map_err(|e| field(format!("items[{i}]"), e))?;
-            b.decode(&format!("items[{i}]"))
+            Ok((b.decode(&format!("items[{i}]"))?, text))
         })
         .collect()
 }
@@ -517,5 +524,9 @@ mod tests {
         assert_eq!(decode_boxes(&plain).unwrap().len(), 2);
         let paged = serde_json::json!({ "items": [one], "total": 1 }).to_string();
         assert_eq!(decode_boxes(&paged).unwrap().len(), 1);
+        // each box's own text is the answer to that box (what a cache keeps of a listing)
+        for (b, text) in decode_boxes_with_texts(&plain).unwrap() {
+            assert_eq!(decode_box(&text).unwrap(), b);
+        }
     }
 }
