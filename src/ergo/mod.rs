@@ -9,6 +9,7 @@
 //! | [`ergo_box`] | boxes and box candidates, their bytes and ids; the box value floor |
 //! | [`transaction`] | transactions' bytes to sign and ids |
 //! | [`json`] | node/explorer JSON → boxes and transactions (ids checked); EIP-12 |
+//! | [`merkle`] | the Merkle tree of a block's transactions (a header's `transactionsRoot`) and inclusion proofs |
 //! | `interpreter` | (feature `interpreter`) contract evaluation by sigma-rust's interpreter |
 
 pub mod address;
@@ -16,6 +17,7 @@ pub mod ergo_box;
 #[cfg(feature = "interpreter")]
 pub mod interpreter;
 pub mod json;
+pub mod merkle;
 pub mod register;
 pub mod transaction;
 
