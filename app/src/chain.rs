@@ -12,11 +12,11 @@ use futures::StreamExt;
 use sharestate::ergo::json::JsonError;
 use sharestate::ergo::{Address, ChainBox, ChainTransaction, Id};
 use sharestate::pool::service::{
-    proofs_answer_entries, proofs_path, verify_proof_answer, verify_snapshot_answer, ServiceError, MAX_BOXES,
+    proof_path, proofs_path, verify_proof_answer, verify_proofs_answer, verify_snapshot_answer, ServiceError, MAX_BOXES,
 };
 use sharestate::pool::walk::{Need, Walk, WalkError, Walker};
 use sharestate::source::{Answers, Batch, Method, Query, Request, SourceError, SourceKind};
-use sharestate::{hex, Digest, Key, ShareState};
+use sharestate::{Digest, Key, ShareState};
 use std::collections::BTreeSet;
 
 /// Pages of a listing read at most: a node that lists without end is not followed forever.
@@ -328,9 +328,10 @@ impl<'f> Chain<'f> {
             let mut fetched = Box::pin(self.boxes_by_ids_asked(&rest)).await.into_iter();
             return listed
                 .into_iter()
-                .map(|l| match l {
+                .zip(ids)
+                .map(|(l, id)| match l {
                     Some(b) => Ok(b),
-                    None => fetched.next().unwrap_or(Err(ChainError::EmptyWalk)),
+                    None => fetched.next().unwrap_or(Err(ChainError::NoAnswer(*id))),
                 })
                 .collect();
         }
@@ -650,20 +651,13 @@ impl<'f> Chain<'f> {
             if needs.is_empty() {
                 break;
             }
-            let box_ids: Vec<Id> = needs
-                .iter()
-                .filter_map(|(_, need)| match need {
-                    Need::Box(id) => Some(*id),
-                    Need::Transaction(_) => None,
-                })
-                .collect();
-            let tx_ids: Vec<Id> = needs
-                .iter()
-                .filter_map(|(_, need)| match need {
-                    Need::Transaction(id) => Some(*id),
-                    Need::Box(_) => None,
-                })
-                .collect();
+            let (mut box_ids, mut tx_ids) = (Vec::new(), Vec::new());
+            for (_, need) in &needs {
+                match need {
+                    Need::Box(id) => box_ids.push(*id),
+                    Need::Transaction(id) => tx_ids.push(*id),
+                }
+            }
             let (mut boxes, mut txs) = futures::join!(self.boxes_by_ids(&box_ids), self.transactions_by_ids(&tx_ids));
             // (answers in the order asked: taken from the front as the needs are gone through)
             boxes.reverse();
@@ -671,11 +665,11 @@ impl<'f> Chain<'f> {
             for (n, need) in needs {
                 let w = &mut walks[n];
                 let fed = match need {
-                    Need::Box(_) => boxes
+                    Need::Box(id) => boxes
                         .pop()
-                        .unwrap_or(Err(ChainError::EmptyWalk))
+                        .unwrap_or(Err(ChainError::NoAnswer(id)))
                         .and_then(|b| w.walker.feed_chain_box(b).map_err(ChainError::from)),
-                    Need::Transaction(_) => txs.pop().unwrap_or(Err(ChainError::EmptyWalk)).and_then(|t| {
+                    Need::Transaction(id) => txs.pop().unwrap_or(Err(ChainError::NoAnswer(id))).and_then(|t| {
                         // (a walk asks for a transaction's OUTPUTS(0), the next state, and
                         // OUTPUTS(1), the reward box: only those are kept)
                         for o in t.outputs.iter().take(2).filter(|o| o.spent_transaction_id.is_some()) {
@@ -738,7 +732,7 @@ impl ProofService<'_> {
         check: impl Fn(&str) -> Result<T, ServiceError>,
     ) -> Result<T, ProofServiceError> {
         let url = join(&self.base, &path);
-        let key = format!("proof-service:{url}");
+        let key = self.cache_key(&path);
         if let Some(found) = self.cache.and_then(|c| c.get(&key)).and_then(|text| check(&text).ok()) {
             return Ok(found);
         }
@@ -752,10 +746,13 @@ impl ProofService<'_> {
 
     /// The value of `key` in the share state of box `at` (`None`: proven absent).
     pub async fn lookup(&self, at: Id, digest: &Digest, key: &Key) -> Result<Option<Vec<u8>>, ProofServiceError> {
-        self.answer(format!("/proof/{}/{}", at.to_hex(), hex::encode(key)), |body| {
-            verify_proof_answer(body, digest, key)
-        })
-        .await
+        self.answer(proof_path(&at, key), |body| verify_proof_answer(body, digest, key))
+            .await
+    }
+
+    /// Where the cache keeps the answer at `path` (a path of this service).
+    fn cache_key(&self, path: &str) -> String {
+        format!("proof-service:{}", join(&self.base, path))
     }
 
     /// `key`'s value in each box of `at` (its id, and its digest as read from the chain), in
@@ -764,16 +761,10 @@ impl ProofService<'_> {
     /// box's `/proof` answer; a box the answer leaves out, or every box with a service that has
     /// no such list (a static host), is asked alone ([`ProofService::lookup`]).
     pub async fn lookups(&self, key: &Key, at: &[(Id, Digest)]) -> Vec<Result<Option<Vec<u8>>, ProofServiceError>> {
-        let cache_key = |id: &Id| {
-            format!(
-                "proof-service:{}",
-                join(&self.base, &format!("/proof/{}/{}", id.to_hex(), hex::encode(key)))
-            )
-        };
         let mut out: Vec<Option<Result<Option<Vec<u8>>, ProofServiceError>>> = at
             .iter()
             .map(|(id, digest)| {
-                let text = self.cache.and_then(|c| c.get(&cache_key(id)))?;
+                let text = self.cache.and_then(|c| c.get(&self.cache_key(&proof_path(id, key))))?;
                 verify_proof_answer(&text, digest, key).ok().map(Ok)
             })
             .collect();
@@ -783,9 +774,10 @@ impl ProofService<'_> {
                 if self.no_lists.get() {
                     break;
                 }
-                let ids: Vec<Id> = chunk.iter().map(|i| at[*i].0).collect();
-                let entries = match self.fetch.get(&join(&self.base, &proofs_path(key, &ids))).await {
-                    Ok(body) => proofs_answer_entries(&body),
+                let asked: Vec<(Id, Digest)> = chunk.iter().map(|i| at[*i]).collect();
+                let ids: Vec<Id> = asked.iter().map(|(id, _)| *id).collect();
+                let checked = match self.fetch.get(&join(&self.base, &proofs_path(key, &ids))).await {
+                    Ok(body) => verify_proofs_answer(&body, key, &asked),
                     Err(FetchError::Cancelled) => {
                         return at
                             .iter()
@@ -802,27 +794,16 @@ impl ProofService<'_> {
                     // the list may be what failed (a static host has none): ask one by one
                     Err(e) => Err(ServiceError::Json(e.to_string())),
                 };
-                let Ok(entries) = entries else {
+                let Ok(checked) = checked else {
                     self.no_lists.set(true);
                     break;
                 };
-                for &i in chunk {
-                    let (id, digest) = &at[i];
-                    // an entry about this box that its digest proves (a false one is that box's error)
-                    let mut checked = entries
-                        .iter()
-                        .filter(|e| e.box_id == id.to_hex())
-                        .map(|e| verify_proof_answer(&e.text, digest, key).map(|v| (v, &e.text)));
-                    let first = checked.next();
-                    let answer = match first {
-                        Some(Ok(found)) => Ok(found),
-                        Some(Err(e)) => checked.find_map(Result::ok).ok_or(e),
-                        None => continue,
-                    };
-                    out[i] = Some(match answer {
+                // (a box the answer says nothing of is asked alone below)
+                for (&i, entry) in chunk.iter().zip(checked) {
+                    out[i] = entry.map(|proven| match proven {
                         Ok((value, text)) => {
                             if let Some(c) = self.cache {
-                                c.put(&cache_key(id), text);
+                                c.put(&self.cache_key(&proof_path(&at[i].0, key)), &text);
                             }
                             Ok(value)
                         }

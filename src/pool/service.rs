@@ -267,17 +267,27 @@ pub fn proofs_path(key: &Key, boxes: &[Id]) -> String {
     format!("/proofs/{}?boxes={}", hex::encode(key), ids.join(","))
 }
 
-/// One box's part of a `/proofs/{key}` answer: the box it says it is about, and its text (a
-/// `/proof/{boxId}/{key}` answer, to check with [`verify_proof_answer`] against that box's
-/// digest as read from the chain).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProofEntry {
-    pub box_id: String,
-    pub text: String,
+/// The request for `key`'s lookup proof in box `box_id`, relative to the service's base.
+pub fn proof_path(box_id: &Id, key: &Key) -> String {
+    format!("/proof/{}/{}", box_id.to_hex(), hex::encode(key))
 }
 
-/// The entries of a `/proofs/{key}` answer (nothing in them checked yet).
-pub fn proofs_answer_entries(json: &str) -> Result<Vec<ProofEntry>, ServiceError> {
+/// One box's part of a checked `/proofs/{key}` answer: the key's proven value there (`None`:
+/// proven absent) and the entry's text — the `/proof/{boxId}/{key}` answer for that box, which
+/// [`verify_proof_answer`] accepts (what a cache keeps) — or why the entry fails.
+pub type ProvenEntry = Result<(Option<Vec<u8>>, String), ServiceError>;
+
+/// Checks a `/proofs/{key}?boxes=…` answer against `at`, each box asked with its digest as read
+/// from the chain: for each box, in order, `None` if the answer has no entry about it (ask it
+/// alone), else its entry checked against *that box's* digest. An entry counts for the box it
+/// names; of several about one box, one that the digest proves is taken (a false one cannot
+/// hide a true one; without a true one, the first one's error). Entries about boxes not asked
+/// are ignored. An answer that is not such a list is an error of its own.
+pub fn verify_proofs_answer(
+    json: &str,
+    key: &Key,
+    at: &[(Id, Digest)],
+) -> Result<Vec<Option<ProvenEntry>>, ServiceError> {
     #[derive(Deserialize)]
     struct Proofs {
         proofs: Vec<Box<serde_json::value::RawValue>>,
@@ -289,13 +299,27 @@ pub fn proofs_answer_entries(json: &str) -> Result<Vec<ProofEntry>, ServiceError
         box_id: String,
     }
     let Proofs { proofs } = serde_json::from_str(json).map_err(|e| ServiceError::Json(e.to_string()))?;
-    Ok(proofs
-        .into_iter()
-        .map(|raw| ProofEntry {
-            box_id: serde_json::from_str::<About>(raw.get())
+    let about: Vec<(String, &str)> = proofs
+        .iter()
+        .map(|raw| {
+            let id = serde_json::from_str::<About>(raw.get())
                 .map(|a| a.box_id.to_ascii_lowercase())
-                .unwrap_or_default(),
-            text: raw.get().to_string(),
+                .unwrap_or_default();
+            (id, raw.get())
+        })
+        .collect();
+    Ok(at
+        .iter()
+        .map(|(id, digest)| {
+            let id = id.to_hex();
+            let mut checked = about
+                .iter()
+                .filter(|(about, _)| *about == id)
+                .map(|(_, text)| verify_proof_answer(text, digest, key).map(|v| (v, text.to_string())));
+            match checked.next()? {
+                Ok(found) => Some(Ok(found)),
+                Err(e) => Some(checked.find_map(Result::ok).ok_or(e)),
+            }
         })
         .collect())
 }
@@ -357,25 +381,42 @@ mod tests {
         let unknown = Id([9; 32]);
         let r = svc.handle(&proofs_path(&key(5), &[id, unknown, Id([8; 32])]));
         assert_eq!(r.status, 200, "{}", r.body);
-        let entries = proofs_answer_entries(&r.body).unwrap();
-        // one entry per box served, each the /proof answer for it
-        assert_eq!(entries.len(), 2);
-        assert_eq!(entries[0].box_id, id.to_hex());
+        let unpaid = |n| Some(ShareValue::unpaid(n).to_bytes().to_vec());
+        let at = [(id, d), (unknown, d2), (Id([8; 32]), d2)];
+        let checked = verify_proofs_answer(&r.body, &key(5), &at).unwrap();
+        // each served box's value, proven by its own digest; nothing about the unknown box
+        let (value, text) = checked[0].clone().unwrap().unwrap();
+        assert_eq!(value, unpaid(5));
+        // the entry is the /proof answer for that box (what a cache keeps)
+        assert_eq!(text, svc.handle(&proof_path(&id, &key(5))).body);
+        assert_eq!(checked[1], None);
+        assert_eq!(checked[2].clone().unwrap().unwrap().0, unpaid(9));
+        // a lying service: the entries' boxes swapped — each is checked against the digest of
+        // the box it names, and fails
+        let mut v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        let (a, b) = (v["proofs"][0]["boxId"].clone(), v["proofs"][1]["boxId"].clone());
+        v["proofs"][0]["boxId"] = b;
+        v["proofs"][1]["boxId"] = a;
+        let swapped = verify_proofs_answer(&v.to_string(), &key(5), &at).unwrap();
+        assert!(matches!(swapped[0], Some(Err(ServiceError::Proof(_)))), "{swapped:?}");
+        assert!(matches!(swapped[2], Some(Err(ServiceError::Proof(_)))), "{swapped:?}");
+        // a false entry beside the true one does not hide it; alone, it is the box's error
+        let mut lie = v["proofs"][1].clone();
+        lie["boxId"] = json!(id.to_hex());
+        let both = json!({ "proofs": [lie.clone(), serde_json::from_str::<serde_json::Value>(&text).unwrap()] });
         assert_eq!(
-            entries[0].text,
-            svc.handle(&format!("/proof/{}/{}", id.to_hex(), hex::encode(&key(5))))
-                .body
+            verify_proofs_answer(&both.to_string(), &key(5), &at).unwrap()[0]
+                .clone()
+                .unwrap()
+                .unwrap()
+                .0,
+            unpaid(5)
         );
-        assert_eq!(
-            verify_proof_answer(&entries[0].text, &d, &key(5)).unwrap(),
-            Some(ShareValue::unpaid(5).to_bytes().to_vec())
-        );
-        assert_eq!(
-            verify_proof_answer(&entries[1].text, &d2, &key(5)).unwrap(),
-            Some(ShareValue::unpaid(9).to_bytes().to_vec())
-        );
-        // an entry checked against another box's digest fails
-        assert!(verify_proof_answer(&entries[1].text, &d, &key(5)).is_err());
+        let alone = json!({ "proofs": [lie] });
+        assert!(matches!(
+            verify_proofs_answer(&alone.to_string(), &key(5), &at).unwrap()[0],
+            Some(Err(_))
+        ));
         // the limits
         let too_many = vec![id; MAX_BOXES + 1];
         assert_eq!(svc.handle(&proofs_path(&key(5), &too_many)).status, 400);
@@ -385,7 +426,7 @@ mod tests {
             svc.handle(&format!("/proofs/{}?boxes=zz", hex::encode(&key(5)))).status,
             400
         );
-        assert!(proofs_answer_entries("<html>").is_err());
+        assert!(verify_proofs_answer("<html>", &key(5), &at).is_err());
     }
 
     #[crate::test]
