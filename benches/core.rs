@@ -124,5 +124,13 @@ fn building(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, hashing, lookups, payout, building);
+fn headers(c: &mut Criterion) {
+    let h = sharestate::ergo::Header::from_json(include_str!("../tests/fixtures/header.json")).unwrap();
+    let mut g = c.benchmark_group("header");
+    g.bench_function("id", |b| b.iter(|| black_box(&h).id()));
+    g.bench_function("proof of work (Autolykos v2)", |b| b.iter(|| black_box(&h).check_pow()));
+    g.finish();
+}
+
+criterion_group!(benches, hashing, lookups, payout, building, headers);
 criterion_main!(benches);

@@ -6,8 +6,10 @@
 //! sibling (or none, for an empty one) and which side the sibling is on — what a node answers
 //! at `GET /blocks/{headerId}/proofFor/{txId}` (`{"leafData", "levels": [[hex, side]…]}`).
 //!
-//! What the leaves of a block are (its transactions' ids; from block version 2 also their
-//! witness ids) is the caller's: this module is the tree. Checked against sigma-rust's
+//! A block's leaves ([`block_leaves`]) are its transactions' ids and, from block version 2,
+//! their witness ids after them (`blake2b256` of the inputs' proof bytes concatenated, without
+//! its first byte: 31 bytes, so that no witness id is a transaction id); a node's `proofFor`
+//! proves a transaction id among all of them. Checked against sigma-rust's
 //! `ergo-merkle-tree` on random trees (see the tests).
 
 use crate::encoding::hash::blake2b256_parts;
@@ -54,6 +56,26 @@ pub fn root<L: AsRef<[u8]>>(leaves: &[L]) -> Hash {
 /// A node from its two children (an empty node over two empty ones).
 fn parent(left: Option<Hash>, right: Option<Hash>) -> Option<Hash> {
     left.map(|l| node_hash(&l, right.as_ref()))
+}
+
+/// A transaction's witness id: `blake2b256` of its inputs' proof bytes, concatenated, without
+/// the first byte.
+pub fn witness_id<P: AsRef<[u8]>>(proofs: &[P]) -> [u8; 31] {
+    let parts: Vec<&[u8]> = proofs.iter().map(|p| p.as_ref()).collect();
+    let h = blake2b256_parts(&parts);
+    let mut id = [0u8; 31];
+    id.copy_from_slice(&h[1..]);
+    id
+}
+
+/// The leaves of the tree of a block of `version` whose transactions, in order, have `ids` and
+/// `witness_ids`: the ids alone in version 1, the ids then the witness ids from version 2.
+pub fn block_leaves(version: u8, ids: &[Hash], witness_ids: &[[u8; 31]]) -> Vec<Vec<u8>> {
+    let mut leaves: Vec<Vec<u8>> = ids.iter().map(|i| i.to_vec()).collect();
+    if version > 1 {
+        leaves.extend(witness_ids.iter().map(|w| w.to_vec()));
+    }
+    leaves
 }
 
 /// Which side of its parent a proof's sibling is on.
