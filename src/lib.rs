@@ -11,10 +11,11 @@
 //! |---|---|
 //! | [`encoding`] | hex, blake2b-256, the one bounds-checked reader, VLQ numbers |
 //! | [`avl`] | the AVL+ tree: proofs verified (never panicking), the prover, snapshots |
-//! | [`ergo`] | addresses and keys, registers, boxes and transactions (ids recomputed), node/explorer JSON, EIP-12 |
+//! | [`ergo`] | addresses and keys, registers, boxes and transactions (ids recomputed), headers and their proof of work, Merkle proofs, node/explorer JSON, EIP-12 |
 //! | [`pool`] | what both designs share: values, payout arithmetic, the walk of a pool's boxes, the proof service |
 //! | [`posted`] | Design 1, the posted share state: contracts, epochs' transactions, proofs replayed, clauses checked |
 //! | [`source`] | where chain data comes from: the node or ergo-graphql, each request built and each answer checked (sans-IO) |
+//! | [`trust`] | what a ✓ rests on: a transaction in a block, headers' proof of work, the difficulty floor, confirmations |
 //! | [`error`] | every error of the crate, each with its kind |
 //!
 //! Every error type says what went wrong and where, and has a kind ([`error::HasKind`]): the
@@ -34,6 +35,7 @@ pub mod error;
 pub mod pool;
 pub mod posted;
 pub mod source;
+pub mod trust;
 
 pub use avl::{
     AvlFlags, AvlTreeData, BatchProof, Digest, Key, Operation, ProofError, ProverError, ShareState, Verifier,

@@ -1,6 +1,8 @@
 //! The devnet's HTTP interface, on one port:
 //!
 //! - the **node API** subset (with `extraIndex`): `/info`, `/blocks/lastHeaders/{n}`,
+//!   `/blocks/at/{height}`, `/blocks/chainSlice`, `/blocks/{id}/header`,
+//!   `/blocks/{id}/transactions`, `/blocks/{id}/proofFor/{txId}`,
 //!   `/blockchain/box/byId/{id}`, `/blockchain/box/byTokenId/{id}`,
 //!   `/blockchain/box/unspent/byTokenId/{id}`, `POST /blockchain/box/byAddress`,
 //!   `/blockchain/transaction/byId/{id}`, `POST /transactions`;
@@ -107,6 +109,7 @@ pub fn tx_value(l: &Ledger, id: &Id, flavor: Flavor, tamper: Option<crate::Tampe
         }
     }
     v["numConfirmations"] = json!(l.height() - t.height + 1);
+    v["blockId"] = json!(t.block.to_hex());
     Some(v)
 }
 
@@ -141,6 +144,11 @@ pub fn router(
         // node
         .route("/info", get(info))
         .route("/blocks/lastHeaders/{n}", get(last_headers))
+        .route("/blocks/at/{height}", get(blocks_at))
+        .route("/blocks/chainSlice", get(chain_slice))
+        .route("/blocks/{id}/header", get(block_header))
+        .route("/blocks/{id}/transactions", get(block_transactions))
+        .route("/blocks/{id}/proofFor/{tx}", get(proof_for))
         .route("/blockchain/box/byId/{id}", get(node_box))
         .route("/blockchain/box/byTokenId/{id}", get(node_boxes_by_token))
         .route("/blockchain/box/unspent/byTokenId/{id}", get(node_unspent_by_token))
@@ -179,7 +187,7 @@ pub fn router(
 
 async fn info(State(s): State<Shared>) -> Response {
     let d = lock(&s);
-    let best = d.ledger.last_headers(1).first().map(|h| hex::encode(h.id.0.as_ref()));
+    let best = d.ledger.last_headers(1).first().map(|h| h.id().to_hex());
     json_response(
         StatusCode::OK,
         json!({
@@ -208,10 +216,103 @@ async fn last_headers(State(s): State<Shared>, Path(n): Path<usize>) -> Response
         .ledger
         .last_headers(n.min(100))
         .into_iter()
-        .map(|h| serde_json::to_value(h).unwrap_or(Value::Null))
+        .map(|h| h.to_json())
         .collect();
     hs.reverse(); // the node lists them oldest first
     json_response(StatusCode::OK, Value::Array(hs))
+}
+
+/// The node's `/blocks/at/{height}`: the ids of the blocks at that height (one here: no forks).
+async fn blocks_at(State(s): State<Shared>, Path(height): Path<u32>) -> Response {
+    let d = lock(&s);
+    let ids: Vec<String> = d
+        .ledger
+        .header_at(height)
+        .map(|h| h.id().to_hex())
+        .into_iter()
+        .collect();
+    json_response(StatusCode::OK, json!(ids))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Slice {
+    from_height: Option<u32>,
+    to_height: Option<i64>,
+}
+
+/// The node's `/blocks/chainSlice?fromHeight=&toHeight=`: the headers from one height to
+/// another (both included; `toHeight` -1 or absent: the tip), oldest first, at most 16,384.
+async fn chain_slice(State(s): State<Shared>, Query(q): Query<Slice>) -> Response {
+    let d = lock(&s);
+    let tip = d.ledger.height();
+    let to = match q.to_height {
+        Some(t) if t >= 0 => (t.min(i64::from(tip))) as u32,
+        _ => tip,
+    };
+    let from = q.from_height.unwrap_or(0).max(to.saturating_sub(16_383));
+    let hs: Vec<Value> = (from..=to)
+        .filter_map(|h| d.ledger.header_at(h))
+        .map(|h| h.to_json())
+        .collect();
+    json_response(StatusCode::OK, Value::Array(hs))
+}
+
+async fn block_header(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+    let d = lock(&s);
+    match parse_id(&id).and_then(|i| d.ledger.header(&i)) {
+        Some(h) => json_response(StatusCode::OK, h.to_json()),
+        None => node_error(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("No block found with id {id}"),
+        ),
+    }
+}
+
+/// The node's `/blocks/{id}/transactions`: the block's transactions, in order, whole.
+async fn block_transactions(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+    let d = lock(&s);
+    let Some(block) = parse_id(&id) else {
+        return node_error(
+            StatusCode::BAD_REQUEST,
+            "bad.request",
+            format!("{id} is not a block id"),
+        );
+    };
+    match (d.ledger.header(&block), d.ledger.block_transactions(&block)) {
+        (Some(h), Some(txs)) => {
+            let txs: Vec<Value> = txs
+                .iter()
+                .map(|t| transaction_json(&t.tx, &t.spent, &t.proofs, Flavor::Node, None, None))
+                .collect();
+            json_response(
+                StatusCode::OK,
+                json!({ "headerId": id, "transactions": txs, "blockVersion": h.version }),
+            )
+        }
+        _ => node_error(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("No block found with id {id}"),
+        ),
+    }
+}
+
+/// The node's `/blocks/{id}/proofFor/{txId}`: the transaction's Merkle inclusion proof.
+async fn proof_for(State(s): State<Shared>, Path((id, tx)): Path<(String, String)>) -> Response {
+    let d = lock(&s);
+    let proof = parse_id(&id)
+        .zip(parse_id(&tx))
+        .and_then(|(b, t)| d.ledger.proof_for(&b, &t));
+    match proof {
+        Some(p) => json_response(StatusCode::OK, p.to_json()),
+        None => node_error(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("No transaction {tx} in block {id}"),
+        ),
+    }
 }
 
 async fn node_box(State(s): State<Shared>, Path(id): Path<String>) -> Response {
@@ -324,7 +425,7 @@ async fn node_submit(State(s): State<Shared>, body: Bytes) -> Response {
 
 async fn explorer_info(State(s): State<Shared>) -> Response {
     let d = lock(&s);
-    let best = d.ledger.last_headers(1).first().map(|h| hex::encode(h.id.0.as_ref()));
+    let best = d.ledger.last_headers(1).first().map(|h| h.id().to_hex());
     json_response(
         StatusCode::OK,
         json!({

@@ -260,6 +260,7 @@ fn inputs_of(d: &Devnet, tx: &Id) -> Vec<Input> {
 /// A transaction of the ledger.
 pub struct Transaction {
     id: Id,
+    block: Id,
     inclusion_height: u32,
     timestamp: u64,
     inputs: Vec<Input>,
@@ -272,6 +273,7 @@ impl Transaction {
         let t = d.ledger.get_tx(id)?;
         Some(Transaction {
             id: *id,
+            block: t.block,
             inclusion_height: t.height,
             timestamp: t.timestamp,
             inputs: inputs_of(d, id),
@@ -293,6 +295,13 @@ impl Transaction {
     }
     async fn inclusion_height(&self) -> u32 {
         self.inclusion_height
+    }
+    async fn header_id(&self) -> String {
+        self.block.to_hex()
+    }
+    /// Its place in its block (one transaction a block here).
+    async fn index(&self) -> i32 {
+        0
     }
     async fn timestamp(&self) -> String {
         self.timestamp.to_string()
@@ -316,6 +325,56 @@ impl Transaction {
     }
     async fn outputs(&self) -> Vec<GraphqlBox> {
         self.outputs.iter().cloned().map(GraphqlBox).collect()
+    }
+}
+
+/// A block header, as ergo-graphql's `Header`.
+pub struct BlockHeader(sharestate::ergo::Header);
+
+#[Object(name = "Header")]
+impl BlockHeader {
+    async fn header_id(&self) -> String {
+        self.0.id().to_hex()
+    }
+    async fn parent_id(&self) -> String {
+        self.0.parent_id.to_hex()
+    }
+    async fn version(&self) -> u8 {
+        self.0.version
+    }
+    async fn height(&self) -> u32 {
+        self.0.height
+    }
+    #[graphql(name = "nBits")]
+    async fn n_bits(&self) -> String {
+        self.0.n_bits.to_string()
+    }
+    async fn difficulty(&self) -> String {
+        self.0.to_json()["difficulty"].as_str().unwrap_or("0").to_string()
+    }
+    async fn timestamp(&self) -> String {
+        self.0.timestamp.to_string()
+    }
+    async fn state_root(&self) -> String {
+        hex::encode(&self.0.state_root)
+    }
+    async fn ad_proofs_root(&self) -> String {
+        hex::encode(&self.0.ad_proofs_root)
+    }
+    async fn transactions_root(&self) -> String {
+        hex::encode(&self.0.transactions_root)
+    }
+    async fn extension_hash(&self) -> String {
+        hex::encode(&self.0.extension_root)
+    }
+    async fn pow_solutions(&self) -> async_graphql::Json<serde_json::Value> {
+        async_graphql::Json(self.0.to_json()["powSolutions"].clone())
+    }
+    async fn votes(&self) -> Vec<u8> {
+        self.0.votes.to_vec()
+    }
+    async fn main_chain(&self) -> bool {
+        true
     }
 }
 
@@ -432,12 +491,20 @@ impl QueryRoot {
         ctx: &Context<'_>,
         transaction_id: Option<String>,
         transaction_ids: Option<Vec<String>>,
+        header_id: Option<String>,
         #[graphql(default = 0)] skip: i32,
         #[graphql(default = 50)] take: i32,
     ) -> Result<Vec<Transaction>> {
         check_page(skip, take)?;
         check_ids("transactionIds", &transaction_ids)?;
         let d = devnet(ctx)?;
+        if let Some(h) = &header_id {
+            let block = id_arg("headerId", h)?;
+            let txs = d.ledger.block_transactions(&block).unwrap_or_default();
+            let ids: Vec<Id> = txs.iter().map(|t| t.tx.id()).collect();
+            let found: Vec<Transaction> = ids.iter().filter_map(|i| Transaction::of(&d, i)).collect();
+            return Ok(page(found, skip, take));
+        }
         let mut ids = Vec::new();
         if let Some(t) = &transaction_id {
             ids.push(id_arg("transactionId", t)?);
@@ -452,6 +519,27 @@ impl QueryRoot {
         Ok(page(found, skip, take))
     }
 
+    /// Block headers of the main chain, highest first, selected by height or parent.
+    async fn block_headers(
+        &self,
+        ctx: &Context<'_>,
+        height: Option<u32>,
+        parent_id: Option<String>,
+        #[graphql(default = 0)] skip: i32,
+        #[graphql(default = 10)] take: i32,
+    ) -> Result<Vec<BlockHeader>> {
+        check_page(skip, take)?;
+        let d = devnet(ctx)?;
+        let parent = parent_id.as_deref().map(|p| id_arg("parentId", p)).transpose()?;
+        let all = d.ledger.last_headers(usize::MAX);
+        let found: Vec<BlockHeader> = all
+            .into_iter()
+            .filter(|h| height.is_none_or(|x| h.height == x) && parent.is_none_or(|p| h.parent_id == p))
+            .map(|h| BlockHeader(h.clone()))
+            .collect();
+        Ok(page(found, skip, take))
+    }
+
     async fn state(&self, ctx: &Context<'_>) -> Result<State> {
         let d = devnet(ctx)?;
         Ok(State {
@@ -460,7 +548,7 @@ impl QueryRoot {
                 .ledger
                 .last_headers(1)
                 .first()
-                .map(|h| hex::encode(h.id.0.as_ref()))
+                .map(|h| h.id().to_hex())
                 .unwrap_or_default(),
             network: "mainnet".into(),
         })

@@ -1,24 +1,32 @@
 //! The devnet's chain: every box and transaction ever made, which boxes are unspent, and a
 //! header per block. Transactions are validated by sigma-rust exactly as a node's mempool would
 //! (scripts and signatures, ERG and token preservation, dust, heights) before they are applied,
-//! each in a block of its own.
+//! each in a block of its own. Every block's header is real: its transactions root is Ergo's
+//! Merkle root over the block's transaction and witness ids, and it is mined (Autolykos v2) at
+//! the devnet's difficulty, so that its id recomputes and its work checks.
 
 use ergo_lib::chain::transaction::Transaction as SignedTx;
-use ergo_lib::ergo_chain_types::{ec_point, ADDigest, AutolykosSolution, BlockId, Digest32, Header, Votes};
 use ergo_lib::ergotree_interpreter::sigma_protocol::prover::ProofBytes;
 use ergo_lib::ergotree_ir::chain::ergo_box::ErgoBox as TheirBox;
 use ergo_lib::ergotree_ir::serialization::SigmaSerializable;
 use ergo_lib::wallet::tx_context::TransactionContext;
 use ergo_lib::wallet::Wallet;
-use sharestate::encoding::hash::blake2b256;
 use sharestate::ergo::interpreter::{to_ergo_lib, ChainContext};
 use sharestate::ergo::json::decode_transaction;
 use sharestate::ergo::json::UnsignedTransaction;
+use sharestate::ergo::merkle::{block_leaves, witness_id, InclusionProof};
+use sharestate::ergo::Header;
 use sharestate::ergo::Transaction;
 use sharestate::ergo::{ErgoBox, Id};
-use sigma_ser::ScorexSerializable;
+use sharestate::trust::{mine, DEVNET_N_BITS};
 use std::collections::{BTreeMap, HashMap};
 use thiserror::Error;
+
+/// The secp256k1 generator, compressed: the devnet's blocks' miner key.
+const GENERATOR: [u8; 33] = [
+    2, 0x79, 0xbe, 0x66, 0x7e, 0xf9, 0xdc, 0xbb, 0xac, 0x55, 0xa0, 0x62, 0x95, 0xce, 0x87, 0x0b, 0x07, 0x02, 0x9b,
+    0xfc, 0xdb, 0x2d, 0xce, 0x28, 0xd9, 0x59, 0xf2, 0x81, 0x5b, 0x16, 0xf8, 0x17, 0x98,
+];
 
 /// Milliseconds between blocks.
 pub const BLOCK_INTERVAL_MS: u64 = 120_000;
@@ -44,6 +52,8 @@ pub struct TxRecord {
     pub spent: Vec<ErgoBox>,
     pub height: u32,
     pub timestamp: u64,
+    /// The id of the block that holds it.
+    pub block: Id,
 }
 
 /// Why a transaction was refused.
@@ -72,6 +82,8 @@ pub struct Ledger {
     /// Transaction ids in application order.
     order: Vec<Id>,
     headers: Vec<Header>,
+    /// Each block's place in `headers` and its transactions (ids and witness ids), by block id.
+    blocks: HashMap<Id, (usize, Block)>,
     by_token: BTreeMap<[u8; 32], Vec<Id>>,
     by_tree: HashMap<Vec<u8>, Vec<Id>>,
 }
@@ -82,8 +94,17 @@ fn box_id(id: &ergo_lib::ergotree_ir::chain::ergo_box::BoxId) -> Id {
     Id(b)
 }
 
-fn digest32(b: [u8; 32]) -> Digest32 {
-    Digest32::from(b)
+/// A block's transactions, as the Merkle tree of its header takes them.
+#[derive(Debug, Clone, Default)]
+pub struct Block {
+    pub tx_ids: Vec<[u8; 32]>,
+    pub witness_ids: Vec<[u8; 31]>,
+}
+
+impl Block {
+    fn leaves(&self, version: u8) -> Vec<Vec<u8>> {
+        block_leaves(version, &self.tx_ids, &self.witness_ids)
+    }
 }
 
 impl Ledger {
@@ -95,11 +116,16 @@ impl Ledger {
             txs: HashMap::new(),
             order: vec![],
             headers: vec![],
+            blocks: HashMap::new(),
             by_token: BTreeMap::new(),
             by_tree: HashMap::new(),
         };
         for i in 0..10 {
-            l.push_header(height - 9 + i, timestamp - (9 - i as u64) * BLOCK_INTERVAL_MS, &[]);
+            l.push_header(
+                height - 9 + i,
+                timestamp - (9 - i as u64) * BLOCK_INTERVAL_MS,
+                Block::default(),
+            );
         }
         for b in genesis {
             l.add_box(b, height);
@@ -107,33 +133,56 @@ impl Ledger {
         l
     }
 
-    fn push_header(&mut self, height: u32, timestamp: u64, tx_ids: &[Id]) {
-        let parent = self.headers.last().map(|h| h.id).unwrap_or(BlockId(digest32([0; 32])));
-        // the transactions root here commits to the block's transaction ids in order; headers are
-        // well formed but not mined (the devnet has no proof of work)
-        let ids: Vec<u8> = tx_ids.iter().flat_map(|i| i.0).collect();
-        let mut h = Header {
-            version: 3,
-            id: BlockId(digest32([0; 32])),
+    /// Mines the next block's header over `block`'s transactions.
+    fn push_header(&mut self, height: u32, timestamp: u64, block: Block) -> Id {
+        let parent = self.headers.last().map(|h| h.id()).unwrap_or(Id([0; 32]));
+        let version = 3;
+        let h = Header {
+            version,
             parent_id: parent,
-            ad_proofs_root: digest32([0; 32]),
-            state_root: ADDigest::zero(),
-            transaction_root: digest32(blake2b256(&ids)),
+            ad_proofs_root: [0; 32],
+            transactions_root: sharestate::ergo::merkle::root(&block.leaves(version)),
+            state_root: [0; 33],
             timestamp,
-            n_bits: 117_440_512,
+            extension_root: [0; 32],
+            n_bits: DEVNET_N_BITS,
             height,
-            extension_root: digest32([0; 32]),
-            autolykos_solution: AutolykosSolution {
-                miner_pk: Box::new(ec_point::generator()),
-                pow_onetime_pk: Some(Box::new(ec_point::generator())),
-                nonce: height.to_be_bytes().repeat(2),
-                pow_distance: Some(num_bigint::BigInt::from(0)),
-            },
-            votes: Votes([0, 0, 0]),
+            votes: [0; 3],
+            unparsed: vec![],
+            // the generator point: a valid key for a miner nobody is
+            miner_pk: GENERATOR,
+            nonce: [0; 8],
         };
-        let bytes = h.scorex_serialize_bytes().unwrap_or_default();
-        h.id = BlockId(digest32(blake2b256(&bytes)));
+        let h = mine(h, 0);
+        let id = h.id();
+        self.blocks.insert(id, (self.headers.len(), block));
         self.headers.push(h);
+        id
+    }
+
+    /// The header at `height`.
+    pub fn header_at(&self, height: u32) -> Option<&Header> {
+        let first = self.headers.first()?.height;
+        self.headers.get(height.checked_sub(first)? as usize)
+    }
+
+    /// The header with id `id`.
+    pub fn header(&self, id: &Id) -> Option<&Header> {
+        self.headers.get(self.blocks.get(id)?.0)
+    }
+
+    /// The inclusion proof of transaction `tx` in block `block` (the node's `proofFor`).
+    pub fn proof_for(&self, block: &Id, tx: &Id) -> Option<InclusionProof> {
+        let (_, b) = self.blocks.get(block)?;
+        let index = b.tx_ids.iter().position(|t| *t == tx.0)?;
+        let version = self.header(block)?.version;
+        InclusionProof::of(&b.leaves(version), index)
+    }
+
+    /// The transactions of block `id`, in order.
+    pub fn block_transactions(&self, id: &Id) -> Option<Vec<&TxRecord>> {
+        let (_, b) = self.blocks.get(id)?;
+        Some(b.tx_ids.iter().filter_map(|t| self.txs.get(&Id(*t))).collect())
     }
 
     fn add_box(&mut self, b: ErgoBox, height: u32) {
@@ -159,7 +208,7 @@ impl Ledger {
     pub fn skip_to(&mut self, height: u32) {
         while self.height() + 1 < height {
             let timestamp = self.headers.last().map_or(0, |h| h.timestamp) + BLOCK_INTERVAL_MS;
-            self.push_header(self.height() + 1, timestamp, &[]);
+            self.push_header(self.height() + 1, timestamp, Block::default());
         }
     }
 
@@ -184,14 +233,14 @@ impl Ledger {
             .take(10)
             .cloned()
             .collect();
-        ChainContext::from_headers(last).ok()
+        ChainContext::from_our_headers(&last).ok()
     }
 
     /// The context of the next block.
     pub fn context(&self) -> ChainContext {
         let last: Vec<Header> = self.headers.iter().rev().take(10).cloned().collect();
-        // ten headers always exist (see `new`)
-        ChainContext::from_headers(last).expect("ten headers")
+        // ten headers always exist (see `new`), each in the node's form
+        ChainContext::from_our_headers(&last).expect("ten headers")
     }
 
     pub fn get_box(&self, id: &Id) -> Option<&BoxRecord> {
@@ -293,7 +342,7 @@ impl Ledger {
             .transaction()
             .ok_or(LedgerError::Invalid("no extension".into()))?;
         let id = content.id();
-        let proofs = tx
+        let proofs: Vec<Vec<u8>> = tx
             .inputs
             .iter()
             .map(|i| match &i.spending_proof.proof {
@@ -304,6 +353,14 @@ impl Ledger {
 
         let height = self.height() + 1;
         let timestamp = self.headers.last().map_or(0, |h| h.timestamp) + BLOCK_INTERVAL_MS;
+        let block = self.push_header(
+            height,
+            timestamp,
+            Block {
+                tx_ids: vec![id.0],
+                witness_ids: vec![witness_id(&proofs)],
+            },
+        );
         for b in &spent {
             if let Some(r) = self.boxes.get_mut(&b.id()) {
                 r.spent_by = Some(id);
@@ -320,10 +377,10 @@ impl Ledger {
                 spent,
                 height,
                 timestamp,
+                block,
             },
         );
         self.order.push(id);
-        self.push_header(height, timestamp, &[id]);
         Ok(id)
     }
 }

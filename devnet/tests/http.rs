@@ -695,3 +695,86 @@ fn a_long_history_adds_small_honest_epochs_each_paid_in_full() {
         assert_eq!(a.state_boxes, b.state_boxes);
     }
 }
+
+/// A request of the core's to the devnet, answered.
+fn ask(kind: sharestate::source::SourceKind, r: sharestate::source::Request) -> String {
+    match r.body {
+        Some((body, _)) => {
+            let (status, text) = post(&format!("/graphql{}", r.path), &body);
+            assert_eq!(status, 200, "{text}");
+            let _ = kind;
+            text
+        }
+        None => ok(&r.path),
+    }
+}
+
+#[test]
+fn every_block_is_mined_and_every_paying_transaction_is_in_its_block_through_both_sources() {
+    use sharestate::source::SourceKind;
+    use sharestate::trust::{anchor, check_run, TrustError, DEVNET, MAINNET};
+    let s = server();
+    let tip: u32 = serde_json::from_str::<Value>(&ok("/info")).unwrap()["fullHeight"]
+        .as_u64()
+        .unwrap() as u32;
+    // the same headers through the node and GraphQL, ids recomputed, mined, one chain
+    let (node, gql) = (SourceKind::Node, SourceKind::Graphql);
+    let from = tip - 40;
+    let mut run = vec![];
+    let mut at = from;
+    while at <= tip {
+        let by_node = node
+            .headers_answer(&ask(node, node.headers_request(at, tip).unwrap()))
+            .unwrap();
+        let by_gql = gql
+            .headers_answer(&ask(gql, gql.headers_request(at, tip).unwrap()))
+            .unwrap();
+        assert_eq!(by_node, by_gql);
+        assert_eq!(by_node.first().map(|h| h.height), Some(at));
+        at = by_node.last().unwrap().height + 1;
+        run.extend(by_node);
+    }
+    assert_eq!(run.len() as u32, tip - from + 1);
+    check_run(&DEVNET, &run).unwrap();
+    // the lastHeaders the node gives are the same chain's
+    let last = sharestate::ergo::Header::list_from_json(&ok("/blocks/lastHeaders/10")).unwrap();
+    assert_eq!(last.last(), run.last());
+    // the devnet's chain is no chain on mainnet: too little work
+    assert!(matches!(
+        check_run(&MAINNET, &run),
+        Err(TrustError::LowDifficulty { .. })
+    ));
+
+    // every paying transaction of the demo pool, in its block with its confirmations, by both
+    let mut anchored = 0;
+    for e in &s.epochs {
+        for (tx, _) in e.paid.values().take(2) {
+            let t: Value = serde_json::from_str(&ok(&format!("/blockchain/transaction/byId/{}", tx.to_hex()))).unwrap();
+            let height = t["inclusionHeight"].as_u64().unwrap() as u32;
+            let headers = node
+                .headers_answer(&ask(node, node.headers_request(height, height + 10).unwrap()))
+                .unwrap();
+            let block = headers[0].id();
+            assert_eq!(t["blockId"].as_str(), Some(block.to_hex().as_str()));
+            for kind in [node, gql] {
+                let proof = kind
+                    .inclusion_answer(
+                        &ask(kind, kind.inclusion_request(&block, tx).unwrap()),
+                        headers[0].version,
+                        tx,
+                    )
+                    .unwrap();
+                let a = anchor(&DEVNET, tx, &proof, &headers).unwrap();
+                assert_eq!((a.height, a.block), (height, block));
+                assert_eq!(a.confirmations, (tip - height).min(10));
+                // the same proof against the block after it: not there
+                assert!(matches!(
+                    anchor(&DEVNET, tx, &proof, &headers[1..]),
+                    Err(TrustError::NotInBlock { .. })
+                ));
+            }
+            anchored += 1;
+        }
+    }
+    assert!(anchored >= 6, "{anchored}");
+}

@@ -41,6 +41,15 @@ impl ChainContext {
     }
 
     /// From ten headers, in either order.
+    /// From our headers (newest first or last), through the node's JSON form.
+    pub fn from_our_headers(headers: &[crate::ergo::Header]) -> Result<ChainContext, InterpreterError> {
+        let theirs = headers
+            .iter()
+            .map(|h| serde_json::from_value(h.to_json()).map_err(|e| InterpreterError::Headers(e.to_string())))
+            .collect::<Result<Vec<Header>, _>>()?;
+        ChainContext::from_headers(theirs)
+    }
+
     pub fn from_headers(mut headers: Vec<Header>) -> Result<ChainContext, InterpreterError> {
         headers.sort_by_key(|h| std::cmp::Reverse(h.height));
         let headers: [Header; 10] = headers

@@ -158,6 +158,22 @@ impl InclusionProof {
         }
     }
 
+    /// The node's JSON form of the proof (what [`InclusionProof::from_json`] reads).
+    pub fn to_json(&self) -> serde_json::Value {
+        let levels: Vec<serde_json::Value> = self
+            .levels
+            .iter()
+            .map(|l| {
+                let side = match l.side {
+                    Side::Right => 0,
+                    Side::Left => 1,
+                };
+                serde_json::json!([l.sibling.map(|s| hex::encode(&s)).unwrap_or_default(), side])
+            })
+            .collect();
+        serde_json::json!({ "leafData": hex::encode(&self.leaf), "levels": levels })
+    }
+
     /// A node's answer at `/blocks/{headerId}/proofFor/{txId}`: `{"leafData": hex, "levels":
     /// [[hex (empty for an empty node), 0 | 1], …]}`.
     pub fn from_json(text: &str) -> Result<InclusionProof, MerkleError> {
@@ -206,22 +222,6 @@ mod tests {
             .collect()
     }
 
-    /// A proof in the node's JSON form.
-    fn to_json(p: &InclusionProof) -> String {
-        let levels: Vec<serde_json::Value> = p
-            .levels
-            .iter()
-            .map(|l| {
-                let side = match l.side {
-                    Side::Right => 0,
-                    Side::Left => 1,
-                };
-                serde_json::json!([l.sibling.map(|s| hex::encode(&s)).unwrap_or_default(), side])
-            })
-            .collect();
-        serde_json::json!({ "leafData": hex::encode(&p.leaf), "levels": levels }).to_string()
-    }
-
     /// Against sigma-rust's `ergo-merkle-tree` (native only: it is a native dev-dependency).
     #[cfg(not(target_arch = "wasm32"))]
     #[test]
@@ -242,7 +242,7 @@ mod tests {
                     "proof {i} of {n}: {json}"
                 );
                 // and ours, in that form, valid for them
-                let back: MerkleProof = serde_json::from_str(&to_json(&ours)).unwrap();
+                let back: MerkleProof = serde_json::from_str(&ours.to_json().to_string()).unwrap();
                 assert!(back.valid(&root(&ls)));
             }
             assert_eq!(InclusionProof::of(&ls, n), None);
@@ -260,7 +260,7 @@ mod tests {
             for i in 0..n {
                 let p = InclusionProof::of(&ls, i).unwrap();
                 assert!(p.proves(&root(&ls)));
-                assert_eq!(InclusionProof::from_json(&to_json(&p)).unwrap(), p);
+                assert_eq!(InclusionProof::from_json(&p.to_json().to_string()).unwrap(), p);
             }
         }
     }

@@ -119,7 +119,7 @@ struct Envelope<T> {
     errors: Vec<GraphqlError>,
 }
 
-fn open<T: serde::de::DeserializeOwned>(text: &str, what: &'static str) -> Result<T, SourceError> {
+pub(crate) fn open<T: serde::de::DeserializeOwned>(text: &str, what: &'static str) -> Result<T, SourceError> {
     let e: Envelope<T> = serde_json::from_str(text).map_err(|e| JsonError::Json {
         what,
         message: clip(&e.to_string()),

@@ -13,6 +13,7 @@
 //! | [`graphql`] | ergo-graphql's queries (JSON POSTs) and its answers → checked boxes and transactions |
 //! | [`explorer`] | the explorer API v1's `/api/v1/…` paths; answers decoded by [`crate::ergo::json::decode`] |
 
+pub mod blocks;
 pub mod explorer;
 pub mod graphql;
 pub mod node;
@@ -151,6 +152,12 @@ pub enum SourceError {
     /// The source answered with more than the one box or transaction asked for.
     #[error("the source answered with {count} {what} where one was asked for")]
     NotOne { what: &'static str, count: usize },
+    /// A header in the answer is not one (its id does not recompute, a field is bad).
+    #[error(transparent)]
+    Header(#[from] crate::ergo::header::HeaderError),
+    /// No inclusion proof can be read from the answer.
+    #[error("no inclusion proof: {detail}")]
+    Inclusion { detail: String },
     /// The source's status has no height.
     #[error("the source's answer holds no height: {detail}")]
     NoHeight { detail: String },

@@ -1,0 +1,298 @@
+//! **What a verified figure rests on.** A proof replayed against a box only shows that the box
+//! and the proof agree; this module ties the box's transaction to the chain's proof of work:
+//! the transaction in a block (its Merkle inclusion proof against the header's
+//! `transactionsRoot`), the header's id recomputed and its Autolykos v2 work checked, and the
+//! headers after it, each the parent of the next, each with valid work — its confirmations.
+//!
+//! # Which chain is *the* chain
+//!
+//! A liar can mine headers too: a fabricated payout in a block of its own, at a difficulty it
+//! chooses, followed by as many blocks as it likes. What makes that expensive here:
+//!
+//! 1. **A difficulty floor per network** ([`Network::min_difficulty`]): every header checked
+//!    must ask for at least this difficulty and meet it. On mainnet the floor is 2^48
+//!    (≈ 2.8·10^14 hashes a block, a fifth to a tenth of what the network has asked for
+//!    since 2021), so each header a liar makes costs it about that much work. A chain mined
+//!    at low difficulty is refused by name.
+//! 2. **Confirmations checked** ([`Network::confirmations`]): the block of inclusion and up to
+//!    that many blocks after it are checked, linked by `parentId`. A fabricated transaction
+//!    with its checked confirmations costs `(1 + confirmations) × floor` hashes: 3·10^15 on
+//!    mainnet (ten confirmations), the whole network's work for minutes, rented GPUs for days.
+//!    The count shown is the count checked; a tip reported further away is shown as the
+//!    source's word.
+//! 3. **Two sources** (the app's cross-check): a liar must also be every source the miner
+//!    configured.
+//!
+//! Not done, and why: Ergo's difficulty-adjustment rule needs the headers of several epochs
+//! (1,024 on mainnet), and a chain linked back to a compiled-in checkpoint needs every header
+//! since it (or a NiPoPoW proof, which no browser-reachable source serves): both cost more
+//! headers than a miner's page should fetch. The floor is a setting: if mainnet's difficulty
+//! ever falls below it, true headers are refused (loudly, never a false ✓) until it is lowered.
+
+use crate::ergo::header::{Header, HeaderError};
+use crate::ergo::merkle::InclusionProof;
+use crate::ergo::Id;
+use thiserror::Error;
+
+/// What a network's headers must show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Network {
+    pub name: &'static str,
+    /// The least difficulty a header may ask for.
+    pub min_difficulty: u128,
+    /// How many blocks after the block of inclusion are checked.
+    pub confirmations: u32,
+}
+
+/// Ergo's mainnet.
+pub const MAINNET: Network = Network {
+    name: "mainnet",
+    min_difficulty: 1 << 48,
+    confirmations: 10,
+};
+
+/// The devnet: its own difficulty (2: a nonce in two meets it, so that the devnet mines its
+/// thousands of blocks in seconds; the work is still checked, and a nonce that does not meet
+/// it is refused).
+pub const DEVNET: Network = Network {
+    name: "devnet",
+    min_difficulty: 2,
+    confirmations: 10,
+};
+
+/// The devnet's `nBits` (difficulty 2).
+pub const DEVNET_N_BITS: u32 = 0x0102_0000;
+
+/// Why a transaction is not shown as in a block of the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TrustError {
+    #[error(transparent)]
+    Header(#[from] HeaderError),
+    #[error("no header for block {0}")]
+    NoHeader(String),
+    /// The header asks for less work than the network's floor.
+    #[error("header {id} at height {height} asks for difficulty {difficulty}, below {network}'s floor of {floor}: a chain anyone can mine")]
+    LowDifficulty {
+        id: String,
+        height: u32,
+        difficulty: String,
+        network: &'static str,
+        floor: u128,
+    },
+    /// Two headers given as consecutive are not parent and child.
+    #[error("header {child} at height {height} is not the child of {parent}: the headers are not one chain")]
+    NotLinked { child: String, parent: String, height: u32 },
+    #[error("the inclusion proof is for {leaf}, not transaction {tx}")]
+    OtherLeaf { leaf: String, tx: String },
+    #[error("transaction {tx} is not in block {block} at height {height}: its inclusion proof does not lead to the block's transactions root")]
+    NotInBlock { tx: String, block: String, height: u32 },
+}
+
+/// A transaction shown in a block of the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Anchored {
+    pub block: Id,
+    pub height: u32,
+    /// Blocks after it whose headers were checked (its confirmations, as far as checked).
+    pub confirmations: u32,
+}
+
+/// Checks one header on `network`: its work, and that it asks for at least the floor.
+pub fn check_header(network: &Network, h: &Header) -> Result<(), TrustError> {
+    let target = h.target()?;
+    let enough = match target.to_u128() {
+        Some(d) => d >= network.min_difficulty,
+        None => true,
+    };
+    if !enough {
+        return Err(TrustError::LowDifficulty {
+            id: h.id().to_hex(),
+            height: h.height,
+            difficulty: target.to_u128().unwrap_or_default().to_string(),
+            network: network.name,
+            floor: network.min_difficulty,
+        });
+    }
+    h.check_pow()?;
+    Ok(())
+}
+
+/// Checks a run of consecutive headers, lowest first: each header (see [`check_header`]) and
+/// each the parent of the next.
+pub fn check_run(network: &Network, run: &[Header]) -> Result<(), TrustError> {
+    for h in run {
+        check_header(network, h)?;
+    }
+    for pair in run.windows(2) {
+        if pair[1].parent_id != pair[0].id() || pair[1].height != pair[0].height.wrapping_add(1) {
+            return Err(TrustError::NotLinked {
+                child: pair[1].id().to_hex(),
+                parent: pair[0].id().to_hex(),
+                height: pair[1].height,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Shows transaction `tx` in the block of `run[0]`: its inclusion proof leads to that header's
+/// transactions root, and the run of headers from it (checked by [`check_run`]) gives its
+/// confirmations. The caller asks for the run by height; its first header must be the block
+/// the source said holds the transaction.
+pub fn anchor(network: &Network, tx: &Id, proof: &InclusionProof, run: &[Header]) -> Result<Anchored, TrustError> {
+    let block = run.first().ok_or_else(|| TrustError::NoHeader(tx.to_hex()))?;
+    if proof.leaf != tx.0 {
+        return Err(TrustError::OtherLeaf {
+            leaf: crate::encoding::hex::encode(&proof.leaf),
+            tx: tx.to_hex(),
+        });
+    }
+    if !proof.proves(&block.transactions_root) {
+        return Err(TrustError::NotInBlock {
+            tx: tx.to_hex(),
+            block: block.id().to_hex(),
+            height: block.height,
+        });
+    }
+    check_run(network, run)?;
+    Ok(Anchored {
+        block: block.id(),
+        height: block.height,
+        confirmations: (run.len() - 1) as u32,
+    })
+}
+
+/// Mines `h` for the devnet: the first nonce (counting up from `start`) whose work meets its
+/// `nBits`. Expected tries: the difficulty.
+pub fn mine(mut h: Header, start: u64) -> Header {
+    let msg = h.pow_message();
+    let target = match h.target() {
+        Ok(t) => t,
+        Err(_) => return h,
+    };
+    let mut n = start;
+    loop {
+        let nonce = n.to_be_bytes();
+        if crate::ergo::pow::meets(&crate::ergo::pow::hit(&msg, &nonce, h.height), &target) {
+            h.nonce = nonce;
+            return h;
+        }
+        n = n.wrapping_add(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ergo::merkle::{block_leaves, root, witness_id};
+
+    /// A devnet chain of `n` mined headers from `height`, each block holding one transaction
+    /// whose id is the block's index repeated.
+    fn chain(n: usize, height: u32, n_bits: u32) -> (Vec<Header>, Vec<(Id, InclusionProof)>) {
+        let mut headers: Vec<Header> = vec![];
+        let mut proofs = vec![];
+        for i in 0..n {
+            let tx = Id([i as u8; 32]);
+            let leaves = block_leaves(3, &[tx.0], &[witness_id(&[[i as u8; 3]])]);
+            let h = Header {
+                version: 3,
+                parent_id: headers.last().map(|p| p.id()).unwrap_or(Id([0; 32])),
+                ad_proofs_root: [0; 32],
+                transactions_root: root(&leaves),
+                state_root: [0; 33],
+                timestamp: 1_767_225_600_000 + i as u64 * 120_000,
+                extension_root: [0; 32],
+                n_bits,
+                height: height + i as u32,
+                votes: [0; 3],
+                unparsed: vec![],
+                miner_pk: [2; 33],
+                nonce: [0; 8],
+            };
+            headers.push(mine(h, 0));
+            proofs.push((tx, InclusionProof::of(&leaves, 0).unwrap()));
+        }
+        (headers, proofs)
+    }
+
+    #[crate::test]
+    fn a_transaction_in_a_mined_chain_is_anchored_with_its_confirmations() {
+        let (headers, proofs) = chain(12, 1_600_000, DEVNET_N_BITS);
+        let a = anchor(&DEVNET, &proofs[1].0, &proofs[1].1, &headers[1..]).unwrap();
+        assert_eq!((a.height, a.confirmations, a.block), (1_600_001, 10, headers[1].id()));
+        // the last block: no confirmations yet
+        let a = anchor(&DEVNET, &proofs[11].0, &proofs[11].1, &headers[11..]).unwrap();
+        assert_eq!(a.confirmations, 0);
+    }
+
+    #[crate::test]
+    fn a_transaction_in_no_block_is_refused() {
+        let (headers, proofs) = chain(3, 1_600_000, DEVNET_N_BITS);
+        // the proof of block 0's transaction against block 1
+        assert!(matches!(
+            anchor(&DEVNET, &proofs[0].0, &proofs[0].1, &headers[1..]),
+            Err(TrustError::NotInBlock { height: 1_600_001, .. })
+        ));
+        // a proof of another transaction
+        assert!(matches!(
+            anchor(&DEVNET, &proofs[0].0, &proofs[1].1, &headers[1..]),
+            Err(TrustError::OtherLeaf { .. })
+        ));
+        // a proof whose sibling was changed
+        let mut bad = proofs[0].1.clone();
+        bad.levels[0].sibling = Some([9; 32]);
+        assert!(matches!(
+            anchor(&DEVNET, &proofs[0].0, &bad, &headers),
+            Err(TrustError::NotInBlock { .. })
+        ));
+    }
+
+    #[crate::test]
+    fn headers_that_are_not_one_chain_or_not_mined_are_refused() {
+        let (headers, proofs) = chain(4, 1_600_000, DEVNET_N_BITS);
+        // a gap
+        let gapped = [headers[0].clone(), headers[2].clone()];
+        assert!(matches!(
+            anchor(&DEVNET, &proofs[0].0, &proofs[0].1, &gapped),
+            Err(TrustError::NotLinked { height: 1_600_002, .. })
+        ));
+        // a header whose nonce does not meet its difficulty
+        let mut unmined = headers.clone();
+        let mut n = 0u64;
+        while unmined[2].check_pow().is_ok() {
+            unmined[2].nonce = n.to_be_bytes();
+            n += 1;
+        }
+        assert!(matches!(
+            check_run(&DEVNET, &unmined),
+            Err(TrustError::Header(HeaderError::Work { height: 1_600_002, .. }))
+        ));
+    }
+
+    #[crate::test]
+    fn a_chain_mined_below_the_floor_is_refused_by_name() {
+        // mined at difficulty 1 (every nonce passes): fine work for its nBits, below both floors
+        let (headers, proofs) = chain(2, 1_600_000, 0x0101_0000);
+        headers[0].check_pow().unwrap();
+        assert!(matches!(
+            anchor(&DEVNET, &proofs[0].0, &proofs[0].1, &headers),
+            Err(TrustError::LowDifficulty { network: "devnet", .. })
+        ));
+        // and the devnet's own chain is no chain on mainnet
+        let (headers, proofs) = chain(2, 1_600_000, DEVNET_N_BITS);
+        match anchor(&MAINNET, &proofs[0].0, &proofs[0].1, &headers) {
+            Err(e @ TrustError::LowDifficulty { .. }) => {
+                assert!(e
+                    .to_string()
+                    .contains("asks for difficulty 2, below mainnet's floor of 281474976710656"))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[crate::test]
+    fn a_mainnet_header_meets_mainnets_floor() {
+        let h = Header::from_json(include_str!("../../tests/fixtures/header.json")).unwrap();
+        check_header(&MAINNET, &h).unwrap();
+    }
+}
