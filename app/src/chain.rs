@@ -10,11 +10,13 @@ use crate::cache::AnswerCache;
 use crate::net::{FetchError, Fetcher, MAX_IN_FLIGHT};
 use futures::StreamExt;
 use sharestate::ergo::json::JsonError;
-use sharestate::ergo::{Address, ChainBox, ChainTransaction, Id};
+use sharestate::ergo::merkle::InclusionProof;
+use sharestate::ergo::{Address, ChainBox, ChainTransaction, Header, Id};
 use sharestate::pool::service::{
     proof_path, proofs_path, verify_proof_answer, verify_proofs_answer, verify_snapshot_answer, ServiceError, MAX_BOXES,
 };
 use sharestate::pool::walk::{Need, Walk, WalkError, Walker};
+use sharestate::source::blocks::MAX_HEADERS;
 use sharestate::source::{Answers, Batch, Method, Query, Request, SourceError, SourceKind};
 use sharestate::{Digest, Key, ShareState};
 use std::collections::BTreeSet;
@@ -51,6 +53,12 @@ pub enum ChainError {
     Refused(String),
     /// No answer came for this id.
     NoAnswer(Id),
+    /// A header the source gave is not one (its id does not recompute, a field is bad).
+    Header(String),
+    /// The source's inclusion proof cannot be read.
+    Inclusion(String),
+    /// The source (and the second source) give no headers: the explorer API.
+    NoHeaders(SourceKind),
 }
 
 impl std::fmt::Display for ChainError {
@@ -69,6 +77,13 @@ impl std::fmt::Display for ChainError {
             ChainError::Info(e) => f.write_str(e),
             ChainError::NoHeight => f.write_str("the source gave no height"),
             ChainError::NoAnswer(id) => write!(f, "the source gave no answer about {id}"),
+            ChainError::Header(e) => f.write_str(e),
+            ChainError::Inclusion(e) => f.write_str(e),
+            ChainError::NoHeaders(kind) => write!(
+                f,
+                "the source ({}) gives no block headers, so nothing it says is tied to a block",
+                kind.name()
+            ),
         }
     }
 }
@@ -94,6 +109,8 @@ impl ChainError {
             SourceError::NotFound { .. } => ChainError::Fetch(FetchError::NotFound { url: url.into() }),
             SourceError::NotOne { .. } => ChainError::Info(e.to_string()),
             SourceError::NoHeight { .. } => ChainError::NoHeight,
+            SourceError::Header(h) => ChainError::Header(h.to_string()),
+            SourceError::Inclusion { .. } => ChainError::Inclusion(e.to_string()),
         }
     }
 }
@@ -165,6 +182,13 @@ fn boxes_only(listed: Vec<(ChainBox, String)>) -> Vec<ChainBox> {
     listed.into_iter().map(|(b, _)| b).collect()
 }
 
+/// An answer's text and the URL it came from, or why there is none.
+type Texted = Result<(String, String), ChainError>;
+
+/// The blocks one request asked about, each one's part of the answer (or why none), and where
+/// it came from.
+type BlocksAnswer = (Vec<Id>, Result<Vec<String>, ChainError>, String);
+
 /// What the source answered about one id: the thing and the text it came as (for the cache).
 type Answered<T> = Result<(T, String), ChainError>;
 
@@ -195,6 +219,9 @@ pub struct Chain<'f> {
     no_lists: std::cell::Cell<bool>,
     /// Boxes read from a listing in this check ([`Chain::read_pool_boxes`]), by id.
     listed: std::cell::RefCell<std::collections::BTreeMap<Id, ChainBox>>,
+    /// Headers read in this check, by height (ids recomputed; their work is checked where they
+    /// are used: [`sharestate::trust`]).
+    headers: std::cell::RefCell<std::collections::BTreeMap<u32, Header>>,
     transactions: Option<Box<Chain<'f>>>,
 }
 
@@ -226,6 +253,7 @@ impl<'f> Chain<'f> {
             current: std::cell::Cell::new(0),
             no_lists: std::cell::Cell::new(false),
             listed: Default::default(),
+            headers: Default::default(),
             transactions: None,
             cache: None,
         }
@@ -555,6 +583,161 @@ impl<'f> Chain<'f> {
             }
         }
         Ok(None)
+    }
+
+    /// The source that gives headers and inclusion proofs: this one, or else the second source
+    /// (the explorer API gives none).
+    fn header_source(&self) -> Result<&Chain<'f>, ChainError> {
+        if self.kind.has_headers() {
+            return Ok(self);
+        }
+        match self.transactions.as_deref() {
+            Some(t) if t.kind.has_headers() => Ok(t),
+            _ => Err(ChainError::NoHeaders(self.kind)),
+        }
+    }
+
+    /// Whether headers can be read (from this source or the second).
+    pub fn has_headers(&self) -> bool {
+        self.header_source().is_ok()
+    }
+
+    /// The headers at heights `from..=to`, lowest first, each id recomputed: those read in this
+    /// check already, the others asked for in runs of [`MAX_HEADERS`], several at once. Ends
+    /// before the first height the source has no header for (past its tip).
+    pub async fn headers(&self, from: u32, to: u32) -> Result<Vec<Header>, ChainError> {
+        let src = self.header_source()?;
+        let missing: Vec<u32> = {
+            let known = src.headers.borrow();
+            (from..=to).filter(|h| !known.contains_key(h)).collect()
+        };
+        // runs of consecutive missing heights, each at most MAX_HEADERS long
+        let mut runs: Vec<(u32, u32)> = Vec::new();
+        for h in missing {
+            match runs.last_mut() {
+                Some((a, b)) if *b + 1 == h && h - *a < MAX_HEADERS => *b = h,
+                _ => runs.push((h, h)),
+            }
+        }
+        let answers: Vec<Result<Vec<Header>, ChainError>> = futures::stream::iter(runs)
+            .map(|(a, b)| async move {
+                let request = src.kind.headers_request(a, b).ok_or(ChainError::NoHeaders(src.kind))?;
+                let (text, url) = src.send(&request).await?;
+                src.kind.headers_answer(&text).map_err(|e| ChainError::of(e, &url))
+            })
+            .buffer_unordered(MAX_IN_FLIGHT)
+            .collect()
+            .await;
+        {
+            let mut known = src.headers.borrow_mut();
+            for answer in answers {
+                for h in answer? {
+                    if (from..=to).contains(&h.height) {
+                        known.insert(h.height, h);
+                    }
+                }
+            }
+        }
+        let known = src.headers.borrow();
+        Ok((from..=to).map_while(|h| known.get(&h).cloned()).collect())
+    }
+
+    /// The source's proofs that each transaction is in the block of its header (a node's
+    /// `proofFor`, one request each; from ergo-graphql, each block's transactions, many blocks a
+    /// request, rebuilt into its tree). Kept in the cache: a proof cannot change, and it proves
+    /// nothing unless it leads to the header's root (checked by the caller, through
+    /// [`sharestate::trust::anchor`]).
+    pub async fn inclusions(&self, wanted: &[(Header, Id)]) -> Vec<Result<InclusionProof, ChainError>> {
+        let src = match self.header_source() {
+            Ok(s) => s,
+            Err(e) => return wanted.iter().map(|_| Err(e.clone())).collect(),
+        };
+        let kind = src.kind;
+        let key = |h: &Header, tx: &Id| format!("{}:inclusion:{}:{}", kind.name(), h.id().to_hex(), tx.to_hex());
+        let mut out: Vec<Option<Result<InclusionProof, ChainError>>> = wanted
+            .iter()
+            .map(|(h, tx)| {
+                let text = src.cache.and_then(|c| c.get(&key(h, tx)))?;
+                let p = kind.inclusion_answer(&text, h.version, tx).ok()?;
+                p.proves(&h.transactions_root).then_some(Ok(p))
+            })
+            .collect();
+        let missing: Vec<usize> = (0..wanted.len()).filter(|i| out[*i].is_none()).collect();
+        // each missing proof's answer text (and where it came from), or why there is none
+        let mut texts: std::collections::BTreeMap<usize, Texted> = Default::default();
+        let mut blocks: Vec<Id> = missing.iter().map(|i| wanted[*i].0.id()).collect();
+        blocks.sort();
+        blocks.dedup();
+        if kind.blocks_request(&blocks).is_some() && !src.no_lists.get() {
+            let answers: Vec<BlocksAnswer> = futures::stream::iter(
+                blocks
+                    .chunks(sharestate::source::blocks::MAX_BLOCKS)
+                    .map(<[Id]>::to_vec),
+            )
+            .map(|chunk| async move {
+                let Some(request) = kind.blocks_request(&chunk) else {
+                    return (chunk, Err(ChainError::NoHeaders(kind)), String::new());
+                };
+                match src.send(&request).await {
+                    Ok((text, url)) => {
+                        let each = kind.blocks_answer(&text, &chunk).map_err(|e| ChainError::of(e, &url));
+                        (chunk, each, url)
+                    }
+                    Err(e) => (chunk, Err(e.into()), String::new()),
+                }
+            })
+            .buffer_unordered(MAX_IN_FLIGHT)
+            .collect()
+            .await;
+            let mut by_block: std::collections::BTreeMap<Id, Texted> = Default::default();
+            for (chunk, each, url) in answers {
+                match each {
+                    Ok(texts) => {
+                        for (b, t) in chunk.into_iter().zip(texts) {
+                            by_block.insert(b, Ok((t, url.clone())));
+                        }
+                    }
+                    Err(e) => {
+                        for b in chunk {
+                            by_block.insert(b, Err(e.clone()));
+                        }
+                    }
+                }
+            }
+            for i in &missing {
+                let b = wanted[*i].0.id();
+                texts.insert(*i, by_block.get(&b).cloned().unwrap_or(Err(ChainError::NoAnswer(b))));
+            }
+        } else {
+            let asked: Vec<(usize, Texted)> = futures::stream::iter(missing.iter().copied())
+                .map(|i| async move {
+                    let (h, tx) = &wanted[i];
+                    let answer = match kind.inclusion_request(&h.id(), tx) {
+                        Some(request) => src.send(&request).await.map_err(ChainError::from),
+                        None => Err(ChainError::NoHeaders(kind)),
+                    };
+                    (i, answer)
+                })
+                .buffer_unordered(MAX_IN_FLIGHT)
+                .collect()
+                .await;
+            texts.extend(asked);
+        }
+        for (i, answer) in texts {
+            let (h, tx) = &wanted[i];
+            out[i] = Some(answer.and_then(|(text, url)| {
+                let proof = kind
+                    .inclusion_answer(&text, h.version, tx)
+                    .map_err(|e| ChainError::of(e, &url))?;
+                if let Some(c) = src.cache.filter(|_| proof.proves(&h.transactions_root)) {
+                    c.put(&key(h, tx), &text);
+                }
+                Ok(proof)
+            }));
+        }
+        out.into_iter()
+            .map(|o| o.unwrap_or(Err(ChainError::EmptyWalk)))
+            .collect()
     }
 
     /// What the source says of itself (its version, whether it is indexed and gives context

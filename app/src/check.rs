@@ -4,18 +4,22 @@
 //! pool's lookup proof checked against the tip's on-chain digest; an epoch from whose first
 //! state the miner is proven absent is not walked. Epochs are checked in groups, whose boxes,
 //! transactions and lookup proofs are asked for together (many per request where the source has
-//! lists). And the discovery of a pool's epochs from a box id, a token id or an address.
+//! lists). Each verified row is then tied to a block: the transaction it rests on, in a block
+//! whose header and the headers after it are mined to the network's rules. And the discovery of
+//! a pool's epochs from a box id, a token id or an address.
 
 use crate::chain::{Chain, ChainError, ProofService, ProofServiceError};
-use crate::model::{self, EpochRef, NotAudited, Pool, ProvenBy, Row};
+use crate::model::{self, Anchor, EpochRef, NotAudited, Pool, ProvenBy, Row};
 use crate::net::{FetchError, MAX_IN_FLIGHT};
 use futures::StreamExt;
 use sharestate::encoding::hex::FixedHexError;
-use sharestate::ergo::{ChainBox, Id};
+use sharestate::ergo::{ChainBox, Header, Id};
 use sharestate::pool::walk::{self, epoch_starts, is_share_state, Walk};
 use sharestate::posted::{self, Audit, ShareStateContract};
+use sharestate::trust::Network;
 use sharestate::{hex, Address, AddressError, Digest, Key, ShareState};
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 /// Where the check stands.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -122,6 +126,7 @@ pub async fn check(
     node: &Chain<'_>,
     pool: &Pool,
     key: Key,
+    network: &'static Network,
     on_progress: impl Fn(Progress),
     on_row: impl Fn(Row),
 ) -> Result<(), CheckError> {
@@ -131,7 +136,9 @@ pub async fn check(
     };
     let mut retryable = None;
     // the source's height, for the hardened epochs' deadlines (rows say nothing of them without)
+    // and the confirmations it counts
     let now = node.height().await.ok();
+    let trust = Trust { network, tip: now };
     let service = node.proof_service(pool.proof_service.as_deref());
     // a source without lists of ids reads the pool's boxes in a few pages instead of one
     // request per first box and tip — unless this browser keeps most first boxes already (a
@@ -153,12 +160,11 @@ pub async fn check(
     let shared = RefCell::new(progress);
     let mut groups = futures::stream::iter(pool.epochs.chunks(EPOCHS_AT_ONCE))
         .map(|group| {
-            let (service, shared, on_progress) = (&service, &shared, &on_progress);
+            let (service, shared, on_progress, trust) = (&service, &shared, &on_progress, &trust);
             async move {
-                (
-                    group,
-                    check_epochs(node, service, group, &key, shared, on_progress).await,
-                )
+                let mut rows = check_epochs(node, service, group, &key, shared, on_progress).await;
+                anchor_rows(node, trust, &mut rows, shared, on_progress).await;
+                (group, rows)
             }
         })
         .buffered(GROUPS_AT_ONCE);
@@ -188,6 +194,115 @@ pub async fn check(
     progress.step = "done".into();
     on_progress(progress);
     retryable.map_or(Ok(()), Err)
+}
+
+/// The rules a check ties its rows to blocks by, and the source's tip.
+struct Trust {
+    network: &'static Network,
+    tip: Option<u32>,
+}
+
+/// Ties each verified row of a group to a block ([`Anchor`]): the transaction the row rests on
+/// ([`model::Verified::rests_on`]) in the block the source says (its inclusion proof against the
+/// header's transactions root), that header and up to [`Network::blocks_after`] after it read
+/// (all the group's runs at once, each header once), each mined to the network's rules and the
+/// parent of the next. A source without headers leaves the rows resting on its word, and says so.
+async fn anchor_rows(
+    node: &Chain<'_>,
+    trust: &Trust,
+    rows: &mut [Result<Row, CheckError>],
+    progress: &RefCell<Progress>,
+    on_progress: &impl Fn(Progress),
+) {
+    let wanted: BTreeMap<Id, Option<u32>> = rows.iter().flatten().filter_map(|r| r.verified.rests_on()).collect();
+    if wanted.is_empty() {
+        return;
+    }
+    if !node.has_headers() {
+        let why = ChainError::NoHeaders(node.kind()).to_string();
+        for row in rows.iter_mut().flatten().filter(|r| r.verified.ok()) {
+            row.anchor = Some(Anchor::SourceOnly(why.clone()));
+        }
+        return;
+    }
+    {
+        let mut p = progress.borrow_mut();
+        p.step = format!("checking the proof of work of {} blocks", wanted.len());
+        on_progress(p.clone());
+    }
+    let run_of = |h: u32| {
+        let to = h.saturating_add(trust.network.blocks_after);
+        (h, trust.tip.map_or(to, |t| to.min(t.max(h))))
+    };
+    // every run's headers, read together (merged where they overlap)
+    let mut runs: Vec<(u32, u32)> = wanted.values().flatten().map(|h| run_of(*h)).collect();
+    runs.sort();
+    let mut merged: Vec<(u32, u32)> = Vec::new();
+    for (a, b) in runs {
+        match merged.last_mut() {
+            Some((_, end)) if a <= end.saturating_add(1) => *end = (*end).max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    let read: Vec<Result<Vec<Header>, ChainError>> = futures::stream::iter(merged)
+        .map(|(a, b)| node.headers(a, b))
+        .buffer_unordered(MAX_IN_FLIGHT)
+        .collect()
+        .await;
+    let unread: Option<String> = read.into_iter().find_map(|r| r.err()).map(|e| e.to_string());
+    // each transaction's run of headers (read above), then the inclusion proofs, asked together
+    let mut anchors: BTreeMap<Id, Anchor> = BTreeMap::new();
+    let mut runs: Vec<(Id, Vec<Header>)> = Vec::new();
+    for (tx, height) in wanted {
+        let Some(h) = height else {
+            anchors.insert(
+                tx,
+                Anchor::Failed(format!(
+                    "the source gave no height for transaction {}",
+                    short(&tx.to_hex())
+                )),
+            );
+            continue;
+        };
+        let (from, to) = run_of(h);
+        match node.headers(from, to).await {
+            Ok(run) if !run.is_empty() => runs.push((tx, run)),
+            other => {
+                let why = match (other, &unread) {
+                    (Err(e), _) => format!("no header at height {from}: {e}"),
+                    (_, Some(e)) => format!("no header at height {from}: {e}"),
+                    _ => format!("the source has no header at height {from}"),
+                };
+                anchors.insert(tx, Anchor::Failed(why));
+            }
+        }
+    }
+    let asked: Vec<(Header, Id)> = runs.iter().map(|(tx, run)| (run[0].clone(), *tx)).collect();
+    for ((tx, run), proof) in runs.iter().zip(node.inclusions(&asked).await) {
+        let anchor = match proof {
+            Err(e) => Anchor::Failed(format!(
+                "no proof that transaction {} is in block {}: {e}",
+                short(&tx.to_hex()),
+                run[0].height
+            )),
+            Ok(proof) => match sharestate::trust::anchor(trust.network, tx, &proof, run) {
+                Ok(a) => Anchor::InBlock {
+                    height: a.height,
+                    block: a.block,
+                    confirmations: a.confirmations,
+                    tip: trust.tip,
+                    network: trust.network.name,
+                },
+                Err(e) => Anchor::Failed(e.to_string()),
+            },
+        };
+        anchors.insert(*tx, anchor);
+    }
+    for row in rows.iter_mut().flatten() {
+        if let Some((tx, _)) = row.verified.rests_on() {
+            row.anchor = anchors.get(&tx).cloned();
+        }
+    }
 }
 
 /// What is known of one epoch of a group as its check goes on.

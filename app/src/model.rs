@@ -6,6 +6,7 @@ use sharestate::ergo::{ChainBox, Id};
 use sharestate::pool::walk::Walk;
 use sharestate::posted::audit::{can_be_paid, describe_end, Audit, Finding};
 use sharestate::posted::contracts::{share_state_contract, ShareStateContract};
+use sharestate::trust::Network;
 use sharestate::{hex, Key, ShareValue};
 
 /// A pool the app knows (from `pools.json`).
@@ -123,9 +124,10 @@ pub enum Verified {
     /// Replayed from the chain: the payout's proof against the digest of the box it spent.
     ByPayout { tx: Id, state_box: Id, height: Option<u32> },
     /// A lookup proof from the pool's proof service, or its snapshot, against the tip's
-    /// on-chain digest.
+    /// on-chain digest (`created_by`: the transaction that made the box).
     ByLookup {
         state_box: Id,
+        created_by: Id,
         height: Option<u32>,
         by: ProvenBy,
     },
@@ -144,7 +146,9 @@ impl Verified {
                 short(state_box),
                 at(height)
             ),
-            Verified::ByLookup { state_box, height, by } => {
+            Verified::ByLookup {
+                state_box, height, by, ..
+            } => {
                 format!(
                     "pool's {} checked against the digest of box {}{}",
                     match by {
@@ -162,6 +166,85 @@ impl Verified {
     pub fn ok(&self) -> bool {
         !matches!(self, Verified::Failed(_))
     }
+
+    /// The transaction the figures rest on, and the height the source says it is at: the
+    /// payout replayed, or the transaction that made the box a lookup was checked against.
+    pub fn rests_on(&self) -> Option<(Id, Option<u32>)> {
+        match self {
+            Verified::ByPayout { tx, height, .. } => Some((*tx, *height)),
+            Verified::ByLookup { created_by, height, .. } => Some((*created_by, *height)),
+            Verified::Failed(_) => None,
+        }
+    }
+}
+
+/// How far a row's trust goes beyond the proofs replayed: whether the transaction they rest on
+/// is in a block of a chain whose proof of work the browser checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    /// In block `block` at `height`, its header and `confirmations - 1` headers after it mined
+    /// and linked (checked against `network`'s rules); the source's tip at `tip`.
+    InBlock {
+        height: u32,
+        block: Id,
+        confirmations: u32,
+        tip: Option<u32>,
+        network: &'static str,
+    },
+    /// Not tied to a block: why (the source gives no headers); the figures rest on its word.
+    SourceOnly(String),
+    /// Refused: the transaction is not shown in a block of a mined chain (why).
+    Failed(String),
+}
+
+impl Anchor {
+    /// The words after the proof's: "transaction in block 1,600,012 (proof of work checked),
+    /// 11 confirmations checked, 62 by the source's tip".
+    pub fn describe(&self) -> String {
+        match self {
+            Anchor::InBlock {
+                height,
+                confirmations,
+                tip,
+                network,
+                ..
+            } => {
+                let counted = tip.map(|t| t.saturating_sub(*height) + 1).filter(|c| c > confirmations);
+                format!(
+                    "transaction in block {} (proof of work checked, {network}), {} {} checked{}",
+                    thousands(*height),
+                    confirmations,
+                    if *confirmations == 1 {
+                        "confirmation"
+                    } else {
+                        "confirmations"
+                    },
+                    counted
+                        .map(|c| format!(", {} by the source's tip", thousands(c)))
+                        .unwrap_or_default()
+                )
+            }
+            Anchor::SourceOnly(why) => format!("not tied to a block: {why}; the figures rest on the source's word"),
+            Anchor::Failed(why) => format!("not in a block of the chain: {why}"),
+        }
+    }
+
+    pub fn ok(&self) -> bool {
+        matches!(self, Anchor::InBlock { .. })
+    }
+}
+
+/// 1600012 → "1,600,012".
+pub fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// What the epoch's audit says: whether the parameters the operator chose (maxScore, R6, the
@@ -232,6 +315,9 @@ pub struct Row {
     pub expected: Option<i64>,
     pub paid: Paid,
     pub verified: Verified,
+    /// Whether what `verified` rests on is in a mined block (none until checked, and for a row
+    /// with nothing verified).
+    pub anchor: Option<Anchor>,
     /// What to warn of in this epoch, in words: the contract (draft or unknown), weaknesses a
     /// payout used, empty payouts.
     pub warnings: Vec<String>,
@@ -253,6 +339,22 @@ pub struct Row {
 }
 
 impl Row {
+    /// Whether the row's figures are verified and tied to a mined block: what earns a ✓.
+    pub fn trusted(&self) -> bool {
+        self.verified.ok() && self.anchor.as_ref().is_some_and(Anchor::ok)
+    }
+
+    /// What the figures rest on, in words: the proof replayed and how far it is tied to the
+    /// chain ("proof of payout … replayed …; transaction in block 1,600,012 (proof of work
+    /// checked, mainnet), 11 confirmations checked").
+    pub fn trust(&self) -> String {
+        match (&self.verified, &self.anchor) {
+            (v, Some(a)) if v.ok() => format!("{}; {}", v.describe(), a.describe()),
+            (v, None) if v.ok() => format!("{}; not yet tied to a block", v.describe()),
+            (v, _) => v.describe(),
+        }
+    }
+
     /// The miner's share of the epoch's score, in millionths (none without a score).
     pub fn share_ppm(&self) -> Option<i64> {
         self.score.and_then(|s| share_ppm(s, self.max_score))
@@ -306,6 +408,7 @@ impl Row {
             expected: None,
             paid: Paid::Unknown,
             verified: Verified::Failed(why),
+            anchor: None,
             warnings: vec![],
             alarms: vec![],
             audit: Audited::Not("the epoch could not be walked".into()),
@@ -334,6 +437,7 @@ pub fn absent_row(epoch: usize, start: &ChainBox, max_score: i32, by: ProvenBy) 
         paid: Paid::NotInPool,
         verified: Verified::ByLookup {
             state_box: start.id,
+            created_by: start.ergo_box.transaction_id,
             height: start.inclusion_height,
             by,
         },
@@ -401,6 +505,7 @@ pub fn row(epoch: usize, walk: &Walk, key: &Key, lookup: Option<Lookup>, audit: 
         expected: None,
         paid: Paid::Unknown,
         verified: Verified::Failed("not checked".into()),
+        anchor: None,
         warnings,
         alarms: vec![],
         audit: audited,
@@ -478,6 +583,7 @@ pub fn row(epoch: usize, walk: &Walk, key: &Key, lookup: Option<Lookup>, audit: 
         };
     }
     let tip = walk.tip.id;
+    let created_by = walk.tip.ergo_box.transaction_id;
     let height = walk.tip.inclusion_height;
     match lookup {
         None => Row { alarms, ..base },
@@ -486,6 +592,7 @@ pub fn row(epoch: usize, walk: &Walk, key: &Key, lookup: Option<Lookup>, audit: 
             paid: Paid::NotInPool,
             verified: Verified::ByLookup {
                 state_box: tip,
+                created_by,
                 height,
                 by,
             },
@@ -524,6 +631,7 @@ pub fn row(epoch: usize, walk: &Walk, key: &Key, lookup: Option<Lookup>, audit: 
                     paid,
                     verified: Verified::ByLookup {
                         state_box: tip,
+                        created_by,
                         height,
                         by,
                     },
@@ -561,7 +669,7 @@ fn weakness(w: &sharestate::posted::Weakness) -> String {
 /// would overflow).
 pub fn totals(rows: &[Row]) -> (Option<i64>, Option<i64>) {
     rows.iter()
-        .filter(|r| r.verified.ok())
+        .filter(|r| r.trusted())
         .fold((Some(0), Some(0)), |(e, p), r| {
             (
                 e.and_then(|e| e.checked_add(r.expected.unwrap_or(0))),
@@ -605,7 +713,7 @@ pub fn csv(address: &str, rows: &[Row]) -> String {
             amount,
             tx,
             height,
-            r.verified.describe(),
+            r.trust(),
         ];
         let line: Vec<String> = cells
             .iter()
@@ -639,9 +747,29 @@ pub fn parse_query(search: &str) -> (Option<String>, Option<String>) {
     (pool, address)
 }
 
-/// The query string for a pool and an address.
-pub fn query(pool: &str, address: &str) -> String {
-    format!("?pool={}&address={}", percent_encode(pool), percent_encode(address))
+/// The query string for a pool and an address, and the network's rules when not mainnet's.
+pub fn query(pool: &str, address: &str, network: &Network) -> String {
+    let rules = match network.name {
+        "mainnet" => String::new(),
+        name => format!("&network={name}"),
+    };
+    format!(
+        "?pool={}&address={}{rules}",
+        percent_encode(pool),
+        percent_encode(address)
+    )
+}
+
+/// The proof-of-work rules a query string asks for (`network=devnet|testnet`), else mainnet's.
+/// The rules are the page's, never a source's: a source that could choose them could lower the
+/// difficulty it must meet; and the page says which it applies.
+pub fn parse_network(search: &str) -> &'static Network {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.strip_prefix("network="))
+        .find_map(Network::from_name)
+        .unwrap_or(&sharestate::trust::MAINNET)
 }
 
 fn percent_encode(s: &str) -> String {
@@ -693,7 +821,12 @@ mod tests {
 
     #[test]
     fn the_query_string_round_trips() {
-        let q = query("Demo Pool & Co", "9fRAWhdxEsTcdb8PhGNrZfwqa65zfkuYHAMmkQLcic1gdLSV5vA");
+        let q = query(
+            "Demo Pool & Co",
+            "9fRAWhdxEsTcdb8PhGNrZfwqa65zfkuYHAMmkQLcic1gdLSV5vA",
+            &sharestate::trust::MAINNET,
+        );
+        assert_eq!(parse_network(&q).name, "mainnet");
         assert_eq!(
             parse_query(&q),
             (
@@ -703,6 +836,40 @@ mod tests {
         );
         assert_eq!(parse_query("?pool=&address="), (None, None));
         assert_eq!(parse_query("?pool=%zz"), (Some("%zz".into()), None));
+        // the rules stay in the link when they are not mainnet's; anything else is mainnet's
+        let q = query("p", "a", &sharestate::trust::DEVNET);
+        assert!(q.ends_with("&network=devnet"));
+        assert_eq!(parse_network(&q).name, "devnet");
+        assert_eq!(parse_network("?network=devnet&pool=p").name, "devnet");
+        assert_eq!(parse_network("?network=easy").name, "mainnet");
+        assert_eq!(parse_network("?pool=p&xnetwork=devnet").name, "mainnet");
+    }
+
+    #[test]
+    fn a_row_is_trusted_only_when_tied_to_a_mined_block() {
+        let w = test_walk(hardened(), Some(1_000_000_000));
+        let mut r = row(1, &w, &[9; 32], unpaid_250(), &passed());
+        assert!(r.verified.ok());
+        assert!(!r.trusted(), "not tied to a block yet");
+        assert!(r.trust().ends_with("not yet tied to a block"));
+        r.anchor = Some(Anchor::SourceOnly("the source gives no headers".into()));
+        assert!(!r.trusted());
+        assert!(r.trust().contains("the figures rest on the source's word"));
+        assert_eq!(totals(std::slice::from_ref(&r)), (Some(0), Some(0)));
+        r.anchor = Some(Anchor::Failed("its proof of work does not meet its difficulty".into()));
+        assert!(!r.trusted());
+        r.anchor = Some(Anchor::InBlock {
+            height: 1_600_012,
+            block: Id([1; 32]),
+            confirmations: 11,
+            tip: Some(1_600_073),
+            network: "mainnet",
+        });
+        assert!(r.trusted());
+        assert!(r.trust().ends_with(
+            "transaction in block 1,600,012 (proof of work checked, mainnet), 11 confirmations checked, 62 by the source's tip"
+        ));
+        assert_ne!(totals(std::slice::from_ref(&r)).0, Some(0));
     }
 
     #[test]
@@ -752,7 +919,7 @@ mod tests {
         );
         assert!(!odd.verified.ok());
         assert_eq!(
-            totals(&[unpaid.clone(), bad.clone(), odd]),
+            totals(&[in_block(unpaid.clone()), bad.clone(), odd]),
             (Some(250_000_000), Some(0))
         );
     }
@@ -770,7 +937,11 @@ mod tests {
             "{}",
             lines[1]
         );
-        assert!(lines[1].ends_with("at height 77"), "{}", lines[1]);
+        assert!(
+            lines[1].ends_with("at height 77; not yet tied to a block"),
+            "{}",
+            lines[1]
+        );
         let failed = row(
             4,
             &w,
@@ -790,6 +961,20 @@ mod tests {
 
     fn hardened() -> ShareStateContract {
         ShareStateContract::Hardened { operator_key: [2; 33] }
+    }
+
+    /// `r` tied to a mined block.
+    fn in_block(r: Row) -> Row {
+        Row {
+            anchor: Some(Anchor::InBlock {
+                height: 77,
+                block: Id([7; 32]),
+                confirmations: 11,
+                tip: None,
+                network: "devnet",
+            }),
+            ..r
+        }
     }
 
     fn unpaid_250() -> Option<Lookup> {
@@ -975,7 +1160,7 @@ mod tests {
     #[test]
     fn totals_and_shares_never_wrap() {
         let w = test_walk(hardened(), Some(1_000_000_000));
-        let mut a = row(1, &w, &[9; 32], unpaid_250(), &passed());
+        let mut a = in_block(row(1, &w, &[9; 32], unpaid_250(), &passed()));
         a.expected = Some(i64::MAX);
         let b = a.clone();
         assert_eq!(totals(&[a, b]).0, None);

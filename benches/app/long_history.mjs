@@ -29,14 +29,14 @@ try {
         bytes += (await r.sizes().catch(() => ({ responseBodySize: 0 }))).responseBodySize;
       }
     });
-    await page.goto(`${base}/`);
+    await page.goto(`${base}/?network=devnet`);
     await page.evaluate(([k, u]) => {
       localStorage.setItem('sharestate.source', k);
       localStorage.setItem('sharestate.node', u);
     }, [kind, url]);
     const done = () => page.waitForFunction((n) => document.querySelectorAll('tbody tr').length === n && !document.querySelector('.progress progress'), epochs, { timeout: 600_000, polling: 50 });
     let t = Date.now();
-    await page.goto(`${base}/?pool=${encodeURIComponent('Demo Pool')}&address=${encodeURIComponent(miner.address)}`);
+    await page.goto(`${base}/?pool=${encodeURIComponent('Demo Pool')}&address=${encodeURIComponent(miner.address)}&network=devnet`);
     await done();
     const first = { ms: Date.now() - t, requests, bytes };
     const verified = await page.$$eval('td.mark', (tds) => tds.filter((td) => td.innerText.trim().startsWith('✓')).length);

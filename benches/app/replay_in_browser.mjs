@@ -36,7 +36,7 @@ const base = `http://127.0.0.1:${server.address().port}`;
 const browser = await launchBrowser();
 try {
   const page = await browser.newPage();
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/?network=devnet`);
   for (const entry of ['/index.js', '/lite.js']) {
     const r = await page.evaluate(async ([entry, input]) => {
       const m = await import(entry);

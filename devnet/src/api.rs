@@ -592,6 +592,8 @@ async fn miners(State(s): State<Shared>, Query(q): Query<HashMap<String, String>
                         "expected": expected.map(|x| x.to_string()),
                         "paid": paid.map(|(_, a)| a.to_string()),
                         "transaction": paid.map(|(t, _)| t.to_hex()),
+                        // the block that holds the paying transaction
+                        "paidHeight": paid.and_then(|(t, _)| d.ledger.get_tx(t)).map(|r| r.height),
                         "closed": e.closed.map(|t| t.to_hex()),
                         "deadline": e.deadline,
                     })

@@ -120,7 +120,9 @@ async fn main() {
     }
     println!("  pools          http://{addr}/devnet/pools.json");
     if static_dir.is_some() {
-        println!("  app            http://{addr}/");
+        // the devnet's own proof-of-work rules (its blocks are mined at difficulty 2): without
+        // `network=devnet` the app applies mainnet's, and refuses them
+        println!("  app            http://{addr}/?network=devnet");
     }
     if package_dir.is_some() {
         println!("  pool website   http://{addr}/www/examples/");

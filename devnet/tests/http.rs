@@ -766,7 +766,7 @@ fn every_block_is_mined_and_every_paying_transaction_is_in_its_block_through_bot
                     .unwrap();
                 let a = anchor(&DEVNET, tx, &proof, &headers).unwrap();
                 assert_eq!((a.height, a.block), (height, block));
-                assert_eq!(a.confirmations, (tip - height).min(10));
+                assert_eq!(a.confirmations, (tip - height + 1).min(11));
                 // the same proof against the block after it: not there
                 assert!(matches!(
                     anchor(&DEVNET, tx, &proof, &headers[1..]),

@@ -14,7 +14,6 @@ use super::Id;
 use crate::encoding::hash::blake2b256;
 use crate::encoding::text::clip;
 use crate::encoding::{hex, vlq};
-use serde::Deserialize;
 use thiserror::Error;
 
 /// A block header of version ≥ 2 (Autolykos v2; every block since height 417,792 on mainnet).
@@ -132,71 +131,100 @@ impl Header {
     /// API (`/api/v1/blocks/headers`) or ergo-graphql (`blockHeaders`) gives it, its id
     /// recomputed and compared with the one the source claims.
     pub fn from_json(text: &str) -> Result<Header, HeaderError> {
-        let j: HeaderJson = serde_json::from_str(text).map_err(|e| HeaderError::Json(clip(&e.to_string())))?;
-        Header::from_parsed(j)
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| HeaderError::Json(clip(&e.to_string())))?;
+        Header::from_value(&v)
     }
 
     /// A list of headers (`/blocks/lastHeaders/{n}`, a page of the explorer's), each checked as
     /// [`Header::from_json`] does.
     pub fn list_from_json(text: &str) -> Result<Vec<Header>, HeaderError> {
-        let list: Vec<HeaderJson> = serde_json::from_str(text).map_err(|e| HeaderError::Json(clip(&e.to_string())))?;
-        list.into_iter().map(Header::from_parsed).collect()
-    }
-
-    /// From one parsed JSON header (a value inside a larger answer).
-    pub fn from_value(v: &serde_json::Value) -> Result<Header, HeaderError> {
-        let j = HeaderJson::deserialize(v).map_err(|e| HeaderError::Json(clip(&e.to_string())))?;
-        Header::from_parsed(j)
-    }
-
-    fn from_parsed(j: HeaderJson) -> Result<Header, HeaderError> {
-        if j.version < 2 {
-            return Err(HeaderError::Version(j.version));
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| HeaderError::Json(clip(&e.to_string())))?;
+        match v.as_array() {
+            Some(list) => list.iter().map(Header::from_value).collect(),
+            None => Err(HeaderError::Json("not a list of headers".into())),
         }
+    }
+
+    /// From one parsed JSON header (a value inside a larger answer). Read field by field (the
+    /// sources differ: `id` or `headerId`, numbers or decimal strings, votes as hex or three
+    /// numbers), each error naming its field.
+    pub fn from_value(v: &serde_json::Value) -> Result<Header, HeaderError> {
+        if !v.is_object() {
+            return Err(HeaderError::Json("a header is a JSON object".into()));
+        }
+        let bad = |field: &'static str, message: String| HeaderError::Field { field, message };
+        let text = |field: &'static str| -> Result<&str, HeaderError> {
+            v[field]
+                .as_str()
+                .ok_or_else(|| bad(field, "missing or not a string".into()))
+        };
+        let number = |field: &'static str| -> Result<u64, HeaderError> {
+            match &v[field] {
+                serde_json::Value::Number(n) => n.as_u64(),
+                serde_json::Value::String(s) => s.parse().ok(),
+                _ => None,
+            }
+            .ok_or_else(|| bad(field, "missing or not a whole number".into()))
+        };
         fn fixed<const N: usize>(field: &'static str, s: &str) -> Result<[u8; N], HeaderError> {
             hex::decode_array::<N>(s).map_err(|e| HeaderError::Field {
                 field,
                 message: e.to_string(),
             })
         }
-        let votes = match &j.votes {
-            Votes::Hex(s) => fixed::<3>("votes", s)?,
-            Votes::Bytes(b) => *b,
+        let version = number("version")?;
+        let version = u8::try_from(version).map_err(|_| bad("version", format!("{version} is not a version")))?;
+        if version < 2 {
+            return Err(HeaderError::Version(version));
+        }
+        let votes = match &v["votes"] {
+            serde_json::Value::String(s) => fixed::<3>("votes", s)?,
+            serde_json::Value::Array(a) if a.len() == 3 => {
+                let mut out = [0u8; 3];
+                for (o, n) in out.iter_mut().zip(a) {
+                    *o = n
+                        .as_u64()
+                        .and_then(|n| u8::try_from(n).ok())
+                        .ok_or_else(|| bad("votes", "not three bytes".into()))?;
+                }
+                out
+            }
+            _ => return Err(bad("votes", "neither hex nor three numbers".into())),
         };
-        let unparsed = match &j.unparsed_bytes {
-            Some(s) => hex::decode(s).map_err(|e| HeaderError::Field {
-                field: "unparsedBytes",
-                message: e.to_string(),
-            })?,
-            None => vec![],
+        let unparsed = match &v["unparsedBytes"] {
+            serde_json::Value::Null => vec![],
+            u => hex::decode(u.as_str().unwrap_or("?")).map_err(|e| bad("unparsedBytes", e.to_string()))?,
         };
         if unparsed.len() > 255 {
-            return Err(HeaderError::Field {
-                field: "unparsedBytes",
-                message: format!("{} bytes (at most 255)", unparsed.len()),
-            });
+            return Err(bad("unparsedBytes", format!("{} bytes (at most 255)", unparsed.len())));
         }
-        let claimed = Id(fixed::<32>("id", &j.id)?);
+        let id = match &v["id"] {
+            serde_json::Value::Null => text("headerId")?,
+            _ => text("id")?,
+        };
+        let claimed = Id(fixed::<32>("id", id)?);
+        let pow = &v["powSolutions"];
+        let pow_field = |field: &'static str, key: &str| -> Result<&str, HeaderError> {
+            pow[key]
+                .as_str()
+                .ok_or_else(|| bad(field, "missing or not a string".into()))
+        };
+        let n_bits = number("nBits")?;
+        let height = number("height")?;
         let header = Header {
-            version: j.version,
-            parent_id: Id(fixed::<32>("parentId", &j.parent_id)?),
-            ad_proofs_root: fixed("adProofsRoot", &j.ad_proofs_root)?,
-            transactions_root: fixed("transactionsRoot", &j.transactions_root)?,
-            state_root: fixed("stateRoot", &j.state_root)?,
-            timestamp: j.timestamp.0,
-            extension_root: fixed("extensionHash", &j.extension_hash)?,
-            n_bits: u32::try_from(j.n_bits.0).map_err(|_| HeaderError::Field {
-                field: "nBits",
-                message: format!("{} does not fit 4 bytes", j.n_bits.0),
-            })?,
-            height: u32::try_from(j.height.0).map_err(|_| HeaderError::Field {
-                field: "height",
-                message: format!("{} does not fit 4 bytes", j.height.0),
-            })?,
+            version,
+            parent_id: Id(fixed::<32>("parentId", text("parentId")?)?),
+            ad_proofs_root: fixed("adProofsRoot", text("adProofsRoot")?)?,
+            transactions_root: fixed("transactionsRoot", text("transactionsRoot")?)?,
+            state_root: fixed("stateRoot", text("stateRoot")?)?,
+            timestamp: number("timestamp")?,
+            extension_root: fixed("extensionHash", text("extensionHash")?)?,
+            n_bits: u32::try_from(n_bits).map_err(|_| bad("nBits", format!("{n_bits} does not fit 4 bytes")))?,
+            height: u32::try_from(height).map_err(|_| bad("height", format!("{height} does not fit 4 bytes")))?,
             votes,
             unparsed,
-            miner_pk: fixed("powSolutions.pk", &j.pow_solutions.pk)?,
-            nonce: fixed("powSolutions.n", &j.pow_solutions.n)?,
+            miner_pk: fixed("powSolutions.pk", pow_field("powSolutions.pk", "pk")?)?,
+            nonce: fixed("powSolutions.n", pow_field("powSolutions.n", "n")?)?,
         };
         let actual = header.id();
         if actual != claimed {
@@ -233,63 +261,6 @@ impl Header {
             },
         })
     }
-}
-
-/// A number the source may give as a JSON number or a decimal string (ergo-graphql gives
-/// 64-bit numbers as strings).
-#[derive(Debug, Clone, Copy)]
-struct Number(u64);
-
-impl<'de> Deserialize<'de> for Number {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Number, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Either {
-            N(u64),
-            S(String),
-        }
-        match Either::deserialize(d)? {
-            Either::N(n) => Ok(Number(n)),
-            Either::S(s) => s
-                .parse()
-                .map(Number)
-                .map_err(|_| serde::de::Error::custom(format!("{:?} is not a whole number", clip(&s)))),
-        }
-    }
-}
-
-/// Votes: hex (the node) or three numbers (the explorer API, ergo-graphql).
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Votes {
-    Hex(String),
-    Bytes([u8; 3]),
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct HeaderJson {
-    #[serde(alias = "headerId")]
-    id: String,
-    parent_id: String,
-    version: u8,
-    height: Number,
-    timestamp: Number,
-    n_bits: Number,
-    ad_proofs_root: String,
-    transactions_root: String,
-    state_root: String,
-    extension_hash: String,
-    votes: Votes,
-    #[serde(default)]
-    unparsed_bytes: Option<String>,
-    pow_solutions: PowJson,
-}
-
-#[derive(Deserialize)]
-struct PowJson {
-    pk: String,
-    n: String,
 }
 
 #[cfg(test)]
@@ -373,6 +344,22 @@ mod tests {
         v["version"] = serde_json::json!(1);
         assert_eq!(Header::from_json(&v.to_string()), Err(HeaderError::Version(1)));
         assert!(matches!(Header::from_json("[]"), Err(HeaderError::Json(_))));
+        assert!(matches!(Header::from_json("{"), Err(HeaderError::Json(_))));
+        v = serde_json::from_str(FIXTURE).unwrap();
+        v["votes"] = serde_json::json!([4, 0, 256]);
+        assert!(matches!(
+            Header::from_json(&v.to_string()),
+            Err(HeaderError::Field { field: "votes", .. })
+        ));
+        v = serde_json::from_str(FIXTURE).unwrap();
+        v["powSolutions"] = serde_json::json!({});
+        assert!(matches!(
+            Header::from_json(&v.to_string()),
+            Err(HeaderError::Field {
+                field: "powSolutions.pk",
+                ..
+            })
+        ));
         v = serde_json::from_str(FIXTURE).unwrap();
         v["unparsedBytes"] = serde_json::json!("00".repeat(256));
         assert!(matches!(

@@ -25,17 +25,10 @@ const N_INCREASE_PERIOD: u32 = 50 * 1024;
 const N_INCREASE_MAX: u32 = 4_198_400;
 
 /// `M`: the numbers 0‥1023 as 8-byte big-endian integers, hashed into every element to make
-/// it cost 8 KiB of hashing.
-const M: [u8; 8192] = {
-    let mut m = [0u8; 8192];
-    let mut i = 0;
-    while i < 1024 {
-        m[i * 8 + 6] = (i >> 8) as u8;
-        m[i * 8 + 7] = i as u8;
-        i += 1;
-    }
-    m
-};
+/// it cost 8 KiB of hashing (built when needed: 8 KiB less in every wasm build).
+fn big_m() -> Vec<u8> {
+    (0u64..1024).flat_map(u64::to_be_bytes).collect()
+}
 
 /// The order of secp256k1's group, big-endian.
 const Q: [u8; 32] = [
@@ -59,9 +52,10 @@ pub fn table_size(height: u32) -> u32 {
 pub fn hit(msg: &[u8; 32], nonce: &[u8; 8], height: u32) -> [u8; 32] {
     let n = table_size(height);
     let h = height.to_be_bytes();
+    let m = big_m();
     let pre = blake2b256_parts(&[msg, nonce]);
     let i = (u64::from_be_bytes(pre[24..].try_into().unwrap_or_default()) % u64::from(n)) as u32;
-    let f = blake2b256_parts(&[&i.to_be_bytes(), &h, &M]);
+    let f = blake2b256_parts(&[&i.to_be_bytes(), &h, &m]);
     let seed = blake2b256_parts(&[&f[1..], msg, nonce]);
     let mut extended = [0u8; 35];
     extended[..32].copy_from_slice(&seed);
@@ -69,7 +63,7 @@ pub fn hit(msg: &[u8; 32], nonce: &[u8; 8], height: u32) -> [u8; 32] {
     let mut sum = U256::ZERO;
     for j in 0..K {
         let index = u32::from_be_bytes([extended[j], extended[j + 1], extended[j + 2], extended[j + 3]]) % n;
-        let element = blake2b256_parts(&[&index.to_be_bytes(), &h, &M]);
+        let element = blake2b256_parts(&[&index.to_be_bytes(), &h, &m]);
         sum = sum.add(&U256::from_be(&element[1..]));
     }
     blake2b256(&sum.to_be())
@@ -290,7 +284,7 @@ mod tests {
         for i in 0u64..1024 {
             expected.extend_from_slice(&i.to_be_bytes());
         }
-        assert_eq!(M.to_vec(), expected);
-        assert_eq!(hex::encode(&blake2b256(&M)), hex::encode(&blake2b256(&expected)));
+        assert_eq!(big_m(), expected);
+        assert_eq!(hex::encode(&blake2b256(&big_m())), hex::encode(&blake2b256(&expected)));
     }
 }

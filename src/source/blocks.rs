@@ -14,10 +14,16 @@ use crate::encoding::hex;
 use crate::ergo::header::Header;
 use crate::ergo::merkle::{block_leaves, witness_id, InclusionProof};
 use crate::ergo::Id;
-use serde::Deserialize;
+use serde_json::Value;
 
 /// The most headers asked in one request.
 pub const MAX_HEADERS: u32 = 32;
+
+/// The most blocks whose transactions one ergo-graphql request asks for ([`SourceKind::blocks_request`]).
+pub const MAX_BLOCKS: usize = 20;
+
+/// The fields of a block's transactions that rebuild its tree.
+const BLOCK_TX_FIELDS: &str = "transactionId index inputs { index proofBytes }";
 
 /// The most transactions of one block read from ergo-graphql (its `take`); a block with more is
 /// not proven from it (its root would not rebuild: refused, never a false proof).
@@ -60,10 +66,10 @@ impl SourceKind {
     pub fn headers_answer(self, text: &str) -> Result<Vec<Header>, SourceError> {
         let mut headers = match self {
             SourceKind::Graphql => {
-                let data: std::collections::BTreeMap<String, Vec<serde_json::Value>> =
-                    super::graphql::open(text, "a GraphQL answer of headers")?;
-                data.values()
-                    .flatten()
+                let data: Value = super::graphql::open(text, "a GraphQL answer of headers")?;
+                let lists = data.as_object().into_iter().flat_map(|o| o.values());
+                lists
+                    .flat_map(|l| l.as_array().into_iter().flatten())
                     .map(Header::from_value)
                     .collect::<Result<Vec<_>, _>>()?
             }
@@ -84,7 +90,7 @@ impl SourceKind {
             }),
             SourceKind::Graphql => {
                 let body = serde_json::json!({
-                    "query": "query Block($id: String, $take: Int) { transactions(headerId: $id, take: $take) { transactionId index inputs { index proofBytes } } }",
+                    "query": format!("query Block($id: String, $take: Int) {{ transactions(headerId: $id, take: $take) {{ {BLOCK_TX_FIELDS} }} }}"),
                     "variables": { "id": block.to_hex(), "take": MAX_BLOCK_TXS },
                 });
                 Some(Request {
@@ -97,6 +103,46 @@ impl SourceKind {
         }
     }
 
+    /// The request for the transactions of many blocks at once, where the source can (ergo-graphql:
+    /// one aliased `transactions(headerId)` per block, at most [`MAX_BLOCKS`]); what each
+    /// block's part says is read by [`SourceKind::blocks_answer`].
+    pub fn blocks_request(self, blocks: &[Id]) -> Option<Request> {
+        match self {
+            SourceKind::Graphql => {
+                let parts: Vec<String> = blocks
+                    .iter()
+                    .take(MAX_BLOCKS)
+                    .enumerate()
+                    .map(|(i, b)| {
+                        format!(
+                            "b{i}: transactions(headerId: \"{}\", take: {MAX_BLOCK_TXS}) {{ {BLOCK_TX_FIELDS} }}",
+                            b.to_hex()
+                        )
+                    })
+                    .collect();
+                let body = serde_json::json!({ "query": format!("query Blocks {{ {} }}", parts.join(" ")) });
+                Some(Request {
+                    method: Method::Post,
+                    path: String::new(),
+                    body: Some((body.to_string(), "application/json")),
+                })
+            }
+            SourceKind::Node | SourceKind::Explorer => None,
+        }
+    }
+
+    /// The answer to [`SourceKind::blocks_request`] for `blocks`, split into each block's
+    /// answer as [`SourceKind::inclusion_answer`] reads it (and a cache keeps it).
+    pub fn blocks_answer(self, text: &str, blocks: &[Id]) -> Result<Vec<String>, SourceError> {
+        let data: Value = super::graphql::open(text, "a GraphQL answer of blocks' transactions")?;
+        Ok((0..blocks.len().min(MAX_BLOCKS))
+            .map(|i| {
+                let txs = data.get(format!("b{i}")).cloned().unwrap_or(Value::Null);
+                serde_json::json!({ "data": { "transactions": txs } }).to_string()
+            })
+            .collect())
+    }
+
     /// The inclusion proof of `tx` in `block` (of block version `version`) from an answer to
     /// [`SourceKind::inclusion_request`]: the node's proof as given; from ergo-graphql, the
     /// block's transactions in order, their witness ids from their proof bytes, the tree
@@ -105,55 +151,39 @@ impl SourceKind {
     pub fn inclusion_answer(self, text: &str, version: u8, tx: &Id) -> Result<InclusionProof, SourceError> {
         match self {
             SourceKind::Graphql => {
-                #[derive(Deserialize)]
-                #[serde(rename_all = "camelCase")]
-                struct Input {
-                    index: u32,
-                    #[serde(default)]
-                    proof_bytes: Option<String>,
+                let data: Value = super::graphql::open(text, "a GraphQL answer of a block's transactions")?;
+                let bad = |detail: String| SourceError::Inclusion { detail };
+                let list = data["transactions"]
+                    .as_array()
+                    .ok_or_else(|| bad("no list of the block's transactions".into()))?;
+                // (index in the block, id, witness id)
+                let mut txs: Vec<(u64, [u8; 32], [u8; 31])> = Vec::with_capacity(list.len());
+                for t in list {
+                    let claimed = t["transactionId"].as_str().unwrap_or_default();
+                    let id = hex::decode_array::<32>(claimed)
+                        .map_err(|e| bad(format!("transaction id {}: {e}", clip(claimed))))?;
+                    let index = t["index"]
+                        .as_u64()
+                        .ok_or_else(|| bad(format!("transaction {claimed} has no index")))?;
+                    let mut inputs: Vec<(u64, Vec<u8>)> = Vec::new();
+                    for i in t["inputs"].as_array().into_iter().flatten() {
+                        let proof = hex::decode(i["proofBytes"].as_str().unwrap_or_default())
+                            .map_err(|e| bad(format!("proof bytes of {claimed}: {e}")))?;
+                        inputs.push((i["index"].as_u64().unwrap_or_default(), proof));
+                    }
+                    inputs.sort_by_key(|(i, _)| *i);
+                    let proofs: Vec<&[u8]> = inputs.iter().map(|(_, p)| p.as_slice()).collect();
+                    txs.push((index, id, witness_id(&proofs)));
                 }
-                #[derive(Deserialize)]
-                #[serde(rename_all = "camelCase")]
-                struct Tx {
-                    transaction_id: String,
-                    index: u32,
-                    inputs: Vec<Input>,
-                }
-                #[derive(Deserialize)]
-                struct Data {
-                    transactions: Vec<Tx>,
-                }
-                let Data { mut transactions } =
-                    super::graphql::open(text, "a GraphQL answer of a block's transactions")?;
-                transactions.sort_by_key(|t| t.index);
-                transactions.dedup_by_key(|t| t.index);
-                let mut ids = Vec::with_capacity(transactions.len());
-                let mut witnesses = Vec::with_capacity(transactions.len());
-                for t in &mut transactions {
-                    let id = hex::decode_array::<32>(&t.transaction_id).map_err(|e| SourceError::Inclusion {
-                        detail: format!("transaction id {}: {e}", clip(&t.transaction_id)),
-                    })?;
-                    t.inputs.sort_by_key(|i| i.index);
-                    let proofs = t
-                        .inputs
-                        .iter()
-                        .map(|i| hex::decode(i.proof_bytes.as_deref().unwrap_or("")))
-                        .collect::<Result<Vec<_>, _>>()
-                        .map_err(|e| SourceError::Inclusion {
-                            detail: format!("proof bytes of {}: {e}", t.transaction_id),
-                        })?;
-                    ids.push(id);
-                    witnesses.push(witness_id(&proofs));
-                }
+                txs.sort_by_key(|t| t.0);
+                txs.dedup_by_key(|t| t.0);
+                let ids: Vec<[u8; 32]> = txs.iter().map(|t| t.1).collect();
+                let witnesses: Vec<[u8; 31]> = txs.iter().map(|t| t.2).collect();
                 let at = ids
                     .iter()
                     .position(|i| *i == tx.0)
-                    .ok_or_else(|| SourceError::Inclusion {
-                        detail: format!("the block's transactions do not include {tx}"),
-                    })?;
-                InclusionProof::of(&block_leaves(version, &ids, &witnesses), at).ok_or_else(|| SourceError::Inclusion {
-                    detail: "no proof".into(),
-                })
+                    .ok_or_else(|| bad(format!("the block's transactions do not include {tx}")))?;
+                InclusionProof::of(&block_leaves(version, &ids, &witnesses), at).ok_or_else(|| bad("no proof".into()))
             }
             _ => InclusionProof::from_json(text).map_err(|e| SourceError::Inclusion { detail: e.to_string() }),
         }

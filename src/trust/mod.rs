@@ -14,10 +14,10 @@
 //!    (≈ 2.8·10^14 hashes a block, a fifth to a tenth of what the network has asked for
 //!    since 2021), so each header a liar makes costs it about that much work. A chain mined
 //!    at low difficulty is refused by name.
-//! 2. **Confirmations checked** ([`Network::confirmations`]): the block of inclusion and up to
+//! 2. **Confirmations checked** ([`Network::blocks_after`]): the block of inclusion and up to
 //!    that many blocks after it are checked, linked by `parentId`. A fabricated transaction
-//!    with its checked confirmations costs `(1 + confirmations) × floor` hashes: 3·10^15 on
-//!    mainnet (ten confirmations), the whole network's work for minutes, rented GPUs for days.
+//!    with its checked confirmations costs `(1 + blocks_after) × floor` hashes: 3·10^15 on
+//!    mainnet (eleven blocks), the whole network's work for minutes, rented GPUs for days.
 //!    The count shown is the count checked; a tip reported further away is shown as the
 //!    source's word.
 //! 3. **Two sources** (the app's cross-check): a liar must also be every source the miner
@@ -41,14 +41,22 @@ pub struct Network {
     /// The least difficulty a header may ask for.
     pub min_difficulty: u128,
     /// How many blocks after the block of inclusion are checked.
-    pub confirmations: u32,
+    pub blocks_after: u32,
 }
+
+/// Ergo's testnet: its difficulty is low (about 10^9), so its proof of work shows little; no
+/// floor but the work itself.
+pub const TESTNET: Network = Network {
+    name: "testnet",
+    min_difficulty: 1,
+    blocks_after: 10,
+};
 
 /// Ergo's mainnet.
 pub const MAINNET: Network = Network {
     name: "mainnet",
     min_difficulty: 1 << 48,
-    confirmations: 10,
+    blocks_after: 10,
 };
 
 /// The devnet: its own difficulty (2: a nonce in two meets it, so that the devnet mines its
@@ -57,8 +65,15 @@ pub const MAINNET: Network = Network {
 pub const DEVNET: Network = Network {
     name: "devnet",
     min_difficulty: 2,
-    confirmations: 10,
+    blocks_after: 10,
 };
+
+impl Network {
+    /// The rules named `name` (`mainnet`, `testnet`, `devnet`).
+    pub fn from_name(name: &str) -> Option<&'static Network> {
+        [&MAINNET, &TESTNET, &DEVNET].into_iter().find(|n| n.name == name)
+    }
+}
 
 /// The devnet's `nBits` (difficulty 2).
 pub const DEVNET_N_BITS: u32 = 0x0102_0000;
@@ -93,7 +108,8 @@ pub enum TrustError {
 pub struct Anchored {
     pub block: Id,
     pub height: u32,
-    /// Blocks after it whose headers were checked (its confirmations, as far as checked).
+    /// Its confirmations as far as checked: its own block and the blocks after it whose headers
+    /// were checked (1 for a transaction in the last block).
     pub confirmations: u32,
 }
 
@@ -158,7 +174,7 @@ pub fn anchor(network: &Network, tx: &Id, proof: &InclusionProof, run: &[Header]
     Ok(Anchored {
         block: block.id(),
         height: block.height,
-        confirmations: (run.len() - 1) as u32,
+        confirmations: run.len() as u32,
     })
 }
 
@@ -219,10 +235,10 @@ mod tests {
     fn a_transaction_in_a_mined_chain_is_anchored_with_its_confirmations() {
         let (headers, proofs) = chain(12, 1_600_000, DEVNET_N_BITS);
         let a = anchor(&DEVNET, &proofs[1].0, &proofs[1].1, &headers[1..]).unwrap();
-        assert_eq!((a.height, a.confirmations, a.block), (1_600_001, 10, headers[1].id()));
-        // the last block: no confirmations yet
+        assert_eq!((a.height, a.confirmations, a.block), (1_600_001, 11, headers[1].id()));
+        // in the last block: one confirmation
         let a = anchor(&DEVNET, &proofs[11].0, &proofs[11].1, &headers[11..]).unwrap();
-        assert_eq!(a.confirmations, 0);
+        assert_eq!(a.confirmations, 1);
     }
 
     #[crate::test]

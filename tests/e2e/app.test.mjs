@@ -34,7 +34,7 @@ async function open(address, { viewport = { width: 1200, height: 900 }, at = bas
   const page = await browser.newPage({ viewport });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  const url = `${at}/?pool=${encodeURIComponent('Demo Pool')}&address=${encodeURIComponent(address)}`;
+  const url = `${at}/?pool=${encodeURIComponent('Demo Pool')}&address=${encodeURIComponent(address)}&network=devnet`;
   const t0 = Date.now();
   await page.goto(url);
   return { page, errors, t0 };
@@ -43,7 +43,7 @@ async function open(address, { viewport = { width: 1200, height: 900 }, at = bas
 /** The app with no query, once its pool list has loaded. */
 async function openBlank(at = base) {
   const page = await browser.newPage();
-  await page.goto(`${at}/`);
+  await page.goto(`${at}/?network=devnet`);
   await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
   return page;
 }
@@ -61,12 +61,17 @@ async function rows(page, count = 4, timeout = 60_000) {
   })));
 }
 
+/** 1600012 → "1,600,012", as the app writes heights. */
+const thousands = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 function checkAgainstTruth(table, miner) {
   for (const [i, truth] of miner.epochs.entries()) {
     const [epoch, score, , expected, paid, tx, verified] = table[i];
     assert.ok(epoch.startsWith(String(truth.number)));
     // a plain ✓: the figures verified and the epoch's parameters audited
     assert.match(verified, /^✓[^?]/, `epoch ${truth.number} not verified: ${verified}`);
+    // every ✓ rests on a transaction in a block whose proof of work the browser checked
+    assert.match(verified, /transaction in block [\d,]+ \(proof of work checked, devnet\), \d+ confirmations? checked/, verified);
     if (truth.score === null) {
       // proven absent from the first state: the epoch is neither walked nor audited
       assert.equal(paid, 'not in this epoch');
@@ -85,6 +90,7 @@ function checkAgainstTruth(table, miner) {
       assert.equal(paid.replace(/\s+/g, ' '), `paid ${erg(truth.paid)} ERG`);
       assert.ok(truth.transaction.startsWith(tx.replace('…', '')), `${tx} vs ${truth.transaction}`);
       assert.match(verified, /proof of payout .* replayed against the digest of box .* at height \d+/);
+      assert.ok(verified.includes(`transaction in block ${thousands(truth.paidHeight)} (proof of work checked, devnet)`), verified);
     } else {
       assert.equal(paid, truth.closed ? 'never: the epoch ended' : 'not yet');
       assert.match(verified, /pool's lookup proof checked against the digest of box .* at height \d+/);
@@ -114,7 +120,7 @@ test('the same miner checked through the explorer\'s GraphQL service shows the s
   const page = await browser.newPage();
   const asked = [];
   page.on('request', (r) => asked.push(new URL(r.url()).pathname));
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/?network=devnet`);
   await page.getByText('Settings').click();
   await page.getByLabel('Kind of source').selectOption('graphql');
   await page.getByLabel('Source URL').fill(`${base}/graphql`);
@@ -151,12 +157,12 @@ test('a GraphQL service that refuses lists of ids is asked one id at a time, wit
     if (/"query":"query (Box|Transaction)\(/.test(body)) single += 1;
     return route.continue();
   });
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/?network=devnet`);
   await page.evaluate((u) => {
     localStorage.setItem('sharestate.source', 'graphql');
     localStorage.setItem('sharestate.node', u);
   }, `${base}/graphql`);
-  await page.goto(`${base}/?pool=${encodeURIComponent('Demo Pool')}&address=${encodeURIComponent(miner.address)}`);
+  await page.goto(`${base}/?pool=${encodeURIComponent('Demo Pool')}&address=${encodeURIComponent(miner.address)}&network=devnet`);
   checkAgainstTruth(await rows(page), miner);
   assert.ok(refused >= 1, 'a list was asked for');
   assert.ok(single > 4, `${single} single queries`);
@@ -170,7 +176,7 @@ test('through the explorer API, with transactions from a second source, the figu
   const page = await browser.newPage();
   const asked = [];
   page.on('request', (r) => asked.push(new URL(r.url()).pathname));
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/?network=devnet`);
   await page.getByText('Settings').click();
   await page.getByLabel('Chain data from').selectOption({ label: "Devnet: this page's explorer API, transactions from its GraphQL" });
   await page.getByRole('button', { name: 'Save' }).click();
@@ -202,7 +208,7 @@ test('GraphQL services tried in order: one that is down hands over to the next, 
   const page = await browser.newPage();
   const hosts = new Set();
   page.on('request', (r) => hosts.add(new URL(r.url()).host));
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/?network=devnet`);
   await page.getByText('Settings').click();
   await page.getByLabel('Kind of source').selectOption('graphql');
   await page.getByLabel('Source URL').fill(`${down} ${base}/graphql`);
@@ -240,7 +246,7 @@ test('a pool whose proof service is static files (sharestate publish) is checked
       const page = await browser.newPage();
       const asked = [];
       page.on('request', (r) => asked.push(new URL(r.url()).pathname));
-      await page.goto(`${at}/?pool=${encodeURIComponent('Demo Pool')}&address=${encodeURIComponent(address)}`);
+      await page.goto(`${at}/?pool=${encodeURIComponent('Demo Pool')}&address=${encodeURIComponent(address)}&network=devnet`);
       const table = await rows(page);
       if (address === paid.address) {
         checkAgainstTruth(table, paid);
@@ -277,7 +283,7 @@ test('a second check takes what cannot change from the browser\'s cache and asks
     checkAgainstTruth(table, miner);
     return [...asked];
   };
-  await page.goto(`${base}/?pool=${encodeURIComponent('Demo Pool')}&address=${encodeURIComponent(miner.address)}`);
+  await page.goto(`${base}/?pool=${encodeURIComponent('Demo Pool')}&address=${encodeURIComponent(miner.address)}&network=devnet`);
   checkAgainstTruth(await rows(page), miner);
   await page.waitForTimeout(300);
   const first = [...asked];
@@ -325,7 +331,7 @@ test('an address not in the pool is proven absent from every epoch', async () =>
 
 test('an invalid address is refused as it is typed, with the reason, and cannot be checked', async () => {
   const page = await browser.newPage();
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/?network=devnet`);
   const input = page.getByLabel('Miner address');
   await input.fill('9fRAWhdxEsTcdb8PhGNrZfwqa65zfkuYHAMmkQLcic1gdLSV5vB');
   await page.waitForFunction(() => document.querySelector('#address').getAttribute('aria-invalid') === 'true');
@@ -481,7 +487,7 @@ test('connect wallet (EIP-12) fills the wallet addresses and checks; a refusal i
     window.ergoConnector = { nautilus: { connect: async () => true, isConnected: async () => true } };
     window.ergo = { get_used_addresses: async () => [x, y], get_change_address: async () => x };
   }, [a.address, b.address]);
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/?network=devnet`);
   await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
   await page.getByRole('button', { name: 'Connect wallet' }).click();
   checkAgainstTruth(await rows(page), a);
@@ -495,11 +501,11 @@ test('connect wallet (EIP-12) fills the wallet addresses and checks; a refusal i
   await declined.addInitScript(() => {
     window.ergoConnector = { nautilus: { connect: async () => false } };
   });
-  await declined.goto(`${base}/`);
+  await declined.goto(`${base}/?network=devnet`);
   await declined.getByRole('button', { name: 'Connect wallet' }).click();
   await declined.waitForFunction(() => /declined/.test(document.querySelector('.notice')?.innerText ?? ''));
   const none = await browser.newPage();
-  await none.goto(`${base}/`);
+  await none.goto(`${base}/?network=devnet`);
   await none.getByRole('button', { name: 'Connect wallet' }).click();
   await none.waitForFunction(() => /No EIP-12 wallet/.test(document.querySelector('.notice')?.innerText ?? ''));
   await declined.close();
@@ -512,7 +518,7 @@ test('a pool whose box is not on the chain: "not found", nothing verified', asyn
     contentType: 'application/json',
     body: JSON.stringify({ pools: [{ name: 'Ghost Pool', epochs: [{ number: 1, startBox: 'ab'.repeat(32) }] }] }),
   }));
-  await page.goto(`${base}/?pool=Ghost%20Pool&address=${miners[0].address}`);
+  await page.goto(`${base}/?pool=Ghost%20Pool&address=${miners[0].address}&network=devnet`);
   // the epoch's row says so; nothing is verified
   const [row] = await rows(page, 1);
   assert.ok(row[6].startsWith('✗'), row[6]);
@@ -526,7 +532,7 @@ test('a pool added by its token id is found on the chain and checked', async () 
   const token = pools.pools[0].token;
   const page = await browser.newPage();
   await page.route('**/pools.json', (route) => route.fulfill({ contentType: 'application/json', body: '{"pools": []}' }));
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/?network=devnet`);
   await page.getByText('Settings').click();
   await page.getByLabel(/Add a pool/).fill(token);
   await page.getByRole('button', { name: 'Add pool' }).click();
@@ -555,7 +561,7 @@ test('a pool with more boxes than one page of the source: added by its token thr
     const bodies = [];
     page.on('request', (r) => { if (new URL(r.url()).pathname === '/graphql') bodies.push(r.postData() ?? ''); });
     await page.route('**/pools.json', (route) => route.fulfill({ contentType: 'application/json', body: '{"pools": []}' }));
-    await page.goto(`${at}/`);
+    await page.goto(`${at}/?network=devnet`);
     await page.getByText('Settings').click();
     await page.getByLabel('Kind of source').selectOption('graphql');
     await page.getByLabel('Source URL').fill(`${at}/graphql`);
@@ -610,7 +616,7 @@ test('a pool added by an address where anyone can make boxes: two identity token
     const { pools: [pool] } = await (await fetch(`${at}/pools.json`)).json();
     const page = await browser.newPage();
     await page.route('**/pools.json', (route) => route.fulfill({ contentType: 'application/json', body: '{"pools": []}' }));
-    await page.goto(`${at}/`);
+    await page.goto(`${at}/?network=devnet`);
     await page.getByText('Settings').click();
     await page.getByLabel(/Add a pool/).fill(pool.shareStateAddress);
     await page.getByRole('button', { name: 'Add pool' }).click();
@@ -715,7 +721,7 @@ test('the page has a Content-Security-Policy, runs under it, and links only http
   // a hostile explorer setting: the links keep to the public explorer
   await page.addInitScript(() => localStorage.setItem('sharestate.explorer', 'javascript:alert(1)//'));
   const miner = miners.find((m) => m.epochs[0].paid);
-  await page.goto(`${base}/?pool=${encodeURIComponent('Demo Pool')}&address=${encodeURIComponent(miner.address)}`);
+  await page.goto(`${base}/?pool=${encodeURIComponent('Demo Pool')}&address=${encodeURIComponent(miner.address)}&network=devnet`);
   await rows(page);
   const hrefs = await page.$$eval('td.tx a', (as) => as.map((a) => a.getAttribute('href')));
   assert.ok(hrefs.length > 0);

@@ -100,7 +100,7 @@ async function payoutRefused(mode, message) {
   const page = await walletPage(m, secrets[i], mode);
   let submitted = false;
   page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/transactions')) submitted = true; });
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/?network=devnet`);
   await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
   await page.getByRole('button', { name: 'Connect wallet' }).click();
   await lastRow(page);
@@ -124,7 +124,7 @@ async function payOut({ m, i }, mode, screenshot) {
   const page = await walletPage(m, secrets[i], mode);
   const posts = [];
   page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/transactions')) posts.push(r.url()); });
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/?network=devnet`);
   await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 0);
   await page.getByRole('button', { name: 'Connect wallet' }).click();
   let row = await lastRow(page);

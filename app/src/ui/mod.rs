@@ -26,6 +26,23 @@ pub use status::{Alert, Notice, ProgressView};
 use crate::model::Row;
 use leptos::prelude::*;
 
+/// Which network's proof-of-work rules the page applies, in words.
+#[component]
+fn Rules(state: AppState) -> impl IntoView {
+    let n = state.network.get_value();
+    let text = match n.name {
+        "mainnet" => format!(
+            "Blocks are checked against mainnet's rules: every header mined at a difficulty of at least {} (a chain mined at less is refused), and up to {} blocks after each.",
+            n.min_difficulty, n.blocks_after
+        ),
+        name => format!(
+            "Blocks are checked against the {name}'s rules, not mainnet's: a difficulty of at least {} — a test network, whose proof of work anyone can make. Remove network={name} from the address for mainnet's rules.",
+            n.min_difficulty
+        ),
+    };
+    view! { <p class="rules" class:test=n.name != "mainnet">{text}</p> }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new();
@@ -36,7 +53,8 @@ pub fn App() -> impl IntoView {
     view! {
         <header>
             <h1>"sharestate"</h1>
-            <p class="tagline">"Check your pool's payouts yourself: every figure below is verified in your browser, from the chain."</p>
+            <p class="tagline">"Check your pool's payouts yourself: every figure marked ✓ is verified in your browser — the pool's proofs replayed, and the transactions they rest on found in blocks whose proof of work your browser checked."</p>
+            <Rules state=state/>
         </header>
         <main>
             <QueryForm state=state on_check=check/>
@@ -49,7 +67,7 @@ pub fn App() -> impl IntoView {
             <ShareLink state=state/>
         </main>
         <footer>
-            <p>"Proofs are replayed with the sharestate library compiled to WebAssembly. Figures marked verified come from proofs checked against digests on the chain; nothing else is marked so."</p>
+            <p>"Proofs are replayed with the sharestate library compiled to WebAssembly. A ✓ means: the proof checked against a digest in a box, the transaction that made or spent that box in a block (its Merkle proof against the block's header), and that header and the ones after it mined to the network's rules. A source that gives no headers leaves its rows marked ?, resting on its word; nothing else is marked ✓."</p>
         </footer>
     }
 }

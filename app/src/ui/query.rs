@@ -91,6 +91,7 @@ pub fn ShareLink(state: AppState) -> impl IntoView {
         address,
         address_check,
         pool_name,
+        network,
         ..
     } = state;
     let share_url = move || {
@@ -98,7 +99,10 @@ pub fn ShareLink(state: AppState) -> impl IntoView {
         (!a.trim().is_empty() && address_check.get().is_ok()).then(|| {
             let origin = window().location().origin().unwrap_or_default();
             let path = window().location().pathname().unwrap_or_default();
-            format!("{origin}{path}{}", model::query(&pool_name.get(), a.trim()))
+            format!(
+                "{origin}{path}{}",
+                model::query(&pool_name.get(), a.trim(), network.get_value())
+            )
         })
     };
     move || {

@@ -1,7 +1,7 @@
 //! The results: warnings, the per-epoch table with its verification marks, totals, a chart and
 //! the CSV export.
 
-use crate::model::{self, Audited, Paid, Row};
+use crate::model::{self, Anchor, Audited, Paid, Row};
 use leptos::prelude::*;
 
 /// Offers `text` for download as the CSV file `name`.
@@ -120,23 +120,26 @@ pub fn RowView(row: Row, explorer: Signal<String>, on_pay: Option<Callback<Row>>
         Paid::NotInPool => ("not in this epoch".to_string(), None),
         Paid::Unknown => ("unknown".to_string(), None),
     };
-    let ok = row.verified.ok();
-    let describe = row.verified.describe();
-    // a plain ✓ only when the figures are verified and the epoch's audit passed
-    let (mark, class, why) = match (&row.verified, &row.audit) {
-        (v, _) if !v.ok() => ("✗", "bad", describe),
-        (_, Audited::Passed) => ("✓", "ok", format!("verified: {describe}; epoch audited")),
-        (_, Audited::NotNeeded) => (
+    let ok = row.verified.ok() && !matches!(row.anchor, Some(Anchor::Failed(_)));
+    let describe = row.trust();
+    // a plain ✓ only when the figures are verified, tied to a mined block, and the epoch's
+    // audit passed
+    let (mark, class, why) = match (&row.verified, &row.anchor, &row.audit) {
+        (v, _, _) if !v.ok() => ("✗", "bad", describe),
+        (_, Some(Anchor::Failed(_)), _) => ("✗", "bad", describe),
+        (_, None | Some(Anchor::SourceOnly(_)), _) => ("?", "partial", describe),
+        (_, _, Audited::Passed) => ("✓", "ok", format!("verified: {describe}; epoch audited")),
+        (_, _, Audited::NotNeeded) => (
             "✓",
             "ok",
             format!("verified: {describe}; proven absent from the epoch's first state, so from all of it: nothing in it is yours, so its payouts need no replay nor its parameters an audit"),
         ),
-        (_, Audited::Failed(_)) => (
+        (_, _, Audited::Failed(_)) => (
             "⚠",
             "bad",
             format!("verified: {describe}; but the epoch fails its audit (see the alarms above)"),
         ),
-        (_, Audited::Not(why)) => (
+        (_, _, Audited::Not(why)) => (
             "✓?",
             "partial",
             format!("verified: {describe}; the epoch is not audited: {why}"),

@@ -104,6 +104,9 @@ pub struct AppState {
     /// "Pay out now": the payout prepared, awaiting the miner's confirmation; where it stands.
     pub prepared: RwSignal<Option<Prepared>>,
     pub pay_status: RwSignal<Option<PayStatus>>,
+    /// The proof-of-work rules the check applies (from the page's address: mainnet's unless
+    /// it says `network=devnet` or `testnet`).
+    pub network: StoredValue<&'static sharestate::trust::Network>,
     /// Which check is the latest (the results of older ones are dropped), and its requests.
     generation: StoredValue<u64>,
     current: StoredValue<Option<Rc<Fetcher>>, LocalStorage>,
@@ -131,6 +134,7 @@ impl AppState {
             notice: RwSignal::new(None),
             prepared: RwSignal::new(None),
             pay_status: RwSignal::new(None),
+            network: StoredValue::new(model::parse_network(&window().location().search().unwrap_or_default())),
             generation: StoredValue::new(0),
             current: StoredValue::new_local(None),
         }
@@ -226,7 +230,11 @@ impl AppState {
         };
         let (fetch, mine) = self.new_query();
         let live = move || self.generation.get_value() == mine;
-        let q = model::query(&pool.name, self.address.get_untracked().trim());
+        let q = model::query(
+            &pool.name,
+            self.address.get_untracked().trim(),
+            self.network.get_value(),
+        );
         let _ = window()
             .history()
             .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&q)));
@@ -248,6 +256,7 @@ impl AppState {
                 &node,
                 &pool,
                 key,
+                self.network.get_value(),
                 |p| {
                     if live() {
                         self.progress.set(Some(p));
