@@ -277,24 +277,46 @@ async fn anchor_rows(
             }
         }
     }
+    // each header's work checked once (runs overlap), then each run's links; only the
+    // transactions whose runs hold are asked for their inclusion proofs
+    let mut work: BTreeMap<u32, Result<(), sharestate::trust::TrustError>> = BTreeMap::new();
+    runs.retain(|(tx, run)| {
+        let checked = run
+            .iter()
+            .try_for_each(|h| {
+                work.entry(h.height)
+                    .or_insert_with(|| sharestate::trust::check_header(trust.network, h))
+                    .clone()
+            })
+            .and_then(|()| sharestate::trust::check_links(run));
+        match checked {
+            Ok(()) => true,
+            Err(e) => {
+                anchors.insert(*tx, Anchor::Failed(e.to_string()));
+                false
+            }
+        }
+    });
     let asked: Vec<(Header, Id)> = runs.iter().map(|(tx, run)| (run[0].clone(), *tx)).collect();
     for ((tx, run), proof) in runs.iter().zip(node.inclusions(&asked).await) {
-        let anchor = match proof {
-            Err(e) => Anchor::Failed(format!(
-                "no proof that transaction {} is in block {}: {e}",
-                short(&tx.to_hex()),
-                run[0].height
-            )),
-            Ok(proof) => match sharestate::trust::anchor(trust.network, tx, &proof, run) {
-                Ok(a) => Anchor::InBlock {
-                    height: a.height,
-                    block: a.block,
-                    confirmations: a.confirmations,
-                    tip: trust.tip,
-                    network: trust.network.name,
-                },
-                Err(e) => Anchor::Failed(e.to_string()),
+        let included = proof
+            .map_err(|e| {
+                format!(
+                    "no proof that transaction {} is in block {}: {e}",
+                    short(&tx.to_hex()),
+                    run[0].height
+                )
+            })
+            .and_then(|p| sharestate::trust::included(tx, &p, &run[0]).map_err(|e| e.to_string()));
+        let anchor = match included {
+            Ok(()) => Anchor::InBlock {
+                height: run[0].height,
+                block: run[0].id(),
+                confirmations: run.len() as u32,
+                tip: trust.tip,
+                network: trust.network.name,
             },
+            Err(why) => Anchor::Failed(why),
         };
         anchors.insert(*tx, anchor);
     }

@@ -13,19 +13,33 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// A row of epoch `epoch` whose lookup proved 250 unpaid.
+fn unpaid(epoch: usize, w: &sharestate::pool::walk::Walk) -> Row {
+    model::row(
+        epoch,
+        w,
+        &[9; 32],
+        Some(Ok((
+            Some(ShareValue::unpaid(250).to_bytes().to_vec()),
+            model::ProvenBy::LookupProof,
+        ))),
+        &passed(),
+    )
+}
+
 fn rows() -> Vec<Row> {
     let w = test_walk(ShareStateContract::Draft, Some(2_000_000_000));
     vec![
-        model::row(
-            1,
-            &w,
-            &[9; 32],
-            Some(Ok((
-                Some(ShareValue::unpaid(250).to_bytes().to_vec()),
-                model::ProvenBy::LookupProof,
-            ))),
-            &passed(),
-        ),
+        Row {
+            anchor: Some(model::Anchor::InBlock {
+                height: 77,
+                block: Id([7; 32]),
+                confirmations: 11,
+                tip: Some(200),
+                network: "devnet",
+            }),
+            ..unpaid(1, &w)
+        },
         model::row(
             2,
             &w,
@@ -72,6 +86,10 @@ fn a_verified_row_says_what_was_verified_and_a_failed_one_never_says_verified() 
         first.contains("verified: pool's lookup proof checked against the digest of box"),
         "{first}"
     );
+    assert!(
+        first.contains("transaction in block 77 (proof of work checked, devnet), 11 confirmations checked, 124 by the source's tip"),
+        "{first}"
+    );
     assert!(first.contains("0.500000000"), "250 × 2 ERG / 1000 = 0.5 ERG: {first}");
     let second = trs.item(1).unwrap().text_content().unwrap();
     assert!(second.contains("✗"), "{second}");
@@ -88,6 +106,47 @@ fn a_verified_row_says_what_was_verified_and_a_failed_one_never_says_verified() 
     // totals count verified rows only
     let foot = host.query_selector("tfoot").unwrap().unwrap().text_content().unwrap();
     assert!(foot.contains("0.500000000"), "{foot}");
+}
+
+#[wasm_bindgen_test]
+fn a_row_replayed_but_not_tied_to_a_block_gets_no_check_mark() {
+    let w = test_walk(ShareStateContract::Draft, Some(2_000_000_000));
+    let source_only = Row {
+        anchor: Some(model::Anchor::SourceOnly(
+            "the source (explorer) gives no block headers".into(),
+        )),
+        ..unpaid(1, &w)
+    };
+    let in_no_block = Row {
+        anchor: Some(model::Anchor::Failed(
+            "header 00… at height 9: its proof of work does not meet its difficulty".into(),
+        )),
+        ..unpaid(2, &w)
+    };
+    let host = mount(vec![source_only, in_no_block]);
+    let trs = host.query_selector_all("tbody tr").unwrap();
+    let first = trs.item(0).unwrap().text_content().unwrap();
+    assert!(!first.contains("✓"), "{first}");
+    assert!(first.contains('?'), "{first}");
+    assert!(
+        first.contains(
+            "not tied to a block: the source (explorer) gives no block headers; the figures rest on the source's word"
+        ),
+        "{first}"
+    );
+    assert!(first.contains("not yet (the source's word)"), "{first}");
+    let second = trs.item(1).unwrap().text_content().unwrap();
+    assert!(second.contains("✗") && !second.contains("✓"), "{second}");
+    assert!(second.contains("not proven: not yet"), "{second}");
+    assert!(
+        second.contains(
+            "not in a block of the chain: header 00… at height 9: its proof of work does not meet its difficulty"
+        ),
+        "{second}"
+    );
+    // neither counts in the verified totals
+    let foot = host.query_selector("tfoot").unwrap().unwrap().text_content().unwrap();
+    assert!(foot.contains("0.000000000"), "{foot}");
 }
 
 #[wasm_bindgen_test]

@@ -216,7 +216,7 @@ async fn last_headers(State(s): State<Shared>, Path(n): Path<usize>) -> Response
         .ledger
         .last_headers(n.min(100))
         .into_iter()
-        .map(|h| h.to_json())
+        .map(|h| d.served_header(h).to_json())
         .collect();
     hs.reverse(); // the node lists them oldest first
     json_response(StatusCode::OK, Value::Array(hs))
@@ -228,7 +228,7 @@ async fn blocks_at(State(s): State<Shared>, Path(height): Path<u32>) -> Response
     let ids: Vec<String> = d
         .ledger
         .header_at(height)
-        .map(|h| h.id().to_hex())
+        .map(|h| d.served_header(h).id().to_hex())
         .into_iter()
         .collect();
     json_response(StatusCode::OK, json!(ids))
@@ -253,7 +253,7 @@ async fn chain_slice(State(s): State<Shared>, Query(q): Query<Slice>) -> Respons
     let from = q.from_height.unwrap_or(0).max(to.saturating_sub(16_383));
     let hs: Vec<Value> = (from..=to)
         .filter_map(|h| d.ledger.header_at(h))
-        .map(|h| h.to_json())
+        .map(|h| d.served_header(h).to_json())
         .collect();
     json_response(StatusCode::OK, Value::Array(hs))
 }
@@ -261,7 +261,7 @@ async fn chain_slice(State(s): State<Shared>, Query(q): Query<Slice>) -> Respons
 async fn block_header(State(s): State<Shared>, Path(id): Path<String>) -> Response {
     let d = lock(&s);
     match parse_id(&id).and_then(|i| d.ledger.header(&i)) {
-        Some(h) => json_response(StatusCode::OK, h.to_json()),
+        Some(h) => json_response(StatusCode::OK, d.served_header(h).to_json()),
         None => node_error(
             StatusCode::NOT_FOUND,
             "not-found",
@@ -306,7 +306,15 @@ async fn proof_for(State(s): State<Shared>, Path((id, tx)): Path<(String, String
         .zip(parse_id(&tx))
         .and_then(|(b, t)| d.ledger.proof_for(&b, &t));
     match proof {
-        Some(p) => json_response(StatusCode::OK, p.to_json()),
+        Some(mut p) => {
+            // a lie, in a test mode: the proof leads elsewhere
+            if d.tamper == Some(crate::Tamper::Inclusion) {
+                if let Some(s) = p.levels.first_mut().and_then(|l| l.sibling.as_mut()) {
+                    s[0] ^= 0x01;
+                }
+            }
+            json_response(StatusCode::OK, p.to_json())
+        }
         None => node_error(
             StatusCode::NOT_FOUND,
             "not-found",
@@ -594,6 +602,8 @@ async fn miners(State(s): State<Shared>, Query(q): Query<HashMap<String, String>
                         "transaction": paid.map(|(t, _)| t.to_hex()),
                         // the block that holds the paying transaction
                         "paidHeight": paid.and_then(|(t, _)| d.ledger.get_tx(t)).map(|r| r.height),
+                        // which of the epoch's pending payouts would pay them (0: the next)
+                        "pendingBatch": e.pending.iter().position(|b| b.contains(&m.key)),
                         "closed": e.closed.map(|t| t.to_hex()),
                         "deadline": e.deadline,
                     })

@@ -502,7 +502,15 @@ impl QueryRoot {
             let block = id_arg("headerId", h)?;
             let txs = d.ledger.block_transactions(&block).unwrap_or_default();
             let ids: Vec<Id> = txs.iter().map(|t| t.tx.id()).collect();
-            let found: Vec<Transaction> = ids.iter().filter_map(|i| Transaction::of(&d, i)).collect();
+            let mut found: Vec<Transaction> = ids.iter().filter_map(|i| Transaction::of(&d, i)).collect();
+            // a lie, in a test mode: other proof bytes, so other witness ids and another tree
+            if d.tamper == Some(Tamper::Inclusion) {
+                for t in &mut found {
+                    for i in &mut t.inputs {
+                        i.proof.push(0);
+                    }
+                }
+            }
             return Ok(page(found, skip, take));
         }
         let mut ids = Vec::new();
@@ -535,7 +543,7 @@ impl QueryRoot {
         let found: Vec<BlockHeader> = all
             .into_iter()
             .filter(|h| height.is_none_or(|x| h.height == x) && parent.is_none_or(|p| h.parent_id == p))
-            .map(|h| BlockHeader(h.clone()))
+            .map(|h| BlockHeader(d.served_header(h)))
             .collect();
         Ok(page(found, skip, take))
     }

@@ -279,11 +279,16 @@ impl Ledger {
 
     /// Signs `tx` with `wallet` in the context of the next block, then submits it.
     pub fn sign_and_submit(&mut self, tx: &UnsignedTransaction, wallet: &Wallet) -> Result<Id, LedgerError> {
-        let ctx = to_ergo_lib(tx).map_err(|e| LedgerError::Invalid(e.to_string()))?;
-        let signed = wallet
-            .sign_transaction(ctx, &self.context().state(), None)
-            .map_err(|e| LedgerError::Signing(e.to_string()))?;
+        let signed = self.sign(tx, wallet)?;
         self.submit(signed)
+    }
+
+    /// `tx` signed with `wallet` in the context of the next block.
+    pub fn sign(&self, tx: &UnsignedTransaction, wallet: &Wallet) -> Result<SignedTx, LedgerError> {
+        let ctx = to_ergo_lib(tx).map_err(|e| LedgerError::Invalid(e.to_string()))?;
+        wallet
+            .sign_transaction(ctx, &self.context().state(), None)
+            .map_err(|e| LedgerError::Signing(e.to_string()))
     }
 
     /// Submits a signed transaction as the node's `POST /transactions` takes it.
@@ -294,6 +299,17 @@ impl Ledger {
 
     /// Validates `tx` against the UTXO set as a node would and applies it in a new block.
     pub fn submit(&mut self, tx: SignedTx) -> Result<Id, LedgerError> {
+        self.apply(tx, true)
+    }
+
+    /// A lie, for a test mode: validates `tx` as [`Ledger::submit`] does and applies it to the
+    /// boxes (its inputs spent, its outputs there, the transaction served) as if it were in the
+    /// last block — which it is not: no block's transactions, root or inclusion proof hold it.
+    pub fn submit_unmined(&mut self, tx: SignedTx) -> Result<Id, LedgerError> {
+        self.apply(tx, false)
+    }
+
+    fn apply(&mut self, tx: SignedTx, mined: bool) -> Result<Id, LedgerError> {
         let mut spent = Vec::new();
         for (index, input) in tx.inputs.iter().enumerate() {
             let id = box_id(&input.box_id);
@@ -351,16 +367,22 @@ impl Ledger {
             })
             .collect();
 
-        let height = self.height() + 1;
-        let timestamp = self.headers.last().map_or(0, |h| h.timestamp) + BLOCK_INTERVAL_MS;
-        let block = self.push_header(
-            height,
-            timestamp,
-            Block {
-                tx_ids: vec![id.0],
-                witness_ids: vec![witness_id(&proofs)],
-            },
-        );
+        let (height, timestamp, block) = match (mined, self.headers.last()) {
+            (false, Some(tip)) => (tip.height, tip.timestamp, tip.id()),
+            _ => {
+                let height = self.height() + 1;
+                let timestamp = self.headers.last().map_or(0, |h| h.timestamp) + BLOCK_INTERVAL_MS;
+                let block = self.push_header(
+                    height,
+                    timestamp,
+                    Block {
+                        tx_ids: vec![id.0],
+                        witness_ids: vec![witness_id(&proofs)],
+                    },
+                );
+                (height, timestamp, block)
+            }
+        };
         for b in &spent {
             if let Some(r) = self.boxes.get_mut(&b.id()) {
                 r.spent_by = Some(id);

@@ -36,6 +36,17 @@ pub enum Tamper {
     /// Every box the node serves (by id, and the pages of a token's boxes) comes padded with
     /// 40 MiB of spaces, streamed without a Content-Length.
     Huge,
+    /// Every inclusion proof is false: the node's `proofFor` with its first sibling changed,
+    /// ergo-graphql's transactions of a block with their proof bytes changed (so their witness
+    /// ids, and the block's tree, are not the header's).
+    Inclusion,
+    /// The header of every block that holds a transaction is served with another nonce, one
+    /// whose proof of work fails (its id recomputed from it: a block nobody mined).
+    Pow,
+    /// A payout nobody mined: the demo's last epoch's next payout, signed by the operator and
+    /// valid under the contract, served as if in the last block (its inputs spent, its outputs
+    /// there) — but no block holds it.
+    Fabricated,
 }
 
 impl std::str::FromStr for Tamper {
@@ -46,8 +57,11 @@ impl std::str::FromStr for Tamper {
             "payouts" => Ok(Tamper::Payouts),
             "slow-proofs" => Ok(Tamper::SlowProofs),
             "huge" => Ok(Tamper::Huge),
+            "inclusion" => Ok(Tamper::Inclusion),
+            "pow" => Ok(Tamper::Pow),
+            "fabricated" => Ok(Tamper::Fabricated),
             other => Err(format!(
-                "unknown tamper mode {other:?} (proofs, payouts, slow-proofs or huge)"
+                "unknown tamper mode {other:?} (proofs, payouts, slow-proofs, huge, inclusion, pow or fabricated)"
             )),
         }
     }
@@ -84,6 +98,40 @@ impl Devnet {
             tamper: None,
             proof_files: None,
         })
+    }
+
+    /// Sets the test mode; for [`Tamper::Fabricated`], makes the payout no block holds. The
+    /// pool's proof service follows it, as it would a real one.
+    pub fn tamper(&mut self, tamper: Option<Tamper>) -> Result<(), PoolError> {
+        self.tamper = tamper;
+        if tamper == Some(Tamper::Fabricated) {
+            let tx = self
+                .pool
+                .next_payout(&self.ledger)?
+                .ok_or_else(|| PoolError::Other("no pending payout to fabricate".into()))?;
+            let signed = self.ledger.sign(&tx, &self.pool.wallet())?;
+            let json = serde_json::to_string(&signed).map_err(|e| PoolError::Other(e.to_string()))?;
+            self.ledger.submit_unmined(signed)?;
+            self.follow_payout(&json);
+        }
+        Ok(())
+    }
+
+    /// The header of `h` as served: in [`Tamper::Pow`], a block holding transactions gets a
+    /// nonce whose work fails (its id changes with it).
+    pub fn served_header(&self, h: &sharestate::ergo::Header) -> sharestate::ergo::Header {
+        if self.tamper != Some(Tamper::Pow) || self.ledger.block_transactions(&h.id()).is_none_or(|t| t.is_empty()) {
+            return h.clone();
+        }
+        let mut bad = h.clone();
+        let mut n = u64::from_be_bytes(h.nonce).wrapping_add(1);
+        loop {
+            bad.nonce = n.to_be_bytes();
+            if bad.check_pow().is_err() {
+                return bad;
+            }
+            n = n.wrapping_add(1);
+        }
     }
 
     /// Validates and applies a transaction (JSON); then, as the pool's operator does, the proof

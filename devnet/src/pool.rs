@@ -245,6 +245,34 @@ impl DemoPool {
         Wallet::from_secrets(vec![self.operator.clone()])
     }
 
+    /// The demo's last epoch's next payout (the epoch of [`DemoPool::tip_state`]), as the operator
+    /// would make it: its first pending batch, proved from the tip's state, built and evaluated
+    /// by sigma-rust, unsigned. None when no batch is pending.
+    pub fn next_payout(&self, ledger: &Ledger) -> Result<Option<UnsignedTransaction>, PoolError> {
+        let Some(last) = self.epochs.get(REWARDS.len() - 1) else {
+            return Ok(None);
+        };
+        let (Some(keys), Some(tip)) = (last.pending.first(), last.state_boxes.last()) else {
+            return Ok(None);
+        };
+        let missing = || PoolError::Other("the last epoch's boxes are not on the ledger".into());
+        let state_box = ledger.get_box(tip).ok_or_else(missing)?.ergo_box.clone();
+        let reward_box = ledger.get_box(&last.reward_box).ok_or_else(missing)?.ergo_box.clone();
+        let mut state = self.tip_state.clone();
+        let batch = posted::prove_payout(&mut state, keys, last.reward as i64, last.max_score, true)?;
+        let tx = evaluated::payout(
+            &Payout {
+                state_box: &state_box,
+                reward_box: &reward_box,
+                batch: &batch,
+                script_of: &|k| state.script(k).map(<[u8]>::to_vec),
+            },
+            &self.funding(ledger)?,
+            &ledger.context(),
+        )?;
+        Ok(Some(tx))
+    }
+
     /// The operator's box that pays fees (its largest unspent box).
     pub fn funding_box(&self, ledger: &Ledger) -> Option<ErgoBox> {
         ledger

@@ -134,11 +134,17 @@ pub fn check_header(network: &Network, h: &Header) -> Result<(), TrustError> {
 }
 
 /// Checks a run of consecutive headers, lowest first: each header (see [`check_header`]) and
-/// each the parent of the next.
+/// each the parent of the next ([`check_links`]).
 pub fn check_run(network: &Network, run: &[Header]) -> Result<(), TrustError> {
     for h in run {
         check_header(network, h)?;
     }
+    check_links(run)
+}
+
+/// Checks that each header of a run is the parent of the next, one height apart (their work is
+/// [`check_header`]'s: a caller that checks many overlapping runs checks each header once).
+pub fn check_links(run: &[Header]) -> Result<(), TrustError> {
     for pair in run.windows(2) {
         if pair[1].parent_id != pair[0].id() || pair[1].height != pair[0].height.wrapping_add(1) {
             return Err(TrustError::NotLinked {
@@ -151,26 +157,33 @@ pub fn check_run(network: &Network, run: &[Header]) -> Result<(), TrustError> {
     Ok(())
 }
 
-/// Shows transaction `tx` in the block of `run[0]`: its inclusion proof leads to that header's
-/// transactions root, and the run of headers from it (checked by [`check_run`]) gives its
-/// confirmations. The caller asks for the run by height; its first header must be the block
-/// the source said holds the transaction.
-pub fn anchor(network: &Network, tx: &Id, proof: &InclusionProof, run: &[Header]) -> Result<Anchored, TrustError> {
-    let block = run.first().ok_or_else(|| TrustError::NoHeader(tx.to_hex()))?;
+/// Checks that `proof` shows transaction `tx` in the block of `header`: its leaf is the
+/// transaction's id and it leads to the header's transactions root.
+pub fn included(tx: &Id, proof: &InclusionProof, header: &Header) -> Result<(), TrustError> {
     if proof.leaf != tx.0 {
         return Err(TrustError::OtherLeaf {
             leaf: crate::encoding::hex::encode(&proof.leaf),
             tx: tx.to_hex(),
         });
     }
-    if !proof.proves(&block.transactions_root) {
+    if !proof.proves(&header.transactions_root) {
         return Err(TrustError::NotInBlock {
             tx: tx.to_hex(),
-            block: block.id().to_hex(),
-            height: block.height,
+            block: header.id().to_hex(),
+            height: header.height,
         });
     }
+    Ok(())
+}
+
+/// Shows transaction `tx` in the block of `run[0]`: the run of headers from it checked by
+/// [`check_run`] (its confirmations), then the inclusion proof ([`included`]). The caller asks
+/// for the run by height; its first header must be the block the source said holds the
+/// transaction.
+pub fn anchor(network: &Network, tx: &Id, proof: &InclusionProof, run: &[Header]) -> Result<Anchored, TrustError> {
+    let block = run.first().ok_or_else(|| TrustError::NoHeader(tx.to_hex()))?;
     check_run(network, run)?;
+    included(tx, proof, block)?;
     Ok(Anchored {
         block: block.id(),
         height: block.height,

@@ -420,6 +420,112 @@ test('a devnet serving tampered payouts: the walk refuses them and nothing shows
   await stopDevnet(d);
 });
 
+/** The page's rows through GraphQL at `at`, for `address` (the devnet's rules). */
+async function graphqlRows(at, address) {
+  const page = await browser.newPage();
+  await page.goto(`${at}/?network=devnet`);
+  await page.getByText('Settings').click();
+  await page.getByLabel('Kind of source').selectOption('graphql');
+  await page.getByLabel('Source URL').fill(`${at}/graphql`);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByLabel('Miner address').fill(address);
+  await page.getByRole('button', { name: 'Check' }).click();
+  const table = await rows(page);
+  await page.evaluate(() => localStorage.clear());
+  return { page, table };
+}
+
+test('a source whose inclusion proofs lie: every row replays, none is tied to a block, no ✓ (node and GraphQL)', async () => {
+  const p = await freePort();
+  const d = await startDevnet(p, ['--static', 'dist', '--tamper', 'inclusion']);
+  try {
+    const at = `http://127.0.0.1:${p}`;
+    const miner = miners.find((m) => m.epochs[0].paid && m.epochs[1].paid && m.epochs[3].score !== null && !m.epochs[3].paid);
+    const { page } = await open(miner.address, { at });
+    const byNode = await rows(page);
+    await page.screenshot({ path: `${SHOTS}/lie-inclusion.png`, fullPage: true });
+    await page.close();
+    const { page: gql, table: byGraphql } = await graphqlRows(at, miner.address);
+    await gql.close();
+    for (const [source, table] of [['node', byNode], ['graphql', byGraphql]]) {
+      for (const r of table) {
+        assert.ok(r[6].startsWith('✗'), `${source}: ${r[6]}`);
+        // the proofs replayed; the transaction is not shown in its block
+        assert.match(r[6], /replayed|checked against the digest/, `${source}: ${r[6]}`);
+        assert.match(r[6], /not in a block of the chain: .*(does not lead to the block's transactions root|do not include)/, `${source}: ${r[6]}`);
+        assert.ok(!/^paid/.test(r[4]), `${source}: ${r[4]}`);
+      }
+      assert.equal(table.filter((r) => r[6].startsWith('✓')).length, 0);
+    }
+  } finally {
+    await stopDevnet(d);
+  }
+});
+
+test('a source serving headers nobody mined: every row names the header whose proof of work fails, no ✓', async () => {
+  const p = await freePort();
+  const d = await startDevnet(p, ['--static', 'dist', '--tamper', 'pow']);
+  try {
+    const miner = miners.find((m) => m.epochs[0].paid && m.epochs[3].score !== null);
+    const { page } = await open(miner.address, { at: `http://127.0.0.1:${p}` });
+    const table = await rows(page);
+    for (const r of table) {
+      assert.ok(r[6].startsWith('✗'), r[6]);
+      assert.match(r[6], /not in a block of the chain: header [0-9a-f]{64} at height \d+: its proof of work does not meet its difficulty/, r[6]);
+    }
+    await page.close();
+  } finally {
+    await stopDevnet(d);
+  }
+});
+
+test('a payout no block holds, valid under the contract: replayed, but refused as in no block; the miner is shown no payment', async () => {
+  const p = await freePort();
+  const d = await startDevnet(p, ['--static', 'dist', '--tamper', 'fabricated']);
+  try {
+    // a miner the fabricated payout "pays": the epoch's next pending batch
+    const miner = miners.find((m) => m.epochs[3].pendingBatch === 0);
+    assert.ok(miner, 'a miner of the next pending batch');
+    const { page } = await open(miner.address, { at: `http://127.0.0.1:${p}` });
+    const table = await rows(page);
+    const last = table[3];
+    // the lie replays: a payout the contract accepts, with this miner in it...
+    assert.match(last[4], /^not proven: paid [\d.]+ ERG/, last[4]);
+    assert.match(last[6], /proof of payout .* replayed against the digest of box/, last[6]);
+    // ...in no block: no ✓, and the reason
+    assert.ok(last[6].startsWith('✗'), last[6]);
+    assert.match(last[6], /not in a block of the chain: no proof that transaction .* is in block [\d,]+/, last[6]);
+    // the totals count only what is tied to a block: not this payment
+    const total = await page.innerText('tfoot');
+    const truth = miner.epochs.filter((e) => e.paid).reduce((a, e) => a + BigInt(e.paid), 0n);
+    assert.ok(total.includes(`${erg(truth)} ERG paid`), `${total} vs ${erg(truth)}`);
+    // the rows the lie does not touch keep their ✓
+    for (const r of table.slice(0, 3)) assert.match(r[6], /^✓[^?]/, r[6]);
+    await page.screenshot({ path: `${SHOTS}/lie-fabricated-payout.png`, fullPage: true });
+    await page.close();
+  } finally {
+    await stopDevnet(d);
+  }
+});
+
+test('on mainnet\'s rules the devnet\'s chain is refused by name: no ✓, and the page says which rules apply', async () => {
+  const miner = miners.find((m) => m.epochs[0].paid);
+  const page = await browser.newPage();
+  await page.goto(`${base}/?pool=${encodeURIComponent('Demo Pool')}&address=${encodeURIComponent(miner.address)}`);
+  const table = await rows(page);
+  assert.match(await page.innerText('.rules'), /mainnet's rules: every header mined at a difficulty of at least 281474976710656/);
+  for (const r of table) {
+    assert.ok(!r[6].startsWith('✓'), r[6]);
+    assert.match(r[6], /asks for difficulty 2, below mainnet's floor of 281474976710656: a chain anyone can mine/, r[6]);
+  }
+  // the devnet's rules are said as such
+  const devnet = await browser.newPage();
+  await devnet.goto(`${base}/?network=devnet`);
+  assert.match(await devnet.innerText('.rules'), /the devnet's rules, not mainnet's: a difficulty of at least 2/);
+  await devnet.close();
+  await page.close();
+});
+
 test('CSV export holds the table', async () => {
   const miner = miners.find((m) => m.epochs[0].paid);
   const { page } = await open(miner.address);

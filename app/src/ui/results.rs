@@ -120,6 +120,12 @@ pub fn RowView(row: Row, explorer: Signal<String>, on_pay: Option<Callback<Row>>
         Paid::NotInPool => ("not in this epoch".to_string(), None),
         Paid::Unknown => ("unknown".to_string(), None),
     };
+    // replayed, but what it rests on is in no block (or only the source's word): said in the cell
+    let paid = match (&row.anchor, row.verified.ok()) {
+        (Some(Anchor::Failed(_)), true) => format!("not proven: {paid}"),
+        (Some(Anchor::SourceOnly(_)), true) => format!("{paid} (the source's word)"),
+        _ => paid,
+    };
     let ok = row.verified.ok() && !matches!(row.anchor, Some(Anchor::Failed(_)));
     let describe = row.trust();
     // a plain ✓ only when the figures are verified, tied to a mined block, and the epoch's
