@@ -127,6 +127,9 @@ kind!(
     JsonError => ErrorKind::Chain,
     WalkError => ErrorKind::Chain,
     SourceError => ErrorKind::Chain,
+    crate::ergo::header::HeaderError => ErrorKind::Chain,
+    crate::ergo::merkle::MerkleError => ErrorKind::Chain,
+    crate::trust::TrustError => ErrorKind::Proof,
     Eip12Error => ErrorKind::Transaction,
     ContractError => ErrorKind::Transaction,
 );

@@ -122,6 +122,26 @@ export function makeApi(raw) {
     checkPayout: (unsignedTx) => JSON.parse(raw.checkPayout(text(unsignedTx))),
     verifyProofAnswer: (answer, digest, key) => raw.verifyProofAnswer(text(answer), digest, key),
     transactionId: (unsignedTx) => raw.transactionId(text(unsignedTx)),
+    headersRequest: (source, from, to) => raw.headersRequest(source, from, to),
+    inclusionRequest: (source, blockId, txId) => raw.inclusionRequest(source, blockId, txId),
+    headerIdAt: (source, headersAnswer, height) => raw.headerIdAt(source, headersAnswer, height),
+    anchorTransaction: ({ network = 'mainnet', source = 'node', txId, height, headers, inclusion }) =>
+      JSON.parse(raw.anchorTransaction(network, source, txId, height, headers.map(text), text(inclusion))),
+    /** Shows `txId` (in the block at `height`, as the source says) in a mined block, asking
+     *  `send(request)` (see `SourceRequest`) for the headers and the inclusion proof. */
+    async anchorVia(send, { network = 'mainnet', source = 'node', txId, height, tip }) {
+      const blocksAfter = 10;
+      const last = Math.min(height + blocksAfter, tip ?? height + blocksAfter);
+      const headers = [];
+      for (let from = height; from <= last; from += 32) {
+        headers.push(await send(raw.headersRequest(source, from, Math.min(from + 31, last))));
+      }
+      // the block's id is the first header's, recomputed by the check: ask for the inclusion
+      // proof by the id the source gives for that height, and let the check hold it to the root
+      const first = raw.headerIdAt(source, headers[0], height);
+      const inclusion = await send(raw.inclusionRequest(source, first, txId));
+      return JSON.parse(raw.anchorTransaction(network, source, txId, height, headers, inclusion));
+    },
     ShareState,
     Walker,
     ProofService,

@@ -288,6 +288,56 @@ export interface SourceRequest {
   to: 'source' | 'transactions';
 }
 
+/** A request to a source (relative `path`; GraphQL's is empty), for `headersRequest` and
+ * `inclusionRequest`. */
+export interface BlockRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  body: string | null;
+  contentType: string | null;
+}
+
+/** The proof-of-work rules a transaction is held to: mainnet's (every header at difficulty ≥
+ * 2^48), testnet's, or the sharestate devnet's (difficulty 2: anyone can mine it). */
+export type Network = 'mainnet' | 'testnet' | 'devnet';
+
+/** A transaction shown in a mined block. */
+export interface Anchored {
+  height: number;
+  blockId: Hex;
+  /** Its block and the blocks after it whose headers were checked (1 in the last block). */
+  confirmations: number;
+  network: Network;
+}
+
+/** The request for the headers at heights `from..=to` (at most 32) from a node or ergo-graphql
+ * (the explorer API has none: a ChainError). */
+export function headersRequest(source: SourceKind, from: number, to: number): BlockRequest;
+/** The request for the proof that `txId` is in block `blockId` (node: `proofFor`;
+ * ergo-graphql: the block's transactions, rebuilt into its tree). */
+export function inclusionRequest(source: SourceKind, blockId: Hex, txId: Hex): BlockRequest;
+/** The recomputed id of the header at `height` in an answer to `headersRequest`. */
+export function headerIdAt(source: SourceKind, headersAnswer: string, height: number): Hex;
+/** Shows `txId` in the block at `height`: `headers`, the source's answers to `headersRequest`s
+ * from `height` on (ids recomputed, each mined to the network's rules, each the parent of the
+ * next); `inclusion`, its answer to `inclusionRequest`. Throws a ProofError naming what failed
+ * (a transaction in no block, a header whose work fails or below the network's floor, headers
+ * that are not one chain). */
+export function anchorTransaction(args: {
+  network?: Network;
+  source?: SourceKind;
+  txId: Hex;
+  height: number;
+  headers: string[];
+  inclusion: string;
+}): Anchored;
+/** `anchorTransaction`, asking `send(request)` for the headers (the block and up to ten after
+ * it, to `tip` if given) and the inclusion proof. */
+export function anchorVia(
+  send: (request: BlockRequest) => Promise<string>,
+  args: { network?: Network; source?: SourceKind; txId: Hex; height: number; tip?: number },
+): Promise<Anchored>;
+
 /** The kinds of source a `Walker` builds requests for: an Ergo node with extraIndex, the
  * explorer's GraphQL service, or the explorer API v1 (whose transactions carry no context
  * extension: payouts then need a node or 'graphql' as the transactions' source). */

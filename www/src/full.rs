@@ -2,14 +2,15 @@
 //! transactions, the clause check, the pool walker and the proof service. JSON text from the chain goes to the core
 //! whole, so amounts stay exact.
 
-use crate::{hex_or_null, keys, object, text, Result, ShareState, Thrown};
+use crate::{hex_or_null, keys, list, object, text, Result, ShareState, Thrown};
 use serde_json::{json, Value};
 use sharestate::avl::snapshot;
 use sharestate::ergo::json::{decode_box, JsonError, UnsignedTransaction};
 use sharestate::ergo::{Address, ErgoBox, Id, MinerKey};
 use sharestate::pool::{parse_nanoerg, service, walk, WalkError};
 use sharestate::posted::{self, next_payout, Funding, PayoutTransaction};
-use sharestate::source::{Method, Query, SourceKind};
+use sharestate::source::{Method, Query, Request, SourceKind};
+use sharestate::trust;
 use sharestate::{hex, Digest, ShareValue};
 use wasm_bindgen::prelude::*;
 
@@ -27,6 +28,114 @@ pub fn check_payout(eip12_json: &str) -> Result<String> {
     let tx = UnsignedTransaction::from_eip12(eip12_json)?;
     let p = PayoutTransaction::from_unsigned(&tx)?;
     Ok(report_json(&posted::check_payout(&p)))
+}
+
+/// A source's request as JS: `{method, path, body, contentType}`, and `to` where given.
+fn request_object(r: Request, to: Option<&str>) -> JsValue {
+    let method = match r.method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+    };
+    let (body, content_type) = match r.body {
+        Some((b, t)) => (text(b), text(t)),
+        None => (JsValue::NULL, JsValue::NULL),
+    };
+    let mut fields = vec![
+        ("method", text(method)),
+        ("path", text(r.path)),
+        ("body", body),
+        ("contentType", content_type),
+    ];
+    if let Some(to) = to {
+        fields.push(("to", text(to)));
+    }
+    object(&fields)
+}
+
+/// The request for the headers at heights `from..=to` (at most 32) from a source of kind
+/// `source` (`node` or `graphql`; the explorer API has none).
+#[wasm_bindgen(js_name = headersRequest)]
+pub fn headers_request(source: &str, from: u32, to: u32) -> Result<JsValue> {
+    let kind = source_kind(source, "source")?;
+    let r = kind.headers_request(from, to).ok_or_else(|| no_headers(kind))?;
+    Ok(request_object(r, None))
+}
+
+/// The request for the proof that transaction `tx_id` is in block `block_id`.
+#[wasm_bindgen(js_name = inclusionRequest)]
+pub fn inclusion_request(source: &str, block_id: &str, tx_id: &str) -> Result<JsValue> {
+    let kind = source_kind(source, "source")?;
+    let (block, tx) = (id32(block_id, "block id")?, id32(tx_id, "transaction id")?);
+    let r = kind.inclusion_request(&block, &tx).ok_or_else(|| no_headers(kind))?;
+    Ok(request_object(r, None))
+}
+
+/// The id (recomputed) of the header at `height` in a source's answer to `headersRequest`.
+#[wasm_bindgen(js_name = headerIdAt)]
+pub fn header_id_at(source: &str, headers_answer: &str, height: u32) -> Result<String> {
+    let kind = source_kind(source, "source")?;
+    kind.headers_answer(headers_answer)?
+        .into_iter()
+        .find(|h| h.height == height)
+        .map(|h| h.id().to_hex())
+        .ok_or_else(|| Thrown::from(trust::TrustError::NoHeader(format!("height {height}"))))
+}
+
+fn no_headers(kind: SourceKind) -> Thrown {
+    Thrown::from(JsonError::Field {
+        field: "source".into(),
+        message: format!("the {} gives no headers or inclusion proofs", kind.name()),
+    })
+}
+
+/// Shows transaction `tx_id` in the block at `height`, on `network`'s rules (`mainnet`,
+/// `testnet`, `devnet`): `headers_answers`, the source's answers to `headersRequest`s from
+/// `height` on (ids recomputed, each mined to the rules, each the parent of the next: the
+/// confirmations), and `inclusion_answer`, its answer to `inclusionRequest` for the block at
+/// `height`. JSON text of `{height, blockId, confirmations, network}`; a TrustError (thrown as a
+/// ProofError) says which check failed.
+#[wasm_bindgen(js_name = anchorTransaction)]
+pub fn anchor_transaction(
+    network: &str,
+    source: &str,
+    tx_id: &str,
+    height: u32,
+    headers_answers: JsValue,
+    inclusion_answer: &str,
+) -> Result<String> {
+    let rules = trust::Network::from_name(network).ok_or_else(|| {
+        Thrown::from(JsonError::Field {
+            field: "network".into(),
+            message: format!("{network:?} is not mainnet, testnet or devnet"),
+        })
+    })?;
+    let kind = source_kind(source, "source")?;
+    let tx = id32(tx_id, "transaction id")?;
+    let answers = list(&headers_answers, "headers")?
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            a.as_string()
+                .ok_or_else(|| Thrown::type_error(format!("headers[{i}]: the source's answer, a string")))
+        })
+        .collect::<Result<Vec<String>>>()?;
+    let mut headers = std::collections::BTreeMap::new();
+    for a in &answers {
+        for h in kind.headers_answer(a)? {
+            headers.insert(h.height, h);
+        }
+    }
+    let run: Vec<sharestate::ergo::Header> = (height..=u32::MAX).map_while(|h| headers.remove(&h)).collect();
+    let block = run.first().ok_or_else(|| Thrown::from(trust::TrustError::NoHeader(tx.to_hex())))?;
+    let proof = kind.inclusion_answer(inclusion_answer, block.version, &tx)?;
+    let a = trust::anchor(rules, &tx, &proof, &run)?;
+    Ok(json!({
+        "height": a.height,
+        "blockId": a.block.to_hex(),
+        "confirmations": a.confirmations,
+        "network": rules.name,
+    })
+    .to_string())
 }
 
 /// Boxes from a JSON array whose elements are box objects or box JSON text.
@@ -194,22 +303,7 @@ impl Walker {
             ),
             None => return JsValue::NULL,
         };
-        let r = kind.request(&query);
-        let method = match r.method {
-            Method::Get => "GET",
-            Method::Post => "POST",
-        };
-        let (body, content_type) = match r.body {
-            Some((b, t)) => (text(b), text(t)),
-            None => (JsValue::NULL, JsValue::NULL),
-        };
-        object(&[
-            ("method", text(method)),
-            ("path", text(r.path)),
-            ("body", body),
-            ("contentType", content_type),
-            ("to", text(to)),
-        ])
+        request_object(kind.request(&query), Some(to))
     }
 
     /// Feeds the source's answer text to the last `request`, checked as that kind of source's.

@@ -270,6 +270,45 @@ test('the walker builds each request for its kind of source: through the explore
   throwsKind('ChainError', () => new s.Walker(pools.epochs[0].startBox, undefined, 'explorer', 'soap'));
 });
 
+test('a pool website shows "in block N, k confirmations" verified: each payout of the walk in its mined block, through the node and GraphQL; mainnet\'s rules refuse the devnet\'s chain; a false proof is refused', async () => {
+  const pools = JSON.parse(await get('/devnet/pools.json')).pools[0];
+  const tip = JSON.parse(await get('/info')).fullHeight;
+  const send = (at) => async (r) => {
+    const res = await fetch(at + r.path, { method: r.method, body: r.body ?? undefined, headers: r.contentType ? { 'content-type': r.contentType } : {} });
+    assert.equal(res.status, 200, `${r.path}: ${res.status}`);
+    return res.text();
+  };
+  const walk = await new s.Walker(pools.epochs[0].startBox).walk(get);
+  assert.ok(walk.steps.length >= 2);
+  for (const step of walk.steps.slice(0, 2)) {
+    const height = JSON.parse(await get(`/blockchain/transaction/byId/${step.txId}`)).inclusionHeight;
+    for (const [source, at] of [['node', base], ['graphql', `${base}/graphql`]]) {
+      const a = await s.anchorVia(send(at), { network: 'devnet', source, txId: step.txId, height, tip });
+      assert.deepEqual([a.height, a.confirmations, a.network], [height, Math.min(11, tip - height + 1), 'devnet']);
+      assert.match(a.blockId, /^[0-9a-f]{64}$/);
+    }
+    // the same answers on mainnet's rules: a chain anyone can mine
+    const headers = [await get(`/blocks/chainSlice?fromHeight=${height}&toHeight=${height + 10}`)];
+    const block = s.headerIdAt('node', headers[0], height);
+    const inclusion = await get(`/blocks/${block}/proofFor/${step.txId}`);
+    const ok = s.anchorTransaction({ network: 'devnet', source: 'node', txId: step.txId, height, headers, inclusion });
+    assert.equal(ok.blockId, block);
+    assert.throws(() => s.anchorTransaction({ network: 'mainnet', source: 'node', txId: step.txId, height, headers, inclusion }),
+      (e) => e.name === 'ProofError' && /below mainnet's floor of 281474976710656/.test(e.message));
+    // a proof with one sibling changed proves nothing
+    const bad = JSON.parse(inclusion);
+    bad.levels[0][0] = (bad.levels[0][0][0] === '0' ? '1' : '0') + bad.levels[0][0].slice(1);
+    assert.throws(() => s.anchorTransaction({ network: 'devnet', source: 'node', txId: step.txId, height, headers, inclusion: JSON.stringify(bad) }),
+      (e) => e.name === 'ProofError' && /does not lead to the block's transactions root/.test(e.message));
+    // nor the right proof held to the next block
+    assert.throws(() => s.anchorTransaction({ network: 'devnet', source: 'node', txId: step.txId, height: height + 1, headers, inclusion }),
+      (e) => e.name === 'ProofError' && /is not in block/.test(e.message));
+  }
+  assert.equal(s.headersRequest('graphql', 5, 9).method, 'POST');
+  assert.match(s.inclusionRequest('node', '00'.repeat(32), '11'.repeat(32)).path, /^\/blocks\/0{64}\/proofFor\/1{64}$/);
+  throwsKind('ChainError', () => s.headersRequest('explorer', 5, 9));
+});
+
 test('a payout built by the package: checked, parsed by ergo-lib-wasm with the same id, run in the mock chain, signed and accepted by the devnet', async () => {
   const pools = JSON.parse(await get('/devnet/pools.json')).pools[0];
   const last = pools.epochs[pools.epochs.length - 1];

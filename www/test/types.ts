@@ -2,8 +2,8 @@
 // uses it, with no `any` anywhere.
 import {
   minerKey, decodeRegister, verifyLookups, replayPayout, checkPayout, payoutAmount, verifyProofAnswer,
-  transactionId, ShareState, Walker, ProofService, handleProofRequest,
-  type Register, type PayoutReport, type WalkResult, type Eip12UnsignedTransaction, type ErrorName,
+  transactionId, ShareState, Walker, ProofService, handleProofRequest, anchorTransaction, anchorVia,
+  type Anchored, type BlockRequest, type Register, type PayoutReport, type WalkResult, type Eip12UnsignedTransaction, type ErrorName,
 } from 'sharestate';
 
 const info = minerKey('9fRAWhdxEsTcdb8PhGNrZfwqa65zfkuYHAMmkQLcic1gdLSV5vA');
@@ -46,7 +46,16 @@ try {
   const name = (e as Error).name as ErrorName;
   void name;
 }
-void [v, same, walk, check, handler, value];
+// a transaction in a mined block, as a pool website shows it
+const anchoredVia: Promise<Anchored> = anchorVia(async (r: BlockRequest) => (await fetch(r.path)).text(), {
+  network: 'mainnet',
+  source: 'graphql',
+  txId: key,
+  height: 1,
+});
+const anchored: Anchored = anchorTransaction({ txId: key, height: 1, headers: [''], inclusion: '' });
+const confirmations: number = anchored.confirmations;
+void [v, same, walk, check, handler, value, anchoredVia, confirmations];
 
 // the verify-and-prove subset: the same functions, a ShareState without chain/transaction parts
 import * as lite from 'sharestate/lite';
