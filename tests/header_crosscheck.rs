@@ -156,8 +156,9 @@ proptest! {
         let (hit, ok) = their_verdict(&t);
         prop_assert_eq!(BigInt::from_bytes_be(Sign::Plus, &h.pow_hit()), hit);
         prop_assert_eq!(h.check_pow().is_ok(), ok);
-        // and the node's JSON of it reads back with its id recomputed
-        prop_assert_eq!(Header::from_json(&h.to_json().to_string()).unwrap(), h);
+        // and the node's JSON of it reads back with its id recomputed, and its bytes
+        prop_assert_eq!(Header::from_json(&h.to_json().to_string()).unwrap(), h.clone());
+        prop_assert_eq!(Header::from_bytes(&t.scorex_serialize_bytes().unwrap()).unwrap(), h);
     }
 
     #[test]

@@ -222,6 +222,8 @@ pub struct Chain<'f> {
     /// Headers read in this check, by height (ids recomputed; their work is checked where they
     /// are used: [`sharestate::trust`]).
     headers: std::cell::RefCell<std::collections::BTreeMap<u32, Header>>,
+    /// The heights of `headers` that came from the cache ([`Chain::kept_header`]).
+    kept: std::cell::RefCell<BTreeSet<u32>>,
     transactions: Option<Box<Chain<'f>>>,
 }
 
@@ -254,6 +256,7 @@ impl<'f> Chain<'f> {
             no_lists: std::cell::Cell::new(false),
             listed: Default::default(),
             headers: Default::default(),
+            kept: Default::default(),
             transactions: None,
             cache: None,
         }
@@ -602,11 +605,36 @@ impl<'f> Chain<'f> {
         self.header_source().is_ok()
     }
 
-    /// The headers at heights `from..=to`, lowest first, each id recomputed: those read in this
-    /// check already, the others asked for in runs of [`MAX_HEADERS`], several at once. Ends
-    /// before the first height the source has no header for (past its tip).
-    pub async fn headers(&self, from: u32, to: u32) -> Result<Vec<Header>, ChainError> {
+    /// Where a header of `network`'s chain kept by [`Chain::keep_headers`] is in the cache.
+    fn header_key(&self, network: &str, height: u32) -> String {
+        format!("{}:header:{network}:{height}", self.kind.name())
+    }
+
+    /// The headers at heights `from..=to` of `network`'s chain, lowest first, each id
+    /// recomputed: those read in this check already, those kept from an earlier one
+    /// ([`Chain::keep_headers`]; see [`Chain::kept_header`]), the others asked for in runs of
+    /// [`MAX_HEADERS`], several at once. Ends before the first height the source has no header
+    /// for (past its tip).
+    pub async fn headers(&self, network: &str, from: u32, to: u32) -> Result<Vec<Header>, ChainError> {
         let src = self.header_source()?;
+        if let Some(c) = src.cache {
+            let mut known = src.headers.borrow_mut();
+            let mut kept = src.kept.borrow_mut();
+            for height in from..=to {
+                if known.contains_key(&height) {
+                    continue;
+                }
+                let text = c.get(&src.header_key(network, height));
+                let bytes = text.and_then(|t| sharestate::hex::decode(&t).ok());
+                if let Some(h) = bytes
+                    .and_then(|b| Header::from_bytes(&b).ok())
+                    .filter(|h| h.height == height)
+                {
+                    known.insert(height, h);
+                    kept.insert(height);
+                }
+            }
+        }
         let missing: Vec<u32> = {
             let known = src.headers.borrow();
             (from..=to).filter(|h| !known.contains_key(h)).collect()
@@ -640,6 +668,25 @@ impl<'f> Chain<'f> {
         }
         let known = src.headers.borrow();
         Ok((from..=to).map_while(|h| known.get(&h).cloned()).collect())
+    }
+
+    /// Whether the header at `height` was kept by an earlier check ([`Chain::keep_headers`]): its
+    /// work was checked then, against the same network's rules; its id and links are checked
+    /// again.
+    pub fn kept_header(&self, height: u32) -> bool {
+        self.header_source().is_ok_and(|s| s.kept.borrow().contains(&height))
+    }
+
+    /// Keeps `run` for later checks: the block of a transaction and the blocks after it, each
+    /// mined to `network`'s rules and the parent of the next, its confirmations all checked —
+    /// deep enough that a later check need not ask for or check them again.
+    pub fn keep_headers(&self, network: &str, run: &[Header]) {
+        let Ok(src) = self.header_source() else { return };
+        if let Some(c) = src.cache {
+            for h in run.iter().filter(|h| !src.kept.borrow().contains(&h.height)) {
+                c.put(&src.header_key(network, h.height), &sharestate::hex::encode(&h.bytes()));
+            }
+        }
     }
 
     /// The source's proofs that each transaction is in the block of its header (a node's

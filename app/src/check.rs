@@ -245,7 +245,7 @@ async fn anchor_rows(
         }
     }
     let read: Vec<Result<Vec<Header>, ChainError>> = futures::stream::iter(merged)
-        .map(|(a, b)| node.headers(a, b))
+        .map(|(a, b)| node.headers(trust.network.name, a, b))
         .buffer_unordered(MAX_IN_FLIGHT)
         .collect()
         .await;
@@ -265,7 +265,7 @@ async fn anchor_rows(
             continue;
         };
         let (from, to) = run_of(h);
-        match node.headers(from, to).await {
+        match node.headers(trust.network.name, from, to).await {
             Ok(run) if !run.is_empty() => runs.push((tx, run)),
             other => {
                 let why = match (other, &unread) {
@@ -285,7 +285,11 @@ async fn anchor_rows(
             .iter()
             .try_for_each(|h| {
                 work.entry(h.height)
-                    .or_insert_with(|| sharestate::trust::check_header(trust.network, h))
+                    .or_insert_with(|| match node.kept_header(h.height) {
+                        // checked when it was kept, on these rules
+                        true => Ok(()),
+                        false => sharestate::trust::check_header(trust.network, h),
+                    })
                     .clone()
             })
             .and_then(|()| sharestate::trust::check_links(run));
@@ -308,6 +312,10 @@ async fn anchor_rows(
                 )
             })
             .and_then(|p| sharestate::trust::included(tx, &p, &run[0]).map_err(|e| e.to_string()));
+        // a run with all its confirmations checked is kept for the next check
+        if included.is_ok() && run.len() as u32 > trust.network.blocks_after {
+            node.keep_headers(trust.network.name, run);
+        }
         let anchor = match included {
             Ok(()) => Anchor::InBlock {
                 height: run[0].height,

@@ -90,6 +90,47 @@ impl Header {
         w
     }
 
+    /// A header from its bytes ([`Header::bytes`]), version 2 or later; nothing may follow.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Header, HeaderError> {
+        let mut r = crate::encoding::Reader::new(bytes);
+        let bad = |e: crate::encoding::ReadError| HeaderError::Json(format!("header bytes {e}"));
+        let version = r.byte("the version").map_err(bad)?;
+        if version < 2 {
+            return Err(HeaderError::Version(version));
+        }
+        let parent_id = Id(r.array("the parent id").map_err(bad)?);
+        let ad_proofs_root = r.array("the AD proofs root").map_err(bad)?;
+        let transactions_root = r.array("the transactions root").map_err(bad)?;
+        let state_root = r.array("the state root").map_err(bad)?;
+        let timestamp = r.vlq("the timestamp").map_err(bad)?;
+        let extension_root = r.array("the extension root").map_err(bad)?;
+        let n_bits = r.u32_be("nBits").map_err(bad)?;
+        let height = r.vlq_u32("the height").map_err(bad)?;
+        let votes = r.array("the votes").map_err(bad)?;
+        let more = r.byte("the length of further fields").map_err(bad)?;
+        let unparsed = r.take(more as usize, "further fields").map_err(bad)?.to_vec();
+        let miner_pk = r.array("the miner's key").map_err(bad)?;
+        let nonce = r.array("the nonce").map_err(bad)?;
+        if r.remaining() > 0 {
+            return Err(HeaderError::Json(format!("{} bytes after the header", r.remaining())));
+        }
+        Ok(Header {
+            version,
+            parent_id,
+            ad_proofs_root,
+            transactions_root,
+            state_root,
+            timestamp,
+            extension_root,
+            n_bits,
+            height,
+            votes,
+            unparsed,
+            miner_pk,
+            nonce,
+        })
+    }
+
     /// The header's id, recomputed.
     pub fn id(&self) -> Id {
         Id(blake2b256(&self.bytes()))
@@ -278,8 +319,15 @@ mod tests {
             "4caa17e62fe66ba7bd69597afdc996ae35b1ff12e0ba90c22ff288a4de10e91b"
         );
         h.check_pow().unwrap();
-        // its JSON as we write it reads back to the same header
+        // its JSON as we write it, and its bytes, read back to the same header
         assert_eq!(Header::from_json(&h.to_json().to_string()).unwrap(), h);
+        assert_eq!(Header::from_bytes(&h.bytes()).unwrap(), h);
+        // every shorter prefix, and a longer input, is refused with where it ended
+        let bytes = h.bytes();
+        for n in 0..bytes.len() {
+            assert!(Header::from_bytes(&bytes[..n]).is_err(), "{n}");
+        }
+        assert!(Header::from_bytes(&[bytes.clone(), vec![0]].concat()).is_err());
     }
 
     #[crate::test]

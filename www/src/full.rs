@@ -126,7 +126,9 @@ pub fn anchor_transaction(
         }
     }
     let run: Vec<sharestate::ergo::Header> = (height..=u32::MAX).map_while(|h| headers.remove(&h)).collect();
-    let block = run.first().ok_or_else(|| Thrown::from(trust::TrustError::NoHeader(tx.to_hex())))?;
+    let block = run
+        .first()
+        .ok_or_else(|| Thrown::from(trust::TrustError::NoHeader(tx.to_hex())))?;
     let proof = kind.inclusion_answer(inclusion_answer, block.version, &tx)?;
     let a = trust::anchor(rules, &tx, &proof, &run)?;
     Ok(json!({
