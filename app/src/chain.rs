@@ -221,10 +221,11 @@ pub struct Chain<'f> {
     listed: std::cell::RefCell<std::collections::BTreeMap<Id, ChainBox>>,
     /// Headers read in this check, by height (ids recomputed; their work is checked where they
     /// are used: [`sharestate::trust`]).
-    headers: std::cell::RefCell<std::collections::BTreeMap<u32, Header>>,
-    /// The heights of `headers` that came from the cache ([`Chain::kept_header`]).
-    kept: std::cell::RefCell<BTreeSet<u32>>,
+    /// (sorted by height; each with whether it came from the cache, [`Chain::kept_header`])
+    headers: std::cell::RefCell<Vec<(Header, bool)>>,
     transactions: Option<Box<Chain<'f>>>,
+    /// The source every verified row is cross-checked with, if any (asked afresh: no cache).
+    cross: Option<Box<Chain<'f>>>,
 }
 
 /// The URLs of a setting: separated by spaces, commas or new lines, in order.
@@ -256,8 +257,8 @@ impl<'f> Chain<'f> {
             no_lists: std::cell::Cell::new(false),
             listed: Default::default(),
             headers: Default::default(),
-            kept: Default::default(),
             transactions: None,
+            cross: None,
             cache: None,
         }
     }
@@ -281,6 +282,19 @@ impl<'f> Chain<'f> {
             Some(c) => self.with_cache(c),
             None => self,
         }
+    }
+
+    /// This source, with every verified row cross-checked with `other` (when it names any URL).
+    pub fn with_cross(mut self, other: Option<(&str, SourceKind)>) -> Chain<'f> {
+        self.cross = other
+            .filter(|(setting, _)| !urls(setting).is_empty())
+            .map(|(setting, kind)| Box::new(Chain::new(setting, kind, self.fetch)));
+        self
+    }
+
+    /// The source to cross-check with, if any.
+    pub fn cross(&self) -> Option<&Chain<'f>> {
+        self.cross.as_deref()
     }
 
     /// Where the source is (the URL answering now).
@@ -617,27 +631,27 @@ impl<'f> Chain<'f> {
     /// for (past its tip).
     pub async fn headers(&self, network: &str, from: u32, to: u32) -> Result<Vec<Header>, ChainError> {
         let src = self.header_source()?;
+        // (a list sorted by height: less code in the app than a map)
+        fn at(known: &[(Header, bool)], height: u32) -> Result<usize, usize> {
+            known.binary_search_by_key(&height, |(h, _)| h.height)
+        }
         if let Some(c) = src.cache {
             let mut known = src.headers.borrow_mut();
-            let mut kept = src.kept.borrow_mut();
             for height in from..=to {
-                if known.contains_key(&height) {
-                    continue;
-                }
+                let Err(i) = at(&known, height) else { continue };
                 let text = c.get(&src.header_key(network, height));
                 let bytes = text.and_then(|t| sharestate::hex::decode(&t).ok());
                 if let Some(h) = bytes
                     .and_then(|b| Header::from_bytes(&b).ok())
                     .filter(|h| h.height == height)
                 {
-                    known.insert(height, h);
-                    kept.insert(height);
+                    known.insert(i, (h, true));
                 }
             }
         }
         let missing: Vec<u32> = {
             let known = src.headers.borrow();
-            (from..=to).filter(|h| !known.contains_key(h)).collect()
+            (from..=to).filter(|h| at(&known, *h).is_err()).collect()
         };
         // runs of consecutive missing heights, each at most MAX_HEADERS long
         let mut runs: Vec<(u32, u32)> = Vec::new();
@@ -660,21 +674,24 @@ impl<'f> Chain<'f> {
             let mut known = src.headers.borrow_mut();
             for answer in answers {
                 for h in answer? {
-                    if (from..=to).contains(&h.height) {
-                        known.insert(h.height, h);
+                    if let (true, Err(i)) = ((from..=to).contains(&h.height), at(&known, h.height)) {
+                        known.insert(i, (h, false));
                     }
                 }
             }
         }
         let known = src.headers.borrow();
-        Ok((from..=to).map_while(|h| known.get(&h).cloned()).collect())
+        Ok((from..=to)
+            .map_while(|h| at(&known, h).ok().map(|i| known[i].0.clone()))
+            .collect())
     }
 
     /// Whether the header at `height` was kept by an earlier check ([`Chain::keep_headers`]): its
     /// work was checked then, against the same network's rules; its id and links are checked
     /// again.
     pub fn kept_header(&self, height: u32) -> bool {
-        self.header_source().is_ok_and(|s| s.kept.borrow().contains(&height))
+        self.header_source()
+            .is_ok_and(|s| s.headers.borrow().iter().any(|(h, kept)| *kept && h.height == height))
     }
 
     /// Keeps `run` for later checks: the block of a transaction and the blocks after it, each
@@ -683,7 +700,7 @@ impl<'f> Chain<'f> {
     pub fn keep_headers(&self, network: &str, run: &[Header]) {
         let Ok(src) = self.header_source() else { return };
         if let Some(c) = src.cache {
-            for h in run.iter().filter(|h| !src.kept.borrow().contains(&h.height)) {
+            for h in run.iter().filter(|h| !src.kept_header(h.height)) {
                 c.put(&src.header_key(network, h.height), &sharestate::hex::encode(&h.bytes()));
             }
         }
@@ -711,7 +728,7 @@ impl<'f> Chain<'f> {
             .collect();
         let missing: Vec<usize> = (0..wanted.len()).filter(|i| out[*i].is_none()).collect();
         // each missing proof's answer text (and where it came from), or why there is none
-        let mut texts: std::collections::BTreeMap<usize, Texted> = Default::default();
+        let mut texts: Vec<(usize, Texted)> = Vec::new();
         let mut blocks: Vec<Id> = missing.iter().map(|i| wanted[*i].0.id()).collect();
         blocks.sort();
         blocks.dedup();
@@ -736,24 +753,25 @@ impl<'f> Chain<'f> {
             .buffer_unordered(MAX_IN_FLIGHT)
             .collect()
             .await;
-            let mut by_block: std::collections::BTreeMap<Id, Texted> = Default::default();
+            let mut by_block: Vec<(Id, Texted)> = Vec::new();
             for (chunk, each, url) in answers {
                 match each {
                     Ok(texts) => {
                         for (b, t) in chunk.into_iter().zip(texts) {
-                            by_block.insert(b, Ok((t, url.clone())));
+                            by_block.push((b, Ok((t, url.clone()))));
                         }
                     }
                     Err(e) => {
                         for b in chunk {
-                            by_block.insert(b, Err(e.clone()));
+                            by_block.push((b, Err(e.clone())));
                         }
                     }
                 }
             }
             for i in &missing {
                 let b = wanted[*i].0.id();
-                texts.insert(*i, by_block.get(&b).cloned().unwrap_or(Err(ChainError::NoAnswer(b))));
+                let answer = by_block.iter().find(|(k, _)| *k == b).map(|(_, t)| t.clone());
+                texts.push((*i, answer.unwrap_or(Err(ChainError::NoAnswer(b)))));
             }
         } else {
             let asked: Vec<(usize, Texted)> = futures::stream::iter(missing.iter().copied())

@@ -19,7 +19,6 @@ use sharestate::posted::{self, Audit, ShareStateContract};
 use sharestate::trust::Network;
 use sharestate::{hex, Address, AddressError, Digest, Key, ShareState};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 /// Where the check stands.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -164,6 +163,7 @@ pub async fn check(
             async move {
                 let mut rows = check_epochs(node, service, group, &key, shared, on_progress).await;
                 anchor_rows(node, trust, &mut rows, shared, on_progress).await;
+                cross_check(node, trust, &mut rows).await;
                 (group, rows)
             }
         })
@@ -214,7 +214,10 @@ async fn anchor_rows(
     progress: &RefCell<Progress>,
     on_progress: &impl Fn(Progress),
 ) {
-    let wanted: BTreeMap<Id, Option<u32>> = rows.iter().flatten().filter_map(|r| r.verified.rests_on()).collect();
+    // (lists rather than maps throughout: less code in the app)
+    let mut wanted: Vec<(Id, Option<u32>)> = rows.iter().flatten().filter_map(|r| r.verified.rests_on()).collect();
+    wanted.sort_by_key(|w| w.0);
+    wanted.dedup_by_key(|w| w.0);
     if wanted.is_empty() {
         return;
     }
@@ -235,15 +238,7 @@ async fn anchor_rows(
         (h, trust.tip.map_or(to, |t| to.min(t.max(h))))
     };
     // every run's headers, read together (merged where they overlap)
-    let mut runs: Vec<(u32, u32)> = wanted.values().flatten().map(|h| run_of(*h)).collect();
-    runs.sort();
-    let mut merged: Vec<(u32, u32)> = Vec::new();
-    for (a, b) in runs {
-        match merged.last_mut() {
-            Some((_, end)) if a <= end.saturating_add(1) => *end = (*end).max(b),
-            _ => merged.push((a, b)),
-        }
-    }
+    let merged = merged(wanted.iter().filter_map(|w| w.1).map(run_of));
     let read: Vec<Result<Vec<Header>, ChainError>> = futures::stream::iter(merged)
         .map(|(a, b)| node.headers(trust.network.name, a, b))
         .buffer_unordered(MAX_IN_FLIGHT)
@@ -251,17 +246,17 @@ async fn anchor_rows(
         .await;
     let unread: Option<String> = read.into_iter().find_map(|r| r.err()).map(|e| e.to_string());
     // each transaction's run of headers (read above), then the inclusion proofs, asked together
-    let mut anchors: BTreeMap<Id, Anchor> = BTreeMap::new();
+    let mut anchors: Vec<(Id, Anchor)> = Vec::new();
     let mut runs: Vec<(Id, Vec<Header>)> = Vec::new();
     for (tx, height) in wanted {
         let Some(h) = height else {
-            anchors.insert(
+            anchors.push((
                 tx,
                 Anchor::Failed(format!(
                     "the source gave no height for transaction {}",
                     short(&tx.to_hex())
                 )),
-            );
+            ));
             continue;
         };
         let (from, to) = run_of(h);
@@ -273,30 +268,33 @@ async fn anchor_rows(
                     (_, Some(e)) => format!("no header at height {from}: {e}"),
                     _ => format!("the source has no header at height {from}"),
                 };
-                anchors.insert(tx, Anchor::Failed(why));
+                anchors.push((tx, Anchor::Failed(why)));
             }
         }
     }
     // each header's work checked once (runs overlap), then each run's links; only the
     // transactions whose runs hold are asked for their inclusion proofs
-    let mut work: BTreeMap<u32, Result<(), sharestate::trust::TrustError>> = BTreeMap::new();
+    let mut work: Vec<(u32, Result<(), sharestate::trust::TrustError>)> = Vec::new();
     runs.retain(|(tx, run)| {
         let checked = run
             .iter()
-            .try_for_each(|h| {
-                work.entry(h.height)
-                    .or_insert_with(|| match node.kept_header(h.height) {
+            .try_for_each(|h| match work.binary_search_by_key(&h.height, |w| w.0) {
+                Ok(at) => work[at].1.clone(),
+                Err(at) => {
+                    let verdict = match node.kept_header(h.height) {
                         // checked when it was kept, on these rules
                         true => Ok(()),
                         false => sharestate::trust::check_header(trust.network, h),
-                    })
-                    .clone()
+                    };
+                    work.insert(at, (h.height, verdict.clone()));
+                    verdict
+                }
             })
             .and_then(|()| sharestate::trust::check_links(run));
         match checked {
             Ok(()) => true,
             Err(e) => {
-                anchors.insert(*tx, Anchor::Failed(e.to_string()));
+                anchors.push((*tx, Anchor::Failed(e.to_string())));
                 false
             }
         }
@@ -326,13 +324,129 @@ async fn anchor_rows(
             },
             Err(why) => Anchor::Failed(why),
         };
-        anchors.insert(*tx, anchor);
+        anchors.push((*tx, anchor));
     }
     for row in rows.iter_mut().flatten() {
         if let Some((tx, _)) = row.verified.rests_on() {
-            row.anchor = anchors.get(&tx).cloned();
+            row.anchor = anchors.iter().find(|(t, _)| *t == tx).map(|(_, a)| a.clone());
         }
     }
+}
+
+/// Asks the source to cross-check with (if any) about what each verified row relies on: the
+/// transaction it rests on (which it must know), the tip box (spent or not, as this source
+/// said) and, where the row is tied to a block and it gives headers, the block at that height
+/// (the same id). A row where they differ says both answers and gets no ✓; one it could not ask
+/// about says so. Everything is asked together: one list per kind where the source has lists.
+async fn cross_check(node: &Chain<'_>, trust: &Trust, rows: &mut [Result<Row, CheckError>]) {
+    let Some(other) = node.cross() else { return };
+    let name = format!("the {} at {}", other.kind().name(), other.base());
+    let verified = || rows.iter().flatten().filter(|r| r.verified.ok());
+    let mut txs: Vec<Id> = verified()
+        .filter_map(|r| r.verified.rests_on())
+        .map(|(t, _)| t)
+        .collect();
+    let mut tips: Vec<Id> = verified().filter_map(|r| r.tip).collect();
+    let mut heights: Vec<u32> = verified()
+        .filter_map(|r| match r.anchor {
+            Some(Anchor::InBlock { height, .. }) => Some(height),
+            _ => None,
+        })
+        .collect();
+    for v in [&mut txs, &mut tips] {
+        v.sort();
+        v.dedup();
+    }
+    heights.sort();
+    heights.dedup();
+    let (their_txs, their_boxes) = futures::join!(other.transactions_by_ids(&txs), other.boxes_by_ids(&tips));
+    // (sorted lists, searched: no more maps' code in the app)
+    let their_txs: Vec<(Id, Result<Id, ChainError>)> = txs
+        .into_iter()
+        .zip(their_txs.into_iter().map(|t| t.map(|t| t.id)))
+        .collect();
+    let their_boxes: Vec<(Id, Result<Option<Id>, ChainError>)> = tips
+        .into_iter()
+        .zip(their_boxes.into_iter().map(|b| b.map(|b| b.spent_transaction_id)))
+        .collect();
+    let mut their_blocks: Vec<(u32, Id)> = Vec::new();
+    if other.has_headers() {
+        for (a, b) in merged(heights.iter().map(|h| (*h, *h))) {
+            if let Ok(hs) = other.headers(trust.network.name, a, b).await {
+                their_blocks.extend(hs.iter().map(|h| (h.height, h.id())));
+            }
+        }
+    }
+    fn find<'a, K: PartialEq, V>(list: &'a [(K, V)], k: &K) -> Option<&'a V> {
+        list.iter().find(|(key, _)| key == k).map(|(_, v)| v)
+    }
+    let spent = |s: &Option<Id>| match s {
+        Some(t) => format!("spent by {}", short(&t.to_hex())),
+        None => "unspent".to_string(),
+    };
+    for row in rows.iter_mut().flatten().filter(|r| r.verified.ok()) {
+        let mut agreed = Vec::new();
+        let mut differ = Vec::new();
+        let mut unasked = Vec::new();
+        if let Some((tx, _)) = row.verified.rests_on() {
+            match find(&their_txs, &tx) {
+                Some(Ok(id)) if *id == tx => agreed.push("the transaction"),
+                Some(Err(ChainError::Fetch(FetchError::NotFound { .. }))) | Some(Ok(_)) => {
+                    differ.push(format!("{name} knows no transaction {}", short(&tx.to_hex())))
+                }
+                Some(Err(e)) => unasked.push(format!("transaction {}: {e}", short(&tx.to_hex()))),
+                None => {}
+            }
+        }
+        if let Some(tip) = row.tip {
+            match find(&their_boxes, &tip) {
+                Some(Ok(s)) if *s == row.tip_spent => agreed.push("the tip box"),
+                Some(Ok(s)) => differ.push(format!(
+                    "box {}: this source says {}, {name} says {}",
+                    short(&tip.to_hex()),
+                    spent(&row.tip_spent),
+                    spent(s)
+                )),
+                Some(Err(e)) => unasked.push(format!("box {}: {e}", short(&tip.to_hex()))),
+                None => {}
+            }
+        }
+        if let Some(Anchor::InBlock { height, block, .. }) = &row.anchor {
+            match find(&their_blocks, height) {
+                Some(id) if id == block => agreed.push("the block"),
+                Some(id) => differ.push(format!(
+                    "block {height}: this source's is {}, {name}'s is {}",
+                    short(&block.to_hex()),
+                    short(&id.to_hex())
+                )),
+                None if other.has_headers() => unasked.push(format!("no header at height {height}")),
+                None => {}
+            }
+        }
+        row.cross = Some(match (differ.is_empty(), unasked.is_empty()) {
+            (false, _) => Err(differ.join("; ")),
+            (true, true) => Ok(format!("{name} agrees ({})", agreed.join(", "))),
+            (true, false) => Ok(format!(
+                "{name} agrees ({}), but could not be asked: {}",
+                agreed.join(", "),
+                unasked.join("; ")
+            )),
+        });
+    }
+}
+
+/// Ranges `(from, to)` sorted and merged where they overlap or touch.
+fn merged(ranges: impl Iterator<Item = (u32, u32)>) -> Vec<(u32, u32)> {
+    let mut runs: Vec<(u32, u32)> = ranges.collect();
+    runs.sort();
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for (a, b) in runs {
+        match out.last_mut() {
+            Some((_, end)) if a <= end.saturating_add(1) => *end = (*end).max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
 }
 
 /// What is known of one epoch of a group as its check goes on.

@@ -318,6 +318,12 @@ pub struct Row {
     /// Whether what `verified` rests on is in a mined block (none until checked, and for a row
     /// with nothing verified).
     pub anchor: Option<Anchor>,
+    /// What the source to cross-check with said of the same transaction, tip box and block:
+    /// that it agrees (`Ok`, in words), or where the two disagree, both answers (`Err`). None
+    /// when there is no such source.
+    pub cross: Option<Result<String, String>>,
+    /// The source's word on the tip box: the transaction that spent it, if any.
+    pub tip_spent: Option<Id>,
     /// What to warn of in this epoch, in words: the contract (draft or unknown), weaknesses a
     /// payout used, empty payouts.
     pub warnings: Vec<String>,
@@ -339,18 +345,24 @@ pub struct Row {
 }
 
 impl Row {
-    /// Whether the row's figures are verified and tied to a mined block: what earns a ✓.
+    /// Whether the row's figures are verified and tied to a mined block (and no source to
+    /// cross-check with disagrees): what earns a ✓.
     pub fn trusted(&self) -> bool {
-        self.verified.ok() && self.anchor.as_ref().is_some_and(Anchor::ok)
+        self.verified.ok() && self.anchor.as_ref().is_some_and(Anchor::ok) && !matches!(self.cross, Some(Err(_)))
     }
 
     /// What the figures rest on, in words: the proof replayed and how far it is tied to the
     /// chain ("proof of payout … replayed …; transaction in block 1,600,012 (proof of work
     /// checked, mainnet), 11 confirmations checked").
     pub fn trust(&self) -> String {
+        let cross = match &self.cross {
+            Some(Ok(agrees)) => format!("; {agrees}"),
+            Some(Err(differs)) => format!("; the sources disagree: {differs}"),
+            None => String::new(),
+        };
         match (&self.verified, &self.anchor) {
-            (v, Some(a)) if v.ok() => format!("{}; {}", v.describe(), a.describe()),
-            (v, None) if v.ok() => format!("{}; not yet tied to a block", v.describe()),
+            (v, Some(a)) if v.ok() => format!("{}; {}{cross}", v.describe(), a.describe()),
+            (v, None) if v.ok() => format!("{}; not yet tied to a block{cross}", v.describe()),
             (v, _) => v.describe(),
         }
     }
@@ -365,12 +377,12 @@ impl Row {
         self.score.map(|s| share(s, self.max_score))
     }
 
-    /// Whether this miner can be paid now by a new payout of the epoch: unpaid, verified, on a
-    /// known contract, the epoch not ended, its reward box unspent, and (hardened) the deadline
-    /// not reached.
+    /// Whether this miner can be paid now by a new payout of the epoch: unpaid, verified and
+    /// tied to a mined block (no source disagreeing), on a known contract, the epoch not ended,
+    /// its reward box unspent, and (hardened) the deadline not reached.
     pub fn payable(&self) -> bool {
         self.paid == Paid::No
-            && self.verified.ok()
+            && self.trusted()
             && self.reward.is_some()
             && self.contract != "unknown"
             && self.end.is_none()
@@ -409,6 +421,8 @@ impl Row {
             paid: Paid::Unknown,
             verified: Verified::Failed(why),
             anchor: None,
+            cross: None,
+            tip_spent: None,
             warnings: vec![],
             alarms: vec![],
             audit: Audited::Not("the epoch could not be walked".into()),
@@ -506,6 +520,8 @@ pub fn row(epoch: usize, walk: &Walk, key: &Key, lookup: Option<Lookup>, audit: 
         paid: Paid::Unknown,
         verified: Verified::Failed("not checked".into()),
         anchor: None,
+        cross: None,
+        tip_spent: walk.tip.spent_transaction_id,
         warnings,
         alarms: vec![],
         audit: audited,
@@ -1010,7 +1026,16 @@ mod tests {
         assert_eq!(r.audit, Audited::Not("unknown contract".into()));
         // the same row on the hardened contract is payable
         let w = test_walk(hardened(), Some(1_000_000_000));
-        assert!(row(1, &w, &[9; 32], unpaid_250(), &passed()).payable());
+        let r = row(1, &w, &[9; 32], unpaid_250(), &passed());
+        assert!(!r.payable(), "not before it is tied to a block");
+        let r = in_block(r);
+        assert!(r.payable());
+        // nor when a second source disagrees
+        assert!(!Row {
+            cross: Some(Err("box …: this source says unspent, the node says spent".into())),
+            ..r
+        }
+        .payable());
     }
 
     #[test]
@@ -1078,7 +1103,7 @@ mod tests {
     #[test]
     fn past_the_deadline_an_unpaid_miner_is_warned_and_offered_no_payout() {
         let w = test_walk(hardened(), Some(1_000_000_000));
-        let mut r = row(1, &w, &[9; 32], unpaid_250(), &passed());
+        let mut r = in_block(row(1, &w, &[9; 32], unpaid_250(), &passed()));
         assert!(r.payable());
         r.deadline = Some(100);
         // built at 98 a payout lands at 99, before the deadline

@@ -526,6 +526,53 @@ test('on mainnet\'s rules the devnet\'s chain is refused by name: no ✓, and th
   await page.close();
 });
 
+test('two sources: one that agrees is said to; one that disagrees (it says the open epochs\' boxes were spent) is named with both answers, and those rows get no ✓', async () => {
+  const miner = miners.find((m) => m.epochs[0].paid && m.epochs[1].paid && m.epochs[3].score !== null && !m.epochs[3].paid);
+  const check = async (lie) => {
+    const page = await browser.newPage();
+    if (lie) {
+      // the second source claims every unspent box it is asked about was spent
+      await page.route('**/graphql', async (route) => {
+        const response = await route.fetch();
+        const body = await response.json();
+        for (const b of body.data?.boxes ?? []) if (!b.spentBy) b.spentBy = { transactionId: 'ab'.repeat(32) };
+        await route.fulfill({ response, json: body });
+      });
+    }
+    await page.goto(`${base}/?network=devnet`);
+    await page.getByText('Settings').click();
+    await page.locator('#cross-kind').selectOption('graphql');
+    await page.locator('#cross').fill(`${base}/graphql`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByLabel('Miner address').fill(miner.address);
+    await page.getByRole('button', { name: 'Check' }).click();
+    const table = await rows(page);
+    await page.evaluate(() => localStorage.clear());
+    return { page, table };
+  };
+  // the same chain through its GraphQL: every row agrees, and says what was compared
+  const agree = await check(false);
+  checkAgainstTruth(agree.table, miner);
+  for (const r of agree.table) assert.match(r[6], /the graphql at .* agrees \(the transaction(, the tip box)?, the block\)/, r[6]);
+  await agree.page.close();
+  // a second source that says the open epochs' tips were spent
+  const differ = await check(true);
+  let disagreed = 0;
+  for (const [i, r] of differ.table.entries()) {
+    if (/the sources disagree/.test(r[6])) {
+      disagreed += 1;
+      assert.ok(r[6].startsWith('✗'), r[6]);
+      assert.match(r[6], /the sources disagree: box [0-9a-f]{12}…: this source says unspent, the graphql at http:\/\/127\.0\.0\.1:\d+\/graphql says spent by abababababab…/, r[6]);
+      assert.equal(miner.epochs[i].closed, null, 'only an open epoch\'s tip is unspent');
+    } else {
+      assert.match(r[6], /^✓[^?].*the graphql at .* agrees/, r[6]);
+    }
+  }
+  assert.ok(disagreed >= 1, 'the open epochs disagree');
+  await differ.page.screenshot({ path: `${SHOTS}/sources-disagree.png`, fullPage: true });
+  await differ.page.close();
+});
+
 test('CSV export holds the table', async () => {
   const miner = miners.find((m) => m.epochs[0].paid);
   const { page } = await open(miner.address);

@@ -126,13 +126,14 @@ pub fn RowView(row: Row, explorer: Signal<String>, on_pay: Option<Callback<Row>>
         (Some(Anchor::SourceOnly(_)), true) => format!("{paid} (the source's word)"),
         _ => paid,
     };
-    let ok = row.verified.ok() && !matches!(row.anchor, Some(Anchor::Failed(_)));
+    let ok = row.verified.ok() && !matches!(row.anchor, Some(Anchor::Failed(_))) && !matches!(row.cross, Some(Err(_)));
     let describe = row.trust();
     // a plain ✓ only when the figures are verified, tied to a mined block, and the epoch's
     // audit passed
     let (mark, class, why) = match (&row.verified, &row.anchor, &row.audit) {
         (v, _, _) if !v.ok() => ("✗", "bad", describe),
         (_, Some(Anchor::Failed(_)), _) => ("✗", "bad", describe),
+        _ if matches!(row.cross, Some(Err(_))) => ("✗", "bad", describe),
         (_, None | Some(Anchor::SourceOnly(_)), _) => ("?", "partial", describe),
         (_, _, Audited::Passed) => ("✓", "ok", format!("verified: {describe}; epoch audited")),
         (_, _, Audited::NotNeeded) => (

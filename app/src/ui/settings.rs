@@ -17,6 +17,8 @@ const SOURCE_KEY: &str = "sharestate.source";
 const SECOND_KEY: &str = "sharestate.second";
 const SECOND_KIND_KEY: &str = "sharestate.secondKind";
 const EXPLORER_KEY: &str = "sharestate.explorer";
+const CROSS_KEY: &str = "sharestate.cross";
+const CROSS_KIND_KEY: &str = "sharestate.crossKind";
 
 /// A preset: its name, the source's kind and URLs (in fallback order; empty: this page's own
 /// origin), and the second source for transactions, if any.
@@ -80,27 +82,39 @@ pub struct SourceSetting {
     pub urls: String,
     pub second_kind: SourceKind,
     pub second_urls: String,
+    /// A source every verified row is cross-checked with (no URL: none).
+    pub cross_kind: SourceKind,
+    pub cross_urls: String,
 }
 
 impl SourceSetting {
     /// The client over these sources, through `fetch`.
     pub fn chain<'f>(&self, fetch: &'f Fetcher) -> Chain<'f> {
         let second = absolute(&self.second_urls);
-        Chain::new(&self.urls, self.kind, fetch).with_transactions_from(Some((&second, self.second_kind)))
+        let cross = absolute(&self.cross_urls);
+        Chain::new(&self.urls, self.kind, fetch)
+            .with_transactions_from(Some((&second, self.second_kind)))
+            .with_cross(Some((&cross, self.cross_kind)))
     }
 
     /// The setting in words: "explorer API https://…, transactions from explorer GraphQL https://…".
     pub fn describe(&self) -> String {
-        let first = format!("{} {}", describe(self.kind), self.urls.trim());
-        if self.second_urls.trim().is_empty() {
-            first
-        } else {
-            format!(
-                "{first}, transactions from {} {}",
+        let mut out = format!("{} {}", describe(self.kind), self.urls.trim());
+        if !self.second_urls.trim().is_empty() {
+            out += &format!(
+                ", transactions from {} {}",
                 describe(self.second_kind),
                 self.second_urls.trim()
-            )
+            );
         }
+        if !self.cross_urls.trim().is_empty() {
+            out += &format!(
+                ", cross-checked with {} {}",
+                describe(self.cross_kind),
+                self.cross_urls.trim()
+            );
+        }
+        out
     }
 }
 
@@ -152,6 +166,16 @@ pub fn saved_second() -> (String, SourceKind) {
     )
 }
 
+/// The source to cross-check with, saved: its URLs (empty: none) and kind.
+pub fn saved_cross() -> (String, SourceKind) {
+    (
+        storage()
+            .and_then(|s| s.get_item(CROSS_KEY).ok().flatten())
+            .unwrap_or_default(),
+        saved_kind(CROSS_KIND_KEY).unwrap_or(SourceKind::Graphql),
+    )
+}
+
 /// The explorer link base the miner chose, if any.
 pub fn saved_explorer() -> String {
     storage()
@@ -166,6 +190,8 @@ pub fn Settings(state: AppState) -> impl IntoView {
         source,
         second,
         second_kind,
+        cross,
+        cross_kind,
         explorer_setting,
         notice,
         pools,
@@ -179,6 +205,8 @@ pub fn Settings(state: AppState) -> impl IntoView {
             let _ = s.set_item(SOURCE_KEY, source.get_untracked().name());
             let _ = s.set_item(SECOND_KEY, &second.get_untracked());
             let _ = s.set_item(SECOND_KIND_KEY, second_kind.get_untracked().name());
+            let _ = s.set_item(CROSS_KEY, &cross.get_untracked());
+            let _ = s.set_item(CROSS_KIND_KEY, cross_kind.get_untracked().name());
             let _ = s.set_item(EXPLORER_KEY, &explorer_setting.get_untracked());
         }
         let setting = state.source_setting();
@@ -272,6 +300,18 @@ pub fn Settings(state: AppState) -> impl IntoView {
                 </select>
                 <label for="second">"URL of the second source (empty: none)"</label>
                 <input id="second" type="text" prop:value=move || second.get() on:input=move |ev| second.set(event_target_value(&ev))/>
+                <label for="cross-kind">"Cross-check every verified row with another source (a liar must then be both)"</label>
+                <select id="cross-kind" on:change=move |ev| {
+                    if let Some(k) = SourceKind::from_name(&event_target_value(&ev)) {
+                        cross_kind.set(k);
+                    }
+                }>
+                    <option value="graphql" selected=move || cross_kind.get() == SourceKind::Graphql>"Explorer GraphQL (ergo-graphql)"</option>
+                    <option value="node" selected=move || cross_kind.get() == SourceKind::Node>"Ergo node with extraIndex (5.0.27 or later)"</option>
+                    <option value="explorer" selected=move || cross_kind.get() == SourceKind::Explorer>"Explorer API v1 (no headers: boxes and transactions only)"</option>
+                </select>
+                <label for="cross">"URL of the source to cross-check with (empty: none)"</label>
+                <input id="cross" type="text" prop:value=move || cross.get() on:input=move |ev| cross.set(event_target_value(&ev))/>
                 <label for="explorer">"Explorer link for transactions (the id is appended; empty: the pool's or explorer.ergoplatform.com)"</label>
                 <input id="explorer" type="url" prop:value=move || explorer_setting.get() on:input=move |ev| explorer_setting.set(event_target_value(&ev))/>
                 <button type="submit">"Save"</button>

@@ -1,7 +1,7 @@
 //! The page's state, one `Copy` struct of signals every component is given; and the two flows
 //! the whole page starts: loading the pools (then a shared view), and checking the miner.
 
-use super::settings::{saved_explorer, saved_node, saved_second, saved_source, SourceSetting};
+use super::settings::{saved_cross, saved_explorer, saved_node, saved_second, saved_source, SourceSetting};
 use crate::cache::AnswerCache;
 use crate::check::{self, CheckError, Progress};
 use crate::model::{self, Pool, Row};
@@ -87,6 +87,9 @@ pub struct AppState {
     /// The second source for transactions: its URLs (empty: none) and kind (settings).
     pub second: RwSignal<String>,
     pub second_kind: RwSignal<sharestate::source::SourceKind>,
+    /// The source every verified row is cross-checked with: its URLs (empty: none) and kind.
+    pub cross: RwSignal<String>,
+    pub cross_kind: RwSignal<sharestate::source::SourceKind>,
     /// The explorer link base the miner set, empty for the pool's or the public one (settings).
     pub explorer_setting: RwSignal<String>,
     /// The miner's address as typed, and what it is.
@@ -123,6 +126,8 @@ impl AppState {
             source: RwSignal::new(saved_source()),
             second: RwSignal::new(saved_second().0),
             second_kind: RwSignal::new(saved_second().1),
+            cross: RwSignal::new(saved_cross().0),
+            cross_kind: RwSignal::new(saved_cross().1),
             explorer_setting: RwSignal::new(saved_explorer()),
             address,
             address_check: Memo::new(move |_| validate(&address.get())),
@@ -147,6 +152,8 @@ impl AppState {
             urls: self.node.get_untracked(),
             second_kind: self.second_kind.get_untracked(),
             second_urls: self.second.get_untracked(),
+            cross_kind: self.cross_kind.get_untracked(),
+            cross_urls: self.cross.get_untracked(),
         }
     }
 
