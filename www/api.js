@@ -131,6 +131,8 @@ export function makeApi(raw) {
      *  `send(request)` (see `SourceRequest`) for the headers and the inclusion proof. */
     async anchorVia(send, { network = 'mainnet', source = 'node', txId, height, tip }) {
       const blocksAfter = 10;
+      if (!Number.isInteger(height) || height < 0 || height >= 2 ** 32) throw new TypeError('height: a block height');
+      if (tip !== undefined && tip < height) throw new RangeError(`the tip (${tip}) is below the transaction's height (${height})`);
       const last = Math.min(height + blocksAfter, tip ?? height + blocksAfter);
       const headers = [];
       for (let from = height; from <= last; from += 32) {

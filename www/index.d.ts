@@ -307,6 +307,9 @@ export interface Anchored {
   blockId: Hex;
   /** Its block and the blocks after it whose headers were checked (1 in the last block). */
   confirmations: number;
+  /** The confirmations the network's rules ask before a figure resting on it is final (11 on
+   * mainnet): show fewer as pending. */
+  required: number;
   network: Network;
 }
 

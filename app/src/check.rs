@@ -9,7 +9,7 @@
 //! a pool's epochs from a box id, a token id or an address.
 
 use crate::chain::{Chain, ChainError, ProofService, ProofServiceError};
-use crate::model::{self, Anchor, EpochRef, NotAudited, Pool, ProvenBy, Row};
+use crate::model::{self, Anchor, Cross, EpochRef, NotAudited, Pool, ProvenBy, Row, Verified};
 use crate::net::{FetchError, MAX_IN_FLIGHT};
 use futures::StreamExt;
 use sharestate::encoding::hex::FixedHexError;
@@ -282,8 +282,9 @@ async fn anchor_rows(
                 Ok(at) => work[at].1.clone(),
                 Err(at) => {
                     let verdict = match node.kept_header(h.height) {
-                        // checked when it was kept, on these rules
-                        true => Ok(()),
+                        // its work checked when it was kept, on these rules; the floor again
+                        // (a later release may raise it)
+                        true => sharestate::trust::check_floor(trust.network, h),
                         false => sharestate::trust::check_header(trust.network, h),
                     };
                     work.insert(at, (h.height, verdict.clone()));
@@ -319,6 +320,7 @@ async fn anchor_rows(
                 height: run[0].height,
                 block: run[0].id(),
                 confirmations: run.len() as u32,
+                needed: trust.network.min_confirmations,
                 tip: trust.tip,
                 network: trust.network.name,
             },
@@ -326,9 +328,53 @@ async fn anchor_rows(
         };
         anchors.push((*tx, anchor));
     }
+    // a lookup's box must be an output of the transaction it rests on: the box names it, but
+    // only the transaction (its id recomputed) says which boxes it made
+    let made: Vec<(Id, Id)> = rows
+        .iter()
+        .flatten()
+        .filter_map(|r| match r.verified {
+            Verified::ByLookup {
+                state_box, created_by, ..
+            } => Some((state_box, created_by)),
+            _ => None,
+        })
+        .collect();
+    let mut makers: Vec<Id> = made.iter().map(|m| m.1).collect();
+    makers.sort();
+    makers.dedup();
+    let found = node.transactions_by_ids(&makers).await;
+    let not_made = |state_box: &Id, by: &Id| -> Option<String> {
+        let t = makers.binary_search(by).ok().and_then(|i| found.get(i));
+        match t {
+            Some(Ok(t)) if t.id_verified && t.outputs.iter().any(|o| o.id == *state_box) => None,
+            Some(Ok(t)) if !t.id_verified => Some(format!(
+                "the source's transaction {} does not recompute its id, so the boxes it made are not proven",
+                short(&by.to_hex())
+            )),
+            Some(Ok(_)) => Some(format!(
+                "box {} is not an output of transaction {}, the transaction it names",
+                short(&state_box.to_hex()),
+                short(&by.to_hex())
+            )),
+            Some(Err(e)) => Some(format!(
+                "the transaction that made box {}: {e}",
+                short(&state_box.to_hex())
+            )),
+            None => Some(format!("no answer about transaction {}", short(&by.to_hex()))),
+        }
+    };
     for row in rows.iter_mut().flatten() {
         if let Some((tx, _)) = row.verified.rests_on() {
             row.anchor = anchors.iter().find(|(t, _)| *t == tx).map(|(_, a)| a.clone());
+        }
+        if let Verified::ByLookup {
+            state_box, created_by, ..
+        } = &row.verified
+        {
+            if let Some(why) = not_made(state_box, created_by) {
+                row.anchor = Some(Anchor::Failed(why));
+            }
         }
     }
 }
@@ -401,6 +447,9 @@ async fn cross_check(node: &Chain<'_>, trust: &Trust, rows: &mut [Result<Row, Ch
         if let Some(tip) = row.tip {
             match find(&their_boxes, &tip) {
                 Some(Ok(s)) if *s == row.tip_spent => agreed.push("the tip box"),
+                Some(Err(ChainError::Fetch(FetchError::NotFound { .. }))) => {
+                    differ.push(format!("{name} knows no box {}", short(&tip.to_hex())))
+                }
                 Some(Ok(s)) => differ.push(format!(
                     "box {}: this source says {}, {name} says {}",
                     short(&tip.to_hex()),
@@ -423,14 +472,11 @@ async fn cross_check(node: &Chain<'_>, trust: &Trust, rows: &mut [Result<Row, Ch
                 None => {}
             }
         }
-        row.cross = Some(match (differ.is_empty(), unasked.is_empty()) {
-            (false, _) => Err(differ.join("; ")),
-            (true, true) => Ok(format!("{name} agrees ({})", agreed.join(", "))),
-            (true, false) => Ok(format!(
-                "{name} agrees ({}), but could not be asked: {}",
-                agreed.join(", "),
-                unasked.join("; ")
-            )),
+        row.cross = Some(match (differ.is_empty(), unasked.is_empty(), agreed.is_empty()) {
+            (false, _, _) => Cross::Differs(differ.join("; ")),
+            (true, false, _) => Cross::Unasked(format!("{name} could not be asked: {}", unasked.join("; "))),
+            (true, true, true) => Cross::Unasked(format!("nothing could be compared with {name}")),
+            (true, true, false) => Cross::Agrees(format!("{name} agrees ({})", agreed.join(", "))),
         });
     }
 }

@@ -178,6 +178,17 @@ impl Verified {
     }
 }
 
+/// What a second source said of what a row relies on, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cross {
+    /// It agrees: what was compared.
+    Agrees(String),
+    /// Where the two differ, both answers.
+    Differs(String),
+    /// What could not be compared (it did not answer): the row is not verified by it.
+    Unasked(String),
+}
+
 /// How far a row's trust goes beyond the proofs replayed: whether the transaction they rest on
 /// is in a block of a chain whose proof of work the browser checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,6 +199,8 @@ pub enum Anchor {
         height: u32,
         block: Id,
         confirmations: u32,
+        /// The confirmations the network's rules ask before a figure is verified (fewer: pending).
+        needed: u32,
         tip: Option<u32>,
         network: &'static str,
     },
@@ -205,13 +218,20 @@ impl Anchor {
             Anchor::InBlock {
                 height,
                 confirmations,
+                needed,
                 tip,
                 network,
                 ..
             } => {
-                let counted = tip.map(|t| t.saturating_sub(*height) + 1).filter(|c| c > confirmations);
+                let counted = tip
+                    .map(|t| t.saturating_sub(*height).saturating_add(1))
+                    .filter(|c| c > confirmations);
+                let pending = match confirmations < needed {
+                    true => format!(" — fewer than the {needed} its rules ask: not final yet"),
+                    false => String::new(),
+                };
                 format!(
-                    "transaction in block {} (proof of work checked, {network}), {} {} checked{}",
+                    "transaction in block {} (proof of work checked, {network}), {} {} checked{}{pending}",
                     thousands(*height),
                     confirmations,
                     if *confirmations == 1 {
@@ -230,7 +250,7 @@ impl Anchor {
     }
 
     pub fn ok(&self) -> bool {
-        matches!(self, Anchor::InBlock { .. })
+        matches!(self, Anchor::InBlock { confirmations, needed, .. } if confirmations >= needed)
     }
 }
 
@@ -318,10 +338,9 @@ pub struct Row {
     /// Whether what `verified` rests on is in a mined block (none until checked, and for a row
     /// with nothing verified).
     pub anchor: Option<Anchor>,
-    /// What the source to cross-check with said of the same transaction, tip box and block:
-    /// that it agrees (`Ok`, in words), or where the two disagree, both answers (`Err`). None
-    /// when there is no such source.
-    pub cross: Option<Result<String, String>>,
+    /// What the source to cross-check with said of the same transaction, tip box and block
+    /// (none when there is no such source).
+    pub cross: Option<Cross>,
     /// The source's word on the tip box: the transaction that spent it, if any.
     pub tip_spent: Option<Id>,
     /// What to warn of in this epoch, in words: the contract (draft or unknown), weaknesses a
@@ -348,7 +367,9 @@ impl Row {
     /// Whether the row's figures are verified and tied to a mined block (and no source to
     /// cross-check with disagrees): what earns a ✓.
     pub fn trusted(&self) -> bool {
-        self.verified.ok() && self.anchor.as_ref().is_some_and(Anchor::ok) && !matches!(self.cross, Some(Err(_)))
+        self.verified.ok()
+            && self.anchor.as_ref().is_some_and(Anchor::ok)
+            && !matches!(self.cross, Some(Cross::Differs(_) | Cross::Unasked(_)))
     }
 
     /// What the figures rest on, in words: the proof replayed and how far it is tied to the
@@ -356,8 +377,8 @@ impl Row {
     /// checked, mainnet), 11 confirmations checked").
     pub fn trust(&self) -> String {
         let cross = match &self.cross {
-            Some(Ok(agrees)) => format!("; {agrees}"),
-            Some(Err(differs)) => format!("; the sources disagree: {differs}"),
+            Some(Cross::Agrees(words) | Cross::Unasked(words)) => format!("; {words}"),
+            Some(Cross::Differs(differs)) => format!("; the sources disagree: {differs}"),
             None => String::new(),
         };
         match (&self.verified, &self.anchor) {
@@ -778,7 +799,8 @@ pub fn query(pool: &str, address: &str, network: &Network) -> String {
 
 /// The proof-of-work rules a query string asks for (`network=devnet|testnet`), else mainnet's.
 /// The rules are the page's, never a source's: a source that could choose them could lower the
-/// difficulty it must meet; and the page says which it applies.
+/// difficulty it must meet; the page says which it applies, and takes others than mainnet's
+/// only when served from this machine (`ui::state`).
 pub fn parse_network(search: &str) -> &'static Network {
     search
         .trim_start_matches('?')
@@ -878,6 +900,7 @@ mod tests {
             height: 1_600_012,
             block: Id([1; 32]),
             confirmations: 11,
+            needed: 11,
             tip: Some(1_600_073),
             network: "mainnet",
         });
@@ -885,6 +908,43 @@ mod tests {
         assert!(r.trust().ends_with(
             "transaction in block 1,600,012 (proof of work checked, mainnet), 11 confirmations checked, 62 by the source's tip"
         ));
+        // fewer confirmations than the rules ask: pending, not verified
+        let mut shallow = r.clone();
+        if let Some(Anchor::InBlock { confirmations, .. }) = &mut shallow.anchor {
+            *confirmations = 3;
+        }
+        assert!(!shallow.trusted());
+        assert!(shallow.trust().contains(
+            "3 confirmations checked, 62 by the source's tip — fewer than the 11 its rules ask: not final yet"
+        ));
+        // a second source: agreeing keeps the ✓; differing or unasked takes it
+        for (cross, trusted) in [
+            (Cross::Agrees("the node at x agrees (the block)".into()), true),
+            (
+                Cross::Differs("box …: this source says unspent, the node at x says spent".into()),
+                false,
+            ),
+            (
+                Cross::Unasked("nothing could be compared with the node at x".into()),
+                false,
+            ),
+        ] {
+            let c = Row {
+                cross: Some(cross),
+                ..r.clone()
+            };
+            assert_eq!(c.trusted(), trusted, "{:?}", c.cross);
+        }
+        // the source's count of confirmations never wraps
+        r.anchor = Some(Anchor::InBlock {
+            height: 0,
+            block: Id([1; 32]),
+            confirmations: 11,
+            needed: 11,
+            tip: Some(u32::MAX),
+            network: "mainnet",
+        });
+        assert!(r.trust().contains("4,294,967,295 by the source's tip"), "{}", r.trust());
         assert_ne!(totals(std::slice::from_ref(&r)).0, Some(0));
     }
 
@@ -986,6 +1046,7 @@ mod tests {
                 height: 77,
                 block: Id([7; 32]),
                 confirmations: 11,
+                needed: 11,
                 tip: None,
                 network: "devnet",
             }),
@@ -1032,7 +1093,9 @@ mod tests {
         assert!(r.payable());
         // nor when a second source disagrees
         assert!(!Row {
-            cross: Some(Err("box …: this source says unspent, the node says spent".into())),
+            cross: Some(Cross::Differs(
+                "box …: this source says unspent, the node says spent".into()
+            )),
             ..r
         }
         .payable());

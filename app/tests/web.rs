@@ -35,6 +35,7 @@ fn rows() -> Vec<Row> {
                 height: 77,
                 block: Id([7; 32]),
                 confirmations: 11,
+                needed: 11,
                 tip: Some(200),
                 network: "devnet",
             }),

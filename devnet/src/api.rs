@@ -241,8 +241,9 @@ struct Slice {
     to_height: Option<i64>,
 }
 
-/// The node's `/blocks/chainSlice?fromHeight=&toHeight=`: the headers from one height to
-/// another (both included; `toHeight` -1 or absent: the tip), oldest first, at most 16,384.
+/// The node's `/blocks/chainSlice?fromHeight=&toHeight=`: as the node walks back from
+/// `toHeight` (-1 or absent: the tip) while the height is above `fromHeight + 1`, the headers
+/// `fromHeight + 1 ..= toHeight`, oldest first, at most 16,384.
 async fn chain_slice(State(s): State<Shared>, Query(q): Query<Slice>) -> Response {
     let d = lock(&s);
     let tip = d.ledger.height();
@@ -250,7 +251,11 @@ async fn chain_slice(State(s): State<Shared>, Query(q): Query<Slice>) -> Respons
         Some(t) if t >= 0 => (t.min(i64::from(tip))) as u32,
         _ => tip,
     };
-    let from = q.from_height.unwrap_or(0).max(to.saturating_sub(16_383));
+    let from = q
+        .from_height
+        .unwrap_or(0)
+        .saturating_add(1)
+        .max(to.saturating_sub(16_383));
     let hs: Vec<Value> = (from..=to)
         .filter_map(|h| d.ledger.header_at(h))
         .map(|h| d.served_header(h).to_json())

@@ -203,6 +203,12 @@ impl Ledger {
         );
     }
 
+    /// A lie, for a test mode: a box in the set of boxes that no transaction made (it names the
+    /// transaction and output index its id was computed with; neither holds it).
+    pub fn add_unmade_box(&mut self, b: ErgoBox) {
+        self.add_box(b, self.height());
+    }
+
     /// Adds empty blocks until the next transaction lands in block `height` (none if it would
     /// already).
     pub fn skip_to(&mut self, height: u32) {

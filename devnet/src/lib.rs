@@ -47,6 +47,11 @@ pub enum Tamper {
     /// valid under the contract, served as if in the last block (its inputs spent, its outputs
     /// there) — but no block holds it.
     Fabricated,
+    /// A box nobody made: the demo's last epoch's first share-state box, copied as if it were
+    /// output 9 of that epoch's real opening transaction (its id recomputes; that transaction
+    /// is in a block, but made no such box), served as the epoch's first box, and the pool's
+    /// proof service answers for it.
+    MadeUpBox,
 }
 
 impl std::str::FromStr for Tamper {
@@ -60,8 +65,9 @@ impl std::str::FromStr for Tamper {
             "inclusion" => Ok(Tamper::Inclusion),
             "pow" => Ok(Tamper::Pow),
             "fabricated" => Ok(Tamper::Fabricated),
+            "made-up-box" => Ok(Tamper::MadeUpBox),
             other => Err(format!(
-                "unknown tamper mode {other:?} (proofs, payouts, slow-proofs, huge, inclusion, pow or fabricated)"
+                "unknown tamper mode {other:?} (proofs, payouts, slow-proofs, huge, inclusion, pow, fabricated or made-up-box)"
             )),
         }
     }
@@ -113,6 +119,25 @@ impl Devnet {
             let json = serde_json::to_string(&signed).map_err(|e| PoolError::Other(e.to_string()))?;
             self.ledger.submit_unmined(signed)?;
             self.follow_payout(&json);
+        }
+        if tamper == Some(Tamper::MadeUpBox) {
+            let e = pool::REWARDS.len() - 1;
+            let missing = || PoolError::Other("the demo's last epoch is not on the ledger".into());
+            let first = *self
+                .pool
+                .epochs
+                .get(e)
+                .ok_or_else(missing)?
+                .state_boxes
+                .first()
+                .ok_or_else(missing)?;
+            let mut made_up = self.ledger.get_box(&first).ok_or_else(missing)?.ergo_box.clone();
+            made_up.index = 9;
+            let id = made_up.id();
+            self.ledger.add_unmade_box(made_up);
+            let state = self.service.state(&first).cloned().ok_or_else(missing)?;
+            self.service.insert(id, state);
+            self.pool.epochs[e].state_boxes[0] = id;
         }
         Ok(())
     }

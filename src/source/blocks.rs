@@ -5,7 +5,7 @@
 //!
 //! | source | headers `from..=to` | a transaction's inclusion in a block |
 //! |---|---|---|
-//! | node | `/blocks/chainSlice?fromHeight&toHeight` | `/blocks/{id}/proofFor/{txId}` |
+//! | node | `/blocks/chainSlice?fromHeight=from-1&toHeight=to` (the node leaves `fromHeight` out) | `/blocks/{id}/proofFor/{txId}` |
 //! | ergo-graphql | `blockHeaders(height)`, one alias per height | the block's `transactions(headerId)` (ids, proof bytes, index): the tree rebuilt |
 //! | explorer API | none read (no headers by height) | none |
 
@@ -40,9 +40,11 @@ impl SourceKind {
     pub fn headers_request(self, from: u32, to: u32) -> Option<Request> {
         let to = to.min(from.saturating_add(MAX_HEADERS - 1));
         match self {
+            // the node's slice leaves out `fromHeight` itself (it walks back from `toHeight`
+            // while the height is above `fromHeight + 1`)
             SourceKind::Node => Some(Request {
                 method: Method::Get,
-                path: format!("/blocks/chainSlice?fromHeight={from}&toHeight={to}"),
+                path: format!("/blocks/chainSlice?fromHeight={}&toHeight={to}", from.saturating_sub(1)),
                 body: None,
             }),
             SourceKind::Graphql => {

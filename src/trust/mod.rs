@@ -42,6 +42,9 @@ pub struct Network {
     pub min_difficulty: u128,
     /// How many blocks after the block of inclusion are checked.
     pub blocks_after: u32,
+    /// How many confirmations (its block and those after it, all checked) a transaction needs
+    /// before a figure resting on it is shown as verified; fewer: pending.
+    pub min_confirmations: u32,
 }
 
 /// Ergo's testnet: its difficulty is low (about 10^9), so its proof of work shows little; no
@@ -50,6 +53,7 @@ pub const TESTNET: Network = Network {
     name: "testnet",
     min_difficulty: 1,
     blocks_after: 10,
+    min_confirmations: 11,
 };
 
 /// Ergo's mainnet.
@@ -57,6 +61,7 @@ pub const MAINNET: Network = Network {
     name: "mainnet",
     min_difficulty: 1 << 48,
     blocks_after: 10,
+    min_confirmations: 11,
 };
 
 /// The devnet: its own difficulty (2: a nonce in two meets it, so that the devnet mines its
@@ -66,6 +71,8 @@ pub const DEVNET: Network = Network {
     name: "devnet",
     min_difficulty: 2,
     blocks_after: 10,
+    // the devnet mines no block but its transactions': its last is final as it is
+    min_confirmations: 1,
 };
 
 impl Network {
@@ -113,8 +120,17 @@ pub struct Anchored {
     pub confirmations: u32,
 }
 
-/// Checks one header on `network`: its work, and that it asks for at least the floor.
+/// Checks one header on `network`: its work ([`Header::check_pow`]), and that it asks for at
+/// least the floor ([`check_floor`]).
 pub fn check_header(network: &Network, h: &Header) -> Result<(), TrustError> {
+    check_floor(network, h)?;
+    h.check_pow()?;
+    Ok(())
+}
+
+/// Checks that a header asks for at least `network`'s floor (its work is not checked: see
+/// [`check_header`]).
+pub fn check_floor(network: &Network, h: &Header) -> Result<(), TrustError> {
     let target = h.target()?;
     let enough = match target.to_u128() {
         Some(d) => d >= network.min_difficulty,
@@ -129,7 +145,6 @@ pub fn check_header(network: &Network, h: &Header) -> Result<(), TrustError> {
             floor: network.min_difficulty,
         });
     }
-    h.check_pow()?;
     Ok(())
 }
 

@@ -508,6 +508,24 @@ test('a payout no block holds, valid under the contract: replayed, but refused a
   }
 });
 
+test('a box nobody made, naming a real transaction in a real block: the lookup replays, but the box is not that transaction\'s output, so no ✓', async () => {
+  const p = await freePort();
+  const d = await startDevnet(p, ['--static', 'dist', '--tamper', 'made-up-box']);
+  try {
+    const miner = miners.find((m) => m.epochs[3].score !== null);
+    const { page } = await open(miner.address, { at: `http://127.0.0.1:${p}` });
+    const table = await rows(page);
+    const last = table[3];
+    assert.ok(last[6].startsWith('✗'), last[6]);
+    assert.match(last[6], /pool's (lookup proof|snapshot) checked against the digest of box/, last[6]);
+    assert.match(last[6], /not in a block of the chain: box [0-9a-f]{12}… is not an output of transaction [0-9a-f]{12}…, the transaction it names/, last[6]);
+    for (const r of table.slice(0, 3)) assert.match(r[6], /^✓[^?]/, r[6]);
+    await page.close();
+  } finally {
+    await stopDevnet(d);
+  }
+});
+
 test('on mainnet\'s rules the devnet\'s chain is refused by name: no ✓, and the page says which rules apply', async () => {
   const miner = miners.find((m) => m.epochs[0].paid);
   const page = await browser.newPage();

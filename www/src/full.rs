@@ -92,8 +92,10 @@ fn no_headers(kind: SourceKind) -> Thrown {
 /// `testnet`, `devnet`): `headers_answers`, the source's answers to `headersRequest`s from
 /// `height` on (ids recomputed, each mined to the rules, each the parent of the next: the
 /// confirmations), and `inclusion_answer`, its answer to `inclusionRequest` for the block at
-/// `height`. JSON text of `{height, blockId, confirmations, network}`; a TrustError (thrown as a
-/// ProofError) says which check failed.
+/// `height`. JSON text of `{height, blockId, confirmations, required, network}` (fewer
+/// confirmations than `required`: not final yet; the run read is at most the block and the
+/// network's `blocks_after` after it); a TrustError (thrown as a ProofError) says which check
+/// failed.
 #[wasm_bindgen(js_name = anchorTransaction)]
 pub fn anchor_transaction(
     network: &str,
@@ -125,7 +127,9 @@ pub fn anchor_transaction(
             headers.insert(h.height, h);
         }
     }
-    let run: Vec<sharestate::ergo::Header> = (height..=u32::MAX).map_while(|h| headers.remove(&h)).collect();
+    // the block and at most `blocks_after` after it: more proves no more, and costs work
+    let last = height.saturating_add(rules.blocks_after);
+    let run: Vec<sharestate::ergo::Header> = (height..=last).map_while(|h| headers.remove(&h)).collect();
     let block = run
         .first()
         .ok_or_else(|| Thrown::from(trust::TrustError::NoHeader(tx.to_hex())))?;
@@ -135,6 +139,7 @@ pub fn anchor_transaction(
         "height": a.height,
         "blockId": a.block.to_hex(),
         "confirmations": a.confirmations,
+        "required": rules.min_confirmations,
         "network": rules.name,
     })
     .to_string())

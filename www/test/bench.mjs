@@ -3,9 +3,12 @@
 // sharestate/lite entry)
 import { performance } from 'node:perf_hooks';
 import ergo from 'ergo-lib-wasm-nodejs';
+import { readFileSync } from 'node:fs';
+import { blake2b256, hex } from '@fleet-sdk/crypto';
 
 const entry = process.argv[2] === 'lite' ? '../lite-node.js' : '../node.js';
-const { ShareState, verifyLookups, replayPayout, minerKey } = await import(entry);
+const api = await import(entry);
+const { ShareState, verifyLookups, replayPayout, minerKey } = api;
 
 function median(f, reps, rounds = 15) {
   for (let i = 0; i < reps; i++) f();
@@ -38,4 +41,17 @@ const out = {
   provePayout300Micros: median(() => state.provePayout(keys.slice(0, 300), '67500000000', maxScore), 20),
   proofBytes: payout.contextVars['1'].length / 2,
 };
+// one mainnet header's proof of work and a transaction's inclusion (the full entry): block
+// 540,000, whose one transaction's witness id is of no proof bytes
+if (api.anchorTransaction) {
+  const block = JSON.parse(readFileSync(new URL('../../tests/fixtures/block_540000.json', import.meta.url)));
+  const txId = block.blockTransactions.transactions[0].id;
+  const witness = blake2b256(new Uint8Array(0)).slice(1);
+  const sibling = hex.encode(blake2b256(new Uint8Array([0, ...witness])));
+  const inclusion = JSON.stringify({ leafData: txId, levels: [[sibling, 0]] });
+  const headers = [JSON.stringify([block.header])];
+  const args = { network: 'mainnet', source: 'node', txId, height: 540000, headers, inclusion };
+  if (api.anchorTransaction(args).height !== 540000) throw new Error('not anchored');
+  out.anchorOneMainnetHeaderMicros = median(() => api.anchorTransaction(args), 20);
+}
 console.log(JSON.stringify(out, null, 2));

@@ -1,7 +1,7 @@
 //! The results: warnings, the per-epoch table with its verification marks, totals, a chart and
 //! the CSV export.
 
-use crate::model::{self, Anchor, Audited, Paid, Row};
+use crate::model::{self, Anchor, Audited, Cross, Paid, Row};
 use leptos::prelude::*;
 
 /// Offers `text` for download as the CSV file `name`.
@@ -126,14 +126,19 @@ pub fn RowView(row: Row, explorer: Signal<String>, on_pay: Option<Callback<Row>>
         (Some(Anchor::SourceOnly(_)), true) => format!("{paid} (the source's word)"),
         _ => paid,
     };
-    let ok = row.verified.ok() && !matches!(row.anchor, Some(Anchor::Failed(_))) && !matches!(row.cross, Some(Err(_)));
+    let ok = row.verified.ok()
+        && !matches!(row.anchor, Some(Anchor::Failed(_)))
+        && !matches!(row.cross, Some(Cross::Differs(_)));
     let describe = row.trust();
     // a plain ✓ only when the figures are verified, tied to a mined block, and the epoch's
     // audit passed
     let (mark, class, why) = match (&row.verified, &row.anchor, &row.audit) {
         (v, _, _) if !v.ok() => ("✗", "bad", describe),
         (_, Some(Anchor::Failed(_)), _) => ("✗", "bad", describe),
-        _ if matches!(row.cross, Some(Err(_))) => ("✗", "bad", describe),
+        _ if matches!(row.cross, Some(Cross::Differs(_))) => ("✗", "bad", describe),
+        // not final yet, or a second source that could not be asked: no ✓
+        (_, Some(a), _) if !a.ok() => ("?", "partial", describe),
+        _ if matches!(row.cross, Some(Cross::Unasked(_))) => ("?", "partial", describe),
         (_, None | Some(Anchor::SourceOnly(_)), _) => ("?", "partial", describe),
         (_, _, Audited::Passed) => ("✓", "ok", format!("verified: {describe}; epoch audited")),
         (_, _, Audited::NotNeeded) => (

@@ -65,6 +65,20 @@ impl PayStatus {
     }
 }
 
+/// The proof-of-work rules this page applies: the address's `network=…` on a page served from
+/// this machine (the devnet's), mainnet's anywhere else — a pool's website cannot link a miner
+/// to rules under which anyone can mine.
+fn rules() -> &'static sharestate::trust::Network {
+    let local = matches!(
+        window().location().hostname().unwrap_or_default().as_str(),
+        "localhost" | "127.0.0.1" | "[::1]"
+    );
+    match local {
+        true => model::parse_network(&window().location().search().unwrap_or_default()),
+        false => &sharestate::trust::MAINNET,
+    }
+}
+
 /// Validates an address as the miner types it: `Ok(None)` while empty.
 pub fn validate(address: &str) -> Result<Option<Key>, String> {
     if address.trim().is_empty() {
@@ -139,7 +153,7 @@ impl AppState {
             notice: RwSignal::new(None),
             prepared: RwSignal::new(None),
             pay_status: RwSignal::new(None),
-            network: StoredValue::new(model::parse_network(&window().location().search().unwrap_or_default())),
+            network: StoredValue::new(rules()),
             generation: StoredValue::new(0),
             current: StoredValue::new_local(None),
         }
