@@ -381,6 +381,15 @@ impl Row {
             Some(Cross::Differs(differs)) => format!("; the sources disagree: {differs}"),
             None => String::new(),
         };
+        // "not yet" rests on the tip being unspent, which only the source (or a second one) says
+        let tip_agreed = matches!(&self.cross, Some(Cross::Agrees(w)) if w.contains("the tip box"));
+        let cross = match (&self.paid, &self.verified, tip_agreed) {
+            (Paid::No, Verified::ByLookup { state_box, .. }, false) => format!(
+                "{cross}; box {} unspent, so not yet paid, on the source's word (a later payout would not show if it lied)",
+                short(state_box)
+            ),
+            _ => cross,
+        };
         match (&self.verified, &self.anchor) {
             (v, Some(a)) if v.ok() => format!("{}; {}{cross}", v.describe(), a.describe()),
             (v, None) if v.ok() => format!("{}; not yet tied to a block{cross}", v.describe()),
@@ -889,7 +898,7 @@ mod tests {
         let mut r = row(1, &w, &[9; 32], unpaid_250(), &passed());
         assert!(r.verified.ok());
         assert!(!r.trusted(), "not tied to a block yet");
-        assert!(r.trust().ends_with("not yet tied to a block"));
+        assert!(r.trust().contains("; not yet tied to a block"));
         r.anchor = Some(Anchor::SourceOnly("the source gives no headers".into()));
         assert!(!r.trusted());
         assert!(r.trust().contains("the figures rest on the source's word"));
@@ -905,7 +914,7 @@ mod tests {
             network: "mainnet",
         });
         assert!(r.trusted());
-        assert!(r.trust().ends_with(
+        assert!(r.trust().contains(
             "transaction in block 1,600,012 (proof of work checked, mainnet), 11 confirmations checked, 62 by the source's tip"
         ));
         // fewer confirmations than the rules ask: pending, not verified
@@ -935,6 +944,23 @@ mod tests {
             };
             assert_eq!(c.trusted(), trusted, "{:?}", c.cross);
         }
+        // "not yet" says what it rests on, unless a second source agreed on the tip box
+        let unpaid = in_block(row(1, &w, &[9; 32], unpaid_250(), &passed()));
+        assert_eq!(unpaid.paid, Paid::No);
+        assert!(
+            unpaid
+                .trust()
+                .contains("unspent, so not yet paid, on the source's word"),
+            "{}",
+            unpaid.trust()
+        );
+        let agreed = Row {
+            cross: Some(Cross::Agrees(
+                "the node at x agrees (the transaction, the tip box, the block)".into(),
+            )),
+            ..unpaid
+        };
+        assert!(!agreed.trust().contains("on the source's word"), "{}", agreed.trust());
         // the source's count of confirmations never wraps
         r.anchor = Some(Anchor::InBlock {
             height: 0,
@@ -1014,7 +1040,7 @@ mod tests {
             lines[1]
         );
         assert!(
-            lines[1].ends_with("at height 77; not yet tied to a block"),
+            lines[1].contains("at height 77; not yet tied to a block; box "),
             "{}",
             lines[1]
         );
