@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo: the miner's app (and the npm package's pool-website example) served by the devnet — a local Ergo node and explorer API over the
-# deterministic Demo Pool, with its proof service — on http://127.0.0.1:${PORT:-9053}/.
+# deterministic Demo Pool, with its proof service — on http://127.0.0.1:${PORT:-9053}/?network=devnet (the devnet's proof-of-work rules).
 # Ctrl-C stops it.
 #   PORT=9053 SEED=2239 ./scripts/demo.sh
 # (`cargo run --release --bin sharestate -- demo` is the earlier command-line walk-through.)
