@@ -800,8 +800,10 @@ impl<'f> Chain<'f> {
                 Ok(proof)
             }));
         }
+        // (every proof was taken from the cache or asked for: none is left without an answer)
         out.into_iter()
-            .map(|o| o.unwrap_or(Err(ChainError::EmptyWalk)))
+            .zip(wanted)
+            .map(|(o, (_, tx))| o.unwrap_or(Err(ChainError::NoAnswer(*tx))))
             .collect()
     }
 
