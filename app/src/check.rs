@@ -345,18 +345,8 @@ async fn anchor_rows(
     makers.dedup();
     let found = node.transactions_by_ids(&makers).await;
     let not_made = |state_box: &Id, by: &Id| -> Option<String> {
-        let t = makers.binary_search(by).ok().and_then(|i| found.get(i));
-        match t {
-            Some(Ok(t)) if t.id_verified && t.outputs.iter().any(|o| o.id == *state_box) => None,
-            Some(Ok(t)) if !t.id_verified => Some(format!(
-                "the source's transaction {} does not recompute its id, so the boxes it made are not proven",
-                short(&by.to_hex())
-            )),
-            Some(Ok(_)) => Some(format!(
-                "box {} is not an output of transaction {}, the transaction it names",
-                short(&state_box.to_hex()),
-                short(&by.to_hex())
-            )),
+        match makers.binary_search(by).ok().and_then(|i| found.get(i)) {
+            Some(Ok(t)) => sharestate::trust::made(t, state_box).err().map(|e| e.to_string()),
             Some(Err(e)) => Some(format!(
                 "the transaction that made box {}: {e}",
                 short(&state_box.to_hex())

@@ -259,18 +259,40 @@ impl DemoPool {
         let state_box = ledger.get_box(tip).ok_or_else(missing)?.ergo_box.clone();
         let reward_box = ledger.get_box(&last.reward_box).ok_or_else(missing)?.ergo_box.clone();
         let mut state = self.tip_state.clone();
-        let batch = posted::prove_payout(&mut state, keys, last.reward as i64, last.max_score, true)?;
+        let (tx, _) = self.payout(
+            ledger,
+            &mut state,
+            (&state_box, &reward_box),
+            keys,
+            last.reward as i64,
+            last.max_score,
+        )?;
+        Ok(Some(tx))
+    }
+
+    /// The payout of `keys` from `state` (which it updates) at `boxes` (share-state and reward),
+    /// proved, built and evaluated by sigma-rust, unsigned; and the batch it pays.
+    fn payout(
+        &self,
+        ledger: &Ledger,
+        state: &mut ShareState,
+        (state_box, reward_box): (&ErgoBox, &ErgoBox),
+        keys: &[Key],
+        initial: i64,
+        max_score: i32,
+    ) -> Result<(UnsignedTransaction, posted::PayoutBatch), PoolError> {
+        let batch = posted::prove_payout(state, keys, initial, max_score, true)?;
         let tx = evaluated::payout(
             &Payout {
-                state_box: &state_box,
-                reward_box: &reward_box,
+                state_box,
+                reward_box,
                 batch: &batch,
                 script_of: &|k| state.script(k).map(<[u8]>::to_vec),
             },
             &self.funding(ledger)?,
             &ledger.context(),
         )?;
-        Ok(Some(tx))
+        Ok((tx, batch))
     }
 
     /// The operator's box that pays fees (its largest unspent box).
@@ -558,17 +580,7 @@ impl DemoPool {
                 truth.pending.push(keys.clone());
                 continue;
             }
-            let batch = posted::prove_payout(&mut state, keys, initial, max_score, true)?;
-            let tx = evaluated::payout(
-                &Payout {
-                    state_box: &state_box,
-                    reward_box: &reward_box,
-                    batch: &batch,
-                    script_of: &|k| state.script(k).map(<[u8]>::to_vec),
-                },
-                &self.funding(ledger)?,
-                &ledger.context(),
-            )?;
+            let (tx, batch) = self.payout(ledger, &mut state, (&state_box, &reward_box), keys, initial, max_score)?;
             let id = ledger.sign_and_submit(&tx, wallet)?;
             for p in &batch.payments {
                 truth.paid.insert(p.key, (id, p.amount));

@@ -9,6 +9,7 @@
 //! | ergo-graphql | `blockHeaders(height)`, one alias per height | the block's `transactions(headerId)` (ids, proof bytes, index): the tree rebuilt |
 //! | explorer API | none read (no headers by height) | none |
 
+use super::graphql::post;
 use super::{clip, Method, Request, SourceError, SourceKind};
 use crate::encoding::hex;
 use crate::ergo::header::Header;
@@ -52,12 +53,10 @@ impl SourceKind {
                 let parts: Vec<String> = (from..=to)
                     .map(|h| format!("h{h}: blockHeaders(height: {h}, take: 1) {{ {fields} }}"))
                     .collect();
-                let body = serde_json::json!({ "query": format!("query Headers {{ {} }}", parts.join(" ")) });
-                Some(Request {
-                    method: Method::Post,
-                    path: String::new(),
-                    body: Some((body.to_string(), "application/json")),
-                })
+                Some(post(
+                    format!("query Headers {{ {} }}", parts.join(" ")),
+                    serde_json::json!({}),
+                ))
             }
             SourceKind::Explorer => None,
         }
@@ -91,15 +90,10 @@ impl SourceKind {
                 body: None,
             }),
             SourceKind::Graphql => {
-                let body = serde_json::json!({
-                    "query": format!("query Block($id: String, $take: Int) {{ transactions(headerId: $id, take: $take) {{ {BLOCK_TX_FIELDS} }} }}"),
-                    "variables": { "id": block.to_hex(), "take": MAX_BLOCK_TXS },
-                });
-                Some(Request {
-                    method: Method::Post,
-                    path: String::new(),
-                    body: Some((body.to_string(), "application/json")),
-                })
+                Some(post(
+                    format!("query Block($id: String, $take: Int) {{ transactions(headerId: $id, take: $take) {{ {BLOCK_TX_FIELDS} }} }}"),
+                    serde_json::json!({ "id": block.to_hex(), "take": MAX_BLOCK_TXS }),
+                ))
             }
             SourceKind::Explorer => None,
         }
@@ -122,12 +116,10 @@ impl SourceKind {
                         )
                     })
                     .collect();
-                let body = serde_json::json!({ "query": format!("query Blocks {{ {} }}", parts.join(" ")) });
-                Some(Request {
-                    method: Method::Post,
-                    path: String::new(),
-                    body: Some((body.to_string(), "application/json")),
-                })
+                Some(post(
+                    format!("query Blocks {{ {} }}", parts.join(" ")),
+                    serde_json::json!({}),
+                ))
             }
             SourceKind::Node | SourceKind::Explorer => None,
         }

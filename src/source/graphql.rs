@@ -45,7 +45,8 @@ fn transaction_fields() -> String {
     )
 }
 
-fn post(query: String, variables: serde_json::Value) -> Request {
+/// A query to the service's one URL, JSON-posted.
+pub(crate) fn post(query: String, variables: serde_json::Value) -> Request {
     let body = serde_json::json!({ "query": query, "variables": variables }).to_string();
     Request {
         method: Method::Post,

@@ -106,6 +106,13 @@ pub enum TrustError {
     NotLinked { child: String, parent: String, height: u32 },
     #[error("the inclusion proof is for {leaf}, not transaction {tx}")]
     OtherLeaf { leaf: String, tx: String },
+    /// A box names the transaction that made it; only that transaction says which it made.
+    #[error("box {state_box} is not an output of transaction {tx}, the transaction it names")]
+    NotMade { state_box: String, tx: String },
+    /// The transaction's content was not given whole (no context extensions): its id, and so
+    /// its outputs, are not proven.
+    #[error("the source's transaction {0} does not recompute its id, so the boxes it made are not proven")]
+    NotRecomputed(String),
     #[error("transaction {tx} is not in block {block} at height {height}: its inclusion proof does not lead to the block's transactions root")]
     NotInBlock { tx: String, block: String, height: u32 },
 }
@@ -189,6 +196,22 @@ pub fn included(tx: &Id, proof: &InclusionProof, header: &Header) -> Result<(), 
         });
     }
     Ok(())
+}
+
+/// Checks that `tx` (its id recomputed from its content) made box `state_box`: a box's id
+/// commits to the transaction id it names, but only the transaction's outputs say it made it —
+/// a source could make up a box naming any real transaction and borrow its block.
+pub fn made(tx: &crate::ergo::ChainTransaction, state_box: &Id) -> Result<(), TrustError> {
+    if !tx.id_verified {
+        return Err(TrustError::NotRecomputed(tx.id.to_hex()));
+    }
+    match tx.outputs.iter().any(|o| o.id == *state_box) {
+        true => Ok(()),
+        false => Err(TrustError::NotMade {
+            state_box: state_box.to_hex(),
+            tx: tx.id.to_hex(),
+        }),
+    }
 }
 
 /// Shows transaction `tx` in the block of `run[0]`: the run of headers from it checked by
@@ -332,6 +355,24 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[crate::test]
+    fn a_box_is_made_only_by_a_transaction_whose_outputs_hold_it() {
+        let block: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/block_540000.json")).unwrap();
+        let t = &block["blockTransactions"]["transactions"][0];
+        let tx = crate::ergo::json::decode_transaction(&t.to_string()).unwrap();
+        let output = tx.outputs[1].id;
+        made(&tx, &output).unwrap();
+        // a box with another index (another id) naming the same transaction
+        assert!(matches!(made(&tx, &Id([7; 32])), Err(TrustError::NotMade { .. })));
+        // the same transaction whose id was not recomputed proves nothing it made
+        let unproven = crate::ergo::ChainTransaction {
+            id_verified: false,
+            ..tx
+        };
+        assert!(matches!(made(&unproven, &output), Err(TrustError::NotRecomputed(_))));
     }
 
     #[crate::test]
