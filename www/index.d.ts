@@ -313,11 +313,11 @@ export interface Anchored {
   network: Network;
 }
 
-/** The request for the headers at heights `from..=to` (at most 32) from a node or ergo-graphql
- * (the explorer API has none: a ChainError). */
+/** The request for the headers at heights `from..=to` (at most 32) from a node, ergo-graphql
+ * or the explorer API. */
 export function headersRequest(source: SourceKind, from: number, to: number): BlockRequest;
 /** The request for the proof that `txId` is in block `blockId` (node: `proofFor`;
- * ergo-graphql: the block's transactions, rebuilt into its tree). */
+ * ergo-graphql and the explorer API: the block's transactions, rebuilt into its tree). */
 export function inclusionRequest(source: SourceKind, blockId: Hex, txId: Hex): BlockRequest;
 /** The recomputed id of the header at `height` in an answer to `headersRequest`. */
 export function headerIdAt(source: SourceKind, headersAnswer: string, height: number): Hex;

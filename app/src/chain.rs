@@ -57,8 +57,6 @@ pub enum ChainError {
     Header(String),
     /// The source's inclusion proof cannot be read.
     Inclusion(String),
-    /// The source (and the second source) give no headers: the explorer API.
-    NoHeaders(SourceKind),
 }
 
 impl std::fmt::Display for ChainError {
@@ -79,11 +77,6 @@ impl std::fmt::Display for ChainError {
             ChainError::NoAnswer(id) => write!(f, "the source gave no answer about {id}"),
             ChainError::Header(e) => f.write_str(e),
             ChainError::Inclusion(e) => f.write_str(e),
-            ChainError::NoHeaders(kind) => write!(
-                f,
-                "the source ({}) gives no block headers, so nothing it says is tied to a block",
-                kind.name()
-            ),
         }
     }
 }
@@ -602,23 +595,6 @@ impl<'f> Chain<'f> {
         Ok(None)
     }
 
-    /// The source that gives headers and inclusion proofs: this one, or else the second source
-    /// (the explorer API gives none).
-    fn header_source(&self) -> Result<&Chain<'f>, ChainError> {
-        if self.kind.has_headers() {
-            return Ok(self);
-        }
-        match self.transactions.as_deref() {
-            Some(t) if t.kind.has_headers() => Ok(t),
-            _ => Err(ChainError::NoHeaders(self.kind)),
-        }
-    }
-
-    /// Whether headers can be read (from this source or the second).
-    pub fn has_headers(&self) -> bool {
-        self.header_source().is_ok()
-    }
-
     /// Where a header of `network`'s chain kept by [`Chain::keep_headers`] is in the cache.
     fn header_key(&self, network: &str, height: u32) -> String {
         format!("{}:header:{network}:{height}", self.kind.name())
@@ -630,7 +606,7 @@ impl<'f> Chain<'f> {
     /// [`MAX_HEADERS`], several at once. Ends before the first height the source has no header
     /// for (past its tip).
     pub async fn headers(&self, network: &str, from: u32, to: u32) -> Result<Vec<Header>, ChainError> {
-        let src = self.header_source()?;
+        let src = self;
         // (a list sorted by height: less code in the app than a map)
         fn at(known: &[(Header, bool)], height: u32) -> Result<usize, usize> {
             known.binary_search_by_key(&height, |(h, _)| h.height)
@@ -663,8 +639,7 @@ impl<'f> Chain<'f> {
         }
         let answers: Vec<Result<Vec<Header>, ChainError>> = futures::stream::iter(runs)
             .map(|(a, b)| async move {
-                let request = src.kind.headers_request(a, b).ok_or(ChainError::NoHeaders(src.kind))?;
-                let (text, url) = src.send(&request).await?;
+                let (text, url) = src.send(&src.kind.headers_request(a, b)).await?;
                 src.kind.headers_answer(&text).map_err(|e| ChainError::of(e, &url))
             })
             .buffer_unordered(MAX_IN_FLIGHT)
@@ -690,18 +665,22 @@ impl<'f> Chain<'f> {
     /// work was checked then, against the same network's rules; its id and links are checked
     /// again.
     pub fn kept_header(&self, height: u32) -> bool {
-        self.header_source()
-            .is_ok_and(|s| s.headers.borrow().iter().any(|(h, kept)| *kept && h.height == height))
+        self.headers
+            .borrow()
+            .iter()
+            .any(|(h, kept)| *kept && h.height == height)
     }
 
     /// Keeps `run` for later checks: the block of a transaction and the blocks after it, each
     /// mined to `network`'s rules and the parent of the next, its confirmations all checked —
     /// deep enough that a later check need not ask for or check them again.
     pub fn keep_headers(&self, network: &str, run: &[Header]) {
-        let Ok(src) = self.header_source() else { return };
-        if let Some(c) = src.cache {
-            for h in run.iter().filter(|h| !src.kept_header(h.height)) {
-                c.put(&src.header_key(network, h.height), &sharestate::hex::encode(&h.bytes()));
+        if let Some(c) = self.cache {
+            for h in run.iter().filter(|h| !self.kept_header(h.height)) {
+                c.put(
+                    &self.header_key(network, h.height),
+                    &sharestate::hex::encode(&h.bytes()),
+                );
             }
         }
     }
@@ -712,17 +691,16 @@ impl<'f> Chain<'f> {
     /// nothing unless it leads to the header's root (checked by the caller, through
     /// [`sharestate::trust::anchor`]).
     pub async fn inclusions(&self, wanted: &[(Header, Id)]) -> Vec<Result<InclusionProof, ChainError>> {
-        let src = match self.header_source() {
-            Ok(s) => s,
-            Err(e) => return wanted.iter().map(|_| Err(e.clone())).collect(),
-        };
+        let src = self;
         let kind = src.kind;
         let key = |h: &Header, tx: &Id| format!("{}:inclusion:{}:{}", kind.name(), h.id().to_hex(), tx.to_hex());
         let mut out: Vec<Option<Result<InclusionProof, ChainError>>> = wanted
             .iter()
             .map(|(h, tx)| {
                 let text = src.cache.and_then(|c| c.get(&key(h, tx)))?;
-                let p = kind.inclusion_answer(&text, h.version, tx).ok()?;
+                // kept as the proof itself (a node's form), not the answer (a whole block, from
+                // the explorer API)
+                let p = InclusionProof::from_json(&text).ok()?;
                 p.proves(&h.transactions_root).then_some(Ok(p))
             })
             .collect();
@@ -733,26 +711,22 @@ impl<'f> Chain<'f> {
         blocks.sort();
         blocks.dedup();
         if kind.blocks_request(&blocks).is_some() && !src.no_lists.get() {
-            let answers: Vec<BlocksAnswer> = futures::stream::iter(
-                blocks
-                    .chunks(sharestate::source::blocks::MAX_BLOCKS)
-                    .map(<[Id]>::to_vec),
-            )
-            .map(|chunk| async move {
-                let Some(request) = kind.blocks_request(&chunk) else {
-                    return (chunk, Err(ChainError::NoHeaders(kind)), String::new());
-                };
-                match src.send(&request).await {
-                    Ok((text, url)) => {
-                        let each = kind.blocks_answer(&text, &chunk).map_err(|e| ChainError::of(e, &url));
-                        (chunk, each, url)
+            let requests = blocks
+                .chunks(sharestate::source::blocks::MAX_BLOCKS)
+                .filter_map(|c| Some((c.to_vec(), kind.blocks_request(c)?)));
+            let answers: Vec<BlocksAnswer> = futures::stream::iter(requests)
+                .map(|(chunk, request)| async move {
+                    match src.send(&request).await {
+                        Ok((text, url)) => {
+                            let each = kind.blocks_answer(&text, &chunk).map_err(|e| ChainError::of(e, &url));
+                            (chunk, each, url)
+                        }
+                        Err(e) => (chunk, Err(e.into()), String::new()),
                     }
-                    Err(e) => (chunk, Err(e.into()), String::new()),
-                }
-            })
-            .buffer_unordered(MAX_IN_FLIGHT)
-            .collect()
-            .await;
+                })
+                .buffer_unordered(MAX_IN_FLIGHT)
+                .collect()
+                .await;
             let mut by_block: Vec<(Id, Texted)> = Vec::new();
             for (chunk, each, url) in answers {
                 match each {
@@ -777,10 +751,10 @@ impl<'f> Chain<'f> {
             let asked: Vec<(usize, Texted)> = futures::stream::iter(missing.iter().copied())
                 .map(|i| async move {
                     let (h, tx) = &wanted[i];
-                    let answer = match kind.inclusion_request(&h.id(), tx) {
-                        Some(request) => src.send(&request).await.map_err(ChainError::from),
-                        None => Err(ChainError::NoHeaders(kind)),
-                    };
+                    let answer = src
+                        .send(&kind.inclusion_request(&h.id(), tx))
+                        .await
+                        .map_err(ChainError::from);
                     (i, answer)
                 })
                 .buffer_unordered(MAX_IN_FLIGHT)
@@ -795,7 +769,7 @@ impl<'f> Chain<'f> {
                     .inclusion_answer(&text, h.version, tx)
                     .map_err(|e| ChainError::of(e, &url))?;
                 if let Some(c) = src.cache.filter(|_| proof.proves(&h.transactions_root)) {
-                    c.put(&key(h, tx), &text);
+                    c.put(&key(h, tx), &proof.to_json().to_string());
                 }
                 Ok(proof)
             }));

@@ -206,7 +206,7 @@ struct Trust {
 /// ([`model::Verified::rests_on`]) in the block the source says (its inclusion proof against the
 /// header's transactions root), that header and up to [`Network::blocks_after`] after it read
 /// (all the group's runs at once, each header once), each mined to the network's rules and the
-/// parent of the next. A source without headers leaves the rows resting on its word, and says so.
+/// parent of the next.
 async fn anchor_rows(
     node: &Chain<'_>,
     trust: &Trust,
@@ -219,13 +219,6 @@ async fn anchor_rows(
     wanted.sort_by_key(|w| w.0);
     wanted.dedup_by_key(|w| w.0);
     if wanted.is_empty() {
-        return;
-    }
-    if !node.has_headers() {
-        let why = ChainError::NoHeaders(node.kind()).to_string();
-        for row in rows.iter_mut().flatten().filter(|r| r.verified.ok()) {
-            row.anchor = Some(Anchor::SourceOnly(why.clone()));
-        }
         return;
     }
     {
@@ -406,11 +399,9 @@ async fn cross_check(node: &Chain<'_>, trust: &Trust, rows: &mut [Result<Row, Ch
         .zip(their_boxes.into_iter().map(|b| b.map(|b| b.spent_transaction_id)))
         .collect();
     let mut their_blocks: Vec<(u32, Id)> = Vec::new();
-    if other.has_headers() {
-        for (a, b) in merged(heights.iter().map(|h| (*h, *h))) {
-            if let Ok(hs) = other.headers(trust.network.name, a, b).await {
-                their_blocks.extend(hs.iter().map(|h| (h.height, h.id())));
-            }
+    for (a, b) in merged(heights.iter().map(|h| (*h, *h))) {
+        if let Ok(hs) = other.headers(trust.network.name, a, b).await {
+            their_blocks.extend(hs.iter().map(|h| (h.height, h.id())));
         }
     }
     fn find<'a, K: PartialEq, V>(list: &'a [(K, V)], k: &K) -> Option<&'a V> {
@@ -458,8 +449,7 @@ async fn cross_check(node: &Chain<'_>, trust: &Trust, rows: &mut [Result<Row, Ch
                     short(&block.to_hex()),
                     short(&id.to_hex())
                 )),
-                None if other.has_headers() => unasked.push(format!("no header at height {height}")),
-                None => {}
+                None => unasked.push(format!("no header at height {height}")),
             }
         }
         row.cross = Some(match (differ.is_empty(), unasked.is_empty(), agreed.is_empty()) {

@@ -204,8 +204,6 @@ pub enum Anchor {
         tip: Option<u32>,
         network: &'static str,
     },
-    /// Not tied to a block: why (the source gives no headers); the figures rest on its word.
-    SourceOnly(String),
     /// Refused: the transaction is not shown in a block of a mined chain (why).
     Failed(String),
 }
@@ -244,7 +242,6 @@ impl Anchor {
                         .unwrap_or_default()
                 )
             }
-            Anchor::SourceOnly(why) => format!("not tied to a block: {why}; the figures rest on the source's word"),
             Anchor::Failed(why) => format!("not in a block of the chain: {why}"),
         }
     }
@@ -899,9 +896,6 @@ mod tests {
         assert!(r.verified.ok());
         assert!(!r.trusted(), "not tied to a block yet");
         assert!(r.trust().contains("; not yet tied to a block"));
-        r.anchor = Some(Anchor::SourceOnly("the source gives no headers".into()));
-        assert!(!r.trusted());
-        assert!(r.trust().contains("the figures rest on the source's word"));
         assert_eq!(totals(std::slice::from_ref(&r)), (Some(0), Some(0)));
         r.anchor = Some(Anchor::Failed("its proof of work does not meet its difficulty".into()));
         assert!(!r.trusted());

@@ -8,7 +8,8 @@
 //!   `/blockchain/transaction/byId/{id}`, `POST /transactions`;
 //! - the **explorer API v1** subset: `/api/v1/info`, `/api/v1/boxes/{id}`, `/api/v1/boxes/byTokenId/{id}`,
 //!   `/api/v1/boxes/unspent/byTokenId/{id}`, `/api/v1/boxes/byAddress/{address}`,
-//!   `/api/v1/transactions/{id}`, `POST /api/v1/mempool/transactions/submit`;
+//!   `/api/v1/transactions/{id}`, `/api/v1/blocks/headers`, `/api/v1/blocks/{id}`,
+//!   `POST /api/v1/mempool/transactions/submit`;
 //! - the **explorer's GraphQL service** at `POST /graphql` ([`crate::graphql`]);
 //! - the **pool proof service** under `/pool` (`/pool/epochs`, `/pool/proof/{box}/{key}`,
 //!   `/pool/proofs/{key}?boxes=…`, `/pool/snapshot/{box}`), or as static files (`sharestate publish`) under `/files` when
@@ -162,6 +163,8 @@ pub fn router(
         .route("/api/v1/boxes/unspent/byTokenId/{id}", get(explorer_unspent_by_token))
         .route("/api/v1/boxes/byAddress/{address}", get(explorer_boxes_by_address))
         .route("/api/v1/transactions/{id}", get(explorer_tx))
+        .route("/api/v1/blocks/headers", get(explorer_headers))
+        .route("/api/v1/blocks/{id}", get(explorer_block))
         .route("/api/v1/mempool/transactions/submit", post(explorer_submit))
         // proof service and devnet info
         .route("/pool/{*path}", get(proof_service))
@@ -503,6 +506,95 @@ async fn explorer_tx(State(s): State<Shared>, Path(id): Path<String>) -> Respons
         Some(v) => json_response(StatusCode::OK, v),
         None => explorer_error(StatusCode::NOT_FOUND, format!("Not found: transaction {id}")),
     }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HeaderPage {
+    offset: Option<usize>,
+    limit: Option<usize>,
+    sort_by: Option<String>,
+    sort_direction: Option<String>,
+}
+
+/// A header as the explorer API serves it: the node's fields, without `unparsedBytes`, with
+/// `d` as a decimal string.
+fn explorer_header(h: &sharestate::ergo::Header) -> Value {
+    let mut v = h.to_json();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("unparsedBytes");
+    }
+    v["powSolutions"]["d"] = json!("0");
+    v
+}
+
+/// The explorer's `/api/v1/blocks/headers?offset=&limit=&sortBy=height&sortDirection=asc|desc`:
+/// a page of the chain's headers in height order, `{items, total}`, at most 500. As on
+/// mainnet, where the chain starts at height 1, offset `k` ascending is height `k + 1`: the
+/// devnet's chain starts at its genesis height, and the offsets below it hold nothing.
+async fn explorer_headers(State(s): State<Shared>, Query(p): Query<HeaderPage>) -> Response {
+    let d = lock(&s);
+    if p.sort_by.as_deref().is_some_and(|b| b != "height" && b != "timestamp") {
+        return explorer_error(StatusCode::BAD_REQUEST, "Invalid value for: query parameter sortBy");
+    }
+    let tip = d.ledger.height();
+    let offset = u32::try_from(p.offset.unwrap_or(0)).unwrap_or(u32::MAX);
+    let limit = p.limit.unwrap_or(20).min(500) as u32;
+    let descending = p
+        .sort_direction
+        .as_deref()
+        .is_some_and(|s| s.eq_ignore_ascii_case("desc"));
+    let heights: Vec<u32> = if descending {
+        let top = tip.saturating_sub(offset);
+        (top.saturating_sub(limit.saturating_sub(1)).max(1)..=top)
+            .rev()
+            .collect()
+    } else {
+        let first = offset.saturating_add(1);
+        (first..=first.saturating_add(limit).saturating_sub(1).min(tip)).collect()
+    };
+    let items: Vec<Value> = heights
+        .into_iter()
+        .filter_map(|h| d.ledger.header_at(h))
+        .map(|h| explorer_header(&d.served_header(h)))
+        .collect();
+    json_response(StatusCode::OK, json!({ "items": items, "total": tip }))
+}
+
+/// The explorer's `/api/v1/blocks/{id}`: `{block: {header, blockTransactions, extension,
+/// adProofs}, references}`, the block's transactions in order, each with its `index`.
+async fn explorer_block(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+    let d = lock(&s);
+    let found = parse_id(&id).and_then(|b| Some((d.ledger.header(&b)?, d.ledger.block_transactions(&b)?)));
+    let Some((h, txs)) = found else {
+        return explorer_error(StatusCode::NOT_FOUND, format!("Not found: block {id}"));
+    };
+    let mut header = explorer_header(&d.served_header(h));
+    header["votes"] = json!(h.votes);
+    let txs: Vec<Value> = txs
+        .iter()
+        .enumerate()
+        .filter_map(|(index, t)| {
+            let mut v = tx_value(&d.ledger, &t.tx.id(), Flavor::Explorer, d.tamper)?;
+            v["index"] = json!(index);
+            for (i, input) in v["inputs"].as_array_mut().into_iter().flatten().enumerate() {
+                input["index"] = json!(i);
+                // a lie, in a test mode: other proof bytes, so other witness ids and another tree
+                if d.tamper == Some(crate::Tamper::Inclusion) {
+                    let p = input["spendingProof"].as_str().unwrap_or_default().to_string();
+                    input["spendingProof"] = json!(format!("{p}00"));
+                }
+            }
+            Some(v)
+        })
+        .collect();
+    json_response(
+        StatusCode::OK,
+        json!({
+            "block": { "header": header, "blockTransactions": txs, "extension": {}, "adProofs": null },
+            "references": { "previousId": h.parent_id.to_hex(), "nextId": null },
+        }),
+    )
 }
 
 async fn explorer_submit(State(s): State<Shared>, body: Bytes) -> Response {

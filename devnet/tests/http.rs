@@ -710,26 +710,27 @@ fn ask(kind: sharestate::source::SourceKind, r: sharestate::source::Request) -> 
 }
 
 #[test]
-fn every_block_is_mined_and_every_paying_transaction_is_in_its_block_through_both_sources() {
+fn every_block_is_mined_and_every_paying_transaction_is_in_its_block_through_every_source() {
     use sharestate::source::SourceKind;
     use sharestate::trust::{anchor, check_run, TrustError, DEVNET, MAINNET};
     let s = server();
     let tip: u32 = serde_json::from_str::<Value>(&ok("/info")).unwrap()["fullHeight"]
         .as_u64()
         .unwrap() as u32;
-    // the same headers through the node and GraphQL, ids recomputed, mined, one chain
-    let (node, gql) = (SourceKind::Node, SourceKind::Graphql);
+    // the same headers through the node, GraphQL and the explorer API, ids recomputed, mined,
+    // one chain
+    let (node, gql, explorer) = (SourceKind::Node, SourceKind::Graphql, SourceKind::Explorer);
     let from = tip - 40;
     let mut run = vec![];
     let mut at = from;
     while at <= tip {
-        let by_node = node
-            .headers_answer(&ask(node, node.headers_request(at, tip).unwrap()))
-            .unwrap();
-        let by_gql = gql
-            .headers_answer(&ask(gql, gql.headers_request(at, tip).unwrap()))
+        let by_node = node.headers_answer(&ask(node, node.headers_request(at, tip))).unwrap();
+        let by_gql = gql.headers_answer(&ask(gql, gql.headers_request(at, tip))).unwrap();
+        let by_explorer = explorer
+            .headers_answer(&ask(explorer, explorer.headers_request(at, tip)))
             .unwrap();
         assert_eq!(by_node, by_gql);
+        assert_eq!(by_node, by_explorer);
         assert_eq!(by_node.first().map(|h| h.height), Some(at));
         at = by_node.last().unwrap().height + 1;
         run.extend(by_node);
@@ -745,24 +746,20 @@ fn every_block_is_mined_and_every_paying_transaction_is_in_its_block_through_bot
         Err(TrustError::LowDifficulty { .. })
     ));
 
-    // every paying transaction of the demo pool, in its block with its confirmations, by both
+    // every paying transaction of the demo pool, in its block with its confirmations, by each
     let mut anchored = 0;
     for e in &s.epochs {
         for (tx, _) in e.paid.values().take(2) {
             let t: Value = serde_json::from_str(&ok(&format!("/blockchain/transaction/byId/{}", tx.to_hex()))).unwrap();
             let height = t["inclusionHeight"].as_u64().unwrap() as u32;
             let headers = node
-                .headers_answer(&ask(node, node.headers_request(height, height + 10).unwrap()))
+                .headers_answer(&ask(node, node.headers_request(height, height + 10)))
                 .unwrap();
             let block = headers[0].id();
             assert_eq!(t["blockId"].as_str(), Some(block.to_hex().as_str()));
-            for kind in [node, gql] {
+            for kind in [node, gql, explorer] {
                 let proof = kind
-                    .inclusion_answer(
-                        &ask(kind, kind.inclusion_request(&block, tx).unwrap()),
-                        headers[0].version,
-                        tx,
-                    )
+                    .inclusion_answer(&ask(kind, kind.inclusion_request(&block, tx)), headers[0].version, tx)
                     .unwrap();
                 let a = anchor(&DEVNET, tx, &proof, &headers).unwrap();
                 assert_eq!((a.height, a.block), (height, block));

@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | node | `/blocks/chainSlice?fromHeight=from-1&toHeight=to` (the node leaves `fromHeight` out) | `/blocks/{id}/proofFor/{txId}` |
 //! | ergo-graphql | `blockHeaders(height)`, one alias per height | the block's `transactions(headerId)` (ids, proof bytes, index): the tree rebuilt |
-//! | explorer API | none read (no headers by height) | none |
+//! | explorer API v1 | `/api/v1/blocks/headers?offset=from-1&limit=…&sortBy=height&sortDirection=asc` | the block, `/api/v1/blocks/{id}` (its transactions' ids, proof bytes, index): the tree rebuilt |
 
 use super::graphql::post;
 use super::{clip, Method, Request, SourceError, SourceKind};
@@ -31,34 +31,39 @@ const BLOCK_TX_FIELDS: &str = "transactionId index inputs { index proofBytes }";
 const MAX_BLOCK_TXS: usize = 200;
 
 impl SourceKind {
-    /// Whether this kind of source serves headers and inclusion proofs.
-    pub fn has_headers(self) -> bool {
-        !matches!(self, SourceKind::Explorer)
-    }
-
     /// The request for the headers at heights `from..=to` (at most [`MAX_HEADERS`]; the caller
-    /// splits longer runs); none where the source has none.
-    pub fn headers_request(self, from: u32, to: u32) -> Option<Request> {
+    /// splits longer runs).
+    pub fn headers_request(self, from: u32, to: u32) -> Request {
         let to = to.min(from.saturating_add(MAX_HEADERS - 1));
         match self {
             // the node's slice leaves out `fromHeight` itself (it walks back from `toHeight`
             // while the height is above `fromHeight + 1`)
-            SourceKind::Node => Some(Request {
+            SourceKind::Node => Request {
                 method: Method::Get,
                 path: format!("/blocks/chainSlice?fromHeight={}&toHeight={to}", from.saturating_sub(1)),
                 body: None,
-            }),
+            },
             SourceKind::Graphql => {
                 let fields = "headerId parentId version height nBits timestamp stateRoot adProofsRoot transactionsRoot extensionHash powSolutions votes";
                 let parts: Vec<String> = (from..=to)
                     .map(|h| format!("h{h}: blockHeaders(height: {h}, take: 1) {{ {fields} }}"))
                     .collect();
-                Some(post(
+                post(
                     format!("query Headers {{ {} }}", parts.join(" ")),
                     serde_json::json!({}),
-                ))
+                )
             }
-            SourceKind::Explorer => None,
+            // paged by position in height order: the header at height h is at offset h - 1 (the
+            // chain starts at height 1); the heights returned are checked by the caller
+            SourceKind::Explorer => Request {
+                method: Method::Get,
+                path: format!(
+                    "/api/v1/blocks/headers?offset={}&limit={}&sortBy=height&sortDirection=asc",
+                    from.saturating_sub(1),
+                    to.saturating_sub(from).saturating_add(1)
+                ),
+                body: None,
+            },
         }
     }
 
@@ -74,28 +79,37 @@ impl SourceKind {
                     .map(Header::from_value)
                     .collect::<Result<Vec<_>, _>>()?
             }
-            _ => Header::list_from_json(text)?,
+            SourceKind::Explorer => {
+                use crate::ergo::header::HeaderError;
+                let page: Value = serde_json::from_str(text).map_err(|e| HeaderError::Json(clip(&e.to_string())))?;
+                let items = page["items"].as_array().ok_or_else(|| {
+                    HeaderError::Json(format!("the explorer's answer has no list of headers: {}", clip(text)))
+                })?;
+                items.iter().map(Header::from_value).collect::<Result<Vec<_>, _>>()?
+            }
+            SourceKind::Node => Header::list_from_json(text)?,
         };
         headers.sort_by_key(|h| h.height);
         Ok(headers)
     }
 
-    /// The request for the proof that transaction `tx` is in `block`; none where the source
-    /// gives none.
-    pub fn inclusion_request(self, block: &Id, tx: &Id) -> Option<Request> {
+    /// The request for the proof that transaction `tx` is in `block`.
+    pub fn inclusion_request(self, block: &Id, tx: &Id) -> Request {
         match self {
-            SourceKind::Node => Some(Request {
+            SourceKind::Node => Request {
                 method: Method::Get,
                 path: format!("/blocks/{}/proofFor/{}", block.to_hex(), tx.to_hex()),
                 body: None,
-            }),
-            SourceKind::Graphql => {
-                Some(post(
-                    format!("query Block($id: String, $take: Int) {{ transactions(headerId: $id, take: $take) {{ {BLOCK_TX_FIELDS} }} }}"),
-                    serde_json::json!({ "id": block.to_hex(), "take": MAX_BLOCK_TXS }),
-                ))
-            }
-            SourceKind::Explorer => None,
+            },
+            SourceKind::Graphql => post(
+                format!("query Block($id: String, $take: Int) {{ transactions(headerId: $id, take: $take) {{ {BLOCK_TX_FIELDS} }} }}"),
+                serde_json::json!({ "id": block.to_hex(), "take": MAX_BLOCK_TXS }),
+            ),
+            SourceKind::Explorer => Request {
+                method: Method::Get,
+                path: format!("/api/v1/blocks/{}", block.to_hex()),
+                body: None,
+            },
         }
     }
 
@@ -138,48 +152,57 @@ impl SourceKind {
     }
 
     /// The inclusion proof of `tx` in `block` (of block version `version`) from an answer to
-    /// [`SourceKind::inclusion_request`]: the node's proof as given; from ergo-graphql, the
-    /// block's transactions in order, their witness ids from their proof bytes, the tree
+    /// [`SourceKind::inclusion_request`]: the node's proof as given; from ergo-graphql and the
+    /// explorer API, the block's transactions in order, their witness ids from their proof bytes, the tree
     /// rebuilt and the proof taken from it. Either proves something only if it leads to the
     /// header's root (checked by [`crate::trust::anchor`]).
     pub fn inclusion_answer(self, text: &str, version: u8, tx: &Id) -> Result<InclusionProof, SourceError> {
-        match self {
+        let bad = |detail: String| SourceError::Inclusion { detail };
+        // where each source lists a block's transactions, and how it names their fields
+        let (list, id_field, proof_field) = match self {
+            SourceKind::Node => {
+                return InclusionProof::from_json(text).map_err(|e| bad(e.to_string()));
+            }
             SourceKind::Graphql => {
                 let data: Value = super::graphql::open(text, "a GraphQL answer of a block's transactions")?;
-                let bad = |detail: String| SourceError::Inclusion { detail };
-                let list = data["transactions"]
-                    .as_array()
-                    .ok_or_else(|| bad("no list of the block's transactions".into()))?;
-                // (index in the block, id, witness id)
-                let mut txs: Vec<(u64, [u8; 32], [u8; 31])> = Vec::with_capacity(list.len());
-                for t in list {
-                    let claimed = t["transactionId"].as_str().unwrap_or_default();
-                    let id = hex::decode_array::<32>(claimed)
-                        .map_err(|e| bad(format!("transaction id {}: {e}", clip(claimed))))?;
-                    let index = t["index"]
-                        .as_u64()
-                        .ok_or_else(|| bad(format!("transaction {claimed} has no index")))?;
-                    let mut inputs: Vec<(u64, Vec<u8>)> = Vec::new();
-                    for i in t["inputs"].as_array().into_iter().flatten() {
-                        let proof = hex::decode(i["proofBytes"].as_str().unwrap_or_default())
-                            .map_err(|e| bad(format!("proof bytes of {claimed}: {e}")))?;
-                        inputs.push((i["index"].as_u64().unwrap_or_default(), proof));
-                    }
-                    inputs.sort_by_key(|(i, _)| *i);
-                    let proofs: Vec<&[u8]> = inputs.iter().map(|(_, p)| p.as_slice()).collect();
-                    txs.push((index, id, witness_id(&proofs)));
-                }
-                txs.sort_by_key(|t| t.0);
-                txs.dedup_by_key(|t| t.0);
-                let ids: Vec<[u8; 32]> = txs.iter().map(|t| t.1).collect();
-                let witnesses: Vec<[u8; 31]> = txs.iter().map(|t| t.2).collect();
-                let at = ids
-                    .iter()
-                    .position(|i| *i == tx.0)
-                    .ok_or_else(|| bad(format!("the block's transactions do not include {tx}")))?;
-                InclusionProof::of(&block_leaves(version, &ids, &witnesses), at).ok_or_else(|| bad("no proof".into()))
+                (data["transactions"].clone(), "transactionId", "proofBytes")
             }
-            _ => InclusionProof::from_json(text).map_err(|e| SourceError::Inclusion { detail: e.to_string() }),
+            SourceKind::Explorer => {
+                let v: Value = serde_json::from_str(text)
+                    .map_err(|e| bad(format!("the explorer's block is not JSON: {}", clip(&e.to_string()))))?;
+                (v["block"]["blockTransactions"].clone(), "id", "spendingProof")
+            }
+        };
+        let list = list
+            .as_array()
+            .ok_or_else(|| bad("no list of the block's transactions".into()))?;
+        // (index in the block, id, witness id)
+        let mut txs: Vec<(u64, [u8; 32], [u8; 31])> = Vec::with_capacity(list.len());
+        for t in list {
+            let claimed = t[id_field].as_str().unwrap_or_default();
+            let id =
+                hex::decode_array::<32>(claimed).map_err(|e| bad(format!("transaction id {}: {e}", clip(claimed))))?;
+            let index = t["index"]
+                .as_u64()
+                .ok_or_else(|| bad(format!("transaction {claimed} has no index")))?;
+            let mut inputs: Vec<(u64, Vec<u8>)> = Vec::new();
+            for i in t["inputs"].as_array().into_iter().flatten() {
+                let proof = hex::decode(i[proof_field].as_str().unwrap_or_default())
+                    .map_err(|e| bad(format!("proof bytes of {claimed}: {e}")))?;
+                inputs.push((i["index"].as_u64().unwrap_or_default(), proof));
+            }
+            inputs.sort_by_key(|(i, _)| *i);
+            let proofs: Vec<&[u8]> = inputs.iter().map(|(_, p)| p.as_slice()).collect();
+            txs.push((index, id, witness_id(&proofs)));
         }
+        txs.sort_by_key(|t| t.0);
+        txs.dedup_by_key(|t| t.0);
+        let ids: Vec<[u8; 32]> = txs.iter().map(|t| t.1).collect();
+        let witnesses: Vec<[u8; 31]> = txs.iter().map(|t| t.2).collect();
+        let at = ids
+            .iter()
+            .position(|i| *i == tx.0)
+            .ok_or_else(|| bad(format!("the block's transactions do not include {tx}")))?;
+        InclusionProof::of(&block_leaves(version, &ids, &witnesses), at).ok_or_else(|| bad("no proof".into()))
     }
 }

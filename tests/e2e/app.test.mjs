@@ -187,6 +187,13 @@ test('through the explorer API, with transactions from a second source, the figu
   assert.ok(asked.some((p) => p.startsWith('/api/v1/boxes/')), 'boxes from the explorer API');
   assert.ok(asked.includes('/graphql'), 'transactions from GraphQL');
   assert.deepEqual(asked.filter((p) => p.startsWith('/api/v1/transactions/') || p.startsWith('/blockchain/')), []);
+  // headers and blocks from the explorer API itself (not from the second source): every row
+  // tied to a mined block
+  assert.ok(asked.some((p) => p === '/api/v1/blocks/headers'), 'headers from the explorer API');
+  assert.ok(asked.some((p) => /^\/api\/v1\/blocks\/[0-9a-f]{64}$/.test(p)), 'blocks from the explorer API');
+  for (const r of await rows(page)) {
+    if (r[6].startsWith('✓')) assert.match(r[6], /in block [\d,]+ \(proof of work checked, devnet\)/, r[6]);
+  }
   // the explorer API alone: what it finds is found, but no payout replays, and the rows say why
   await page.getByLabel('URL of the second source').fill('');
   await page.getByRole('button', { name: 'Save' }).click();

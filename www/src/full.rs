@@ -53,12 +53,11 @@ fn request_object(r: Request, to: Option<&str>) -> JsValue {
 }
 
 /// The request for the headers at heights `from..=to` (at most 32) from a source of kind
-/// `source` (`node` or `graphql`; the explorer API has none).
+/// `source` (`node`, `graphql` or `explorer`).
 #[wasm_bindgen(js_name = headersRequest)]
 pub fn headers_request(source: &str, from: u32, to: u32) -> Result<JsValue> {
     let kind = source_kind(source, "source")?;
-    let r = kind.headers_request(from, to).ok_or_else(|| no_headers(kind))?;
-    Ok(request_object(r, None))
+    Ok(request_object(kind.headers_request(from, to), None))
 }
 
 /// The request for the proof that transaction `tx_id` is in block `block_id`.
@@ -66,8 +65,7 @@ pub fn headers_request(source: &str, from: u32, to: u32) -> Result<JsValue> {
 pub fn inclusion_request(source: &str, block_id: &str, tx_id: &str) -> Result<JsValue> {
     let kind = source_kind(source, "source")?;
     let (block, tx) = (id32(block_id, "block id")?, id32(tx_id, "transaction id")?);
-    let r = kind.inclusion_request(&block, &tx).ok_or_else(|| no_headers(kind))?;
-    Ok(request_object(r, None))
+    Ok(request_object(kind.inclusion_request(&block, &tx), None))
 }
 
 /// The id (recomputed) of the header at `height` in a source's answer to `headersRequest`.
@@ -79,13 +77,6 @@ pub fn header_id_at(source: &str, headers_answer: &str, height: u32) -> Result<S
         .find(|h| h.height == height)
         .map(|h| h.id().to_hex())
         .ok_or_else(|| Thrown::from(trust::TrustError::NoHeader(format!("height {height}"))))
-}
-
-fn no_headers(kind: SourceKind) -> Thrown {
-    Thrown::from(JsonError::Field {
-        field: "source".into(),
-        message: format!("the {} gives no headers or inclusion proofs", kind.name()),
-    })
 }
 
 /// Shows transaction `tx_id` in the block at `height`, on `network`'s rules (`mainnet`,

@@ -270,7 +270,7 @@ test('the walker builds each request for its kind of source: through the explore
   throwsKind('ChainError', () => new s.Walker(pools.epochs[0].startBox, undefined, 'explorer', 'soap'));
 });
 
-test('a pool website shows "in block N, k confirmations" verified: each payout of the walk in its mined block, through the node and GraphQL; mainnet\'s rules refuse the devnet\'s chain; a false proof is refused', async () => {
+test('a pool website shows "in block N, k confirmations" verified: each payout of the walk in its mined block, through the node, GraphQL and the explorer API; mainnet\'s rules refuse the devnet\'s chain; a false proof is refused', async () => {
   const pools = JSON.parse(await get('/devnet/pools.json')).pools[0];
   const tip = JSON.parse(await get('/info')).fullHeight;
   const send = (at) => async (r) => {
@@ -282,7 +282,7 @@ test('a pool website shows "in block N, k confirmations" verified: each payout o
   assert.ok(walk.steps.length >= 2);
   for (const step of walk.steps.slice(0, 2)) {
     const height = JSON.parse(await get(`/blockchain/transaction/byId/${step.txId}`)).inclusionHeight;
-    for (const [source, at] of [['node', base], ['graphql', `${base}/graphql`]]) {
+    for (const [source, at] of [['node', base], ['graphql', `${base}/graphql`], ['explorer', base]]) {
       const a = await s.anchorVia(send(at), { network: 'devnet', source, txId: step.txId, height, tip });
       assert.deepEqual([a.height, a.confirmations, a.required, a.network], [height, Math.min(11, tip - height + 1), 1, 'devnet']);
       assert.match(a.blockId, /^[0-9a-f]{64}$/);
@@ -307,7 +307,8 @@ test('a pool website shows "in block N, k confirmations" verified: each payout o
   }
   assert.equal(s.headersRequest('graphql', 5, 9).method, 'POST');
   assert.match(s.inclusionRequest('node', '00'.repeat(32), '11'.repeat(32)).path, /^\/blocks\/0{64}\/proofFor\/1{64}$/);
-  throwsKind('ChainError', () => s.headersRequest('explorer', 5, 9));
+  assert.equal(s.headersRequest('explorer', 5, 9).path, '/api/v1/blocks/headers?offset=4&limit=5&sortBy=height&sortDirection=asc');
+  throwsKind('ChainError', () => s.headersRequest('soap', 5, 9));
 });
 
 test('a payout built by the package: checked, parsed by ergo-lib-wasm with the same id, run in the mock chain, signed and accepted by the devnet', async () => {

@@ -123,7 +123,6 @@ pub fn RowView(row: Row, explorer: Signal<String>, on_pay: Option<Callback<Row>>
     // replayed, but what it rests on is in no block (or only the source's word): said in the cell
     let paid = match (&row.anchor, row.verified.ok()) {
         (Some(Anchor::Failed(_)), true) => format!("not proven: {paid}"),
-        (Some(Anchor::SourceOnly(_)), true) => format!("{paid} (the source's word)"),
         _ => paid,
     };
     let ok = row.verified.ok()
@@ -139,7 +138,7 @@ pub fn RowView(row: Row, explorer: Signal<String>, on_pay: Option<Callback<Row>>
         // not final yet, or a second source that could not be asked: no ✓
         (_, Some(a), _) if !a.ok() => ("?", "partial", describe),
         _ if matches!(row.cross, Some(Cross::Unasked(_))) => ("?", "partial", describe),
-        (_, None | Some(Anchor::SourceOnly(_)), _) => ("?", "partial", describe),
+        (_, None, _) => ("?", "partial", describe),
         (_, _, Audited::Passed) => ("✓", "ok", format!("verified: {describe}; epoch audited")),
         (_, _, Audited::NotNeeded) => (
             "✓",

@@ -308,7 +308,7 @@ pub fn Settings(state: AppState) -> impl IntoView {
                 }>
                     <option value="graphql" selected=move || cross_kind.get() == SourceKind::Graphql>"Explorer GraphQL (ergo-graphql)"</option>
                     <option value="node" selected=move || cross_kind.get() == SourceKind::Node>"Ergo node with extraIndex (5.0.27 or later)"</option>
-                    <option value="explorer" selected=move || cross_kind.get() == SourceKind::Explorer>"Explorer API v1 (no headers: boxes and transactions only)"</option>
+                    <option value="explorer" selected=move || cross_kind.get() == SourceKind::Explorer>"Explorer API v1"</option>
                 </select>
                 <label for="cross">"URL of the source to cross-check with (empty: none)"</label>
                 <input id="cross" type="text" prop:value=move || cross.get() on:input=move |ev| cross.set(event_target_value(&ev))/>
