@@ -127,6 +127,19 @@ export function makeApi(raw) {
     headerIdAt: (source, headersAnswer, height) => raw.headerIdAt(source, headersAnswer, height),
     anchorTransaction: ({ network = 'mainnet', source = 'node', txId, height, headers, inclusion }) =>
       JSON.parse(raw.anchorTransaction(network, source, txId, height, headers.map(text), text(inclusion))),
+    unspentRequest: (source, boxIds) => raw.unspentRequest(source, boxIds),
+    unspentBoxes: ({ network = 'mainnet', source = 'node', boxIds, headers, proof }) =>
+      JSON.parse(raw.unspentBoxes(network, source, boxIds, headers.map(text), text(proof))),
+    /** Which of `boxIds` are unspent as of the source's newest block (proven against its state
+     *  root), asking `send(request)`; null from a source that proves no state. */
+    async unspentVia(send, { network = 'mainnet', source = 'node', boxIds, tip }) {
+      const request = raw.unspentRequest(source, boxIds);
+      if (request === null) return null;
+      // the proof first: the state it is against is at the tip or after it
+      const proof = await send(request);
+      const headers = [await send(raw.headersRequest(source, tip, tip + 2))];
+      return JSON.parse(raw.unspentBoxes(network, source, boxIds, headers, proof));
+    },
     /** Shows `txId` (in the block at `height`, as the source says) in a mined block, asking
      *  `send(request)` (see `SourceRequest`) for the headers and the inclusion proof. */
     async anchorVia(send, { network = 'mainnet', source = 'node', txId, height, tip }) {

@@ -341,6 +341,37 @@ export function anchorVia(
   args: { network?: Network; source?: SourceKind; txId: Hex; height: number; tip?: number },
 ): Promise<Anchored>;
 
+/** Which boxes are unspent as of a block: that header's `height`, id, `timestamp` (ms: that it
+ * is the chain's newest rests on the source's word, so show it), and for each box asked, in
+ * order, `true` (in the UTXO set its state root commits to) or `false` (proven absent: spent,
+ * or never made). */
+export interface Unspent {
+  height: number;
+  blockId: Hex;
+  timestamp: number;
+  unspent: boolean[];
+  network: Network;
+}
+/** The request for a proof that `boxIds` are unspent: a node's `/utxo/getBoxesBinaryProof`;
+ * `null` from ergo-graphql and the explorer API, which prove no state. */
+export function unspentRequest(source: SourceKind, boxIds: Hex[]): BlockRequest | null;
+/** `proof`, the node's answer to `unspentRequest`, replayed against the state root of the
+ * newest header of `headers` (its answers to `headersRequest` from its tip on) it fits, that
+ * header mined to the network's rules. Throws a ProofError when none fits. */
+export function unspentBoxes(args: {
+  network?: Network;
+  source?: SourceKind;
+  boxIds: Hex[];
+  headers: string[];
+  proof: string;
+}): Unspent;
+/** `unspentBoxes`, asking `send(request)` for the proof, then the headers from `tip` (the
+ * source's height) to two after it; `null` from a source that proves no state. */
+export function unspentVia(
+  send: (request: BlockRequest) => Promise<string>,
+  args: { network?: Network; source?: SourceKind; boxIds: Hex[]; tip: number },
+): Promise<Unspent | null>;
+
 /** The kinds of source a `Walker` builds requests for: an Ergo node with extraIndex, the
  * explorer's GraphQL service, or the explorer API v1 (whose transactions carry no context
  * extension: payouts then need a node or 'graphql' as the transactions' source). */

@@ -7,5 +7,6 @@ await init({ module_or_path: new URL('./pkg/web/sharestate_wasm_bg.wasm', import
 export const {
   minerKey, decodeRegister, verifyLookups, replayPayout, checkPayout, payoutAmount, verifyProofAnswer, transactionId,
   headersRequest, inclusionRequest, headerIdAt, anchorTransaction, anchorVia,
+  unspentRequest, unspentBoxes, unspentVia,
   ShareState, Walker, ProofService, handleProofRequest,
 } = makeApi(raw);

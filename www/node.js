@@ -7,5 +7,6 @@ const raw = createRequire(import.meta.url)('./pkg/node/sharestate_wasm.js');
 export const {
   minerKey, decodeRegister, verifyLookups, replayPayout, checkPayout, payoutAmount, verifyProofAnswer, transactionId,
   headersRequest, inclusionRequest, headerIdAt, anchorTransaction, anchorVia,
+  unspentRequest, unspentBoxes, unspentVia,
   ShareState, Walker, ProofService, handleProofRequest,
 } = makeApi(raw);

@@ -32,10 +32,12 @@ pub const PREFETCH_PAGES: usize = 8;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChainError {
     Fetch(FetchError),
-    /// The answer is not the box or transaction asked for, or not one at all.
-    Decode(JsonError),
-    /// The walk refused an answer (not a share state, a payout that does not replay…).
-    Walk(WalkError),
+    /// The answer is not the box or transaction asked for, or not one at all (the core's
+    /// [`JsonError`], in words: the app only shows it, and a string clones in less code).
+    Decode(String),
+    /// The walk refused an answer (not a share state, a payout that does not replay…): the
+    /// core's [`WalkError`], in words.
+    Walk(String),
     /// The walker asked for nothing, so there is no walk.
     EmptyWalk,
     /// The node answered about another box or transaction than the one asked for.
@@ -89,7 +91,7 @@ impl From<FetchError> for ChainError {
 
 impl From<JsonError> for ChainError {
     fn from(e: JsonError) -> Self {
-        ChainError::Decode(e)
+        ChainError::Decode(e.to_string())
     }
 }
 
@@ -97,7 +99,7 @@ impl ChainError {
     /// What a source's answer came to, `url` being where it was asked.
     fn of(e: SourceError, url: &str) -> ChainError {
         match e {
-            SourceError::Json(j) => ChainError::Decode(j),
+            SourceError::Json(j) => ChainError::Decode(j.to_string()),
             SourceError::Graphql { message } => ChainError::Refused(message),
             SourceError::NotFound { .. } => ChainError::Fetch(FetchError::NotFound { url: url.into() }),
             SourceError::NotOne { .. } => ChainError::Info(e.to_string()),
@@ -110,7 +112,7 @@ impl ChainError {
 
 impl From<WalkError> for ChainError {
     fn from(e: WalkError) -> Self {
-        ChainError::Walk(e)
+        ChainError::Walk(e.to_string())
     }
 }
 
@@ -659,6 +661,29 @@ impl<'f> Chain<'f> {
         Ok((from..=to)
             .map_while(|h| at(&known, h).ok().map(|i| known[i].0.clone()))
             .collect())
+    }
+
+    /// The source's proof that `boxes` are in the UTXO set of its last block (or absent from
+    /// it); none where the source proves no such thing (ergo-graphql, the explorer API). Never
+    /// cached: it changes with every block. What it shows, against which header's state root,
+    /// is [`sharestate::trust::unspent`]'s to say.
+    pub async fn unspent(&self, boxes: &[Id]) -> Option<Result<Vec<u8>, ChainError>> {
+        let request = self.kind.unspent_request(boxes)?;
+        let fetched = async {
+            let (text, url) = self.send(&request).await?;
+            self.kind.unspent_answer(&text).map_err(|e| ChainError::of(e, &url))
+        };
+        Some(fetched.await)
+    }
+
+    /// The headers at `from..=to` read in this check already ([`Chain::headers`]), lowest first.
+    pub fn known_headers(&self, from: u32, to: u32) -> Vec<Header> {
+        let known = self.headers.borrow();
+        known
+            .iter()
+            .filter(|(h, _)| (from..=to).contains(&h.height))
+            .map(|(h, _)| h.clone())
+            .collect()
     }
 
     /// Whether the header at `height` was kept by an earlier check ([`Chain::keep_headers`]): its

@@ -9,14 +9,14 @@
 //! a pool's epochs from a box id, a token id or an address.
 
 use crate::chain::{Chain, ChainError, ProofService, ProofServiceError};
-use crate::model::{self, Anchor, Cross, EpochRef, NotAudited, Pool, ProvenBy, Row, Verified};
+use crate::model::{self, Anchor, Cross, Current, EpochRef, NotAudited, Paid, Pool, ProvenBy, Row, Verified};
 use crate::net::{FetchError, MAX_IN_FLIGHT};
 use futures::StreamExt;
 use sharestate::encoding::hex::FixedHexError;
 use sharestate::ergo::{ChainBox, Header, Id};
 use sharestate::pool::walk::{self, epoch_starts, is_share_state, Walk};
 use sharestate::posted::{self, Audit, ShareStateContract};
-use sharestate::trust::Network;
+use sharestate::trust::{self, Network};
 use sharestate::{hex, Address, AddressError, Digest, Key, ShareState};
 use std::cell::RefCell;
 
@@ -163,6 +163,7 @@ pub async fn check(
             async move {
                 let mut rows = check_epochs(node, service, group, &key, shared, on_progress).await;
                 anchor_rows(node, trust, &mut rows, shared, on_progress).await;
+                prove_current(node, trust, &mut rows).await;
                 cross_check(node, trust, &mut rows).await;
                 (group, rows)
             }
@@ -202,6 +203,55 @@ struct Trust {
     tip: Option<u32>,
 }
 
+/// Proves the boxes the group's unpaid rows were checked against still unspent, where the
+/// source can (a node): its UTXO set's proof replayed against the state root of its newest
+/// header (read with the rows' runs by [`anchor_rows`]), that header mined to the network's
+/// rules ([`Current`]). Elsewhere "not yet paid" stays on the source's word, and the row says so.
+async fn prove_current(node: &Chain<'_>, trust: &Trust, rows: &mut [Result<Row, CheckError>]) {
+    let unpaid = |r: &Row| unpaid_box(r).filter(|_| r.trusted());
+    let mut boxes: Vec<Id> = rows.iter().flatten().filter_map(unpaid).collect();
+    boxes.sort();
+    boxes.dedup();
+    let Some(tip) = trust.tip.filter(|_| !boxes.is_empty()) else {
+        return;
+    };
+    let Some(fetched) = node.unspent(&boxes).await else {
+        return;
+    };
+    // the newest header whose state the proof replays against
+    let proven = fetched.map_err(|e| e.to_string()).and_then(|proof| {
+        let mut why = format!("no header at height {tip}");
+        for h in node.known_headers(tip, tip.saturating_add(2)).iter().rev() {
+            match trust::check_header(trust.network, h).and_then(|()| trust::unspent(&boxes, &proof, h)) {
+                Ok(found) => return Ok((h.clone(), found)),
+                Err(e) => why = e.to_string(),
+            }
+        }
+        Err(why)
+    });
+    for row in rows.iter_mut().flatten() {
+        let Some(b) = unpaid(row) else { continue };
+        row.current = Some(match &proven {
+            Ok((h, found)) => match boxes.iter().position(|x| *x == b).map(|i| found[i]) {
+                Some(true) => Current::Unspent {
+                    height: h.height,
+                    time: h.timestamp,
+                },
+                _ => Current::Spent { height: h.height },
+            },
+            Err(why) => Current::Unproven(why.clone()),
+        });
+    }
+}
+
+/// The box an unpaid row's lookup was checked against: what "not yet paid" rests on.
+fn unpaid_box(r: &Row) -> Option<Id> {
+    match (&r.paid, &r.verified) {
+        (Paid::No, Verified::ByLookup { state_box, .. }) => Some(*state_box),
+        _ => None,
+    }
+}
+
 /// Ties each verified row of a group to a block ([`Anchor`]): the transaction the row rests on
 /// ([`model::Verified::rests_on`]) in the block the source says (its inclusion proof against the
 /// header's transactions root), that header and up to [`Network::blocks_after`] after it read
@@ -230,8 +280,15 @@ async fn anchor_rows(
         let to = h.saturating_add(trust.network.blocks_after);
         (h, trust.tip.map_or(to, |t| to.min(t.max(h))))
     };
+    // the newest headers too, where the source can prove boxes unspent against their state
+    // roots ([`prove_current`]: its state may be a block or two past the tip it said)
+    let proves_state = node.kind().unspent_request(&[]).is_some();
+    let state_run = trust
+        .tip
+        .filter(|_| proves_state && rows.iter().flatten().any(|r| unpaid_box(r).is_some()))
+        .map(|t| (t, t.saturating_add(2)));
     // every run's headers, read together (merged where they overlap)
-    let merged = merged(wanted.iter().filter_map(|w| w.1).map(run_of));
+    let merged = merged(wanted.iter().filter_map(|w| w.1).map(run_of).chain(state_run));
     let read: Vec<Result<Vec<Header>, ChainError>> = futures::stream::iter(merged)
         .map(|(a, b)| node.headers(trust.network.name, a, b))
         .buffer_unordered(MAX_IN_FLIGHT)

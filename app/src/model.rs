@@ -251,6 +251,22 @@ impl Anchor {
     }
 }
 
+/// A block's timestamp (ms since 1970) as "2026-01-07 23:46 UTC" (the proleptic Gregorian
+/// calendar, from days since 1970 by H. Hinnant's `civil_from_days`).
+pub fn when(ms: u64) -> String {
+    let (days, minute) = ((ms / 86_400_000) as i64, (ms % 86_400_000) / 60_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year}-{month:02}-{day:02} {:02}:{:02} UTC", minute / 60, minute % 60)
+}
+
 /// 1600012 → "1,600,012".
 pub fn thousands(n: u32) -> String {
     let digits = n.to_string();
@@ -340,6 +356,9 @@ pub struct Row {
     pub cross: Option<Cross>,
     /// The source's word on the tip box: the transaction that spent it, if any.
     pub tip_spent: Option<Id>,
+    /// For an unpaid row: whether the box its lookup was checked against is proven unspent
+    /// (none where the source proves no such thing).
+    pub current: Option<Current>,
     /// What to warn of in this epoch, in words: the contract (draft or unknown), weaknesses a
     /// payout used, empty payouts.
     pub warnings: Vec<String>,
@@ -360,13 +379,32 @@ pub struct Row {
     pub reward_unspent: bool,
 }
 
+/// Whether the box an unpaid row's lookup was checked against is still unspent, by a node's
+/// proof of its UTXO set against the state root of its last block (that header mined to the
+/// network's rules): what "not yet paid" rests on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Current {
+    /// In the UTXO set of block `height`, mined at `time` (ms since 1970).
+    Unspent { height: u32, time: u64 },
+    /// Proven absent from the UTXO set of block `height`: spent, though the source says not.
+    Spent { height: u32 },
+    /// The proof was asked for but not had, or did not replay (why).
+    Unproven(String),
+}
+
 impl Row {
     /// Whether the row's figures are verified and tied to a mined block (and no source to
-    /// cross-check with disagrees): what earns a ✓.
+    /// cross-check with disagrees, nor a proof of the chain's state): what earns a ✓.
     pub fn trusted(&self) -> bool {
         self.verified.ok()
             && self.anchor.as_ref().is_some_and(Anchor::ok)
             && !matches!(self.cross, Some(Cross::Differs(_) | Cross::Unasked(_)))
+            && !matches!(self.current, Some(Current::Spent { .. }))
+    }
+
+    /// Whether a second source said the same of the tip box (spent or not, and by what).
+    pub fn tip_agreed(&self) -> bool {
+        matches!(&self.cross, Some(Cross::Agrees(w)) if w.contains("the tip box"))
     }
 
     /// What the figures rest on, in words: the proof replayed and how far it is tied to the
@@ -378,12 +416,28 @@ impl Row {
             Some(Cross::Differs(differs)) => format!("; the sources disagree: {differs}"),
             None => String::new(),
         };
-        // "not yet" rests on the tip being unspent, which only the source (or a second one) says
-        let tip_agreed = matches!(&self.cross, Some(Cross::Agrees(w)) if w.contains("the tip box"));
-        let cross = match (&self.paid, &self.verified, tip_agreed) {
-            (Paid::No, Verified::ByLookup { state_box, .. }, false) => format!(
-                "{cross}; box {} unspent, so not yet paid, on the source's word (a later payout would not show if it lied)",
-                short(state_box)
+        // "not yet" rests on the tip being unspent: proven by a node, or the source's word (and
+        // a second one's)
+        let tip_agreed = self.tip_agreed();
+        let cross = match (&self.paid, &self.verified, &self.current) {
+            (Paid::No, Verified::ByLookup { state_box, .. }, Some(Current::Unspent { height, time })) => format!(
+                "{cross}; box {} unspent in the state of block {} (its state root; proof of work checked), mined {}, so not yet paid",
+                short(state_box),
+                thousands(*height),
+                when(*time)
+            ),
+            (Paid::No, Verified::ByLookup { state_box, .. }, Some(Current::Spent { height })) => format!(
+                "{cross}; box {} is spent: it is not in the state of block {} (its state root; proof of work checked), though the source says unspent — it hides a later payout",
+                short(state_box),
+                thousands(*height)
+            ),
+            (Paid::No, Verified::ByLookup { state_box, .. }, _) if !tip_agreed => format!(
+                "{cross}; box {} unspent, so not yet paid, on the source's word ({}a later payout would not show if it lied)",
+                short(state_box),
+                match &self.current {
+                    Some(Current::Unproven(why)) => format!("its proof of the chain's state failed: {why}; "),
+                    _ => String::new(),
+                }
             ),
             _ => cross,
         };
@@ -450,6 +504,7 @@ impl Row {
             anchor: None,
             cross: None,
             tip_spent: None,
+            current: None,
             warnings: vec![],
             alarms: vec![],
             audit: Audited::Not("the epoch could not be walked".into()),
@@ -549,6 +604,7 @@ pub fn row(epoch: usize, walk: &Walk, key: &Key, lookup: Option<Lookup>, audit: 
         anchor: None,
         cross: None,
         tip_spent: walk.tip.spent_transaction_id,
+        current: None,
         warnings,
         alarms: vec![],
         audit: audited,
@@ -890,6 +946,18 @@ mod tests {
     }
 
     #[test]
+    fn block_times_are_dates_in_utc() {
+        assert_eq!(when(0), "1970-01-01 00:00 UTC");
+        assert_eq!(when(1_767_829_560_000), "2026-01-07 23:46 UTC");
+        // a leap day, and the last minute of a century's leap year
+        assert_eq!(when(951_782_400_000), "2000-02-29 00:00 UTC");
+        assert_eq!(when(978_307_199_999), "2000-12-31 23:59 UTC");
+        // a source's absurd timestamp neither wraps nor panics
+        // (2^64 ms is 584,554,049.25 mean Gregorian years after 1970)
+        assert_eq!(when(u64::MAX), "584556019-04-03 14:25 UTC");
+    }
+
+    #[test]
     fn a_row_is_trusted_only_when_tied_to_a_mined_block() {
         let w = test_walk(hardened(), Some(1_000_000_000));
         let mut r = row(1, &w, &[9; 32], unpaid_250(), &passed());
@@ -955,6 +1023,47 @@ mod tests {
             ..unpaid
         };
         assert!(!agreed.trust().contains("on the source's word"), "{}", agreed.trust());
+        // … or a node proved the box in the state of its last block
+        let proven = Row {
+            current: Some(Current::Unspent {
+                height: 1_605_073,
+                time: 1_767_829_560_000,
+            }),
+            ..agreed.clone()
+        };
+        assert!(proven.trusted());
+        assert!(
+            proven.trust().contains(
+                "unspent in the state of block 1,605,073 (its state root; proof of work checked), mined 2026-01-07 23:46 UTC, so not yet paid"
+            ),
+            "{}",
+            proven.trust()
+        );
+        // proven spent while the source says unspent: no ✓, and the row says the source hides it
+        let hidden = Row {
+            current: Some(Current::Spent { height: 1_605_073 }),
+            ..agreed.clone()
+        };
+        assert!(!hidden.trusted() && !hidden.payable());
+        assert!(
+            hidden
+                .trust()
+                .contains("is spent: it is not in the state of block 1,605,073"),
+            "{}",
+            hidden.trust()
+        );
+        let unproven = Row {
+            current: Some(Current::Unproven("the node answered 503".into())),
+            cross: None,
+            ..agreed
+        };
+        assert!(
+            unproven.trust().contains(
+                "on the source's word (its proof of the chain's state failed: the node answered 503; a later"
+            ),
+            "{}",
+            unproven.trust()
+        );
         // the source's count of confirmations never wraps
         r.anchor = Some(Anchor::InBlock {
             height: 0,

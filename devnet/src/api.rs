@@ -5,7 +5,7 @@
 //!   `/blocks/{id}/transactions`, `/blocks/{id}/proofFor/{txId}`,
 //!   `/blockchain/box/byId/{id}`, `/blockchain/box/byTokenId/{id}`,
 //!   `/blockchain/box/unspent/byTokenId/{id}`, `POST /blockchain/box/byAddress`,
-//!   `/blockchain/transaction/byId/{id}`, `POST /transactions`;
+//!   `/blockchain/transaction/byId/{id}`, `POST /utxo/getBoxesBinaryProof`, `POST /transactions`;
 //! - the **explorer API v1** subset: `/api/v1/info`, `/api/v1/boxes/{id}`, `/api/v1/boxes/byTokenId/{id}`,
 //!   `/api/v1/boxes/unspent/byTokenId/{id}`, `/api/v1/boxes/byAddress/{address}`,
 //!   `/api/v1/transactions/{id}`, `/api/v1/blocks/headers`, `/api/v1/blocks/{id}`,
@@ -155,6 +155,7 @@ pub fn router(
         .route("/blockchain/box/unspent/byTokenId/{id}", get(node_unspent_by_token))
         .route("/blockchain/box/byAddress", post(node_boxes_by_address))
         .route("/blockchain/transaction/byId/{id}", get(node_tx))
+        .route("/utxo/getBoxesBinaryProof", post(utxo_proof))
         .route("/transactions", post(node_submit))
         // explorer
         .route("/api/v1/info", get(explorer_info))
@@ -329,6 +330,19 @@ async fn proof_for(State(s): State<Shared>, Path((id, tx)): Path<(String, String
             format!("No transaction {tx} in block {id}"),
         ),
     }
+}
+
+/// The node's `POST /utxo/getBoxesBinaryProof`: a JSON list of box ids in, the hex of a batch
+/// AVL+ lookup proof of them against the UTXO set of the last block out (a JSON string).
+async fn utxo_proof(State(s): State<Shared>, body: Bytes) -> Response {
+    let ids: Option<Vec<Id>> = serde_json::from_slice::<Vec<String>>(&body)
+        .ok()
+        .and_then(|l| l.iter().map(|i| parse_id(i)).collect());
+    let Some(ids) = ids else {
+        return node_error(StatusCode::BAD_REQUEST, "bad.request", "a JSON list of box ids");
+    };
+    let mut d = lock(&s);
+    json_response(StatusCode::OK, json!(hex::encode(&d.ledger.utxo_proof(&ids))))
 }
 
 async fn node_box(State(s): State<Shared>, Path(id): Path<String>) -> Response {

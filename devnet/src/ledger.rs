@@ -2,8 +2,9 @@
 //! header per block. Transactions are validated by sigma-rust exactly as a node's mempool would
 //! (scripts and signatures, ERG and token preservation, dust, heights) before they are applied,
 //! each in a block of its own. Every block's header is real: its transactions root is Ergo's
-//! Merkle root over the block's transaction and witness ids, and it is mined (Autolykos v2) at
-//! the devnet's difficulty, so that its id recomputes and its work checks.
+//! Merkle root over the block's transaction and witness ids, its state root the digest of the
+//! UTXO set after it (an AVL+ tree of box ids to box bytes, as a node keeps it), and it is mined
+//! (Autolykos v2) at the devnet's difficulty, so that its id recomputes and its work checks.
 
 use ergo_lib::chain::transaction::Transaction as SignedTx;
 use ergo_lib::ergotree_interpreter::sigma_protocol::prover::ProofBytes;
@@ -11,6 +12,7 @@ use ergo_lib::ergotree_ir::chain::ergo_box::ErgoBox as TheirBox;
 use ergo_lib::ergotree_ir::serialization::SigmaSerializable;
 use ergo_lib::wallet::tx_context::TransactionContext;
 use ergo_lib::wallet::Wallet;
+use sharestate::avl::{Operation, ShareState};
 use sharestate::ergo::interpreter::{to_ergo_lib, ChainContext};
 use sharestate::ergo::json::decode_transaction;
 use sharestate::ergo::json::UnsignedTransaction;
@@ -86,6 +88,9 @@ pub struct Ledger {
     blocks: HashMap<Id, (usize, Block)>,
     by_token: BTreeMap<[u8; 32], Vec<Id>>,
     by_tree: HashMap<Vec<u8>, Vec<Id>>,
+    /// The UTXO set as of the last block: box id → box bytes, authenticated (its digest is the
+    /// last header's state root).
+    utxo: ShareState,
 }
 
 fn box_id(id: &ergo_lib::ergotree_ir::chain::ergo_box::BoxId) -> Id {
@@ -119,7 +124,14 @@ impl Ledger {
             blocks: HashMap::new(),
             by_token: BTreeMap::new(),
             by_tree: HashMap::new(),
+            utxo: ShareState::new(),
         };
+        let inserts: Vec<Operation> = genesis.iter().map(|b| Operation::Insert(b.id().0, b.bytes())).collect();
+        // (genesis boxes have distinct ids: the insertions cannot fail)
+        let _ = l.utxo.prove(&inserts);
+        for b in genesis {
+            l.add_box(b, height);
+        }
         for i in 0..10 {
             l.push_header(
                 height - 9 + i,
@@ -127,14 +139,12 @@ impl Ledger {
                 Block::default(),
             );
         }
-        for b in genesis {
-            l.add_box(b, height);
-        }
         l
     }
 
-    /// Mines the next block's header over `block`'s transactions.
+    /// Mines the next block's header over `block`'s transactions and the UTXO set as it is now.
     fn push_header(&mut self, height: u32, timestamp: u64, block: Block) -> Id {
+        let state_root = self.utxo.digest().0;
         let parent = self.headers.last().map(|h| h.id()).unwrap_or(Id([0; 32]));
         let version = 3;
         let h = Header {
@@ -142,7 +152,7 @@ impl Ledger {
             parent_id: parent,
             ad_proofs_root: [0; 32],
             transactions_root: sharestate::ergo::merkle::root(&block.leaves(version)),
-            state_root: [0; 33],
+            state_root,
             timestamp,
             extension_root: [0; 32],
             n_bits: DEVNET_N_BITS,
@@ -164,6 +174,15 @@ impl Ledger {
     pub fn header_at(&self, height: u32) -> Option<&Header> {
         let first = self.headers.first()?.height;
         self.headers.get(height.checked_sub(first)? as usize)
+    }
+
+    /// A batch proof of `boxes` in the UTXO set of the last block (the node's
+    /// `POST /utxo/getBoxesBinaryProof`): each is there (unspent) or proven absent, against the
+    /// last header's state root.
+    pub fn utxo_proof(&mut self, boxes: &[Id]) -> Vec<u8> {
+        let keys: Vec<[u8; 32]> = boxes.iter().map(|b| b.0).collect();
+        // lookups never fail on a whole tree
+        self.utxo.prove_lookups(&keys).map(|p| p.proof).unwrap_or_default()
     }
 
     /// The header with id `id`.
@@ -207,6 +226,26 @@ impl Ledger {
     /// transaction and output index its id was computed with; neither holds it).
     pub fn add_unmade_box(&mut self, b: ErgoBox) {
         self.add_box(b, self.height());
+    }
+
+    /// A lie, for a test mode: transaction `tx` (in a block, its inputs gone from the UTXO set
+    /// that the headers' state roots commit to) hidden from every listing — its inputs shown
+    /// unspent, it and its outputs nowhere — as a source that hides a spend would.
+    pub fn hide_spend(&mut self, tx: &Id) -> Option<()> {
+        let record = self.txs.remove(tx)?;
+        for b in &record.spent {
+            if let Some(r) = self.boxes.get_mut(&b.id()) {
+                r.spent_by = None;
+            }
+        }
+        let outputs: Vec<Id> = record.tx.output_boxes().iter().map(|b| b.id()).collect();
+        for id in &outputs {
+            self.boxes.remove(id);
+        }
+        for list in self.by_token.values_mut().chain(self.by_tree.values_mut()) {
+            list.retain(|id| !outputs.contains(id));
+        }
+        Some(())
     }
 
     /// Adds empty blocks until the next transaction lands in block `height` (none if it would
@@ -376,6 +415,20 @@ impl Ledger {
         let (height, timestamp, block) = match (mined, self.headers.last()) {
             (false, Some(tip)) => (tip.height, tip.timestamp, tip.id()),
             _ => {
+                // the block's change to the UTXO set: its inputs out, its outputs in
+                let ops: Vec<Operation> = spent
+                    .iter()
+                    .map(|b| Operation::Remove(b.id().0))
+                    .chain(
+                        content
+                            .output_boxes()
+                            .iter()
+                            .map(|b| Operation::Insert(b.id().0, b.bytes())),
+                    )
+                    .collect();
+                self.utxo
+                    .prove(&ops)
+                    .map_err(|e| LedgerError::Invalid(format!("the UTXO set refuses the block: {e}")))?;
                 let height = self.height() + 1;
                 let timestamp = self.headers.last().map_or(0, |h| h.timestamp) + BLOCK_INTERVAL_MS;
                 let block = self.push_header(

@@ -52,6 +52,12 @@ pub enum Tamper {
     /// is in a block, but made no such box), served as the epoch's first box, and the pool's
     /// proof service answers for it.
     MadeUpBox,
+    /// A spend hidden: the demo's last epoch's last payout (mined, in a block; its state box
+    /// gone from the UTXO set the headers commit to) served as if it never happened — its state
+    /// box unspent, the payout and its outputs nowhere — so that the miners it paid read "not yet
+    /// paid". The node's UTXO proof (`/utxo/getBoxesBinaryProof`) stays the chain's: it cannot
+    /// be made to show a spent box.
+    HiddenSpend,
 }
 
 impl std::str::FromStr for Tamper {
@@ -66,8 +72,9 @@ impl std::str::FromStr for Tamper {
             "pow" => Ok(Tamper::Pow),
             "fabricated" => Ok(Tamper::Fabricated),
             "made-up-box" => Ok(Tamper::MadeUpBox),
+            "hidden-spend" => Ok(Tamper::HiddenSpend),
             other => Err(format!(
-                "unknown tamper mode {other:?} (proofs, payouts, slow-proofs, huge, inclusion, pow, fabricated or made-up-box)"
+                "unknown tamper mode {other:?} (proofs, payouts, slow-proofs, huge, inclusion, pow, fabricated, made-up-box or hidden-spend)"
             )),
         }
     }
@@ -138,6 +145,14 @@ impl Devnet {
             let state = self.service.state(&first).cloned().ok_or_else(missing)?;
             self.service.insert(id, state);
             self.pool.epochs[e].state_boxes[0] = id;
+        }
+        if tamper == Some(Tamper::HiddenSpend) {
+            let missing = || PoolError::Other("the demo's last epoch has no payout to hide".into());
+            let e = self.pool.epochs.get(pool::REWARDS.len() - 1).ok_or_else(missing)?;
+            let before_last = e.state_boxes.len().checked_sub(2).ok_or_else(missing)?;
+            let spent = self.ledger.get_box(&e.state_boxes[before_last]).ok_or_else(missing)?;
+            let tx = spent.spent_by.ok_or_else(missing)?;
+            self.ledger.hide_spend(&tx).ok_or_else(missing)?;
         }
         Ok(())
     }

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 fn usage() -> ! {
-    eprintln!("usage: devnet [--port <port, default 9053; 0 picks a free one>] [--host <ip, default 127.0.0.1>] [--seed <n, default 2239>] [--epochs <n, default 4: more adds small honest epochs, a long history>] [--static <dir served at />] [--www <dir served at /www/>] [--proof-files <dir of `sharestate publish`, served at /files/ as the pool's proof service>] [--tamper proofs|payouts|slow-proofs|huge|inclusion|pow|fabricated|made-up-box (a test mode in which the devnet lies or stalls)] [--scenario early-close|half-max-score|empty-payouts|forged-box (repeatable: an epoch each in which the operator cheats, or a forged box at the pool's address)] | --keys <n> [--seed <n>] (print the devnet's test keys)");
+    eprintln!("usage: devnet [--port <port, default 9053; 0 picks a free one>] [--host <ip, default 127.0.0.1>] [--seed <n, default 2239>] [--epochs <n, default 4: more adds small honest epochs, a long history>] [--static <dir served at />] [--www <dir served at /www/>] [--proof-files <dir of `sharestate publish`, served at /files/ as the pool's proof service>] [--tamper proofs|payouts|slow-proofs|huge|inclusion|pow|fabricated|made-up-box|hidden-spend (a test mode in which the devnet lies or stalls)] [--scenario early-close|half-max-score|empty-payouts|forged-box (repeatable: an epoch each in which the operator cheats, or a forged box at the pool's address)] | --keys <n> [--seed <n>] (print the devnet's test keys)");
     std::process::exit(2)
 }
 

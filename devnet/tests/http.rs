@@ -774,4 +774,43 @@ fn every_block_is_mined_and_every_paying_transaction_is_in_its_block_through_eve
         }
     }
     assert!(anchored >= 6, "{anchored}");
+
+    // the node proves boxes unspent against its last header's state root (the UTXO set's
+    // digest), as its ledger has them: each epoch's tip, and its first box (spent long ago).
+    // (Other tests may add blocks meanwhile: read again until the chain stood still.)
+    let height = || {
+        serde_json::from_str::<Value>(&ok("/info")).unwrap()["fullHeight"]
+            .as_u64()
+            .unwrap()
+    };
+    let (boxes, proof, last) = loop {
+        let before = height();
+        let mut boxes = vec![];
+        for e in &s.epochs {
+            for b in [*e.state_boxes.last().unwrap(), e.state_boxes[0]] {
+                let v: Value = serde_json::from_str(&ok(&format!("/blockchain/box/byId/{}", b.to_hex()))).unwrap();
+                boxes.push((b, v["spentTransactionId"].is_null()));
+            }
+        }
+        let ids: Vec<Id> = boxes.iter().map(|b| b.0).collect();
+        let r = node.unspent_request(&ids).unwrap();
+        let (status, text) = post(&r.path, &r.body.unwrap().0);
+        assert_eq!(status, 200, "{text}");
+        let last = sharestate::ergo::Header::list_from_json(&ok("/blocks/lastHeaders/1")).unwrap();
+        if height() == before {
+            break (boxes, node.unspent_answer(&text).unwrap(), last[0].clone());
+        }
+    };
+    assert!(boxes.iter().any(|b| b.1) && boxes.iter().any(|b| !b.1));
+    let ids: Vec<Id> = boxes.iter().map(|b| b.0).collect();
+    let found = sharestate::trust::unspent(&ids, &proof, &last).unwrap();
+    assert_eq!(found, boxes.iter().map(|b| b.1).collect::<Vec<_>>());
+    // against an older block's state: the proof does not replay
+    let older = run.iter().rev().find(|h| h.state_root != last.state_root).unwrap();
+    assert!(matches!(
+        sharestate::trust::unspent(&ids, &proof, older),
+        Err(TrustError::NotState { .. })
+    ));
+    // the explorer API and GraphQL prove no state
+    assert!(gql.unspent_request(&ids).is_none() && explorer.unspent_request(&ids).is_none());
 }

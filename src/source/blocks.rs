@@ -8,6 +8,11 @@
 //! | node | `/blocks/chainSlice?fromHeight=from-1&toHeight=to` (the node leaves `fromHeight` out) | `/blocks/{id}/proofFor/{txId}` |
 //! | ergo-graphql | `blockHeaders(height)`, one alias per height | the block's `transactions(headerId)` (ids, proof bytes, index): the tree rebuilt |
 //! | explorer API v1 | `/api/v1/blocks/headers?offset=from-1&limit=…&sortBy=height&sortDirection=asc` | the block, `/api/v1/blocks/{id}` (its transactions' ids, proof bytes, index): the tree rebuilt |
+//!
+//! A node also proves boxes **unspent**: `POST /utxo/getBoxesBinaryProof` gives a batch AVL+
+//! lookup proof of box ids in its UTXO set, whose digest is the state root of its last header
+//! ([`SourceKind::unspent_request`]; checked by [`crate::trust::unspent`]). ergo-graphql and the
+//! explorer API give none.
 
 use super::graphql::post;
 use super::{clip, Method, Request, SourceError, SourceKind};
@@ -111,6 +116,33 @@ impl SourceKind {
                 body: None,
             },
         }
+    }
+
+    /// The request for a proof that `boxes` are unspent — in the UTXO set of the source's last
+    /// block, whose header's state root is the set's digest: a node's
+    /// `POST /utxo/getBoxesBinaryProof`; none from the other sources.
+    pub fn unspent_request(self, boxes: &[Id]) -> Option<Request> {
+        let ids: Vec<String> = boxes.iter().map(|b| format!("\"{b}\"")).collect();
+        match self {
+            SourceKind::Node => Some(Request {
+                method: Method::Post,
+                path: "/utxo/getBoxesBinaryProof".into(),
+                body: Some((format!("[{}]", ids.join(",")), "application/json")),
+            }),
+            SourceKind::Graphql | SourceKind::Explorer => None,
+        }
+    }
+
+    /// The proof bytes of an answer to [`SourceKind::unspent_request`] (a JSON string of hex).
+    pub fn unspent_answer(self, text: &str) -> Result<Vec<u8>, SourceError> {
+        let bad = |detail: String| SourceError::Inclusion { detail };
+        let hex_text: String = serde_json::from_str(text).map_err(|_| {
+            bad(format!(
+                "the node's proof of unspent boxes is not a JSON string: {}",
+                clip(text)
+            ))
+        })?;
+        hex::decode(&hex_text).map_err(|e| bad(format!("the node's proof of unspent boxes: {e}")))
     }
 
     /// The request for the transactions of many blocks at once, where the source can (ergo-graphql:

@@ -115,6 +115,12 @@ pub enum TrustError {
     NotRecomputed(String),
     #[error("transaction {tx} is not in block {block} at height {height}: its inclusion proof does not lead to the block's transactions root")]
     NotInBlock { tx: String, block: String, height: u32 },
+    /// A proof of unspent boxes that does not replay against the header's state root.
+    #[error("the proof of unspent boxes does not replay against the state root of block {block} at height {height}: {reason}")]
+    NotState { block: String, height: u32, reason: String },
+    /// A box in the UTXO set under another box's id.
+    #[error("the unspent set of block {block} holds other bytes under box {state_box}'s id")]
+    OtherBox { block: String, state_box: String },
 }
 
 /// A transaction shown in a block of the chain.
@@ -125,6 +131,38 @@ pub struct Anchored {
     /// Its confirmations as far as checked: its own block and the blocks after it whose headers
     /// were checked (1 for a transaction in the last block).
     pub confirmations: u32,
+}
+
+/// Which of `boxes` are unspent as of `header`'s block: a batch lookup proof (a node's
+/// `/utxo/getBoxesBinaryProof`) replayed against the header's state root, the digest of the
+/// UTXO set after that block (an AVL+ tree of box ids to box bytes, values of any length).
+/// `true`: the box is in the set, its bytes hashing to its id; `false`: proven absent — spent,
+/// or never made. The header's work is the caller's to check ([`check_header`]), and whether
+/// the header is the chain's last is the source's word (a source can show an older one).
+pub fn unspent(boxes: &[Id], proof: &[u8], header: &Header) -> Result<Vec<bool>, TrustError> {
+    let not_state = |reason: String| TrustError::NotState {
+        block: header.id().to_hex(),
+        height: header.height,
+        reason,
+    };
+    let digest = crate::avl::Digest(header.state_root);
+    let keys: Vec<[u8; 32]> = boxes.iter().map(|b| b.0).collect();
+    let found = crate::avl::verify_lookups(&digest, proof, &keys, None).map_err(|e| not_state(e.to_string()))?;
+    // (a loop, not an iterator of results: less code in the app)
+    let mut out = Vec::with_capacity(found.len());
+    for (b, value) in boxes.iter().zip(found) {
+        if value
+            .as_ref()
+            .is_some_and(|v| crate::encoding::hash::blake2b256(v) != b.0)
+        {
+            return Err(TrustError::OtherBox {
+                block: header.id().to_hex(),
+                state_box: b.to_hex(),
+            });
+        }
+        out.push(value.is_some());
+    }
+    Ok(out)
 }
 
 /// Checks one header on `network`: its work ([`Header::check_pow`]), and that it asks for at
@@ -280,6 +318,40 @@ mod tests {
             proofs.push((tx, InclusionProof::of(&leaves, 0).unwrap()));
         }
         (headers, proofs)
+    }
+
+    #[crate::test]
+    fn boxes_in_the_utxo_set_of_a_header_are_unspent_and_others_proven_absent() {
+        use crate::avl::ShareState;
+        // a UTXO set of three "boxes" (their bytes hash to their ids), one spent since
+        let bytes: Vec<Vec<u8>> = (0..3u8).map(|i| vec![i; 40 + i as usize]).collect();
+        let ids: Vec<Id> = bytes.iter().map(|b| Id(crate::encoding::hash::blake2b256(b))).collect();
+        let mut set = ShareState::from_entries(ids.iter().zip(&bytes).map(|(i, b)| (i.0, b.clone()))).unwrap();
+        set.prove(&[crate::avl::Operation::Remove(ids[2].0)]).unwrap();
+        let (mut headers, _) = chain(1, 1_600_000, DEVNET_N_BITS);
+        let mut h = headers.remove(0);
+        h.state_root = set.digest().0;
+        let never = Id([7; 32]);
+        let asked = [ids[0], ids[2], ids[1], never];
+        let proof = set.prove_lookups(&asked.map(|i| i.0)).unwrap().proof;
+        assert_eq!(unspent(&asked, &proof, &h).unwrap(), vec![true, false, true, false]);
+        // the same proof against another block's state: refused, naming the block
+        let mut other = h.clone();
+        other.state_root[5] ^= 1;
+        let e = unspent(&asked, &proof, &other).unwrap_err();
+        assert!(matches!(e, TrustError::NotState { height: 1_600_000, .. }), "{e}");
+        // a changed byte in the proof: refused, never a verdict
+        for i in [0, proof.len() / 2, proof.len() - 1] {
+            let mut bad = proof.clone();
+            bad[i] ^= 0x20;
+            assert!(unspent(&asked, &bad, &h).is_err(), "byte {i}");
+        }
+        // bytes under an id they do not hash to: not a box of that id
+        let mut liar = ShareState::from_entries([(ids[0].0, b"other bytes".to_vec())]).unwrap();
+        let mut lh = h.clone();
+        lh.state_root = liar.digest().0;
+        let p = liar.prove_lookups(&[ids[0].0]).unwrap().proof;
+        assert!(matches!(unspent(&[ids[0]], &p, &lh), Err(TrustError::OtherBox { .. })));
     }
 
     #[crate::test]

@@ -92,8 +92,17 @@ function checkAgainstTruth(table, miner) {
       assert.match(verified, /proof of payout .* replayed against the digest of box .* at height \d+/);
       assert.ok(verified.includes(`transaction in block ${thousands(truth.paidHeight)} (proof of work checked, devnet)`), verified);
     } else {
-      assert.equal(paid, truth.closed ? 'never: the epoch ended' : 'not yet');
       assert.match(verified, /pool's lookup proof checked against the digest of box .* at height \d+/);
+      if (truth.closed) {
+        assert.equal(paid, 'never: the epoch ended');
+      } else if (verified.includes('unspent in the state of block')) {
+        // "not yet" proven: the box in the state of the node's last block
+        assert.equal(paid, 'not yet');
+        assert.match(verified, /unspent in the state of block [\d,]+ \(its state root; proof of work checked\), mined \d{4}-\d\d-\d\d \d\d:\d\d UTC, so not yet paid/, verified);
+      } else {
+        // or said to rest on the source's word (and the second source's, if it agreed)
+        assert.match(paid, /^not yet \((the source's word|both sources' word)\)$/);
+      }
     }
   }
 }
@@ -320,7 +329,10 @@ test('a miner still unpaid is verified through the proof service', async () => {
   const { page } = await open(miner.address);
   const table = await rows(page);
   checkAgainstTruth(table, miner);
+  // through the node, "not yet" is proven: the box in the state of its last block
+  const tip = JSON.parse(await (await fetch(`${base}/info`)).text()).fullHeight;
   assert.equal(table[3][4], 'not yet');
+  assert.ok(table[3][6].includes(`unspent in the state of block ${thousands(tip)} (its state root; proof of work checked)`), table[3][6]);
   await page.close();
 });
 
@@ -509,6 +521,43 @@ test('a payout no block holds, valid under the contract: replayed, but refused a
     // the rows the lie does not touch keep their ✓
     for (const r of table.slice(0, 3)) assert.match(r[6], /^✓[^?]/, r[6]);
     await page.screenshot({ path: `${SHOTS}/lie-fabricated-payout.png`, fullPage: true });
+    await page.close();
+  } finally {
+    await stopDevnet(d);
+  }
+});
+
+test('a payout the source hides (its state box shown unspent): the node\'s proof of its state shows the box spent, so no ✓; through GraphQL alone "not yet" says it is the source\'s word', async () => {
+  const p = await freePort();
+  const d = await startDevnet(p, ['--static', 'dist', '--tamper', 'hidden-spend']);
+  try {
+    // a miner the hidden payout paid: the epoch's last payout
+    const last = Math.max(...miners.filter((m) => m.epochs[3].paid).map((m) => m.epochs[3].paidHeight));
+    const miner = miners.find((m) => m.epochs[3].paid && m.epochs[3].paidHeight === last);
+    assert.ok(miner, 'a miner of the last payout');
+    const { page } = await open(miner.address, { at: `http://127.0.0.1:${p}` });
+    const table = await rows(page);
+    const row = table[3];
+    // the lie replays (the box and its lookup are real) but the box is not in the chain's state
+    assert.ok(row[6].startsWith('✗'), row[6]);
+    assert.equal(row[4], 'not proven: not yet');
+    assert.match(row[6], /pool's lookup proof checked against the digest of box/, row[6]);
+    assert.match(row[6], /box [0-9a-f]{8}…[0-9a-f]{8} is spent: it is not in the state of block [\d,]+ \(its state root; proof of work checked\), though the source says unspent — it hides a later payout/, row[6]);
+    assert.equal(await page.locator('tbody tr').nth(3).locator('button.pay').count(), 0);
+    for (const r of table.slice(0, 3)) assert.match(r[6], /^✓[^?]/, r[6]);
+    await page.screenshot({ path: `${SHOTS}/lie-hidden-spend.png`, fullPage: true });
+    // through GraphQL alone, which proves no state: "not yet" rests on its word, and says so
+    await page.getByText('Settings', { exact: true }).click();
+    await page.getByLabel('Kind of source').selectOption('graphql');
+    await page.getByLabel('Source URL').fill(`http://127.0.0.1:${p}/graphql`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForFunction(() => /Settings saved: explorer GraphQL/.test(document.querySelector('.notice')?.innerText ?? ''));
+    await page.getByRole('button', { name: 'Check' }).click();
+    await page.waitForFunction(() => /\(the source's word\)/.test(document.querySelector('tbody')?.innerText ?? ''));
+    const alone = await rows(page);
+    assert.equal(alone[3][4], "not yet (the source's word)");
+    assert.match(alone[3][6], /unspent, so not yet paid, on the source's word \(a later payout would not show if it lied\)/, alone[3][6]);
+    await page.evaluate(() => localStorage.clear());
     await page.close();
   } finally {
     await stopDevnet(d);

@@ -96,28 +96,10 @@ pub fn anchor_transaction(
     headers_answers: JsValue,
     inclusion_answer: &str,
 ) -> Result<String> {
-    let rules = trust::Network::from_name(network).ok_or_else(|| {
-        Thrown::from(JsonError::Field {
-            field: "network".into(),
-            message: format!("{network:?} is not mainnet, testnet or devnet"),
-        })
-    })?;
+    let rules = rules(network)?;
     let kind = source_kind(source, "source")?;
     let tx = id32(tx_id, "transaction id")?;
-    let answers = list(&headers_answers, "headers")?
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            a.as_string()
-                .ok_or_else(|| Thrown::type_error(format!("headers[{i}]: the source's answer, a string")))
-        })
-        .collect::<Result<Vec<String>>>()?;
-    let mut headers = std::collections::BTreeMap::new();
-    for a in &answers {
-        for h in kind.headers_answer(a)? {
-            headers.insert(h.height, h);
-        }
-    }
+    let mut headers = headers_by_height(kind, &headers_answers)?;
     // the block and at most `blocks_after` after it: more proves no more, and costs work
     let last = height.saturating_add(rules.blocks_after);
     let run: Vec<sharestate::ergo::Header> = (height..=last).map_while(|h| headers.remove(&h)).collect();
@@ -134,6 +116,99 @@ pub fn anchor_transaction(
         "network": rules.name,
     })
     .to_string())
+}
+
+/// A network's rules by name.
+fn rules(network: &str) -> Result<&'static trust::Network> {
+    trust::Network::from_name(network).ok_or_else(|| {
+        Thrown::from(JsonError::Field {
+            field: "network".into(),
+            message: format!("{network:?} is not mainnet, testnet or devnet"),
+        })
+    })
+}
+
+/// The headers of a source's answers to `headersRequest`s, each id recomputed, by height.
+fn headers_by_height(
+    kind: SourceKind,
+    answers: &JsValue,
+) -> Result<std::collections::BTreeMap<u32, sharestate::ergo::Header>> {
+    let mut headers = std::collections::BTreeMap::new();
+    for (i, a) in list(answers, "headers")?.iter().enumerate() {
+        let a = a
+            .as_string()
+            .ok_or_else(|| Thrown::type_error(format!("headers[{i}]: the source's answer, a string")))?;
+        for h in kind.headers_answer(&a)? {
+            headers.insert(h.height, h);
+        }
+    }
+    Ok(headers)
+}
+
+/// Box ids from a JS array of hex strings.
+fn box_ids(v: &JsValue) -> Result<Vec<Id>> {
+    list(v, "boxIds")?
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let s = b
+                .as_string()
+                .ok_or_else(|| Thrown::type_error(format!("boxIds[{i}]: a box id, hex")))?;
+            id32(&s, &format!("boxIds[{i}]"))
+        })
+        .collect()
+}
+
+/// The request for a proof that boxes `box_ids` are unspent: a node's
+/// `POST /utxo/getBoxesBinaryProof`, a proof against the UTXO set of its last block; null from
+/// ergo-graphql and the explorer API, which prove no state.
+#[wasm_bindgen(js_name = unspentRequest)]
+pub fn unspent_request(source: &str, box_ids_list: JsValue) -> Result<JsValue> {
+    let kind = source_kind(source, "source")?;
+    let ids = box_ids(&box_ids_list)?;
+    Ok(kind
+        .unspent_request(&ids)
+        .map(|r| request_object(r, None))
+        .unwrap_or(JsValue::NULL))
+}
+
+/// Which of `box_ids` are unspent, on `network`'s rules: `proof_answer`, the node's answer to
+/// `unspentRequest`, replayed against the state root of the newest header of `headers_answers`
+/// (its answers to `headersRequest` from its tip on) that it fits, that header mined to the
+/// rules. JSON text of `{height, blockId, timestamp, unspent: [bool, …], network}`: `true`, the
+/// box is in the UTXO set after that block; `false`, proven absent (spent, or never made). A
+/// TrustError (thrown as a ProofError) when no header fits. That the header is the chain's
+/// newest rests on the source's word: show its time.
+#[wasm_bindgen(js_name = unspentBoxes)]
+pub fn unspent_boxes(
+    network: &str,
+    source: &str,
+    box_ids_list: JsValue,
+    headers_answers: JsValue,
+    proof_answer: &str,
+) -> Result<String> {
+    let rules = rules(network)?;
+    let kind = source_kind(source, "source")?;
+    let ids = box_ids(&box_ids_list)?;
+    let proof = kind.unspent_answer(proof_answer)?;
+    let headers = headers_by_height(kind, &headers_answers)?;
+    let mut why = trust::TrustError::NoHeader("any of the answers".into());
+    for h in headers.values().rev() {
+        match trust::check_header(rules, h).and_then(|()| trust::unspent(&ids, &proof, h)) {
+            Ok(found) => {
+                return Ok(json!({
+                    "height": h.height,
+                    "blockId": h.id().to_hex(),
+                    "timestamp": h.timestamp,
+                    "unspent": found,
+                    "network": rules.name,
+                })
+                .to_string())
+            }
+            Err(e) => why = e,
+        }
+    }
+    Err(why.into())
 }
 
 /// Boxes from a JSON array whose elements are box objects or box JSON text.

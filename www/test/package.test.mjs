@@ -311,6 +311,39 @@ test('a pool website shows "in block N, k confirmations" verified: each payout o
   throwsKind('ChainError', () => s.headersRequest('soap', 5, 9));
 });
 
+test('a pool website shows "not yet paid" verified: the open epoch\'s tip unspent in the state of the node\'s newest block, a paid-out box proven spent; GraphQL and the explorer API prove no state; a changed proof is refused', async () => {
+  const pools = JSON.parse(await get('/devnet/pools.json')).pools[0];
+  const tip = JSON.parse(await get('/info')).fullHeight;
+  const send = async (r) => {
+    const res = await fetch(base + r.path, { method: r.method, body: r.body ?? undefined, headers: r.contentType ? { 'content-type': r.contentType } : {} });
+    assert.equal(res.status, 200, `${r.path}: ${res.status}`);
+    return res.text();
+  };
+  const last = pools.epochs[pools.epochs.length - 1];
+  const walk = await new s.Walker(last.startBox).walk(get);
+  assert.equal(walk.end ?? null, null, 'the last epoch is open');
+  const boxIds = [walk.tip, last.startBox];
+  const u = await s.unspentVia(send, { network: 'devnet', source: 'node', boxIds, tip });
+  assert.deepEqual([u.unspent, u.height, u.network], [[true, false], tip, 'devnet']);
+  assert.match(u.blockId, /^[0-9a-f]{64}$/);
+  assert.ok(Number.isInteger(u.timestamp) && u.timestamp > 1.7e12, String(u.timestamp));
+  // the same answers, checked without I/O; mainnet's rules refuse the devnet's header
+  const proof = await send(s.unspentRequest('node', boxIds));
+  const headers = [await send(s.headersRequest('node', tip, tip + 2))];
+  assert.deepEqual(s.unspentBoxes({ network: 'devnet', boxIds, headers, proof }).unspent, [true, false]);
+  assert.throws(() => s.unspentBoxes({ network: 'mainnet', boxIds, headers, proof }),
+    (e) => e.name === 'ProofError' && /below mainnet's floor/.test(e.message));
+  // one byte of the proof changed: no verdict at all
+  const hexProof = JSON.parse(proof);
+  const flipped = JSON.stringify(hexProof.slice(0, 10) + (hexProof[10] === '0' ? '1' : '0') + hexProof.slice(11));
+  assert.throws(() => s.unspentBoxes({ network: 'devnet', boxIds, headers, proof: flipped }), (e) => e.name === 'ProofError');
+  // the other sources prove no state
+  assert.equal(s.unspentRequest('graphql', boxIds), null);
+  assert.equal(await s.unspentVia(send, { network: 'devnet', source: 'explorer', boxIds, tip }), null);
+  throwsKind('ChainError', () => s.unspentRequest('node', ['zz']));
+  throwsKind('TypeError', () => s.unspentRequest('node', 'not a list'));
+});
+
 test('a payout built by the package: checked, parsed by ergo-lib-wasm with the same id, run in the mock chain, signed and accepted by the devnet', async () => {
   const pools = JSON.parse(await get('/devnet/pools.json')).pools[0];
   const last = pools.epochs[pools.epochs.length - 1];

@@ -1,7 +1,7 @@
 //! The results: warnings, the per-epoch table with its verification marks, totals, a chart and
 //! the CSV export.
 
-use crate::model::{self, Anchor, Audited, Cross, Paid, Row};
+use crate::model::{self, Anchor, Audited, Cross, Current, Paid, Row};
 use leptos::prelude::*;
 
 /// Offers `text` for download as the CSV file `name`.
@@ -121,20 +121,27 @@ pub fn RowView(row: Row, explorer: Signal<String>, on_pay: Option<Callback<Row>>
         Paid::Unknown => ("unknown".to_string(), None),
     };
     // replayed, but what it rests on is in no block (or only the source's word): said in the cell
-    let paid = match (&row.anchor, row.verified.ok()) {
-        (Some(Anchor::Failed(_)), true) => format!("not proven: {paid}"),
+    // "not yet" rests on the box being unspent: proven (a node's proof of the chain's state),
+    // disproven, or the source's word (and the second source's, if it agreed)
+    let spent = matches!(row.current, Some(Current::Spent { .. }));
+    let proven = matches!(row.current, Some(Current::Unspent { .. })) || row.tip_agreed();
+    let paid = match (&row.anchor, row.verified.ok(), &row.paid) {
+        (Some(Anchor::Failed(_)), true, _) => format!("not proven: {paid}"),
+        (_, true, _) if spent => format!("not proven: {paid}"),
+        (_, true, Paid::No) if !proven => format!("{paid} (the source's word)"),
         _ => paid,
     };
     let ok = row.verified.ok()
         && !matches!(row.anchor, Some(Anchor::Failed(_)))
-        && !matches!(row.cross, Some(Cross::Differs(_)));
+        && !matches!(row.cross, Some(Cross::Differs(_)))
+        && !spent;
     let describe = row.trust();
     // a plain ✓ only when the figures are verified, tied to a mined block, and the epoch's
     // audit passed
     let (mark, class, why) = match (&row.verified, &row.anchor, &row.audit) {
         (v, _, _) if !v.ok() => ("✗", "bad", describe),
         (_, Some(Anchor::Failed(_)), _) => ("✗", "bad", describe),
-        _ if matches!(row.cross, Some(Cross::Differs(_))) => ("✗", "bad", describe),
+        _ if matches!(row.cross, Some(Cross::Differs(_))) || spent => ("✗", "bad", describe),
         // not final yet, or a second source that could not be asked: no ✓
         (_, Some(a), _) if !a.ok() => ("?", "partial", describe),
         _ if matches!(row.cross, Some(Cross::Unasked(_))) => ("?", "partial", describe),
