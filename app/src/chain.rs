@@ -16,7 +16,6 @@ use sharestate::pool::service::{
     proof_path, proofs_path, verify_proof_answer, verify_proofs_answer, verify_snapshot_answer, ServiceError, MAX_BOXES,
 };
 use sharestate::pool::walk::{Need, Walk, WalkError, Walker};
-use sharestate::source::blocks::MAX_HEADERS;
 use sharestate::source::{Answers, Batch, Method, Query, Request, SourceError, SourceKind};
 use sharestate::{Digest, Key, ShareState};
 use std::collections::BTreeSet;
@@ -605,7 +604,7 @@ impl<'f> Chain<'f> {
     /// The headers at heights `from..=to` of `network`'s chain, lowest first, each id
     /// recomputed: those read in this check already, those kept from an earlier one
     /// ([`Chain::keep_headers`]; see [`Chain::kept_header`]), the others asked for in runs of
-    /// [`MAX_HEADERS`], several at once. Ends before the first height the source has no header
+    /// the source's [`SourceKind::max_headers`], several at once. Ends before the first height the source has no header
     /// for (past its tip).
     pub async fn headers(&self, network: &str, from: u32, to: u32) -> Result<Vec<Header>, ChainError> {
         let src = self;
@@ -631,11 +630,12 @@ impl<'f> Chain<'f> {
             let known = src.headers.borrow();
             (from..=to).filter(|h| at(&known, *h).is_err()).collect()
         };
-        // runs of consecutive missing heights, each at most MAX_HEADERS long
+        // runs of consecutive missing heights, each at most a request's worth
+        let max = src.kind.max_headers();
         let mut runs: Vec<(u32, u32)> = Vec::new();
         for h in missing {
             match runs.last_mut() {
-                Some((a, b)) if *b + 1 == h && h - *a < MAX_HEADERS => *b = h,
+                Some((a, b)) if *b + 1 == h && h - *a < max => *b = h,
                 _ => runs.push((h, h)),
             }
         }

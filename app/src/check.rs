@@ -288,7 +288,10 @@ async fn anchor_rows(
         .filter(|_| proves_state && rows.iter().flatten().any(|r| unpaid_box(r).is_some()))
         .map(|t| (t, t.saturating_add(2)));
     // every run's headers, read together (merged where they overlap)
-    let merged = merged(wanted.iter().filter_map(|w| w.1).map(run_of).chain(state_run));
+    let merged = merged(
+        wanted.iter().filter_map(|w| w.1).map(run_of).chain(state_run),
+        node.kind().max_headers(),
+    );
     let read: Vec<Result<Vec<Header>, ChainError>> = futures::stream::iter(merged)
         .map(|(a, b)| node.headers(trust.network.name, a, b))
         .buffer_unordered(MAX_IN_FLIGHT)
@@ -456,7 +459,7 @@ async fn cross_check(node: &Chain<'_>, trust: &Trust, rows: &mut [Result<Row, Ch
         .zip(their_boxes.into_iter().map(|b| b.map(|b| b.spent_transaction_id)))
         .collect();
     let mut their_blocks: Vec<(u32, Id)> = Vec::new();
-    for (a, b) in merged(heights.iter().map(|h| (*h, *h))) {
+    for (a, b) in merged(heights.iter().map(|h| (*h, *h)), other.kind().max_headers()) {
         if let Ok(hs) = other.headers(trust.network.name, a, b).await {
             their_blocks.extend(hs.iter().map(|h| (h.height, h.id())));
         }
@@ -518,14 +521,15 @@ async fn cross_check(node: &Chain<'_>, trust: &Trust, rows: &mut [Result<Row, Ch
     }
 }
 
-/// Ranges `(from, to)` sorted and merged where they overlap or touch.
-fn merged(ranges: impl Iterator<Item = (u32, u32)>) -> Vec<(u32, u32)> {
+/// Ranges `(from, to)` sorted and merged where they overlap or touch, or where one request of
+/// `reach` heights covers both (the headers between are read, not checked: fewer requests).
+fn merged(ranges: impl Iterator<Item = (u32, u32)>, reach: u32) -> Vec<(u32, u32)> {
     let mut runs: Vec<(u32, u32)> = ranges.collect();
     runs.sort();
     let mut out: Vec<(u32, u32)> = Vec::new();
     for (a, b) in runs {
         match out.last_mut() {
-            Some((_, end)) if a <= end.saturating_add(1) => *end = (*end).max(b),
+            Some((start, end)) if a <= end.saturating_add(1) || b - *start < reach => *end = (*end).max(b),
             _ => out.push((a, b)),
         }
     }
@@ -854,5 +858,16 @@ mod tests {
             "the chain data does not verify: the walk ended before it began"
         );
         assert_eq!(not_found.fetch(), Some(&FetchError::NotFound { url: "u".into() }));
+    }
+
+    #[test]
+    fn runs_of_headers_merge_where_they_touch_or_one_request_reaches_both() {
+        let runs = [(120, 130), (100, 110), (105, 115), (116, 116), (400, 410)];
+        // overlapping and touching only
+        assert_eq!(merged(runs.into_iter(), 1), vec![(100, 116), (120, 130), (400, 410)]);
+        // one request of 32 headers reaches from 100 to 130, not to 410
+        assert_eq!(merged(runs.into_iter(), 32), vec![(100, 130), (400, 410)]);
+        assert_eq!(merged(runs.into_iter(), 512), vec![(100, 410)]);
+        assert_eq!(merged(std::iter::empty(), 32), vec![]);
     }
 }

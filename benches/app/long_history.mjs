@@ -24,7 +24,7 @@ try {
     let bytes = 0;
     page.on('requestfinished', async (r) => {
       const p = new URL(r.url()).pathname;
-      if (p.startsWith('/blockchain/') || p.startsWith('/blocks/') || p.startsWith('/pool/') || p === '/info' || p === '/graphql') {
+      if (p.startsWith('/blockchain/') || p.startsWith('/blocks/') || p.startsWith('/utxo/') || p.startsWith('/pool/') || p === '/info' || p === '/graphql') {
         requests += 1;
         bytes += (await r.sizes().catch(() => ({ responseBodySize: 0 }))).responseBodySize;
       }

@@ -2,7 +2,7 @@
 //!
 //! - the **node API** subset (with `extraIndex`): `/info`, `/blocks/lastHeaders/{n}`,
 //!   `/blocks/at/{height}`, `/blocks/chainSlice`, `/blocks/{id}/header`,
-//!   `/blocks/{id}/transactions`, `/blocks/{id}/proofFor/{txId}`,
+//!   `/blocks/{id}/transactions`, `/blocks/{id}/proofFor/{txId}`, `POST /blocks/headerIds`,
 //!   `/blockchain/box/byId/{id}`, `/blockchain/box/byTokenId/{id}`,
 //!   `/blockchain/box/unspent/byTokenId/{id}`, `POST /blockchain/box/byAddress`,
 //!   `/blockchain/transaction/byId/{id}`, `POST /utxo/getBoxesBinaryProof`, `POST /transactions`;
@@ -150,6 +150,7 @@ pub fn router(
         .route("/blocks/{id}/header", get(block_header))
         .route("/blocks/{id}/transactions", get(block_transactions))
         .route("/blocks/{id}/proofFor/{tx}", get(proof_for))
+        .route("/blocks/headerIds", post(blocks_by_ids))
         .route("/blockchain/box/byId/{id}", get(node_box))
         .route("/blockchain/box/byTokenId/{id}", get(node_boxes_by_token))
         .route("/blockchain/box/unspent/byTokenId/{id}", get(node_unspent_by_token))
@@ -279,6 +280,26 @@ async fn block_header(State(s): State<Shared>, Path(id): Path<String>) -> Respon
     }
 }
 
+/// A block's transactions as the node gives them (`/blocks/{id}/transactions`, and a full
+/// block's `blockTransactions`): in order, whole. In [`crate::Tamper::Inclusion`], their proof
+/// bytes changed (so their witness ids, and the block's tree, are not the header's).
+fn block_transactions_json(d: &Devnet, block: &Id) -> Option<Value> {
+    let h = d.ledger.header(block)?;
+    let txs: Vec<Value> = d
+        .ledger
+        .block_transactions(block)?
+        .iter()
+        .map(|t| {
+            let mut proofs = t.proofs.clone();
+            if d.tamper == Some(crate::Tamper::Inclusion) {
+                proofs.iter_mut().for_each(|p| p.push(0));
+            }
+            transaction_json(&t.tx, &t.spent, &proofs, Flavor::Node, None, None)
+        })
+        .collect();
+    Some(json!({ "headerId": block.to_hex(), "transactions": txs, "blockVersion": h.version }))
+}
+
 /// The node's `/blocks/{id}/transactions`: the block's transactions, in order, whole.
 async fn block_transactions(State(s): State<Shared>, Path(id): Path<String>) -> Response {
     let d = lock(&s);
@@ -289,23 +310,41 @@ async fn block_transactions(State(s): State<Shared>, Path(id): Path<String>) -> 
             format!("{id} is not a block id"),
         );
     };
-    match (d.ledger.header(&block), d.ledger.block_transactions(&block)) {
-        (Some(h), Some(txs)) => {
-            let txs: Vec<Value> = txs
-                .iter()
-                .map(|t| transaction_json(&t.tx, &t.spent, &t.proofs, Flavor::Node, None, None))
-                .collect();
-            json_response(
-                StatusCode::OK,
-                json!({ "headerId": id, "transactions": txs, "blockVersion": h.version }),
-            )
-        }
-        _ => node_error(
+    match block_transactions_json(&d, &block) {
+        Some(v) => json_response(StatusCode::OK, v),
+        None => node_error(
             StatusCode::NOT_FOUND,
             "not-found",
             format!("No block found with id {id}"),
         ),
     }
+}
+
+/// The node's `POST /blocks/headerIds`: the full blocks of the ids it knows (a JSON list of
+/// header ids in), `[{header, blockTransactions, extension, adProofs, size}]`; unknown ids
+/// left out.
+async fn blocks_by_ids(State(s): State<Shared>, body: Bytes) -> Response {
+    let ids: Option<Vec<Id>> = serde_json::from_slice::<Vec<String>>(&body)
+        .ok()
+        .and_then(|l| l.iter().map(|i| parse_id(i)).collect());
+    let Some(ids) = ids else {
+        return node_error(StatusCode::BAD_REQUEST, "bad.request", "a JSON list of header ids");
+    };
+    let d = lock(&s);
+    let blocks: Vec<Value> = ids
+        .iter()
+        .filter_map(|id| {
+            let header = d.served_header(d.ledger.header(id)?).to_json();
+            Some(json!({
+                "header": header,
+                "blockTransactions": block_transactions_json(&d, id)?,
+                "extension": { "headerId": id.to_hex(), "digest": hex::encode(&[0u8; 32]), "fields": [] },
+                "adProofs": null,
+                "size": 0,
+            }))
+        })
+        .collect();
+    json_response(StatusCode::OK, Value::Array(blocks))
 }
 
 /// The node's `/blocks/{id}/proofFor/{txId}`: the transaction's Merkle inclusion proof.

@@ -37,8 +37,9 @@ pub enum Tamper {
     /// 40 MiB of spaces, streamed without a Content-Length.
     Huge,
     /// Every inclusion proof is false: the node's `proofFor` with its first sibling changed,
-    /// ergo-graphql's and the explorer API's transactions of a block with their proof bytes
-    /// changed (so their witness ids, and the block's tree, are not the header's).
+    /// every source's transactions of a block (the node's blocks, ergo-graphql's, the explorer
+    /// API's) with their proof bytes changed (so their witness ids, and the block's tree, are
+    /// not the header's).
     Inclusion,
     /// The header of every block that holds a transaction is served with another nonce, one
     /// whose proof of work fails (its id recomputed from it: a block nobody mined).

@@ -5,7 +5,7 @@
 //!
 //! | source | headers `from..=to` | a transaction's inclusion in a block |
 //! |---|---|---|
-//! | node | `/blocks/chainSlice?fromHeight=from-1&toHeight=to` (the node leaves `fromHeight` out) | `/blocks/{id}/proofFor/{txId}` |
+//! | node | `/blocks/chainSlice?fromHeight=from-1&toHeight=to` (the node leaves `fromHeight` out) | `/blocks/{id}/proofFor/{txId}`, or many blocks' transactions at once (`POST /blocks/headerIds`): the tree rebuilt |
 //! | ergo-graphql | `blockHeaders(height)`, one alias per height | the block's `transactions(headerId)` (ids, proof bytes, index): the tree rebuilt |
 //! | explorer API v1 | `/api/v1/blocks/headers?offset=from-1&limit=…&sortBy=height&sortDirection=asc` | the block, `/api/v1/blocks/{id}` (its transactions' ids, proof bytes, index): the tree rebuilt |
 //!
@@ -22,10 +22,8 @@ use crate::ergo::merkle::{block_leaves, witness_id, InclusionProof};
 use crate::ergo::Id;
 use serde_json::Value;
 
-/// The most headers asked in one request.
-pub const MAX_HEADERS: u32 = 32;
-
-/// The most blocks whose transactions one ergo-graphql request asks for ([`SourceKind::blocks_request`]).
+/// The most blocks one request asks for ([`SourceKind::blocks_request`]): aliases of one
+/// ergo-graphql query, or full blocks from a node.
 pub const MAX_BLOCKS: usize = 20;
 
 /// The fields of a block's transactions that rebuild its tree.
@@ -36,10 +34,20 @@ const BLOCK_TX_FIELDS: &str = "transactionId index inputs { index proofBytes }";
 const MAX_BLOCK_TXS: usize = 200;
 
 impl SourceKind {
-    /// The request for the headers at heights `from..=to` (at most [`MAX_HEADERS`]; the caller
-    /// splits longer runs).
+    /// The most headers one request asks for: a node's slice or an explorer page of hundreds
+    /// (a header is about 1 KB of JSON), 32 aliases of an ergo-graphql query.
+    pub fn max_headers(self) -> u32 {
+        match self {
+            SourceKind::Node => 512,
+            SourceKind::Graphql => 32,
+            SourceKind::Explorer => 500,
+        }
+    }
+
+    /// The request for the headers at heights `from..=to` (at most [`SourceKind::max_headers`];
+    /// the caller splits longer runs).
     pub fn headers_request(self, from: u32, to: u32) -> Request {
-        let to = to.min(from.saturating_add(MAX_HEADERS - 1));
+        let to = to.min(from.saturating_add(self.max_headers() - 1));
         match self {
             // the node's slice leaves out `fromHeight` itself (it walks back from `toHeight`
             // while the height is above `fromHeight + 1`)
@@ -146,10 +154,19 @@ impl SourceKind {
     }
 
     /// The request for the transactions of many blocks at once, where the source can (ergo-graphql:
-    /// one aliased `transactions(headerId)` per block, at most [`MAX_BLOCKS`]); what each
-    /// block's part says is read by [`SourceKind::blocks_answer`].
+    /// one aliased `transactions(headerId)` per block; a node: its full blocks,
+    /// `POST /blocks/headerIds`; at most [`MAX_BLOCKS`]); what each block's part says is read by
+    /// [`SourceKind::blocks_answer`].
     pub fn blocks_request(self, blocks: &[Id]) -> Option<Request> {
         match self {
+            SourceKind::Node => {
+                let ids: Vec<String> = blocks.iter().take(MAX_BLOCKS).map(|b| format!("\"{b}\"")).collect();
+                Some(Request {
+                    method: Method::Post,
+                    path: "/blocks/headerIds".into(),
+                    body: Some((format!("[{}]", ids.join(",")), "application/json")),
+                })
+            }
             SourceKind::Graphql => {
                 let parts: Vec<String> = blocks
                     .iter()
@@ -167,13 +184,30 @@ impl SourceKind {
                     serde_json::json!({}),
                 ))
             }
-            SourceKind::Node | SourceKind::Explorer => None,
+            SourceKind::Explorer => None,
         }
     }
 
     /// The answer to [`SourceKind::blocks_request`] for `blocks`, split into each block's
     /// answer as [`SourceKind::inclusion_answer`] reads it (and a cache keeps it).
     pub fn blocks_answer(self, text: &str, blocks: &[Id]) -> Result<Vec<String>, SourceError> {
+        if self == SourceKind::Node {
+            // the blocks it has, in any order: each asked block's transactions, by the id its
+            // answer claims (a block that is not the header's fails at its root)
+            let list: Vec<Value> = serde_json::from_str(text).map_err(|e| SourceError::Inclusion {
+                detail: format!("the node's blocks are not a JSON list: {}", clip(&e.to_string())),
+            })?;
+            return Ok(blocks
+                .iter()
+                .take(MAX_BLOCKS)
+                .map(|b| {
+                    let found = list
+                        .iter()
+                        .find(|v| v["header"]["id"].as_str() == Some(b.to_hex().as_str()));
+                    found.map_or_else(|| "{}".into(), |v| v["blockTransactions"].to_string())
+                })
+                .collect());
+        }
         let data: Value = super::graphql::open(text, "a GraphQL answer of blocks' transactions")?;
         Ok((0..blocks.len().min(MAX_BLOCKS))
             .map(|i| {
@@ -193,7 +227,13 @@ impl SourceKind {
         // where each source lists a block's transactions, and how it names their fields
         let (list, id_field, proof_field) = match self {
             SourceKind::Node => {
-                return InclusionProof::from_json(text).map_err(|e| bad(e.to_string()));
+                let v: Value = serde_json::from_str(text)
+                    .map_err(|e| bad(format!("the node's answer is not JSON: {}", clip(&e.to_string()))))?;
+                if v.get("transactions").is_none() {
+                    // `proofFor`'s answer; else a block's transactions (from `/blocks/headerIds`)
+                    return InclusionProof::from_json(text).map_err(|e| bad(e.to_string()));
+                }
+                (v["transactions"].clone(), "id", "spendingProof")
             }
             SourceKind::Graphql => {
                 let data: Value = super::graphql::open(text, "a GraphQL answer of a block's transactions")?;
@@ -210,18 +250,24 @@ impl SourceKind {
             .ok_or_else(|| bad("no list of the block's transactions".into()))?;
         // (index in the block, id, witness id)
         let mut txs: Vec<(u64, [u8; 32], [u8; 31])> = Vec::with_capacity(list.len());
-        for t in list {
+        for (at, t) in list.iter().enumerate() {
             let claimed = t[id_field].as_str().unwrap_or_default();
             let id =
                 hex::decode_array::<32>(claimed).map_err(|e| bad(format!("transaction id {}: {e}", clip(claimed))))?;
-            let index = t["index"]
-                .as_u64()
-                .ok_or_else(|| bad(format!("transaction {claimed} has no index")))?;
+            // a node lists a block's transactions in order, without their index
+            let index = match self {
+                SourceKind::Node => Some(at as u64),
+                _ => t["index"].as_u64(),
+            }
+            .ok_or_else(|| bad(format!("transaction {claimed} has no index")))?;
             let mut inputs: Vec<(u64, Vec<u8>)> = Vec::new();
-            for i in t["inputs"].as_array().into_iter().flatten() {
-                let proof = hex::decode(i[proof_field].as_str().unwrap_or_default())
+            for (n, i) in t["inputs"].as_array().into_iter().flatten().enumerate() {
+                // the proof bytes: a string, or a node's `{proofBytes, extension}`
+                let p = &i[proof_field];
+                let p = p.get("proofBytes").unwrap_or(p);
+                let proof = hex::decode(p.as_str().unwrap_or_default())
                     .map_err(|e| bad(format!("proof bytes of {claimed}: {e}")))?;
-                inputs.push((i["index"].as_u64().unwrap_or_default(), proof));
+                inputs.push((i["index"].as_u64().unwrap_or(n as u64), proof));
             }
             inputs.sort_by_key(|(i, _)| *i);
             let proofs: Vec<&[u8]> = inputs.iter().map(|(_, p)| p.as_slice()).collect();
