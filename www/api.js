@@ -5,6 +5,11 @@
 
 const dec = (x) => (typeof x === 'bigint' ? x.toString() : String(x));
 const text = (x) => (typeof x === 'string' ? x : JSON.stringify(x));
+/** A block height, checked: a whole number the chain can reach (with room for two after it). */
+function blockHeight(h, what) {
+  if (!Number.isInteger(h) || h < 0 || h > 2 ** 32 - 3) throw new TypeError(`${what}: a block height`);
+  return h;
+}
 
 /** Binds a class's factories to it, so that they work detached (`states.map(ShareState.fromSnapshot)`);
  *  a subclass binds the same factories to itself. */
@@ -128,17 +133,18 @@ export function makeApi(raw) {
     anchorTransaction: ({ network = 'mainnet', source = 'node', txId, height, headers, inclusion }) =>
       JSON.parse(raw.anchorTransaction(network, source, txId, height, headers.map(text), text(inclusion))),
     unspentRequest: (source, boxIds) => raw.unspentRequest(source, boxIds),
-    unspentBoxes: ({ network = 'mainnet', source = 'node', boxIds, headers, proof }) =>
-      JSON.parse(raw.unspentBoxes(network, source, boxIds, headers.map(text), text(proof))),
+    unspentBoxes: ({ network = 'mainnet', source = 'node', boxIds, headers, proof, tip, now = Date.now() }) =>
+      JSON.parse(raw.unspentBoxes(network, source, boxIds, headers.map(text), text(proof), blockHeight(tip, 'tip'), now)),
     /** Which of `boxIds` are unspent as of the source's newest block (proven against its state
      *  root), asking `send(request)`; null from a source that proves no state. */
-    async unspentVia(send, { network = 'mainnet', source = 'node', boxIds, tip }) {
+    async unspentVia(send, { network = 'mainnet', source = 'node', boxIds, tip, now = Date.now() }) {
+      blockHeight(tip, 'tip');
       const request = raw.unspentRequest(source, boxIds);
       if (request === null) return null;
       // the proof first: the state it is against is at the tip or after it
       const proof = await send(request);
       const headers = [await send(raw.headersRequest(source, tip, tip + 2))];
-      return JSON.parse(raw.unspentBoxes(network, source, boxIds, headers, proof));
+      return JSON.parse(raw.unspentBoxes(network, source, boxIds, headers, proof, tip, now));
     },
     /** Shows `txId` (in the block at `height`, as the source says) in a mined block, asking
      *  `send(request)` (see `SourceRequest`) for the headers and the inclusion proof. */

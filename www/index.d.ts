@@ -313,8 +313,8 @@ export interface Anchored {
   network: Network;
 }
 
-/** The request for the headers at heights `from..=to` (at most 32) from a node, ergo-graphql
- * or the explorer API. */
+/** The request for the headers at heights `from..=to` from a node, ergo-graphql or the explorer
+ * API: at most 512, 32 or 500 of them (ask again from where an answer ends). */
 export function headersRequest(source: SourceKind, from: number, to: number): BlockRequest;
 /** The request for the proof that `txId` is in block `blockId` (node: `proofFor`;
  * ergo-graphql and the explorer API: the block's transactions, rebuilt into its tree). */
@@ -356,20 +356,24 @@ export interface Unspent {
  * `null` from ergo-graphql and the explorer API, which prove no state. */
 export function unspentRequest(source: SourceKind, boxIds: Hex[]): BlockRequest | null;
 /** `proof`, the node's answer to `unspentRequest`, replayed against the state root of the
- * newest header of `headers` (its answers to `headersRequest` from its tip on) it fits, that
- * header mined to the network's rules. Throws a ProofError when none fits. */
+ * newest header of `headers` (its answers to `headersRequest` from `tip` on) at or above `tip`
+ * that it fits, that header mined to the network's rules and, on mainnet and testnet, within
+ * 30 minutes of `now` (ms; default `Date.now()`: an older one is a state the chain moved past).
+ * Throws a ProofError when none fits. */
 export function unspentBoxes(args: {
   network?: Network;
   source?: SourceKind;
   boxIds: Hex[];
   headers: string[];
   proof: string;
+  tip: number;
+  now?: number;
 }): Unspent;
 /** `unspentBoxes`, asking `send(request)` for the proof, then the headers from `tip` (the
  * source's height) to two after it; `null` from a source that proves no state. */
 export function unspentVia(
   send: (request: BlockRequest) => Promise<string>,
-  args: { network?: Network; source?: SourceKind; boxIds: Hex[]; tip: number },
+  args: { network?: Network; source?: SourceKind; boxIds: Hex[]; tip: number; now?: number },
 ): Promise<Unspent | null>;
 
 /** The kinds of source a `Walker` builds requests for: an Ergo node with extraIndex, the

@@ -218,11 +218,14 @@ async fn prove_current(node: &Chain<'_>, trust: &Trust, rows: &mut [Result<Row, 
     let Some(fetched) = node.unspent(&boxes).await else {
         return;
     };
-    // the newest header whose state the proof replays against
+    // the newest header whose state the proof replays against, mined to the rules and within
+    // the network's time of this computer's clock (an older state is one the chain moved past)
+    let now = js_sys::Date::now() as u64;
     let proven = fetched.map_err(|e| e.to_string()).and_then(|proof| {
         let mut why = format!("no header at height {tip}");
         for h in node.known_headers(tip, tip.saturating_add(2)).iter().rev() {
-            match trust::check_header(trust.network, h).and_then(|()| trust::unspent(&boxes, &proof, h)) {
+            let checked = trust::check_header(trust.network, h).and_then(|()| trust::fresh(trust.network, h, now));
+            match checked.and_then(|()| trust::unspent(&boxes, &proof, h)) {
                 Ok(found) => return Ok((h.clone(), found)),
                 Err(e) => why = e.to_string(),
             }
@@ -237,7 +240,8 @@ async fn prove_current(node: &Chain<'_>, trust: &Trust, rows: &mut [Result<Row, 
                     height: h.height,
                     time: h.timestamp,
                 },
-                _ => Current::Spent { height: h.height },
+                Some(false) => Current::Spent { height: h.height },
+                None => Current::Unproven(format!("no proof about box {}", short(&b.to_hex()))),
             },
             Err(why) => Current::Unproven(why.clone()),
         });

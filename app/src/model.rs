@@ -427,7 +427,7 @@ impl Row {
                 when(*time)
             ),
             (Paid::No, Verified::ByLookup { state_box, .. }, Some(Current::Spent { height })) => format!(
-                "{cross}; box {} is spent: it is not in the state of block {} (its state root; proof of work checked), though the source says unspent — it hides a later payout",
+                "{cross}; box {} is not in the state of block {} (its state root; proof of work checked), though the source says unspent: spent since, by a transaction it does not show, or never on this chain",
                 short(state_box),
                 thousands(*height)
             ),
@@ -1048,7 +1048,7 @@ mod tests {
         assert!(
             hidden
                 .trust()
-                .contains("is spent: it is not in the state of block 1,605,073"),
+                .contains("is not in the state of block 1,605,073 (its state root; proof of work checked), though the source says unspent"),
             "{}",
             hidden.trust()
         );

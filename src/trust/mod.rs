@@ -45,6 +45,11 @@ pub struct Network {
     /// How many confirmations (its block and those after it, all checked) a transaction needs
     /// before a figure resting on it is shown as verified; fewer: pending.
     pub min_confirmations: u32,
+    /// How far from this computer's clock (ms) the block whose state proves a box unspent may
+    /// have been mined ([`fresh`]): an older one is a state the chain has moved past, shown by a
+    /// source that withholds the newer blocks. None: the network's times are not the clock's
+    /// (the devnet generates its chain at start with the times of its seed).
+    pub max_state_age: Option<u64>,
 }
 
 /// Ergo's testnet: its difficulty is low (about 10^9), so its proof of work shows little; no
@@ -54,6 +59,7 @@ pub const TESTNET: Network = Network {
     min_difficulty: 1,
     blocks_after: 10,
     min_confirmations: 11,
+    max_state_age: Some(30 * 60_000),
 };
 
 /// Ergo's mainnet.
@@ -62,6 +68,8 @@ pub const MAINNET: Network = Network {
     min_difficulty: 1 << 48,
     blocks_after: 10,
     min_confirmations: 11,
+    // fifteen blocks' time: a chain without a block for that long is all but unknown
+    max_state_age: Some(30 * 60_000),
 };
 
 /// The devnet: its own difficulty (2: a nonce in two meets it, so that the devnet mines its
@@ -73,6 +81,7 @@ pub const DEVNET: Network = Network {
     blocks_after: 10,
     // the devnet mines no block but its transactions': its last is final as it is
     min_confirmations: 1,
+    max_state_age: None,
 };
 
 impl Network {
@@ -118,6 +127,15 @@ pub enum TrustError {
     /// A proof of unspent boxes that does not replay against the header's state root.
     #[error("the proof of unspent boxes does not replay against the state root of block {block} at height {height}: {reason}")]
     NotState { block: String, height: u32, reason: String },
+    /// The block whose state would prove boxes unspent is not a current one.
+    #[error("block {height} was mined {minutes} minutes {when} this computer's clock (over {limit} on {network}): not the current state")]
+    Stale {
+        height: u32,
+        minutes: u64,
+        when: &'static str,
+        limit: u64,
+        network: &'static str,
+    },
     /// A box in the UTXO set under another box's id.
     #[error("the unspent set of block {block} holds other bytes under box {state_box}'s id")]
     OtherBox { block: String, state_box: String },
@@ -131,6 +149,28 @@ pub struct Anchored {
     /// Its confirmations as far as checked: its own block and the blocks after it whose headers
     /// were checked (1 for a transaction in the last block).
     pub confirmations: u32,
+}
+
+/// Checks that `header` was mined close enough to `now` (ms since 1970, this computer's clock)
+/// for its state to be the chain's current one, on `network`'s rules ([`Network::max_state_age`]).
+pub fn fresh(network: &Network, header: &Header, now: u64) -> Result<(), TrustError> {
+    let Some(limit) = network.max_state_age else {
+        return Ok(());
+    };
+    let (gap, when) = match header.timestamp.checked_sub(now) {
+        Some(ahead) => (ahead, "after"),
+        None => (now - header.timestamp, "before"),
+    };
+    if gap <= limit {
+        return Ok(());
+    }
+    Err(TrustError::Stale {
+        height: header.height,
+        minutes: gap / 60_000,
+        when,
+        limit: limit / 60_000,
+        network: network.name,
+    })
 }
 
 /// Which of `boxes` are unspent as of `header`'s block: a batch lookup proof (a node's
@@ -318,6 +358,32 @@ mod tests {
             proofs.push((tx, InclusionProof::of(&leaves, 0).unwrap()));
         }
         (headers, proofs)
+    }
+
+    #[crate::test]
+    fn a_state_is_current_only_within_the_networks_time_of_the_clock() {
+        let (headers, _) = chain(1, 1_600_000, DEVNET_N_BITS);
+        let h = &headers[0];
+        let t = h.timestamp;
+        for now in [t, t + 30 * 60_000, t - 30 * 60_000] {
+            assert_eq!(fresh(&MAINNET, h, now), Ok(()));
+        }
+        let e = fresh(&MAINNET, h, t + 31 * 60_000).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "block 1600000 was mined 31 minutes before this computer's clock (over 30 on mainnet): not the current state"
+        );
+        assert!(matches!(
+            fresh(&TESTNET, h, t - 45 * 60_000),
+            Err(TrustError::Stale {
+                when: "after",
+                minutes: 45,
+                ..
+            })
+        ));
+        // the devnet's times are its seed's
+        assert_eq!(fresh(&DEVNET, h, u64::MAX), Ok(()));
+        assert_eq!(fresh(&DEVNET, h, 0), Ok(()));
     }
 
     #[crate::test]

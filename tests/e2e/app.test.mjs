@@ -542,7 +542,7 @@ test('a payout the source hides (its state box shown unspent): the node\'s proof
     assert.ok(row[6].startsWith('✗'), row[6]);
     assert.equal(row[4], 'not proven: not yet');
     assert.match(row[6], /pool's lookup proof checked against the digest of box/, row[6]);
-    assert.match(row[6], /box [0-9a-f]{8}…[0-9a-f]{8} is spent: it is not in the state of block [\d,]+ \(its state root; proof of work checked\), though the source says unspent — it hides a later payout/, row[6]);
+    assert.match(row[6], /box [0-9a-f]{8}…[0-9a-f]{8} is not in the state of block [\d,]+ \(its state root; proof of work checked\), though the source says unspent: spent since, by a transaction it does not show, or never on this chain/, row[6]);
     assert.equal(await page.locator('tbody tr').nth(3).locator('button.pay').count(), 0);
     for (const r of table.slice(0, 3)) assert.match(r[6], /^✓[^?]/, r[6]);
     await page.screenshot({ path: `${SHOTS}/lie-hidden-spend.png`, fullPage: true });

@@ -52,8 +52,9 @@ fn request_object(r: Request, to: Option<&str>) -> JsValue {
     object(&fields)
 }
 
-/// The request for the headers at heights `from..=to` (at most 32) from a source of kind
-/// `source` (`node`, `graphql` or `explorer`).
+/// The request for the headers at heights `from..=to` from a source of kind `source` (`node`,
+/// `graphql` or `explorer`): at most 512, 32 or 500 of them (the caller asks again from where
+/// an answer ends).
 #[wasm_bindgen(js_name = headersRequest)]
 pub fn headers_request(source: &str, from: u32, to: u32) -> Result<JsValue> {
     let kind = source_kind(source, "source")?;
@@ -174,11 +175,11 @@ pub fn unspent_request(source: &str, box_ids_list: JsValue) -> Result<JsValue> {
 
 /// Which of `box_ids` are unspent, on `network`'s rules: `proof_answer`, the node's answer to
 /// `unspentRequest`, replayed against the state root of the newest header of `headers_answers`
-/// (its answers to `headersRequest` from its tip on) that it fits, that header mined to the
-/// rules. JSON text of `{height, blockId, timestamp, unspent: [bool, …], network}`: `true`, the
-/// box is in the UTXO set after that block; `false`, proven absent (spent, or never made). A
-/// TrustError (thrown as a ProofError) when no header fits. That the header is the chain's
-/// newest rests on the source's word: show its time.
+/// (its answers to `headersRequest` from `tip` on) at or above `tip` that it fits, that header
+/// mined to the rules and, on mainnet and testnet, within 30 minutes of `now` (ms since 1970).
+/// JSON text of `{height, blockId, timestamp, unspent: [bool, …], network}`: `true`, the box is
+/// in the UTXO set after that block; `false`, proven absent (spent, or never made). A
+/// TrustError (thrown as a ProofError) when no header fits.
 #[wasm_bindgen(js_name = unspentBoxes)]
 pub fn unspent_boxes(
     network: &str,
@@ -186,15 +187,24 @@ pub fn unspent_boxes(
     box_ids_list: JsValue,
     headers_answers: JsValue,
     proof_answer: &str,
+    tip: u32,
+    now: f64,
 ) -> Result<String> {
     let rules = rules(network)?;
     let kind = source_kind(source, "source")?;
     let ids = box_ids(&box_ids_list)?;
+    if ids.is_empty() {
+        return Err(Thrown::type_error("boxIds: at least one box id"));
+    }
+    if !(now.is_finite() && now >= 0.0) {
+        return Err(Thrown::type_error("now: milliseconds since 1970"));
+    }
     let proof = kind.unspent_answer(proof_answer)?;
     let headers = headers_by_height(kind, &headers_answers)?;
-    let mut why = trust::TrustError::NoHeader("any of the answers".into());
-    for h in headers.values().rev() {
-        match trust::check_header(rules, h).and_then(|()| trust::unspent(&ids, &proof, h)) {
+    let mut why = trust::TrustError::NoHeader(format!("height {tip} or above"));
+    for h in headers.range(tip..).map(|(_, h)| h).rev() {
+        let checked = trust::check_header(rules, h).and_then(|()| trust::fresh(rules, h, now as u64));
+        match checked.and_then(|()| trust::unspent(&ids, &proof, h)) {
             Ok(found) => {
                 return Ok(json!({
                     "height": h.height,

@@ -330,13 +330,18 @@ test('a pool website shows "not yet paid" verified: the open epoch\'s tip unspen
   // the same answers, checked without I/O; mainnet's rules refuse the devnet's header
   const proof = await send(s.unspentRequest('node', boxIds));
   const headers = [await send(s.headersRequest('node', tip, tip + 2))];
-  assert.deepEqual(s.unspentBoxes({ network: 'devnet', boxIds, headers, proof }).unspent, [true, false]);
-  assert.throws(() => s.unspentBoxes({ network: 'mainnet', boxIds, headers, proof }),
+  assert.deepEqual(s.unspentBoxes({ network: 'devnet', boxIds, headers, proof, tip }).unspent, [true, false]);
+  assert.throws(() => s.unspentBoxes({ network: 'mainnet', boxIds, headers, proof, tip }),
     (e) => e.name === 'ProofError' && /below mainnet's floor/.test(e.message));
+  // a header below the tip the caller knows is not taken (a source showing an older state)
+  assert.throws(() => s.unspentBoxes({ network: 'devnet', boxIds, headers, proof, tip: tip + 1 }),
+    (e) => e.name === 'ProofError' && /no header for block height \d+ or above/.test(e.message));
+  throwsKind('TypeError', () => s.unspentBoxes({ network: 'devnet', boxIds: [], headers, proof, tip }));
+  throwsKind('TypeError', () => s.unspentBoxes({ network: 'devnet', boxIds, headers, proof }));
   // one byte of the proof changed: no verdict at all
   const hexProof = JSON.parse(proof);
   const flipped = JSON.stringify(hexProof.slice(0, 10) + (hexProof[10] === '0' ? '1' : '0') + hexProof.slice(11));
-  assert.throws(() => s.unspentBoxes({ network: 'devnet', boxIds, headers, proof: flipped }), (e) => e.name === 'ProofError');
+  assert.throws(() => s.unspentBoxes({ network: 'devnet', boxIds, headers, proof: flipped, tip }), (e) => e.name === 'ProofError');
   // the other sources prove no state
   assert.equal(s.unspentRequest('graphql', boxIds), null);
   assert.equal(await s.unspentVia(send, { network: 'devnet', source: 'explorer', boxIds, tip }), null);

@@ -67,7 +67,7 @@ pub fn App() -> impl IntoView {
             <ShareLink state=state/>
         </main>
         <footer>
-            <p>"Proofs are replayed with the sharestate library compiled to WebAssembly. A ✓ means: the proof checked against a digest in a box, the transaction that made or spent that box in a block (its Merkle proof against the block's header), and that header and the ones after it mined to the network's rules. A row with fewer confirmations than the network's rules ask is marked ?; nothing else is marked ✓."</p>
+            <p>"Proofs are replayed with the sharestate library compiled to WebAssembly. A ✓ means: the proof checked against a digest in a box, the transaction that made or spent that box in a block (its Merkle proof against the block's header), and that header and the ones after it mined to the network's rules. “Not yet paid” is proven by a node's state proof, or says it rests on the source's word; too few confirmations: ?."</p>
         </footer>
     }
 }
