@@ -44,7 +44,7 @@ pub use avl::{
 pub use encoding::hex;
 pub use ergo::{Address, AddressError, AddressKind, Constant, MinerKey, Network, RegisterError};
 pub use error::{ErrorKind, HasKind};
-pub use pool::{Balance, ShareValue, ValueError};
+pub use pool::{Balance, DualBalance, Owed, ShareValue, ValueError};
 
 // Unit tests run natively and, under wasm-bindgen-test, as wasm in a browser.
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -15,5 +15,5 @@ pub mod walk;
 
 pub use amount::{erg, parse_amount, parse_nanoerg, payout_amount, AmountError, ArithmeticError, ScoreError};
 pub use service::{verify_proof_answer, verify_snapshot_answer, ProofService, ServiceError};
-pub use value::{Balance, ShareValue, ValueError};
+pub use value::{Balance, DualBalance, Owed, ShareValue, ValueError};
 pub use walk::{epoch_starts, is_share_state, Need, Step, Touched, Walk, WalkError, Walker};

@@ -2,10 +2,12 @@
 //!
 //! - Design 1 (posted share state): [`ShareValue`] = score (8 bytes, big-endian) ‖ paid (1 byte,
 //!   0 or 1).
-//! - Design 2 (persistent balance state): [`Balance`] = nanoErg owed (8 bytes, big-endian).
+//! - Design 2 (persistent balance state): [`Balance`] = nanoErg owed (8 bytes, big-endian); in
+//!   a token pool, [`DualBalance`] = nanoErg owed ‖ tokens owed (16 bytes). [`Owed`] reads either
+//!   by the pool's kind.
 //!
-//! Both numbers are the chain's signed 64-bit `Long`s (`byteArrayToLong`); a negative one is
-//! not a score or a balance, and is refused.
+//! Every number is the chain's signed 64-bit `Long` (`byteArrayToLong`); a negative one is not
+//! a score or a balance, and is refused.
 
 use thiserror::Error;
 
@@ -93,19 +95,90 @@ impl Balance {
 
     /// Parses exactly 8 bytes holding a non-negative number.
     pub fn from_bytes(bytes: &[u8]) -> Result<Balance, ValueError> {
-        let b: [u8; 8] = bytes.try_into().map_err(|_| ValueError::Length {
-            what: "balance",
-            expected: 8,
-            found: bytes.len(),
-        })?;
-        let v = i64::from_be_bytes(b);
-        if v < 0 {
-            return Err(ValueError::Negative {
-                what: "balance",
-                found: v,
+        long(bytes, "balance").map(Balance)
+    }
+}
+
+fn long(bytes: &[u8], what: &'static str) -> Result<i64, ValueError> {
+    let b: [u8; 8] = bytes.try_into().map_err(|_| ValueError::Length {
+        what,
+        expected: 8,
+        found: bytes.len(),
+    })?;
+    match i64::from_be_bytes(b) {
+        v if v < 0 => Err(ValueError::Negative { what, found: v }),
+        v => Ok(v),
+    }
+}
+
+/// A Design 2 balance of a token pool (the deployed `DualBalance`): nanoErg and tokens the
+/// pool owes a miner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DualBalance {
+    pub erg: i64,
+    pub tokens: i64,
+}
+
+impl DualBalance {
+    /// Encoded length.
+    pub const LENGTH: usize = 16;
+
+    /// `erg(8, big-endian) ‖ tokens(8, big-endian)`.
+    pub fn to_bytes(&self) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        b[..8].copy_from_slice(&self.erg.to_be_bytes());
+        b[8..].copy_from_slice(&self.tokens.to_be_bytes());
+        b
+    }
+
+    /// Parses exactly 16 bytes holding two non-negative numbers.
+    pub fn from_bytes(bytes: &[u8]) -> Result<DualBalance, ValueError> {
+        if bytes.len() != Self::LENGTH {
+            return Err(ValueError::Length {
+                what: "dual balance",
+                expected: Self::LENGTH,
+                found: bytes.len(),
             });
         }
-        Ok(Balance(v))
+        Ok(DualBalance {
+            erg: long(&bytes[..8], "ERG balance")?,
+            tokens: long(&bytes[8..], "token balance")?,
+        })
+    }
+}
+
+/// What a Design 2 pool owes a miner, as its kind stores it: a plain pool's [`Balance`], a token
+/// pool's [`DualBalance`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Owed {
+    Single(Balance),
+    Dual(DualBalance),
+}
+
+impl Owed {
+    /// Reads `bytes` as a token pool's value (`dual`) or a plain pool's; a value of the other
+    /// kind's length is a [`ValueError::Length`], never read as the other.
+    pub fn from_bytes(bytes: &[u8], dual: bool) -> Result<Owed, ValueError> {
+        match dual {
+            true => DualBalance::from_bytes(bytes).map(Owed::Dual),
+            false => Balance::from_bytes(bytes).map(Owed::Single),
+        }
+    }
+
+    /// The value's bytes (8 or 16).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Owed::Single(b) => b.to_bytes().to_vec(),
+            Owed::Dual(d) => d.to_bytes().to_vec(),
+        }
+    }
+
+    /// The nanoErg owed.
+    pub fn erg(&self) -> i64 {
+        match self {
+            Owed::Single(b) => b.0,
+            Owed::Dual(d) => d.erg,
+        }
     }
 }
 
@@ -156,5 +229,65 @@ mod tests {
         assert_eq!(Balance::from_bytes(&b.to_bytes()), Ok(b));
         assert!(Balance::from_bytes(&[0; 9]).is_err());
         assert!(Balance::from_bytes(&[0x80, 0, 0, 0, 0, 0, 0, 0]).is_err());
+    }
+
+    #[crate::test]
+    fn dual_balances_round_trip_and_each_half_is_checked() {
+        let d = DualBalance {
+            erg: 0x0102030405060708,
+            tokens: 9,
+        };
+        assert_eq!(d.to_bytes(), [1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 9]);
+        assert_eq!(DualBalance::from_bytes(&d.to_bytes()), Ok(d));
+        assert_eq!(
+            DualBalance::from_bytes(&[0; 8]),
+            Err(ValueError::Length {
+                what: "dual balance",
+                expected: 16,
+                found: 8
+            })
+        );
+        let mut neg = [0u8; 16];
+        neg[8] = 0xff;
+        assert_eq!(
+            DualBalance::from_bytes(&neg).unwrap_err().to_string(),
+            "the token balance -72057594037927936 is negative"
+        );
+        neg[0] = 0x80;
+        assert!(matches!(
+            DualBalance::from_bytes(&neg),
+            Err(ValueError::Negative {
+                what: "ERG balance",
+                ..
+            })
+        ));
+    }
+
+    #[crate::test]
+    fn what_a_pool_owes_is_read_by_its_kind_never_as_the_other() {
+        let single = Owed::from_bytes(&Balance(5).to_bytes(), false).unwrap();
+        assert_eq!((single, single.erg()), (Owed::Single(Balance(5)), 5));
+        let dual = Owed::from_bytes(&DualBalance { erg: 7, tokens: 3 }.to_bytes(), true).unwrap();
+        assert_eq!(dual.erg(), 7);
+        assert_eq!(dual.to_bytes().len(), 16);
+        assert_eq!(single.to_bytes(), Balance(5).to_bytes().to_vec());
+        // a plain pool's value in a token pool, and the reverse: typed errors
+        assert!(matches!(
+            Owed::from_bytes(&Balance(5).to_bytes(), true),
+            Err(ValueError::Length {
+                expected: 16,
+                found: 8,
+                ..
+            })
+        ));
+        assert!(matches!(
+            Owed::from_bytes(&[0; 16], false),
+            Err(ValueError::Length {
+                expected: 8,
+                found: 16,
+                ..
+            })
+        ));
+        assert!(Owed::from_bytes(&[], false).is_err() && Owed::from_bytes(&[0; 17], true).is_err());
     }
 }
