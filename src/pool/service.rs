@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `GET {base}/epochs` | `{"states": [{"boxId", "digest", "miners"}]}` |
 //! | `GET {base}/proof/{boxId}/{minerKey}` | `{"boxId", "digest", "key", "value": hex or null, "proof"}` |
-//! | `GET {base}/snapshot/{boxId}` | the JSON snapshot ([`snapshot`](crate::avl::snapshot)) |
+//! | `GET {base}/snapshot/{boxId}` | the JSON snapshot ([`crate::avl::snapshot`]) |
 //! | `GET {base}/proofs/{minerKey}?boxes={boxId},{boxId},…` | `{"proofs": [answers as /proof gives them]}`, for each box it serves (at most [`MAX_BOXES`]) |
 //!
 //! Errors are `{"error": {"kind", "message"}}` with status 400 or 404. The handler is plain:

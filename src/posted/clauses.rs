@@ -1,6 +1,6 @@
 //! **Design 1's clauses**: a payout transaction evaluated clause by clause exactly as the seed's
-//! draft contract evaluates it — per miner ([`miner_check`]), then the next boxes
-//! ([`next_boxes`]) — plus the hardened contract's own clauses ([`super::hardened`]) and the
+//! draft contract evaluates it — per miner (`miner_check`), then the next boxes
+//! (`next_boxes`) — plus the hardened contract's own clauses ([`super::hardened`]) and the
 //! draft's weaknesses the transaction uses ([`super::weaknesses`]).
 
 use crate::encoding::hash::blake2b256;

@@ -1,7 +1,7 @@
 //! A Design 1 epoch's transactions, built as the contracts demand: opening the epoch (the
 //! share-state and reward boxes), and each payout. These are unsigned transactions; the
 //! `interpreter` feature evaluates them against the contracts before anyone signs them
-//! ([`evaluated`](super::evaluated)).
+//! (`super::evaluated`).
 
 use crate::avl::{AvlTreeData, Key, ShareState};
 use crate::encoding::hex;

@@ -31,7 +31,7 @@
 //! | [`hardened`] | the hardened contract's own clauses |
 //! | [`weaknesses`] | the draft's weaknesses a transaction uses |
 //! | [`report`] | the verdict: every clause, named, with why it fails |
-//! | [`audit`] | **an epoch's audit**: maxScore, R6 and the reward box against the whole tree |
+//! | [`audit`](mod@audit) | **an epoch's audit**: maxScore, R6 and the reward box against the whole tree |
 
 pub mod audit;
 pub mod clauses;

@@ -6,7 +6,7 @@
 //! values (the first occurrence of a repeated key sees the original value, which is what
 //! `getMany` returns for every occurrence), and `getMany` fails exactly when the update replay
 //! fails before reaching a leaf. Only when the update replay fails is a separate lookup replay
-//! run, to tell the two apart ([`replay_both`], for the clause check). [`replay_payout`] is the
+//! run, to tell the two apart (`replay_both`, for the clause check). [`replay_payout`] is the
 //! strict form: only an honest payout passes.
 
 use crate::avl::{self, AvlTreeData, Digest, Key, Operation, ProofError, KEY_LENGTH};
