@@ -771,7 +771,9 @@ fn every_block_is_mined_and_every_paying_transaction_is_in_its_block_through_eve
                     .unwrap();
                 let a = anchor(&DEVNET, tx, &proof, &headers).unwrap();
                 assert_eq!((a.height, a.block), (height, block));
-                assert_eq!(a.confirmations, (tip - height + 1).min(11));
+                // (other tests may mine blocks meanwhile: at least those to the tip read first)
+                assert_eq!(a.confirmations, headers.len() as u32);
+                assert!(a.confirmations >= (tip - height + 1).min(11) && a.confirmations <= 11);
                 // the same proof against the block after it: not there
                 assert!(matches!(
                     anchor(&DEVNET, tx, &proof, &headers[1..]),
