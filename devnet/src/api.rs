@@ -60,6 +60,12 @@ fn parse_id(s: &str) -> Option<Id> {
     hex::decode_array::<32>(s).ok().map(Id)
 }
 
+/// A POST body that is a JSON list of ids (hex), as the node takes them.
+fn id_list(body: &[u8]) -> Option<Vec<Id>> {
+    let list: Vec<String> = serde_json::from_slice(body).ok()?;
+    list.iter().map(|i| parse_id(i)).collect()
+}
+
 fn lock(s: &Shared) -> std::sync::MutexGuard<'_, Devnet> {
     // a panic while holding the lock leaves the data consistent enough to serve
     s.lock().unwrap_or_else(|p| p.into_inner())
@@ -324,10 +330,7 @@ async fn block_transactions(State(s): State<Shared>, Path(id): Path<String>) -> 
 /// header ids in), `[{header, blockTransactions, extension, adProofs, size}]`; unknown ids
 /// left out.
 async fn blocks_by_ids(State(s): State<Shared>, body: Bytes) -> Response {
-    let ids: Option<Vec<Id>> = serde_json::from_slice::<Vec<String>>(&body)
-        .ok()
-        .and_then(|l| l.iter().map(|i| parse_id(i)).collect());
-    let Some(ids) = ids else {
+    let Some(ids) = id_list(&body) else {
         return node_error(StatusCode::BAD_REQUEST, "bad.request", "a JSON list of header ids");
     };
     let d = lock(&s);
@@ -374,10 +377,7 @@ async fn proof_for(State(s): State<Shared>, Path((id, tx)): Path<(String, String
 /// The node's `POST /utxo/getBoxesBinaryProof`: a JSON list of box ids in, the hex of a batch
 /// AVL+ lookup proof of them against the UTXO set of the last block out (a JSON string).
 async fn utxo_proof(State(s): State<Shared>, body: Bytes) -> Response {
-    let ids: Option<Vec<Id>> = serde_json::from_slice::<Vec<String>>(&body)
-        .ok()
-        .and_then(|l| l.iter().map(|i| parse_id(i)).collect());
-    let Some(ids) = ids else {
+    let Some(ids) = id_list(&body) else {
         return node_error(StatusCode::BAD_REQUEST, "bad.request", "a JSON list of box ids");
     };
     let mut d = lock(&s);

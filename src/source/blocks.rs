@@ -33,6 +33,16 @@ const BLOCK_TX_FIELDS: &str = "transactionId index inputs { index proofBytes }";
 /// not proven from it (its root would not rebuild: refused, never a false proof).
 const MAX_BLOCK_TXS: usize = 200;
 
+/// A node's POST of a JSON list of ids (hex) to `path`.
+fn id_list_post(path: &str, ids: &[Id]) -> Request {
+    let ids: Vec<String> = ids.iter().map(|b| format!("\"{b}\"")).collect();
+    Request {
+        method: Method::Post,
+        path: path.into(),
+        body: Some((format!("[{}]", ids.join(",")), "application/json")),
+    }
+}
+
 impl SourceKind {
     /// The most headers one request asks for: a node's slice or an explorer page of hundreds
     /// (a header is about 1 KB of JSON), 32 aliases of an ergo-graphql query.
@@ -130,13 +140,8 @@ impl SourceKind {
     /// block, whose header's state root is the set's digest: a node's
     /// `POST /utxo/getBoxesBinaryProof`; none from the other sources.
     pub fn unspent_request(self, boxes: &[Id]) -> Option<Request> {
-        let ids: Vec<String> = boxes.iter().map(|b| format!("\"{b}\"")).collect();
         match self {
-            SourceKind::Node => Some(Request {
-                method: Method::Post,
-                path: "/utxo/getBoxesBinaryProof".into(),
-                body: Some((format!("[{}]", ids.join(",")), "application/json")),
-            }),
+            SourceKind::Node => Some(id_list_post("/utxo/getBoxesBinaryProof", boxes)),
             SourceKind::Graphql | SourceKind::Explorer => None,
         }
     }
@@ -160,12 +165,8 @@ impl SourceKind {
     pub fn blocks_request(self, blocks: &[Id]) -> Option<Request> {
         match self {
             SourceKind::Node => {
-                let ids: Vec<String> = blocks.iter().take(MAX_BLOCKS).map(|b| format!("\"{b}\"")).collect();
-                Some(Request {
-                    method: Method::Post,
-                    path: "/blocks/headerIds".into(),
-                    body: Some((format!("[{}]", ids.join(",")), "application/json")),
-                })
+                let ids = &blocks[..blocks.len().min(MAX_BLOCKS)];
+                Some(id_list_post("/blocks/headerIds", ids))
             }
             SourceKind::Graphql => {
                 let parts: Vec<String> = blocks
