@@ -15,6 +15,11 @@ const compilerVersion = JSON.parse(readFileSync('node_modules/@fleet-sdk/compile
 export const PLACEHOLDERS = {
   _operator: { type: 'SigmaProp', constant: '08cd0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798' },
   _shareStateHash: { type: 'Coll[Byte]', constant: '0e20' + 'aa'.repeat(32) },
+  // Design 2: the pool NFT's id, the four command trees' hashes (Coll[Coll[Byte]] of 4), the
+  // Update command tree's hash
+  _poolNFT: { type: 'Coll[Byte]', constant: '0e20' + 'bb'.repeat(32) },
+  _commandHashes: { type: 'Coll[Coll[Byte]]', constant: '1a04' + ('20' + 'cc'.repeat(32)).repeat(4) },
+  _updateHash: { type: 'Coll[Byte]', constant: '0e20' + 'dd'.repeat(32) },
 };
 
 const CONTRACTS = [
@@ -23,6 +28,16 @@ const CONTRACTS = [
     fixed: { _shareStateHash: 'share_state_draft' } },
   { name: 'share_state', params: ['_operator'], about: 'hardened share state (closes the draft weaknesses)' },
   { name: 'reward', params: ['_shareStateHash'], about: 'reward box paired with the hardened share state' },
+  ...['deployed', 'hardened'].flatMap((set) => [
+    { name: `persistent/${set}/balance_state`, params: ['_commandHashes', '_operator'],
+      about: `Design 2 state box (${set}): the operator signs, INPUTS(1) is one of the pool's commands` },
+    { name: `persistent/${set}/insert`, params: ['_poolNFT'], about: `Design 2 Insert command (${set})` },
+    { name: `persistent/${set}/update`, params: ['_poolNFT'], about: `Design 2 Update command (${set})` },
+    { name: `persistent/${set}/payout`, params: ['_poolNFT'], about: `Design 2 Payout command (${set})` },
+    { name: `persistent/${set}/delete`, params: ['_poolNFT'], about: `Design 2 Delete command (${set})` },
+  ]),
+  { name: 'persistent/holding', params: ['_updateHash', '_operator'],
+    about: 'Design 2 holding box (both sets): its value goes to Update command boxes, within 1%' },
 ];
 
 const out = { compiler: `@fleet-sdk/compiler ${compilerVersion}`, placeholders: PLACEHOLDERS, contracts: {} };

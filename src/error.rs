@@ -9,8 +9,8 @@ use crate::encoding::ReadError;
 use crate::ergo::json::{Eip12Error, JsonError};
 use crate::ergo::{AddressError, RegisterError};
 use crate::pool::amount::{AmountError, ArithmeticError, ScoreError};
-use crate::pool::{ServiceError, ValueError, WalkError};
-use crate::posted::{AuditError, ContractError, EpochError, PostedError};
+use crate::pool::{ContractError, ServiceError, ValueError, WalkError};
+use crate::posted::{AuditError, EpochError, PostedError};
 use crate::source::SourceError;
 
 /// What kind of input or operation failed.
@@ -132,6 +132,7 @@ kind!(
     crate::trust::TrustError => ErrorKind::Proof,
     Eip12Error => ErrorKind::Transaction,
     ContractError => ErrorKind::Transaction,
+    crate::ergo::FundingError => ErrorKind::Transaction,
 );
 
 impl HasKind for PostedError {
@@ -184,7 +185,20 @@ impl HasKind for EpochError {
 kind!(
     crate::ergo::interpreter::InterpreterError => ErrorKind::Transaction,
     crate::posted::evaluated::BuildError => ErrorKind::Transaction,
+    crate::persistent::evaluated::BuildError => ErrorKind::Transaction,
 );
+
+impl HasKind for crate::persistent::PersistentError {
+    fn kind(&self) -> ErrorKind {
+        use crate::persistent::PersistentError as E;
+        match self {
+            E::Prover(e) => e.kind(),
+            E::UnknownKey { .. } | E::RepeatedKey { .. } | E::Balance { .. } => ErrorKind::Prover,
+            E::Refused { .. } => ErrorKind::Payout,
+            _ => ErrorKind::Transaction,
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

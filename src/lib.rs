@@ -14,7 +14,7 @@
 //! | [`ergo`] | addresses and keys, registers, boxes and transactions (ids recomputed), headers and their proof of work, Merkle proofs, node/explorer JSON, EIP-12 |
 //! | [`pool`] | what both designs share: values, payout arithmetic, the walk of a pool's boxes, the proof service |
 //! | [`posted`] | Design 1, the posted share state: contracts, epochs' transactions, proofs replayed, clauses checked |
-//! | [`persistent`] | Design 2, the persistent balance state: its four commands' proofs replayed (issue 11 builds the rest) |
+//! | [`persistent`] | Design 2, the persistent balance state: its contracts (deployed and hardened), rounds planned and proved, command transactions built, proofs replayed, clauses checked |
 //! | [`source`] | where chain data comes from: the node, ergo-graphql or the explorer API, each request built and each answer checked (sans-IO) |
 //! | [`trust`] | what a ✓ rests on: a transaction in a block, headers' proof of work, the difficulty floor, confirmations, boxes unspent in a block's state |
 //! | [`error`] | every error of the crate, each with its kind |
@@ -23,7 +23,8 @@
 //! name the npm package throws and the CLI prints.
 //!
 //! Where is a payout's proof replayed? [`posted::replay`]; a Design 2 command's?
-//! [`persistent::replay`]. Design 1's clauses? [`posted::clauses`].
+//! [`persistent::replay`]. Design 1's clauses? [`posted::clauses`]; Design 2's?
+//! [`persistent::clauses`].
 //! Where does the node's JSON become a box? [`ergo::json::decode`]; GraphQL's? [`source::graphql`].
 
 #![forbid(unsafe_code)]

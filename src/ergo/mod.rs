@@ -7,6 +7,7 @@
 //! | [`address`] | addresses and ErgoTrees → proposition bytes → miner keys |
 //! | [`register`] | sigma constants in registers and context variables |
 //! | [`ergo_box`] | boxes and box candidates, their bytes and ids; the box value floor |
+//! | [`funding`] | a transaction's fee, change and box value floors, paid by the funding |
 //! | [`transaction`] | transactions' bytes to sign and ids |
 //! | [`json`] | node/explorer JSON → boxes and transactions (ids checked); EIP-12 |
 //! | [`header`] | block headers: bytes, ids recomputed, proof of work checked; the sources' JSON forms |
@@ -16,6 +17,7 @@
 
 pub mod address;
 pub mod ergo_box;
+pub mod funding;
 pub mod header;
 #[cfg(feature = "interpreter")]
 pub mod interpreter;
@@ -27,6 +29,7 @@ pub mod transaction;
 
 pub use address::{parse_address_or_tree, Address, AddressError, AddressKind, MinerKey, Network};
 pub use ergo_box::{min_plain_box_value, Candidate, ErgoBox, Id, Token, MIN_VALUE_PER_BYTE, P2PK_SCRIPT_LEN};
+pub use funding::{Funding, FundingError};
 pub use header::{Header, HeaderError};
 pub use json::{ChainBox, ChainTransaction, UnsignedInput, UnsignedTransaction};
 pub use register::{BytePair, Constant, RegisterError};

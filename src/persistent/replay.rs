@@ -19,7 +19,8 @@ use crate::avl::{self, AvlTreeData, Digest, Key, Operation, KEY_LENGTH};
 use crate::ergo::BytePair;
 
 /// Design 2's four commands, as their scripts name them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Command {
     Insert,
     Update,

@@ -1,103 +1,15 @@
-//! The contracts sharestate knows, as ErgoTrees (compiled by the Fleet compiler into
-//! `contracts/contracts.json`; sources beside it), and which one a share-state box runs.
+//! Design 1's contracts, as ErgoTrees (compiled by the Fleet compiler into
+//! `contracts/contracts.json`, sources beside it; read by [`crate::pool::contracts`]), and which
+//! one a share-state box runs.
 //!
 //! The hardened pair is parametrized: the share state by the pool operator's key, the reward
 //! box by the hash of the share-state tree. The trees segregate their constants, so a pool's
 //! trees are the templates with the placeholder constants replaced, byte for byte.
 
 use crate::encoding::hash::blake2b256;
-use crate::encoding::hex;
 use crate::ergo::ErgoBox;
-use serde::Deserialize;
-use std::collections::HashMap;
-use std::sync::OnceLock;
-use thiserror::Error;
-
-const CONTRACTS_JSON: &str = include_str!("../../contracts/contracts.json");
-
-#[derive(Deserialize)]
-struct File {
-    placeholders: HashMap<String, Placeholder>,
-    contracts: HashMap<String, Contract>,
-}
-
-#[derive(Deserialize)]
-struct Placeholder {
-    constant: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Contract {
-    ergo_tree: String,
-}
-
-struct Compiled {
-    trees: HashMap<String, Vec<u8>>,
-    placeholders: HashMap<String, Vec<u8>>,
-}
-
-fn compiled() -> &'static Compiled {
-    static C: OnceLock<Compiled> = OnceLock::new();
-    C.get_or_init(|| {
-        // the file is part of this crate, checked by its tests and by CI
-        let f: File = serde_json::from_str(CONTRACTS_JSON).unwrap_or(File {
-            placeholders: HashMap::new(),
-            contracts: HashMap::new(),
-        });
-        Compiled {
-            trees: f
-                .contracts
-                .into_iter()
-                .map(|(k, c)| (k, hex::decode(&c.ergo_tree).unwrap_or_default()))
-                .collect(),
-            placeholders: f
-                .placeholders
-                .into_iter()
-                .map(|(k, p)| (k, hex::decode(&p.constant).unwrap_or_default()))
-                .collect(),
-        }
-    })
-}
-
-fn tree(name: &str) -> Vec<u8> {
-    compiled().trees.get(name).cloned().unwrap_or_default()
-}
-
-/// A contract parameter that cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum ContractError {
-    #[error("the operator key must be a compressed secp256k1 point (33 bytes, 02 or 03 first)")]
-    OperatorKey,
-    #[error("template {template} does not hold placeholder {placeholder} exactly once")]
-    Template {
-        template: &'static str,
-        placeholder: &'static str,
-    },
-}
-
-/// Replaces the one occurrence of `placeholder`'s bytes in `template` by `value` (same length).
-fn substitute(template_name: &'static str, placeholder: &'static str, value: &[u8]) -> Result<Vec<u8>, ContractError> {
-    let template = tree(template_name);
-    let p = compiled().placeholders.get(placeholder).cloned().unwrap_or_default();
-    let at: Vec<usize> = template
-        .windows(p.len().max(1))
-        .enumerate()
-        .filter(|(_, w)| *w == p.as_slice())
-        .map(|(i, _)| i)
-        .collect();
-    match at.as_slice() {
-        [i] if value.len() == p.len() => {
-            let mut t = template.clone();
-            t[*i..*i + p.len()].copy_from_slice(value);
-            Ok(t)
-        }
-        _ => Err(ContractError::Template {
-            template: template_name,
-            placeholder,
-        }),
-    }
-}
+pub use crate::pool::contracts::ContractError;
+use crate::pool::contracts::{bytes32_constant, instantiate, operator_constant, parameters, tree};
 
 /// The seed's draft share-state contract, verbatim.
 pub fn draft_share_state() -> Vec<u8> {
@@ -111,17 +23,15 @@ pub fn draft_reward() -> Vec<u8> {
 
 /// The hardened share state of a pool whose operator holds `operator_key`.
 pub fn hardened_share_state(operator_key: &[u8]) -> Result<Vec<u8>, ContractError> {
-    if operator_key.len() != 33 || !matches!(operator_key[0], 2 | 3) {
-        return Err(ContractError::OperatorKey);
-    }
-    let constant = [&[0x08, 0xcd][..], operator_key].concat();
-    substitute("share_state", "_operator", &constant)
+    instantiate("share_state", &[("_operator", &operator_constant(operator_key)?)])
 }
 
 /// The hardened reward box paired with the share-state tree `share_state`.
 pub fn hardened_reward(share_state: &[u8]) -> Result<Vec<u8>, ContractError> {
-    let constant = [&[0x0e, 0x20][..], &blake2b256(share_state)].concat();
-    substitute("reward", "_shareStateHash", &constant)
+    instantiate(
+        "reward",
+        &[("_shareStateHash", &bytes32_constant(&blake2b256(share_state)))],
+    )
 }
 
 /// Which contract a share-state box runs.
@@ -176,18 +86,10 @@ pub fn share_state_contract(ergo_tree: &[u8]) -> ShareStateContract {
     if ergo_tree == draft_share_state().as_slice() {
         return ShareStateContract::Draft;
     }
-    let template = tree("share_state");
-    let p = compiled().placeholders.get("_operator").cloned().unwrap_or_default();
-    if let Some(at) = template.windows(p.len().max(1)).position(|w| w == p.as_slice()) {
-        let key = at + 2..at + p.len();
-        let same_elsewhere = ergo_tree.len() == template.len()
-            && ergo_tree[..key.start] == template[..key.start]
-            && ergo_tree[key.end..] == template[key.end..];
-        if same_elsewhere {
-            if let Ok(k) = <[u8; 33]>::try_from(&ergo_tree[key]) {
-                if hardened_share_state(&k).as_deref() == Ok(ergo_tree) {
-                    return ShareStateContract::Hardened { operator_key: k };
-                }
+    if let Some([operator]) = parameters("share_state", &["_operator"], ergo_tree).as_deref() {
+        if let Ok(operator_key) = <[u8; 33]>::try_from(&operator[2..]) {
+            if hardened_share_state(&operator_key).as_deref() == Ok(ergo_tree) {
+                return ShareStateContract::Hardened { operator_key };
             }
         }
     }

@@ -46,14 +46,15 @@ pub mod report;
 pub mod transaction;
 pub mod weaknesses;
 
+pub use crate::pool::{Clause, NamedClause, Output};
 pub use audit::{audit, Audit, AuditError, Finding};
 pub use clauses::check_payout;
 pub use contracts::{share_state_contract, ContractError, ShareStateContract};
 pub use epoch::{checked_payout, next_payout, parameters, Contracts, EpochError, Funding, NextPayout, Opening, Payout};
 pub use prove::{plan, prove_payout, scores_state, Payment, PayoutBatch, Plan};
 pub use replay::{replay_payout, ReplayedPayment, ReplayedPayout};
-pub use report::{Clause, MinerCheck, NamedClause, PayoutReport, Weakness};
-pub use transaction::{Output, PayoutTransaction, RewardInput, ShareStateInput};
+pub use report::{MinerCheck, PayoutReport, Weakness};
+pub use transaction::{PayoutTransaction, RewardInput, ShareStateInput};
 
 use crate::avl::{ProofError, ProverError};
 use crate::ergo::RegisterError;

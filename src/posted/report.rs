@@ -5,35 +5,10 @@
 use crate::avl::Digest;
 use crate::encoding::text::{hex_bytes, i64_string, opt_hex_bytes, opt_i64_string};
 use crate::ergo::Constant;
+use crate::pool::{Clause, NamedClause};
 use crate::pool::{ShareValue, ValueError};
 use crate::posted::ShareStateContract;
 use serde::Serialize;
-
-/// How one clause of the contract evaluates.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "status", content = "detail", rename_all = "lowercase")]
-pub enum Clause {
-    /// True.
-    Holds,
-    /// False; the text says why.
-    Fails(String),
-    /// The contract would throw here (a missing output, a short value, an overflow…), which
-    /// rejects the transaction just as a false clause does.
-    Error(String),
-}
-
-impl Clause {
-    pub fn holds(&self) -> bool {
-        matches!(self, Clause::Holds)
-    }
-    pub(crate) fn check(ok: bool, why: impl FnOnce() -> String) -> Clause {
-        if ok {
-            Clause::Holds
-        } else {
-            Clause::Fails(why())
-        }
-    }
-}
 
 /// The five clauses for one entry of context variable 0.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -180,13 +155,6 @@ pub struct PayoutReport {
     #[serde(serialize_with = "opt_i64_string")]
     pub total_paid: Option<i64>,
     pub weaknesses: Vec<Weakness>,
-}
-
-/// A clause with its name in the contract.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NamedClause {
-    pub name: &'static str,
-    pub clause: Clause,
 }
 
 impl PayoutReport {

@@ -4,6 +4,7 @@
 
 use crate::avl::AvlTreeData;
 use crate::ergo::{BytePair, Candidate, Constant, ErgoBox, Token, UnsignedTransaction};
+use crate::pool::Output;
 use crate::posted::PostedError;
 
 /// The share-state box being spent (`SELF`, INPUTS(0)).
@@ -57,18 +58,6 @@ impl RewardInput {
             tokens: vec![],
         }
     }
-}
-
-/// An output of the payout transaction.
-#[derive(Debug, Clone)]
-pub struct Output {
-    pub value: i64,
-    /// Proposition bytes (serialized ErgoTree).
-    pub script: Vec<u8>,
-    pub r4: Option<Constant>,
-    pub r5: Option<Constant>,
-    pub r6: Option<Constant>,
-    pub tokens: Vec<Token>,
 }
 
 /// Everything the draft contract reads from a payout transaction.
@@ -137,13 +126,9 @@ impl PayoutTransaction {
         let outputs = outputs
             .iter()
             .map(|o| {
-                Ok(Output {
-                    value: long(o.value)?,
-                    script: o.ergo_tree.clone(),
-                    r4: o.registers.first().and_then(|r| Constant::parse(r).ok()),
-                    r5: o.registers.get(1).and_then(|r| Constant::parse(r).ok()),
-                    r6: o.registers.get(2).and_then(|r| Constant::parse(r).ok()),
-                    tokens: o.tokens.clone(),
+                Output::from_candidate(o).map_err(|v| PostedError::Box {
+                    what: "output",
+                    detail: format!("value {v} beyond a Long"),
                 })
             })
             .collect::<Result<Vec<_>, PostedError>>()?;

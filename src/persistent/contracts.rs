@@ -1,0 +1,231 @@
+//! Design 2's contracts, as ErgoTrees (`contracts/persistent/`, compiled into
+//! `contracts/contracts.json`): the **deployed set**, restating what Getblok ran on mainnet,
+//! and the **hardened set**, which closes its weaknesses with the same context variables,
+//! proofs and payments. A pool's trees are the templates with its constants: the pool NFT in
+//! each command, the operator's key and the four commands' hashes in the state box, the
+//! Update command's hash and the operator's key in a holding box.
+//!
+//! The deployed trees here are the Fleet compiler's, not byte for byte the ones Getblok's older
+//! compiler produced on mainnet; checking a mainnet pool by contract needs its trees recorded.
+
+use crate::encoding::hash::blake2b256;
+use crate::persistent::Command;
+use crate::pool::contracts::{bytes32_constant, instantiate, operator_constant, parameters};
+use crate::pool::ContractError;
+use serde::Serialize;
+
+/// Which of Design 2's contract sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContractSet {
+    /// As Getblok deployed it, with its weaknesses (`../shared/PROTOCOL.md`).
+    Deployed,
+    /// sharestate's, closing them.
+    Hardened,
+}
+
+impl ContractSet {
+    /// `deployed` or `hardened`, as the contracts' folders and reports name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ContractSet::Deployed => "deployed",
+            ContractSet::Hardened => "hardened",
+        }
+    }
+}
+
+/// The commands in the order of the state box's list of their hashes.
+pub const COMMANDS: [Command; 4] = [Command::Insert, Command::Update, Command::Payout, Command::Delete];
+
+fn template(set: ContractSet, what: &str) -> &'static str {
+    // the names in contracts.json; a closed set, so no allocation leaks per call
+    match (set, what) {
+        (ContractSet::Deployed, "balance_state") => "persistent/deployed/balance_state",
+        (ContractSet::Deployed, "insert") => "persistent/deployed/insert",
+        (ContractSet::Deployed, "update") => "persistent/deployed/update",
+        (ContractSet::Deployed, "payout") => "persistent/deployed/payout",
+        (ContractSet::Deployed, _) => "persistent/deployed/delete",
+        (ContractSet::Hardened, "balance_state") => "persistent/hardened/balance_state",
+        (ContractSet::Hardened, "insert") => "persistent/hardened/insert",
+        (ContractSet::Hardened, "update") => "persistent/hardened/update",
+        (ContractSet::Hardened, "payout") => "persistent/hardened/payout",
+        (ContractSet::Hardened, _) => "persistent/hardened/delete",
+    }
+}
+
+impl Command {
+    /// Its name, as the contracts' files and reports name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Insert => "insert",
+            Command::Update => "update",
+            Command::Payout => "payout",
+            Command::Delete => "delete",
+        }
+    }
+}
+
+/// A pool's Design 2 contracts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolContracts {
+    pub set: ContractSet,
+    pub pool_nft: [u8; 32],
+    pub operator_key: [u8; 33],
+    /// The state box's tree.
+    pub state: Vec<u8>,
+    /// The command trees, in [`COMMANDS`]' order.
+    pub commands: [Vec<u8>; 4],
+    /// A holding box's tree (funds go to this pool's Update command boxes).
+    pub holding: Vec<u8>,
+}
+
+impl PoolContracts {
+    /// The trees of the pool with this NFT and operator, in `set`.
+    pub fn new(set: ContractSet, pool_nft: [u8; 32], operator_key: &[u8]) -> Result<PoolContracts, ContractError> {
+        let operator = operator_constant(operator_key)?;
+        let nft = bytes32_constant(&pool_nft);
+        let mut commands: [Vec<u8>; 4] = Default::default();
+        for (tree, c) in commands.iter_mut().zip(COMMANDS) {
+            *tree = instantiate(template(set, c.name()), &[("_poolNFT", &nft)])?;
+        }
+        let mut hashes = vec![0x1a, 0x04];
+        for t in &commands {
+            hashes.push(0x20);
+            hashes.extend(blake2b256(t));
+        }
+        let state = instantiate(
+            template(set, "balance_state"),
+            &[("_commandHashes", &hashes), ("_operator", &operator)],
+        )?;
+        let holding = instantiate(
+            "persistent/holding",
+            &[
+                ("_updateHash", &bytes32_constant(&blake2b256(&commands[1]))),
+                ("_operator", &operator),
+            ],
+        )?;
+        let mut key = [0u8; 33];
+        key.copy_from_slice(operator_key);
+        Ok(PoolContracts {
+            set,
+            pool_nft,
+            operator_key: key,
+            state,
+            commands,
+            holding,
+        })
+    }
+
+    /// The tree of `command`.
+    pub fn command(&self, command: Command) -> &[u8] {
+        &self.commands[COMMANDS.iter().position(|c| *c == command).unwrap_or(0)]
+    }
+}
+
+/// What a command box's script is: which command, of which set, for which pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommandContract {
+    pub set: ContractSet,
+    pub command: Command,
+    #[serde(serialize_with = "crate::encoding::text::hex_bytes")]
+    pub pool_nft: [u8; 32],
+}
+
+/// Recognizes a command box's script, if it is one of the known commands for some pool NFT.
+pub fn command_contract(ergo_tree: &[u8]) -> Option<CommandContract> {
+    for set in [ContractSet::Deployed, ContractSet::Hardened] {
+        for command in COMMANDS {
+            if let Some([nft]) = parameters(template(set, command.name()), &["_poolNFT"], ergo_tree).as_deref() {
+                let pool_nft = nft.get(2..).and_then(|b| <[u8; 32]>::try_from(b).ok())?;
+                return Some(CommandContract { set, command, pool_nft });
+            }
+        }
+    }
+    None
+}
+
+/// What a state box's script is: which set, its operator and the hashes of the four command
+/// trees it accepts (in [`COMMANDS`]' order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateContract {
+    pub set: ContractSet,
+    pub operator_key: [u8; 33],
+    pub command_hashes: [[u8; 32]; 4],
+}
+
+/// Recognizes a state box's script.
+pub fn state_contract(ergo_tree: &[u8]) -> Option<StateContract> {
+    for set in [ContractSet::Deployed, ContractSet::Hardened] {
+        let found = parameters(
+            template(set, "balance_state"),
+            &["_commandHashes", "_operator"],
+            ergo_tree,
+        );
+        let Some([hashes, operator]) = found.as_deref() else {
+            continue;
+        };
+        let mut command_hashes = [[0u8; 32]; 4];
+        for (i, h) in command_hashes.iter_mut().enumerate() {
+            // 1a 04, then per hash 20 and its 32 bytes
+            let at = 2 + i * 33;
+            if hashes.get(at) != Some(&0x20) {
+                return None;
+            }
+            h.copy_from_slice(hashes.get(at + 1..at + 33)?);
+        }
+        let operator_key = <[u8; 33]>::try_from(operator.get(2..)?).ok()?;
+        return Some(StateContract {
+            set,
+            operator_key,
+            command_hashes,
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> [u8; 33] {
+        let mut k = [5u8; 33];
+        k[0] = 3;
+        k
+    }
+
+    #[crate::test]
+    fn a_pools_trees_are_recognized_with_their_pool_and_set() {
+        for set in [ContractSet::Deployed, ContractSet::Hardened] {
+            let p = PoolContracts::new(set, [9; 32], &key()).unwrap();
+            for c in COMMANDS {
+                assert_eq!(
+                    command_contract(p.command(c)),
+                    Some(CommandContract {
+                        set,
+                        command: c,
+                        pool_nft: [9; 32]
+                    })
+                );
+            }
+            let s = state_contract(&p.state).unwrap();
+            assert_eq!((s.set, s.operator_key), (set, key()));
+            assert_eq!(s.command_hashes[2], blake2b256(p.command(Command::Payout)));
+            assert!(p
+                .holding
+                .windows(32)
+                .any(|w| w == blake2b256(p.command(Command::Update))));
+            assert_eq!(command_contract(&p.state), None);
+            assert_eq!(state_contract(&p.holding), None);
+        }
+        let d = PoolContracts::new(ContractSet::Deployed, [9; 32], &key()).unwrap();
+        let h = PoolContracts::new(ContractSet::Hardened, [9; 32], &key()).unwrap();
+        assert_ne!(d.state, h.state);
+        assert_eq!(d.holding.len(), h.holding.len());
+        assert_ne!(d.holding, h.holding, "each holds its own Update's hash");
+        assert_eq!(
+            PoolContracts::new(ContractSet::Deployed, [9; 32], &[1; 33]),
+            Err(ContractError::OperatorKey)
+        );
+    }
+}

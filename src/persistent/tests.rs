@@ -1,0 +1,207 @@
+//! Design 2's pool side and clause check on transactions built by [`super::command`]: a round
+//! planned as the deployed code plans it, each command accepted by our check with what it did
+//! per miner, and what is not a known pool named.
+
+use super::*;
+use crate::avl::{Key, ShareState};
+use crate::encoding::hash::blake2b256;
+use crate::ergo::{ErgoBox, Funding, Id, UnsignedTransaction};
+use crate::pool::Clause;
+
+const FEE: u64 = 1_100_000;
+
+fn script(i: u32) -> Vec<u8> {
+    let mut s = vec![0x00, 0x08, 0xcd, 0x02];
+    s.extend_from_slice(&blake2b256(&i.to_be_bytes()));
+    s
+}
+
+fn a_box(value: u64, ergo_tree: Vec<u8>, seed: u8) -> ErgoBox {
+    ErgoBox {
+        value,
+        ergo_tree,
+        creation_height: 100,
+        tokens: vec![],
+        registers: vec![],
+        transaction_id: Id([seed; 32]),
+        index: 0,
+    }
+}
+
+struct Pool {
+    state: ShareState,
+    state_box: ErgoBox,
+    contracts: PoolContracts,
+    seed: u8,
+}
+
+fn pool(set: ContractSet) -> Pool {
+    let operator = script(0);
+    let first = a_box(1_000_000_000, operator.clone(), 1);
+    let contracts = PoolContracts::new(set, first.id().0, &operator[3..]).unwrap();
+    let mut state = ShareState::new();
+    let funding = Funding {
+        inputs: vec![first],
+        change_tree: operator,
+        fee: FEE,
+    };
+    let tx = command::genesis(&contracts, &mut state, 10_000_000, &funding, 100).unwrap();
+    Pool {
+        state,
+        state_box: tx.transaction().output_boxes()[0].clone(),
+        contracts,
+        seed: 10,
+    }
+}
+
+fn key(i: u32) -> Key {
+    blake2b256(&script(i))
+}
+
+impl Pool {
+    fn run(&mut self, batch: &Batch) -> (UnsignedTransaction, CommandReport) {
+        let proved = prove_command(&mut self.state, batch).unwrap();
+        self.seed += 1;
+        let value = 2 * FEE + u64::try_from(proved.value_change().max(0)).unwrap();
+        let command_box = a_box(value, self.contracts.command(batch.command()).to_vec(), self.seed);
+        let funding = Funding {
+            inputs: vec![],
+            change_tree: script(0),
+            fee: FEE,
+        };
+        let scripts: std::collections::HashMap<Key, Vec<u8>> = (1..50).map(|i| (key(i), script(i))).collect();
+        let tx = command::command(
+            &proved,
+            &self.state_box,
+            &command_box,
+            &|k| scripts.get(k).cloned(),
+            &funding,
+            101,
+        )
+        .unwrap();
+        self.state_box = tx.transaction().output_boxes()[0].clone();
+        let report = check_command(&CommandTransaction::from_unsigned(&tx).unwrap()).unwrap();
+        (tx, report)
+    }
+}
+
+#[crate::test]
+fn scalas_signed_order_puts_high_first_bytes_first() {
+    let k = |b: u8| {
+        let mut k = [0u8; 32];
+        k[0] = b;
+        k[31] = 1;
+        k
+    };
+    let mut keys = [k(0x00), k(0x7f), k(0x80), k(0xff), k(0x01)];
+    keys.sort_by(prove::scala_order);
+    assert_eq!(
+        keys.iter().map(|k| k[0]).collect::<Vec<_>>(),
+        vec![0x80, 0xff, 0x00, 0x01, 0x7f]
+    );
+}
+
+#[crate::test]
+fn a_round_inserts_new_miners_credits_everyone_pays_those_over_their_minimum_and_deletes_the_gone() {
+    let state = balance_state([(key(1), 0), (key(2), 500), (key(3), 0), (key(4), 90)]).unwrap();
+    // miner 1 gone at zero (deleted), 3 gone at zero but credited 0 (kept), 4 gone owed 90
+    // (kept); 2 credited past the minimum of 1000; 5..=9 new
+    let mut credits = vec![(key(2), 600), (key(3), 0)];
+    credits.extend((5..10).map(|i| (key(i), 100 * i64::from(i))));
+    let plan = plan_round(&state, &credits, &|k| if *k == key(9) { 900 } else { 1000 }, 2).unwrap();
+    let sorted = |mut v: Vec<Key>| {
+        v.sort_by(prove::scala_order);
+        v
+    };
+    let inserted: Vec<Key> = plan
+        .batches
+        .iter()
+        .filter_map(|b| match b {
+            Batch::Insert(k) => Some(k.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(inserted, sorted((5..10).map(key).collect()));
+    assert!(plan.batches.iter().all(|b| b.len() <= 2 && !b.is_empty()));
+    let commands: Vec<Command> = plan.batches.iter().map(Batch::command).collect();
+    let mut order = commands.clone();
+    order.dedup();
+    assert_eq!(
+        order,
+        vec![Command::Insert, Command::Update, Command::Payout, Command::Delete]
+    );
+    let payouts: Vec<Key> = plan
+        .batches
+        .iter()
+        .filter_map(|b| match b {
+            Batch::Payout(k) => Some(k.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(payouts, sorted(vec![key(2), key(9)]));
+    assert_eq!(plan.batches.last(), Some(&Batch::Delete(vec![key(1)])));
+    // a key credited twice, or a negative credit, is refused
+    assert!(matches!(
+        plan_round(&state, &[(key(2), 1), (key(2), 1)], &|_| 1, 150),
+        Err(PersistentError::RepeatedKey { .. })
+    ));
+    assert!(matches!(
+        plan_round(&state, &[(key(2), -1)], &|_| 1, 150),
+        Err(PersistentError::Balance { .. })
+    ));
+}
+
+#[crate::test]
+fn each_command_is_accepted_with_what_it_did_per_miner() {
+    for set in [ContractSet::Deployed, ContractSet::Hardened] {
+        let mut p = pool(set);
+        let keys: Vec<Key> = (1..6).map(key).collect();
+        let (_, r) = p.run(&Batch::Insert(keys.clone()));
+        assert!(r.accepted && r.weaknesses.is_empty(), "{:?}", r.failing());
+        assert_eq!((r.contract.command, r.contract.set), (Command::Insert, set));
+        assert_eq!(r.miners[0].written.as_deref(), Some(&[0u8; 8][..]));
+
+        let credits: Vec<(Key, i64)> = keys.iter().zip(1..).map(|(k, i)| (*k, i * 1_000_000)).collect();
+        let (tx, r) = p.run(&Batch::Update(credits.clone()));
+        assert!(r.accepted, "{:?}", r.failing());
+        assert_eq!(r.miners[2].delta, Some(3_000_000));
+        assert_eq!(r.miners[2].written, Some(3_000_000i64.to_be_bytes().to_vec()));
+        assert_eq!(tx.outputs[0].value, tx.inputs[0].spent.value + 15_000_000);
+
+        let (tx, r) = p.run(&Batch::Payout(vec![keys[1], keys[3]]));
+        assert!(r.accepted, "{:?}", r.failing());
+        assert_eq!((r.miners[1].output_index, r.miners[1].paid), (Some(2), Some(4_000_000)));
+        assert_eq!(r.miners[1].old, Some(4_000_000i64.to_be_bytes().to_vec()));
+        assert_eq!(tx.outputs[2].ergo_tree, script(4));
+
+        let (_, r) = p.run(&Batch::Delete(vec![keys[1]]));
+        assert!(r.accepted, "{:?}", r.failing());
+        assert_eq!(r.next_digest, Some(p.state.digest()));
+        // deleting a balance still owed is refused by the prover
+        assert!(matches!(
+            prove_command(&mut p.state.clone(), &Batch::Delete(vec![keys[0]])),
+            Err(PersistentError::Balance { .. })
+        ));
+    }
+}
+
+#[crate::test]
+fn a_script_that_is_no_known_command_or_state_is_named() {
+    let mut p = pool(ContractSet::Deployed);
+    let (tx, _) = p.run(&Batch::Insert(vec![key(1)]));
+    let mut t = CommandTransaction::from_unsigned(&tx).unwrap();
+    t.command_script = script(7);
+    assert!(matches!(check_command(&t), Err(PersistentError::UnknownCommand { .. })));
+    let mut t = CommandTransaction::from_unsigned(&tx).unwrap();
+    t.state.script = script(7);
+    let r = check_command(&t).unwrap();
+    assert!(!r.accepted);
+    assert!(matches!(r.state[0].clause, Clause::Fails(_)));
+    // a hardened command under a deployed state: not one of the state's four commands
+    let hardened = PoolContracts::new(ContractSet::Hardened, p.contracts.pool_nft, &script(0)[3..]).unwrap();
+    let mut t = CommandTransaction::from_unsigned(&tx).unwrap();
+    t.command_script = hardened.command(Command::Insert).to_vec();
+    assert_eq!(check_command(&t).unwrap().failing(), vec!["knownCommand".to_string()]);
+}
