@@ -10,7 +10,8 @@
 
 use crate::encoding::hash::blake2b256;
 use crate::persistent::Command;
-use crate::pool::contracts::{bytes32_constant, instantiate, operator_constant, parameters};
+use crate::pool::contracts::placeholders::{COMMANDHASHES, OPERATOR, POOLNFT, UPDATEHASH};
+use crate::pool::contracts::{bytes32_constant, instantiate, operator_constant, parameters, trees, Template};
 use crate::pool::ContractError;
 use serde::Serialize;
 
@@ -37,19 +38,20 @@ impl ContractSet {
 /// The commands in the order of the state box's list of their hashes.
 pub const COMMANDS: [Command; 4] = [Command::Insert, Command::Update, Command::Payout, Command::Delete];
 
-fn template(set: ContractSet, what: &str) -> &'static str {
-    // the names in contracts.json; a closed set, so no allocation leaks per call
-    match (set, what) {
-        (ContractSet::Deployed, "balance_state") => "persistent/deployed/balance_state",
-        (ContractSet::Deployed, "insert") => "persistent/deployed/insert",
-        (ContractSet::Deployed, "update") => "persistent/deployed/update",
-        (ContractSet::Deployed, "payout") => "persistent/deployed/payout",
-        (ContractSet::Deployed, _) => "persistent/deployed/delete",
-        (ContractSet::Hardened, "balance_state") => "persistent/hardened/balance_state",
-        (ContractSet::Hardened, "insert") => "persistent/hardened/insert",
-        (ContractSet::Hardened, "update") => "persistent/hardened/update",
-        (ContractSet::Hardened, "payout") => "persistent/hardened/payout",
-        (ContractSet::Hardened, _) => "persistent/hardened/delete",
+/// The template of the state box (`None`) or of a command, in `set`.
+fn template(set: ContractSet, command: Option<Command>) -> &'static Template {
+    use trees::*;
+    match (set, command) {
+        (ContractSet::Deployed, None) => &PERSISTENT_DEPLOYED_BALANCE_STATE,
+        (ContractSet::Deployed, Some(Command::Insert)) => &PERSISTENT_DEPLOYED_INSERT,
+        (ContractSet::Deployed, Some(Command::Update)) => &PERSISTENT_DEPLOYED_UPDATE,
+        (ContractSet::Deployed, Some(Command::Payout)) => &PERSISTENT_DEPLOYED_PAYOUT,
+        (ContractSet::Deployed, Some(Command::Delete)) => &PERSISTENT_DEPLOYED_DELETE,
+        (ContractSet::Hardened, None) => &PERSISTENT_HARDENED_BALANCE_STATE,
+        (ContractSet::Hardened, Some(Command::Insert)) => &PERSISTENT_HARDENED_INSERT,
+        (ContractSet::Hardened, Some(Command::Update)) => &PERSISTENT_HARDENED_UPDATE,
+        (ContractSet::Hardened, Some(Command::Payout)) => &PERSISTENT_HARDENED_PAYOUT,
+        (ContractSet::Hardened, Some(Command::Delete)) => &PERSISTENT_HARDENED_DELETE,
     }
 }
 
@@ -86,7 +88,7 @@ impl PoolContracts {
         let nft = bytes32_constant(&pool_nft);
         let mut commands: [Vec<u8>; 4] = Default::default();
         for (tree, c) in commands.iter_mut().zip(COMMANDS) {
-            *tree = instantiate(template(set, c.name()), &[("_poolNFT", &nft)])?;
+            *tree = instantiate(template(set, Some(c)), &[(&POOLNFT, &nft)])?;
         }
         let mut hashes = vec![0x1a, 0x04];
         for t in &commands {
@@ -94,14 +96,14 @@ impl PoolContracts {
             hashes.extend(blake2b256(t));
         }
         let state = instantiate(
-            template(set, "balance_state"),
-            &[("_commandHashes", &hashes), ("_operator", &operator)],
+            template(set, None),
+            &[(&COMMANDHASHES, &hashes), (&OPERATOR, &operator)],
         )?;
         let holding = instantiate(
-            "persistent/holding",
+            &trees::PERSISTENT_HOLDING,
             &[
-                ("_updateHash", &bytes32_constant(&blake2b256(&commands[1]))),
-                ("_operator", &operator),
+                (&UPDATEHASH, &bytes32_constant(&blake2b256(&commands[1]))),
+                (&OPERATOR, &operator),
             ],
         )?;
         let mut key = [0u8; 33];
@@ -136,7 +138,7 @@ pub struct CommandContract {
 pub fn command_contract(ergo_tree: &[u8]) -> Option<CommandContract> {
     for set in [ContractSet::Deployed, ContractSet::Hardened] {
         for command in COMMANDS {
-            if let Some([nft]) = parameters(template(set, command.name()), &["_poolNFT"], ergo_tree).as_deref() {
+            if let Some([nft]) = parameters(template(set, Some(command)), &[&POOLNFT], ergo_tree).as_deref() {
                 let pool_nft = nft.get(2..).and_then(|b| <[u8; 32]>::try_from(b).ok())?;
                 return Some(CommandContract { set, command, pool_nft });
             }
@@ -157,11 +159,7 @@ pub struct StateContract {
 /// Recognizes a state box's script.
 pub fn state_contract(ergo_tree: &[u8]) -> Option<StateContract> {
     for set in [ContractSet::Deployed, ContractSet::Hardened] {
-        let found = parameters(
-            template(set, "balance_state"),
-            &["_commandHashes", "_operator"],
-            ergo_tree,
-        );
+        let found = parameters(template(set, None), &[&COMMANDHASHES, &OPERATOR], ergo_tree);
         let Some([hashes, operator]) = found.as_deref() else {
             continue;
         };

@@ -1,5 +1,7 @@
 //! The contracts sharestate knows, as the Fleet compiler made them (`contracts/contracts.json`,
-//! sources beside it; `node scripts/compile-contracts.mjs`), for both designs.
+//! sources beside it; `node scripts/compile-contracts.mjs`), for both designs: one constant per
+//! tree in [`trees`] and per placeholder in [`placeholders`], made by `build.rs` (so a build
+//! keeps only the trees its code names).
 //!
 //! The trees segregate their constants, so a parametrized contract is compiled once with
 //! placeholder constants (values that occur nowhere else in its tree), and a pool's tree is the
@@ -7,62 +9,22 @@
 //! for byte. [`instantiate`] does that, and [`parameters`] undoes it: which values a tree holds
 //! where the template holds its placeholders, if it is the template otherwise.
 
-use crate::encoding::hex;
-use serde::Deserialize;
-use std::collections::HashMap;
-use std::sync::OnceLock;
 use thiserror::Error;
 
-const CONTRACTS_JSON: &str = include_str!("../../contracts/contracts.json");
+include!(concat!(env!("OUT_DIR"), "/contracts.rs"));
 
-#[derive(Deserialize)]
-struct File {
-    placeholders: HashMap<String, Placeholder>,
-    contracts: HashMap<String, Contract>,
+/// A compiled tree, named as in `contracts.json` (a template, if parametrized).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Template {
+    pub name: &'static str,
+    pub tree: &'static [u8],
 }
 
-#[derive(Deserialize)]
-struct Placeholder {
-    constant: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Contract {
-    ergo_tree: String,
-}
-
-struct Compiled {
-    trees: HashMap<String, Vec<u8>>,
-    placeholders: HashMap<String, Vec<u8>>,
-}
-
-fn compiled() -> &'static Compiled {
-    static C: OnceLock<Compiled> = OnceLock::new();
-    C.get_or_init(|| {
-        // the file is part of this crate, checked by its tests and by CI
-        let f: File = serde_json::from_str(CONTRACTS_JSON).unwrap_or(File {
-            placeholders: HashMap::new(),
-            contracts: HashMap::new(),
-        });
-        Compiled {
-            trees: f
-                .contracts
-                .into_iter()
-                .map(|(k, c)| (k, hex::decode(&c.ergo_tree).unwrap_or_default()))
-                .collect(),
-            placeholders: f
-                .placeholders
-                .into_iter()
-                .map(|(k, p)| (k, hex::decode(&p.constant).unwrap_or_default()))
-                .collect(),
-        }
-    })
-}
-
-/// The compiled tree named `name` in `contracts.json` (its template, if parametrized).
-pub fn tree(name: &str) -> Vec<u8> {
-    compiled().trees.get(name).cloned().unwrap_or_default()
+/// A placeholder constant: what a template holds where a pool's own constant goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placeholder {
+    pub name: &'static str,
+    pub constant: &'static [u8],
 }
 
 /// A contract parameter that cannot be used.
@@ -90,34 +52,34 @@ pub(crate) fn bytes32_constant(bytes: &[u8; 32]) -> Vec<u8> {
     [&[0x0e, 0x20][..], bytes].concat()
 }
 
-/// Where `placeholder` occurs in `template`, if exactly once.
-fn position(template_name: &'static str, template: &[u8], placeholder: &'static str) -> Result<usize, ContractError> {
-    let p = compiled().placeholders.get(placeholder).cloned().unwrap_or_default();
-    let mut at = template
+/// Where `placeholder` occurs in `tree`, if exactly once.
+fn position(template: &Template, tree: &[u8], placeholder: &Placeholder) -> Result<usize, ContractError> {
+    let p = placeholder.constant;
+    let mut at = tree
         .windows(p.len().max(1))
         .enumerate()
-        .filter(|(_, w)| *w == p.as_slice())
+        .filter(|(_, w)| *w == p)
         .map(|(i, _)| i);
     match (at.next(), at.next(), p.is_empty()) {
         (Some(i), None, false) => Ok(i),
         _ => Err(ContractError::Template {
-            template: template_name,
-            placeholder,
+            template: template.name,
+            placeholder: placeholder.name,
         }),
     }
 }
 
-/// The template `template_name` with each placeholder replaced by its value, which must be a
-/// constant of the placeholder's length.
-pub fn instantiate(template_name: &'static str, values: &[(&'static str, &[u8])]) -> Result<Vec<u8>, ContractError> {
-    let mut t = tree(template_name);
+/// `template` with each placeholder replaced by its value, which must be a constant of the
+/// placeholder's length.
+pub fn instantiate(template: &Template, values: &[(&Placeholder, &[u8])]) -> Result<Vec<u8>, ContractError> {
+    let mut t = template.tree.to_vec();
     for (placeholder, value) in values {
-        let at = position(template_name, &t, placeholder)?;
-        let len = compiled().placeholders[*placeholder].len();
+        let at = position(template, &t, placeholder)?;
+        let len = placeholder.constant.len();
         if value.len() != len {
             return Err(ContractError::Template {
-                template: template_name,
-                placeholder,
+                template: template.name,
+                placeholder: placeholder.name,
             });
         }
         t[at..at + len].copy_from_slice(value);
@@ -125,25 +87,16 @@ pub fn instantiate(template_name: &'static str, values: &[(&'static str, &[u8])]
     Ok(t)
 }
 
-/// The constants `ergo_tree` holds where the template `template_name` holds `placeholders`, in
-/// that order, when it is the template in every other byte; none otherwise.
-pub fn parameters(
-    template_name: &'static str,
-    placeholders: &[&'static str],
-    ergo_tree: &[u8],
-) -> Option<Vec<Vec<u8>>> {
-    let template = tree(template_name);
-    if template.is_empty() || ergo_tree.len() != template.len() {
+/// The constants `ergo_tree` holds where `template` holds `placeholders`, in that order, when
+/// it is the template in every other byte; none otherwise.
+pub fn parameters(template: &Template, placeholders: &[&Placeholder], ergo_tree: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let t = template.tree;
+    if t.is_empty() || ergo_tree.len() != t.len() {
         return None;
     }
     let mut spans = placeholders
         .iter()
-        .map(|p| {
-            Some((
-                position(template_name, &template, p).ok()?,
-                compiled().placeholders[*p].len(),
-            ))
-        })
+        .map(|p| Some((position(template, t, p).ok()?, p.constant.len())))
         .collect::<Option<Vec<(usize, usize)>>>()?;
     let values = spans
         .iter()
@@ -151,8 +104,8 @@ pub fn parameters(
         .collect();
     spans.sort_unstable();
     let mut from = 0;
-    for (at, len) in spans.iter().copied().chain([(template.len(), 0)]) {
-        if at < from || ergo_tree[from..at] != template[from..at] {
+    for (at, len) in spans.iter().copied().chain([(t.len(), 0)]) {
+        if at < from || ergo_tree[from..at] != t[from..at] {
             return None;
         }
         from = at + len;
@@ -162,26 +115,25 @@ pub fn parameters(
 
 #[cfg(test)]
 mod tests {
+    use super::placeholders::{OPERATOR, POOLNFT};
+    use super::trees::{PERSISTENT_DEPLOYED_UPDATE as DEPLOYED, PERSISTENT_HARDENED_UPDATE as HARDENED};
     use super::*;
 
     #[crate::test]
     fn a_template_instantiated_gives_its_parameters_back_and_nothing_else_matches() {
         let nft = bytes32_constant(&[7; 32]);
-        let t = instantiate("persistent/deployed/update", &[("_poolNFT", &nft)]).unwrap();
-        assert_ne!(t, tree("persistent/deployed/update"));
-        assert_eq!(
-            parameters("persistent/deployed/update", &["_poolNFT"], &t),
-            Some(vec![nft.clone()])
-        );
+        let t = instantiate(&DEPLOYED, &[(&POOLNFT, &nft)]).unwrap();
+        assert_ne!(t, DEPLOYED.tree);
+        assert_eq!(parameters(&DEPLOYED, &[&POOLNFT], &t), Some(vec![nft.clone()]));
         // the same constant in another template's tree, or one byte changed elsewhere
-        assert_eq!(parameters("persistent/hardened/update", &["_poolNFT"], &t), None);
+        assert_eq!(parameters(&HARDENED, &[&POOLNFT], &t), None);
         let mut other = t.clone();
         let last = other.len() - 1;
         other[last] ^= 1;
-        assert_eq!(parameters("persistent/deployed/update", &["_poolNFT"], &other), None);
+        assert_eq!(parameters(&DEPLOYED, &[&POOLNFT], &other), None);
         // a value of another length, or a placeholder the template lacks
-        assert!(instantiate("persistent/deployed/update", &[("_poolNFT", &[0x0e, 0x01, 0])]).is_err());
-        assert!(instantiate("persistent/deployed/update", &[("_operator", &nft)]).is_err());
+        assert!(instantiate(&DEPLOYED, &[(&POOLNFT, &[0x0e, 0x01, 0])]).is_err());
+        assert!(instantiate(&DEPLOYED, &[(&OPERATOR, &nft)]).is_err());
         assert_eq!(operator_constant(&[4; 33]), Err(ContractError::OperatorKey));
     }
 }

@@ -8,29 +8,31 @@
 
 use crate::encoding::hash::blake2b256;
 use crate::ergo::ErgoBox;
+use crate::pool::contracts::placeholders::{OPERATOR, SHARESTATEHASH};
+use crate::pool::contracts::trees::{REWARD, REWARD_DRAFT, SHARE_STATE, SHARE_STATE_DRAFT};
 pub use crate::pool::contracts::ContractError;
-use crate::pool::contracts::{bytes32_constant, instantiate, operator_constant, parameters, tree};
+use crate::pool::contracts::{bytes32_constant, instantiate, operator_constant, parameters};
 
 /// The seed's draft share-state contract, verbatim.
 pub fn draft_share_state() -> Vec<u8> {
-    tree("share_state_draft")
+    SHARE_STATE_DRAFT.tree.to_vec()
 }
 
 /// The reward box paired with the draft share state.
 pub fn draft_reward() -> Vec<u8> {
-    tree("reward_draft")
+    REWARD_DRAFT.tree.to_vec()
 }
 
 /// The hardened share state of a pool whose operator holds `operator_key`.
 pub fn hardened_share_state(operator_key: &[u8]) -> Result<Vec<u8>, ContractError> {
-    instantiate("share_state", &[("_operator", &operator_constant(operator_key)?)])
+    instantiate(&SHARE_STATE, &[(&OPERATOR, &operator_constant(operator_key)?)])
 }
 
 /// The hardened reward box paired with the share-state tree `share_state`.
 pub fn hardened_reward(share_state: &[u8]) -> Result<Vec<u8>, ContractError> {
     instantiate(
-        "reward",
-        &[("_shareStateHash", &bytes32_constant(&blake2b256(share_state)))],
+        &REWARD,
+        &[(&SHARESTATEHASH, &bytes32_constant(&blake2b256(share_state)))],
     )
 }
 
@@ -86,7 +88,7 @@ pub fn share_state_contract(ergo_tree: &[u8]) -> ShareStateContract {
     if ergo_tree == draft_share_state().as_slice() {
         return ShareStateContract::Draft;
     }
-    if let Some([operator]) = parameters("share_state", &["_operator"], ergo_tree).as_deref() {
+    if let Some([operator]) = parameters(&SHARE_STATE, &[&OPERATOR], ergo_tree).as_deref() {
         if let Ok(operator_key) = <[u8; 33]>::try_from(&operator[2..]) {
             if hardened_share_state(&operator_key).as_deref() == Ok(ergo_tree) {
                 return ShareStateContract::Hardened { operator_key };
@@ -118,7 +120,7 @@ mod tests {
             k
         };
         let s = hardened_share_state(&key).unwrap();
-        assert_ne!(s, tree("share_state"));
+        assert_ne!(s, SHARE_STATE.tree);
         assert_eq!(
             share_state_contract(&s),
             ShareStateContract::Hardened { operator_key: key }
