@@ -115,6 +115,7 @@ impl Pool {
             &proved,
             &self.state_box,
             &command_box,
+            None,
             &|k| scripts.get(k).cloned(),
             &funding,
             &context(),
@@ -348,7 +349,7 @@ fn tamperings_are_refused_where_checked_and_the_deployed_weaknesses_are_reported
         assert_weakness(
             set,
             &moved,
-            |w| matches!(w, Weakness::NextStateScriptChanged { .. }),
+            |w| matches!(w, Weakness::NextStateScriptChanged { to_hardened: false, .. }),
             "scriptKept",
         );
 
@@ -405,4 +406,44 @@ fn tamperings_are_refused_where_checked_and_the_deployed_weaknesses_are_reported
         delete.outputs = vec![next, fee, change_box];
         assert_refused_by_all(&delete, "miner 0: wasZero");
     }
+}
+
+#[test]
+fn a_deployed_pool_moves_to_the_hardened_set_in_one_command_and_goes_on_there() {
+    let mut p = Pool::new(ContractSet::Deployed);
+    let keys = p.miners(6);
+    let credits: Vec<(Key, i64)> = keys.iter().map(|k| (*k, 30_000_000)).collect();
+    p.round(&credits, i64::MAX);
+    let hardened = PoolContracts::new(ContractSet::Hardened, p.contracts.pool_nft, &p.operator[3..]).unwrap();
+    // a deployed Update whose next state box is the hardened state of the same NFT and operator
+    let batch = Batch::Update(credits.clone());
+    let proved = prove_command(&mut p.state, &batch).unwrap();
+    let command_box = a_box(180_000_000 + FEE, p.contracts.command(Command::Update).to_vec(), 9_999);
+    let funding = Funding {
+        inputs: vec![],
+        change_tree: p.operator.clone(),
+        fee: FEE,
+    };
+    let (tx, r) = evaluated::command(
+        &proved,
+        &p.state_box,
+        &command_box,
+        Some(&hardened.state),
+        &|_| None,
+        &funding,
+        &context(),
+    )
+    .unwrap();
+    assert!(r.accepted);
+    assert!(matches!(
+        r.weaknesses.as_slice(),
+        [Weakness::NextStateScriptChanged { to_hardened: true, .. }]
+    ));
+    assert!(!refused(&tx));
+    // from there on the pool runs the hardened commands
+    p.state_box = tx.transaction().output_boxes()[0].clone();
+    p.contracts = hardened;
+    let txs = p.round(&credits, 80_000_000);
+    assert!(txs.iter().all(|t| report(t).contract.set == ContractSet::Hardened));
+    assert!(txs.iter().any(|t| report(t).contract.command == Command::Payout));
 }

@@ -461,11 +461,35 @@ fn submit(d: &mut Devnet, body: &[u8]) -> Result<Id, String> {
     let text = String::from_utf8_lossy(body);
     match d.submit_json(&text) {
         Ok(id) => Ok(id),
-        Err(e) => Err(match (&e, explain_payout(&d.ledger, &text)) {
-            (LedgerError::Invalid(_), Some(clauses)) => format!("{e}; the share-state contract fails: {clauses}"),
-            _ => e.to_string(),
-        }),
+        Err(e) => Err(
+            match (&e, explain_payout(&d.ledger, &text), explain_command(&d.ledger, &text)) {
+                (LedgerError::Invalid(_), Some(clauses), _) => {
+                    format!("{e}; the share-state contract fails: {clauses}")
+                }
+                (LedgerError::Invalid(_), _, Some((command, clauses))) => {
+                    format!("{e}; the {command} command fails: {clauses}")
+                }
+                _ => e.to_string(),
+            },
+        ),
     }
+}
+
+/// For a refused Design 2 command: which command, and the clauses our check finds failing.
+fn explain_command(l: &Ledger, json: &str) -> Option<(&'static str, String)> {
+    let tx = sharestate::ergo::json::decode_transaction(json).ok()?;
+    let state = l.get_box(&tx.inputs.first()?.box_id)?.ergo_box.clone();
+    let command = l.get_box(&tx.inputs.get(1)?.box_id)?.ergo_box.clone();
+    let ext = tx.inputs.get(1)?.extension.clone()?;
+    let outputs: Vec<_> = tx
+        .outputs
+        .iter()
+        .map(|o| sharestate::ergo::Candidate::from(&o.ergo_box))
+        .collect();
+    let c = sharestate::persistent::CommandTransaction::from_parts(&state, &command, &ext, &outputs).ok()?;
+    let report = sharestate::persistent::check_command(&c).ok()?;
+    let failing = report.failing();
+    (!failing.is_empty()).then(|| (report.contract.command.name(), failing.join(", ")))
 }
 
 /// For a refused payout: the clauses our check finds failing.
@@ -713,15 +737,43 @@ async fn pools(State(s): State<Shared>) -> Response {
                     "contract": e.contract,
                     "startBox": e.state_boxes[0].to_hex(),
                 })).collect::<Vec<_>>(),
-            }]
+            }, balance_pool_entry(&d)]
         }),
     )
 }
 
+/// The demo balance pool (Design 2) as `pools.json` lists it: its NFT, its first state box,
+/// the state box's address under each contract set.
+fn balance_pool_entry(d: &crate::Devnet) -> Value {
+    let b = &d.balance;
+    let address = |t: &[u8]| {
+        sharestate::Address::from_ergo_tree(t, sharestate::Network::Mainnet)
+            .map(|a| a.encode())
+            .ok()
+    };
+    json!({
+        "name": crate::balance_pool::NAME,
+        "design": "persistent",
+        "nft": hex::encode(&b.nft),
+        "operator": b.operator_address,
+        "startBox": b.state_boxes.first().map(|i| i.to_hex()),
+        "stateAddresses": {
+            "deployed": address(&b.contracts[0].state),
+            "hardened": address(&b.contracts[1].state),
+        },
+        "proofService": if d.proof_files.is_some() { "/files" } else { "/pool" },
+        "explorer": "/api/v1/transactions/",
+    })
+}
+
 /// Miners' addresses and, per epoch, what the generator made of them: the ground truth a
-/// client's verified figures must match (`?limit=&offset=`).
+/// client's verified figures must match (`?limit=&offset=`); with `?pool=balance`, the demo
+/// balance pool's miners and each one's history.
 async fn miners(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Response {
     let d = lock(&s);
+    if q.get("pool").map(String::as_str) == Some("balance") {
+        return balance_miners(&d, &q);
+    }
     let limit = q
         .get("limit")
         .and_then(|l| l.parse().ok())
@@ -763,4 +815,50 @@ async fn miners(State(s): State<Shared>, Query(q): Query<HashMap<String, String>
         })
         .collect();
     json_response(StatusCode::OK, json!({ "items": items, "total": d.pool.miners.len() }))
+}
+
+/// The demo balance pool's miners (`?pool=balance&limit=&offset=`): address, key, minimum
+/// payout, the rounds they mined, what they are owed now, and every command that touched
+/// them — the ground truth of a miner's Design 2 history.
+fn balance_miners(d: &crate::Devnet, q: &HashMap<String, String>) -> Response {
+    let b = &d.balance;
+    let limit = q
+        .get("limit")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(20usize)
+        .min(crate::balance_pool::MINERS);
+    let offset = q.get("offset").and_then(|l| l.parse().ok()).unwrap_or(0usize);
+    let items: Vec<Value> = b
+        .miners
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|m| {
+            let events: Vec<Value> = b
+                .history
+                .get(&m.miner.key)
+                .into_iter()
+                .flatten()
+                .map(|e| {
+                    json!({
+                        "round": e.round,
+                        "command": e.command.name(),
+                        "transaction": e.transaction.to_hex(),
+                        "height": d.ledger.get_tx(&e.transaction).map(|r| r.height),
+                        "amount": e.amount.to_string(),
+                        "balance": e.balance.to_string(),
+                    })
+                })
+                .collect();
+            json!({
+                "address": m.miner.address,
+                "key": hex::encode(&m.miner.key),
+                "minimum": m.minimum.to_string(),
+                "rounds": m.rounds,
+                "owed": b.owed(&m.miner.key).map(|o| o.to_string()),
+                "events": events,
+            })
+        })
+        .collect();
+    json_response(StatusCode::OK, json!({ "items": items, "total": b.miners.len() }))
 }

@@ -6,11 +6,13 @@
 //! | module | what |
 //! |---|---|
 //! | [`ledger`] | the chain: boxes, transactions, headers; validation by sigma-rust |
-//! | [`pool`] | the demo pool, generated from a seed, and its ground truth |
+//! | [`pool`] | the demo pool (Design 1), generated from a seed, and its ground truth |
+//! | [`balance_pool`] | the demo balance pool (Design 2), generated from the same seed, and its ground truth per miner |
 //! | [`api`] | the HTTP interface: node, explorer, proof service, devnet info |
 //! | [`graphql`] | the explorer's GraphQL service (ergo-graphql's schema, the part clients use) |
 
 pub mod api;
+pub mod balance_pool;
 pub mod graphql;
 pub mod ledger;
 pub mod pool;
@@ -85,6 +87,7 @@ impl std::str::FromStr for Tamper {
 pub struct Devnet {
     pub ledger: Ledger,
     pub pool: DemoPool,
+    pub balance: balance_pool::BalancePool,
     pub service: ProofService,
     /// Off unless a test asks for it.
     pub tamper: Option<Tamper>,
@@ -94,7 +97,8 @@ pub struct Devnet {
 }
 
 impl Devnet {
-    /// The devnet of `seed`: genesis, the pool token, and the demo pool's four epochs.
+    /// The devnet of `seed`: genesis, the pool token, the demo pool's four epochs, and the demo
+    /// balance pool's rounds.
     pub fn generate(seed: u64) -> Result<Devnet, PoolError> {
         Devnet::generate_with(seed, &[], pool::REWARDS.len())
     }
@@ -105,9 +109,11 @@ impl Devnet {
         let (mut ledger, operator) = pool::genesis(seed);
         let mut service = ProofService::new();
         let pool = pool::generate(seed, &mut ledger, operator, &mut service, scenarios, epochs)?;
+        let balance = balance_pool::generate(seed, &mut ledger, &mut service)?;
         Ok(Devnet {
             ledger,
             pool,
+            balance,
             service,
             tamper: None,
             proof_files: None,

@@ -50,7 +50,12 @@ async fn main() {
         let miners: Vec<String> = (0..n).map(|m| hexs(devnet::pool::secret(seed, "miner", m))).collect();
         println!(
             "{}",
-            serde_json::json!({ "seed": seed, "operator": hexs(devnet::pool::secret(seed, "operator", 0)), "miners": miners })
+            serde_json::json!({
+                "seed": seed,
+                "operator": hexs(devnet::pool::secret(seed, "operator", 0)),
+                "balanceOperator": hexs(devnet::balance_pool::operator(seed)),
+                "miners": miners,
+            })
         );
         return;
     }
@@ -107,9 +112,11 @@ async fn main() {
     let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
     let txs = devnet.ledger.transactions().count();
     println!(
-        "devnet: seed {seed}, height {}, {txs} transactions (Demo Pool, {} epochs), generated in {:.1} s",
+        "devnet: seed {seed}, height {}, {txs} transactions (Demo Pool, {} epochs; Demo Balance Pool, {} rounds, {} commands), generated in {:.1} s",
         devnet.ledger.height(),
         devnet.pool.epochs.len(),
+        devnet::balance_pool::ROUNDS,
+        devnet.balance.state_boxes.len() - 1,
         t.elapsed().as_secs_f64()
     );
     println!("  node API       http://{addr}/info");

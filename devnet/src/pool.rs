@@ -143,6 +143,10 @@ pub enum PoolError {
     Score(#[from] sharestate::pool::ScoreError),
     #[error(transparent)]
     Contract(#[from] sharestate::posted::ContractError),
+    #[error(transparent)]
+    Persistent(#[from] sharestate::persistent::PersistentError),
+    #[error(transparent)]
+    BalanceBuild(#[from] sharestate::persistent::evaluated::BuildError),
     #[error("{0}")]
     Other(String),
 }
@@ -370,19 +374,24 @@ impl DemoPool {
     }
 }
 
-/// The ledger at genesis: the operator's one box of 1,000,000 ERG.
+/// The ledger at genesis: the demo pool's operator's one box of 1,000,000 ERG, and the balance
+/// pool's operator's (`crate::balance_pool`), of as much.
 pub fn genesis(seed: u64) -> (Ledger, SecretKey) {
     let operator = secret(seed, "operator", 0);
-    let b = ErgoBox {
-        value: 1_000_000_000_000_000,
-        ergo_tree: p2pk_tree(&operator),
-        creation_height: GENESIS_HEIGHT - 1,
-        tokens: vec![],
-        registers: vec![],
-        transaction_id: Id(blake2b256(b"sharestate devnet genesis")),
-        index: 0,
-    };
-    (Ledger::new(GENESIS_HEIGHT, GENESIS_TIME, vec![b]), operator)
+    let boxes = [&operator, &secret(seed, "balance-operator", 0)]
+        .into_iter()
+        .enumerate()
+        .map(|(index, k)| ErgoBox {
+            value: 1_000_000_000_000_000,
+            ergo_tree: p2pk_tree(k),
+            creation_height: GENESIS_HEIGHT - 1,
+            tokens: vec![],
+            registers: vec![],
+            transaction_id: Id(blake2b256(b"sharestate devnet genesis")),
+            index: index as u16,
+        })
+        .collect();
+    (Ledger::new(GENESIS_HEIGHT, GENESIS_TIME, boxes), operator)
 }
 
 /// Generates the demo pool into `ledger` and `service`: its token, its miners, and

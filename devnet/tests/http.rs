@@ -85,6 +85,24 @@ fn ok(path: &str) -> String {
     body
 }
 
+/// The operator's largest unspent box, from every page of its boxes.
+fn operator_funding_box(address: &str) -> sharestate::ergo::ChainBox {
+    let mut all = vec![];
+    for offset in (0..).step_by(500) {
+        let page =
+            decode_boxes(&post(&format!("/blockchain/box/byAddress?offset={offset}&limit=500"), address).1).unwrap();
+        let done = page.len() < 500;
+        all.extend(page);
+        if done {
+            break;
+        }
+    }
+    all.into_iter()
+        .filter(|b| b.spent_transaction_id.is_none())
+        .max_by_key(|b| b.ergo_box.value)
+        .unwrap()
+}
+
 fn walk(start: Id) -> Walk {
     let mut w = Walker::new(start);
     while let Some(need) = w.next() {
@@ -307,12 +325,7 @@ fn a_valid_payout_is_accepted_and_walked_and_a_tampered_one_is_refused_with_its_
     let mut state = verify_snapshot_answer(&ok(&format!("/pool/snapshot/{}", tip.id.to_hex())), &digest).unwrap();
     let keys = &last.pending[0];
     let batch = posted::prove_payout(&mut state, keys, last.reward as i64, last.max_score, false).unwrap();
-    let funding_box = decode_boxes(&post("/blockchain/box/byAddress", &s.operator_address).1)
-        .unwrap()
-        .into_iter()
-        .filter(|b| b.spent_transaction_id.is_none())
-        .max_by_key(|b| b.ergo_box.value)
-        .unwrap();
+    let funding_box = operator_funding_box(&s.operator_address);
     let ctx = ChainContext::from_headers_json(&ok("/blocks/lastHeaders/10")).unwrap();
     let funding = epoch::Funding {
         inputs: vec![funding_box.ergo_box.clone()],
@@ -841,4 +854,172 @@ fn every_block_is_mined_and_every_paying_transaction_is_in_its_block_through_eve
     ));
     // the explorer API and GraphQL prove no state
     assert!(gql.unspent_request(&ids).is_none() && explorer.unspent_request(&ids).is_none());
+}
+
+/// The demo balance pool's chain, walked through the node's API from its first state box.
+fn balance_walk(start: Id) -> sharestate::persistent::BalanceWalk {
+    let mut w = sharestate::persistent::BalanceWalker::new(start);
+    while let Some(need) = w.next() {
+        match need {
+            Need::Box(id) => w
+                .feed_box(&ok(&format!("/blockchain/box/byId/{}", id.to_hex())))
+                .unwrap(),
+            Need::Transaction(id) => w
+                .feed_transaction(&ok(&format!("/blockchain/transaction/byId/{}", id.to_hex())))
+                .unwrap(),
+        }
+    }
+    w.into_walk().unwrap()
+}
+
+#[test]
+fn walking_the_demo_balance_pool_reproduces_every_miners_history_and_balance() {
+    use sharestate::persistent::{Command, ContractSet, Weakness};
+    let pools: Value = serde_json::from_str(&ok("/devnet/pools.json")).unwrap();
+    let entry = &pools["pools"][1];
+    assert_eq!(entry["design"], "persistent");
+    assert_eq!(entry["name"], devnet::balance_pool::NAME);
+    let start = Id(hex::decode_array(entry["startBox"].as_str().unwrap()).unwrap());
+    let walk = balance_walk(start);
+    assert!(walk.end.is_none(), "{:?}", walk.end);
+    assert!(walk.steps.iter().all(|s| s.tx_id_verified && s.report.accepted));
+    // the first rounds on the deployed set, one command moving the state, the rest hardened
+    let sets: Vec<ContractSet> = walk.steps.iter().map(|s| s.report.contract.set).collect();
+    let moved = sets.iter().position(|s| *s == ContractSet::Hardened).unwrap() - 1;
+    assert!(sets[..=moved].iter().all(|s| *s == ContractSet::Deployed));
+    assert!(matches!(
+        walk.steps[moved].report.weaknesses.as_slice(),
+        [Weakness::NextStateScriptChanged { to_hardened: true, .. }]
+    ));
+    assert!(walk
+        .steps
+        .iter()
+        .enumerate()
+        .all(|(i, s)| i == moved || s.report.weaknesses.is_empty()));
+    for c in [Command::Insert, Command::Update, Command::Payout, Command::Delete] {
+        assert!(walk.steps.iter().any(|s| s.report.contract.command == c), "{c:?}");
+    }
+
+    // every miner, against the ground truth: each event, and what they are owed now
+    let total = devnet::balance_pool::MINERS;
+    let mut checked = 0;
+    let (mut paid, mut deleted, mut owed_total) = (0, 0, 0i64);
+    for offset in (0..total).step_by(500) {
+        let page: Value =
+            serde_json::from_str(&ok(&format!("/devnet/miners?pool=balance&limit=500&offset={offset}"))).unwrap();
+        for m in page["items"].as_array().unwrap() {
+            let key = hex::decode(m["key"].as_str().unwrap()).unwrap();
+            let history = walk.history(&key);
+            let events = m["events"].as_array().unwrap();
+            assert_eq!(history.len(), events.len(), "{}", m["address"]);
+            for (h, e) in history.iter().zip(events) {
+                assert_eq!(walk.steps[h.step].tx_id.to_hex(), e["transaction"].as_str().unwrap());
+                assert_eq!(h.command.name(), e["command"].as_str().unwrap());
+                assert_eq!(h.amount.to_string(), e["amount"].as_str().unwrap());
+                assert_eq!(h.after.unwrap_or(0).to_string(), e["balance"].as_str().unwrap());
+                paid += usize::from(h.command == Command::Payout);
+                deleted += usize::from(h.command == Command::Delete);
+            }
+            let owed = walk.owed(&key).flatten();
+            assert_eq!(
+                owed.map(|o| o.to_string()).as_deref(),
+                m["owed"].as_str(),
+                "{}",
+                m["address"]
+            );
+            owed_total += owed.unwrap_or(0);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, total);
+    assert!(paid > 100 && deleted > 50, "{paid} payouts, {deleted} deletions");
+    // the state box holds every balance owed, and the pool's reserve
+    assert_eq!(
+        walk.tip.ergo_box.value,
+        devnet::balance_pool::RESERVE + owed_total as u64
+    );
+}
+
+#[test]
+fn a_tampered_balance_command_is_refused_with_its_clause() {
+    use sharestate::persistent::{command, prove_command, Batch, Command, PoolContracts};
+    let pools: Value = serde_json::from_str(&ok("/devnet/pools.json")).unwrap();
+    let entry = &pools["pools"][1];
+    let start = Id(hex::decode_array(entry["startBox"].as_str().unwrap()).unwrap());
+    let walk = balance_walk(start);
+    let tip = walk.tip.clone();
+    // the pool's state, from its proof service's snapshot, checked against the chain
+    let mut state = verify_snapshot_answer(
+        &ok(&format!("/pool/snapshot/{}", tip.id.to_hex())),
+        &walk.tip_digest().unwrap(),
+    )
+    .unwrap();
+    let (key, _) = state
+        .entries()
+        .into_iter()
+        .find(|(_, v)| i64::from_be_bytes((*v).try_into().unwrap()) > 0)
+        .map(|(k, v)| (k, v.to_vec()))
+        .unwrap();
+    // a Payout command box, paid by the operator
+    let nft = hex::decode_array::<32>(entry["nft"].as_str().unwrap()).unwrap();
+    let wallet = Wallet::from_secrets(vec![devnet::balance_pool::operator(SEED)]);
+    let funding_box = operator_funding_box(entry["operator"].as_str().unwrap());
+    let operator_tree = funding_box.ergo_box.ergo_tree.clone();
+    let contracts =
+        PoolContracts::new(sharestate::persistent::ContractSet::Hardened, nft, &operator_tree[3..]).unwrap();
+    let ctx = ChainContext::from_headers_json(&ok("/blocks/lastHeaders/10")).unwrap();
+    let funding = |inputs| sharestate::ergo::Funding {
+        inputs,
+        change_tree: operator_tree.clone(),
+        fee: pool::FEE,
+    };
+    let made = command::boxes(
+        &[(contracts.command(Command::Payout), 2 * pool::FEE)],
+        &funding(vec![funding_box.ergo_box.clone()]),
+        ctx.height(),
+    )
+    .unwrap();
+    let signed: SignedTx = wallet
+        .sign_transaction(to_ergo_lib(&made).unwrap(), &ctx.state(), None)
+        .unwrap();
+    let (status, body) = post("/transactions", &serde_json::to_string(&signed).unwrap());
+    assert_eq!(status, 200, "{body}");
+    let command_box = made.transaction().output_boxes()[0].clone();
+    // the payout of `key`, its payment one nanoErg short (to the change)
+    let proved = prove_command(&mut state, &Batch::Payout(vec![key])).unwrap();
+    let miner_script = {
+        let page: Value = serde_json::from_str(&ok("/devnet/miners?pool=balance&limit=2000")).unwrap();
+        let m = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["key"].as_str() == Some(&hex::encode(&key)))
+            .unwrap()
+            .clone();
+        sharestate::Address::parse(m["address"].as_str().unwrap())
+            .unwrap()
+            .proposition_bytes()
+    };
+    let ctx = ChainContext::from_headers_json(&ok("/blocks/lastHeaders/10")).unwrap();
+    let mut tx = command::command(
+        &proved,
+        &tip.ergo_box,
+        &command_box,
+        None,
+        &|_| Some(miner_script.clone()),
+        &funding(vec![]),
+        ctx.height(),
+    )
+    .unwrap();
+    let change = tx.outputs.len() - 1;
+    tx.outputs[1].value -= 1;
+    tx.outputs[change].value += 1;
+    let spent: Vec<_> = tx.inputs.iter().map(|i| i.spent.clone()).collect();
+    let json = transaction_json(&tx.transaction(), &spent, &[], Flavor::Node, None, None);
+    let (status, body) = post("/transactions", &json.to_string());
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("the payout command fails: miner 0: paymentIsValid"),
+        "{body}"
+    );
 }

@@ -13,7 +13,7 @@ use crate::avl::{AvlTreeData, Digest};
 use crate::encoding::hash::blake2b256;
 use crate::encoding::hex;
 use crate::encoding::text::{hex_bytes, i64_string, opt_hex_bytes, opt_i64_string};
-use crate::persistent::contracts::{command_contract, state_contract, CommandContract, ContractSet};
+use crate::persistent::contracts::{command_contract, state_contract, CommandContract, ContractSet, PoolContracts};
 use crate::persistent::replay::{replay_command, Command, CommandReplay, CommandVars};
 use crate::persistent::{CommandTransaction, PersistentError};
 use crate::pool::{Clause, NamedClause, Output};
@@ -67,11 +67,14 @@ pub enum Weakness {
         #[serde(serialize_with = "i64_string")]
         delta: i64,
     },
-    /// OUTPUTS(0), the next state, has another script: whoever it lets may spend the balances.
+    /// OUTPUTS(0), the next state, has another script: whoever it lets may spend the balances
+    /// — unless, as `to_hardened` says, it is the hardened state box of the same pool NFT and
+    /// operator: the pool moving to the hardened set.
     #[serde(rename_all = "camelCase")]
     NextStateScriptChanged {
         #[serde(serialize_with = "hex_bytes")]
         script: Vec<u8>,
+        to_hardened: bool,
     },
     /// OUTPUTS(0) does not hold the state box's tokens (the pool NFT first).
     #[serde(rename_all = "camelCase")]
@@ -565,8 +568,14 @@ fn weaknesses(tx: &CommandTransaction, command: Command, keys: &[Vec<u8>], value
     }
     if let Some(o) = tx.outputs.first() {
         if o.script != tx.state.script {
+            let to_hardened = match (state_contract(&tx.state.script), command_contract(&tx.command_script)) {
+                (Some(s), Some(c)) => PoolContracts::new(ContractSet::Hardened, c.pool_nft, &s.operator_key)
+                    .is_ok_and(|h| h.state == o.script),
+                _ => false,
+            };
             found.push(Weakness::NextStateScriptChanged {
                 script: o.script.clone(),
+                to_hardened,
             });
         }
         if let Some(nft) = tx.state.tokens.first() {

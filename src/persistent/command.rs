@@ -74,17 +74,10 @@ pub fn genesis(
     })
 }
 
-/// Command boxes of the pool's contracts, one per `(command, value)`, paid by `funding`.
-pub fn command_boxes(
-    contracts: &PoolContracts,
-    boxes: &[(Command, u64)],
-    funding: &Funding,
-    height: u32,
-) -> Result<UnsignedTransaction, PersistentError> {
-    let outputs = boxes
-        .iter()
-        .map(|(c, v)| plain(*v, contracts.command(*c).to_vec(), height))
-        .collect();
+/// Boxes of these scripts and values, no registers, paid by `funding`: the pool's command
+/// boxes (a contract's `command` tree) and holding boxes (its `holding` tree).
+pub fn boxes(boxes: &[(&[u8], u64)], funding: &Funding, height: u32) -> Result<UnsignedTransaction, PersistentError> {
+    let outputs = boxes.iter().map(|(t, v)| plain(*v, t.to_vec(), height)).collect();
     let outputs = finish(&funding.inputs, outputs, funding, height, None)?;
     Ok(UnsignedTransaction {
         inputs: inputs(funding.inputs.iter().cloned()),
@@ -116,11 +109,14 @@ pub fn distribute(
 /// A command's transaction: spends `state_box` and `command_box` (with `proved`'s context
 /// variables), makes the next state box (R4's digest moved on, value changed by the credits or
 /// the payments), a Payout's payments to the scripts `script_of` gives, then `funding`'s fee and
-/// change; the command box's value pays towards them (and an Update's credits).
+/// change; the command box's value pays towards them (and an Update's credits). The next state
+/// box keeps the state's script, or takes `next_script`: a pool moving from the deployed set,
+/// which lets a command move the state anywhere, to the hardened set (same pool NFT).
 pub fn command(
     proved: &ProvedCommand,
     state_box: &ErgoBox,
     command_box: &ErgoBox,
+    next_script: Option<&[u8]>,
     script_of: &dyn Fn(&Key) -> Option<Vec<u8>>,
     funding: &Funding,
     height: u32,
@@ -160,7 +156,7 @@ pub fn command(
     .to_bytes();
     let mut outputs = vec![Candidate {
         value,
-        ergo_tree: state_box.ergo_tree.clone(),
+        ergo_tree: next_script.map_or_else(|| state_box.ergo_tree.clone(), <[u8]>::to_vec),
         creation_height: height,
         tokens: state_box.tokens.clone(),
         registers,

@@ -23,11 +23,20 @@ pub fn command(
     proved: &ProvedCommand,
     state_box: &ErgoBox,
     command_box: &ErgoBox,
+    next_script: Option<&[u8]>,
     script_of: &dyn Fn(&Key) -> Option<Vec<u8>>,
     funding: &Funding,
     context: &ChainContext,
 ) -> Result<(UnsignedTransaction, CommandReport), BuildError> {
-    let tx = command::command(proved, state_box, command_box, script_of, funding, context.height())?;
+    let tx = command::command(
+        proved,
+        state_box,
+        command_box,
+        next_script,
+        script_of,
+        funding,
+        context.height(),
+    )?;
     let report = check_command(&CommandTransaction::from_unsigned(&tx)?)?;
     if !report.accepted {
         return Err(PersistentError::Refused {

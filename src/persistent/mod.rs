@@ -24,6 +24,7 @@
 //! | [`transaction`] | a command transaction as the contracts read it |
 //! | [`replay`] | **a command's proofs replayed** as its deployed contract replays them |
 //! | [`clauses`] | **the commands' clauses**, per miner and for the next state, and the deployed set's weaknesses |
+//! | [`walk`] | **a pool's chain of state boxes walked**, every command checked; a miner's history and balance now |
 
 pub mod clauses;
 pub mod command;
@@ -33,12 +34,14 @@ pub mod evaluated;
 pub mod prove;
 pub mod replay;
 pub mod transaction;
+pub mod walk;
 
 pub use clauses::{check_command, check_command_as, CommandReport, MinerLine, Weakness};
 pub use contracts::{command_contract, state_contract, CommandContract, ContractSet, PoolContracts, StateContract};
 pub use prove::{balance_state, plan_round, prove_command, scala_order, Batch, ProvedCommand, RoundPlan};
 pub use replay::{replay_command, Command, CommandReplay, CommandVars};
 pub use transaction::{command_vars, CommandTransaction, StateInput};
+pub use walk::{BalanceEnd, BalanceStep, BalanceWalk, BalanceWalker, HistoryEntry};
 
 use crate::avl::ProverError;
 use crate::ergo::FundingError;

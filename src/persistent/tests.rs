@@ -33,6 +33,9 @@ struct Pool {
     state_box: ErgoBox,
     contracts: PoolContracts,
     seed: u8,
+    /// Every transaction, as a node would answer for it.
+    ledger: crate::pool::walk::testing::Ledger,
+    height: u32,
 }
 
 fn pool(set: ContractSet) -> Pool {
@@ -46,11 +49,15 @@ fn pool(set: ContractSet) -> Pool {
         fee: FEE,
     };
     let tx = command::genesis(&contracts, &mut state, 10_000_000, &funding, 100).unwrap();
+    let mut ledger = crate::pool::walk::testing::Ledger::default();
+    ledger.apply(&tx, 100);
     Pool {
         state,
         state_box: tx.transaction().output_boxes()[0].clone(),
         contracts,
         seed: 10,
+        ledger,
+        height: 100,
     }
 }
 
@@ -74,12 +81,15 @@ impl Pool {
             &proved,
             &self.state_box,
             &command_box,
+            None,
             &|k| scripts.get(k).cloned(),
             &funding,
             101,
         )
         .unwrap();
         self.state_box = tx.transaction().output_boxes()[0].clone();
+        self.height += 1;
+        self.ledger.apply(&tx, self.height);
         let report = check_command(&CommandTransaction::from_unsigned(&tx).unwrap()).unwrap();
         (tx, report)
     }
@@ -204,4 +214,60 @@ fn a_script_that_is_no_known_command_or_state_is_named() {
     let mut t = CommandTransaction::from_unsigned(&tx).unwrap();
     t.command_script = hardened.command(Command::Insert).to_vec();
     assert_eq!(check_command(&t).unwrap().failing(), vec!["knownCommand".to_string()]);
+}
+
+#[crate::test]
+fn a_walk_gives_each_miners_history_and_balance_now_as_the_commands_proved_them() {
+    use crate::ergo::json::Flavor;
+    use crate::pool::walk::{Need, WalkError};
+    let mut p = pool(ContractSet::Hardened);
+    let start = p.state_box.id();
+    let keys: Vec<Key> = (1..8).map(key).collect();
+    p.run(&Batch::Insert(keys.clone()));
+    for round in 1..=3i64 {
+        let credits: Vec<(Key, i64)> = keys.iter().zip(1..).map(|(k, i)| (*k, i * round * 1_000_000)).collect();
+        p.run(&Batch::Update(credits));
+    }
+    p.run(&Batch::Payout(vec![keys[2], keys[5]]));
+    p.run(&Batch::Delete(vec![keys[2]]));
+    let walk_with = |flavor| {
+        let mut w = BalanceWalker::new(start);
+        while let Some(need) = w.next() {
+            let answer = p.ledger.answer(need, flavor);
+            match need {
+                Need::Box(_) => w.feed_box(&answer)?,
+                Need::Transaction(_) => w.feed_transaction(&answer)?,
+            }
+        }
+        w.into_walk().ok_or(WalkError::NotStarted)
+    };
+    let walk = walk_with(Flavor::Node).unwrap();
+    assert_eq!(walk.steps.len(), 6);
+    assert!(walk.end.is_none());
+    assert_eq!(walk.tip.id, p.state_box.id());
+    assert_eq!(walk.tip_digest(), Some(p.state.digest()));
+    // miner 3: inserted, credited 3, 6 and 9 (millions), paid 18, deleted
+    let h = walk.history(&keys[2]);
+    let seen: Vec<(Command, Option<i64>, Option<i64>, i64)> =
+        h.iter().map(|e| (e.command, e.before, e.after, e.amount)).collect();
+    assert_eq!(
+        seen,
+        vec![
+            (Command::Insert, None, Some(0), 0),
+            (Command::Update, Some(0), Some(3_000_000), 3_000_000),
+            (Command::Update, Some(3_000_000), Some(9_000_000), 6_000_000),
+            (Command::Update, Some(9_000_000), Some(18_000_000), 9_000_000),
+            (Command::Payout, Some(18_000_000), Some(0), 18_000_000),
+            (Command::Delete, Some(0), None, 0),
+        ]
+    );
+    assert_eq!(walk.owed(&keys[2]), Some(None), "deleted");
+    assert_eq!(walk.owed(&keys[5]), Some(Some(0)), "paid");
+    assert_eq!(walk.owed(&keys[0]), Some(Some(6_000_000)));
+    assert_eq!(walk.owed(&key(40)), None, "never in the tree");
+    // the explorer API gives no context extension: a command cannot be replayed from it
+    assert!(matches!(
+        walk_with(Flavor::Explorer),
+        Err(WalkError::NoExtension { .. })
+    ));
 }

@@ -1,0 +1,334 @@
+//! **Walking a Design 2 pool**: from a state box, follow the transaction that spent it to the
+//! next state box (its OUTPUTS(0)), and so on to the unspent tip, checking every command on
+//! the way clause by clause against the digest of the box it spends — which reveals the old
+//! balance of every key it touches, and what it wrote. A miner's whole history (insert,
+//! credits, payouts, removal) follows, and their balance now: the chain of replayed commands
+//! proves that a key keeps the value its last command wrote until the tip.
+//!
+//! Sans-IO like Design 1's walk ([`crate::pool::walk`]): [`BalanceWalker::next`] says what it
+//! needs, the caller fetches it and feeds the answer back; every answer is checked (box ids
+//! recomputed; a command's transaction must come with the context extensions that recompute its
+//! id). A budget bounds the commands one walk replays.
+
+use crate::avl::Digest;
+use crate::ergo::json::{decode_box, decode_transaction};
+use crate::ergo::{Candidate, ChainBox, ChainTransaction, Constant, Id};
+use crate::persistent::{check_command, Command, CommandReport, CommandTransaction};
+use crate::pool::walk::{Need, WalkError};
+use crate::pool::Balance;
+
+/// One command of the walk.
+#[derive(Debug, Clone)]
+pub struct BalanceStep {
+    pub tx_id: Id,
+    /// Whether the transaction id was recomputed from its content.
+    pub tx_id_verified: bool,
+    pub height: Option<u32>,
+    pub timestamp: Option<u64>,
+    /// The state box it spent.
+    pub from: Id,
+    /// Every clause of the command and the state box, evaluated.
+    pub report: CommandReport,
+}
+
+/// How the chain of state boxes ended: a spend of the tip that is not a command of a known
+/// contract, or an OUTPUTS(0) that is no state box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BalanceEnd {
+    pub tx_id: Id,
+    pub why: String,
+}
+
+/// The walk so far.
+#[derive(Debug, Clone)]
+pub struct BalanceWalk {
+    pub start: ChainBox,
+    pub steps: Vec<BalanceStep>,
+    /// The latest state box reached; the unspent tip once the walk is done and `end` is none.
+    pub tip: ChainBox,
+    pub end: Option<BalanceEnd>,
+}
+
+/// One event of a miner's history, as a command's replayed proof shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// Index into [`BalanceWalk::steps`].
+    pub step: usize,
+    pub command: Command,
+    /// The balance before (none for an Insert), as the proof against the spent digest shows it.
+    pub before: Option<i64>,
+    /// The balance after (none for a Delete).
+    pub after: Option<i64>,
+    /// Credited (Update: after − before) or paid (Payout: what its output pays).
+    pub amount: i64,
+    /// Every clause of the command holds.
+    pub accepted: bool,
+}
+
+/// A tree value as a balance: exactly 8 bytes, non-negative.
+fn balance(v: &[u8]) -> Option<i64> {
+    Balance::from_bytes(v).ok().map(|b| b.0)
+}
+
+impl BalanceWalk {
+    /// The tip's digest.
+    pub fn tip_digest(&self) -> Option<Digest> {
+        match self.tip.ergo_box.register(4) {
+            Some(Ok(Constant::AvlTree(t))) => Some(t.digest),
+            _ => None,
+        }
+    }
+
+    /// Every command that touched `key`, oldest first.
+    pub fn history(&self, key: &[u8]) -> Vec<HistoryEntry> {
+        let mut out = vec![];
+        for (i, s) in self.steps.iter().enumerate() {
+            let r = &s.report;
+            // a repeated key: the first entry is the one every check uses
+            let Some(m) = r.miners.iter().find(|m| m.key == key) else {
+                continue;
+            };
+            let before = m.old.as_deref().and_then(balance);
+            let after = m.written.as_deref().and_then(balance);
+            let amount = match r.contract.command {
+                Command::Update => after.zip(before).map_or(0, |(a, b)| a.saturating_sub(b)),
+                Command::Payout => m.paid.unwrap_or(0),
+                _ => 0,
+            };
+            out.push(HistoryEntry {
+                step: i,
+                command: r.contract.command,
+                before,
+                after: (r.contract.command != Command::Delete).then_some(after).flatten(),
+                amount,
+                accepted: r.accepted,
+            });
+        }
+        out
+    }
+
+    /// What `key` is owed at the tip, from the last command that touched it, when every
+    /// command since then was accepted (so each kept the key's value): `Some(None)` when that
+    /// command deleted it; none when no command touched it, or one since failed a clause.
+    pub fn owed(&self, key: &[u8]) -> Option<Option<i64>> {
+        let last = self.history(key).pop()?;
+        if !self.steps[last.step..].iter().all(|s| s.report.accepted) {
+            return None;
+        }
+        Some(last.after)
+    }
+}
+
+enum State {
+    Start(Id),
+    Spender(Id),
+    /// Waiting for the command box (INPUTS(1)) of this transaction.
+    CommandBox(ChainTransaction),
+    Tip(Id),
+    Done,
+}
+
+/// How many commands one walk replays at most, unless told otherwise.
+pub const DEFAULT_STEP_BUDGET: usize = 100_000;
+
+/// The walk as a state machine: call [`BalanceWalker::next`], fetch, feed, repeat.
+pub struct BalanceWalker {
+    state: State,
+    walk: Option<BalanceWalk>,
+    budget: usize,
+}
+
+fn expect(expected: Id, found: Id) -> Result<(), WalkError> {
+    if expected == found {
+        Ok(())
+    } else {
+        Err(WalkError::WrongAnswer {
+            expected: expected.to_hex(),
+            found: found.to_hex(),
+        })
+    }
+}
+
+impl BalanceWalker {
+    /// A walk from the state box `start`.
+    pub fn new(start: Id) -> BalanceWalker {
+        BalanceWalker::with_budget(start, DEFAULT_STEP_BUDGET)
+    }
+
+    /// A walk that stops with [`WalkError::StepBudget`] rather than replay more than `budget`
+    /// commands.
+    pub fn with_budget(start: Id, budget: usize) -> BalanceWalker {
+        BalanceWalker {
+            state: State::Start(start),
+            walk: None,
+            budget,
+        }
+    }
+
+    /// What to fetch next, or `None` when done.
+    pub fn next(&self) -> Option<Need> {
+        match &self.state {
+            State::Start(id) | State::Tip(id) => Some(Need::Box(*id)),
+            State::Spender(tx) => Some(Need::Transaction(*tx)),
+            State::CommandBox(tx) => tx.inputs.get(1).map(|i| Need::Box(i.box_id)),
+            State::Done => None,
+        }
+    }
+
+    pub fn walk(&self) -> Option<&BalanceWalk> {
+        self.walk.as_ref()
+    }
+
+    pub fn into_walk(self) -> Option<BalanceWalk> {
+        self.walk
+    }
+
+    /// Feeds the answer to the last [`Need::Box`].
+    pub fn feed_box(&mut self, json: &str) -> Result<(), WalkError> {
+        self.feed_chain_box(decode_box(json)?)
+    }
+
+    /// [`BalanceWalker::feed_box`] with a box already decoded (its id recomputed).
+    pub fn feed_chain_box(&mut self, b: ChainBox) -> Result<(), WalkError> {
+        match std::mem::replace(&mut self.state, State::Done) {
+            State::Start(id) => {
+                expect(id, b.id)?;
+                if !matches!(b.ergo_box.register(4), Some(Ok(Constant::AvlTree(_)))) {
+                    return Err(WalkError::NotShareState {
+                        box_id: b.id.to_hex(),
+                        detail: "R4 is not an AvlTree: not a balance state box".into(),
+                    });
+                }
+                self.walk = Some(BalanceWalk {
+                    start: b.clone(),
+                    steps: vec![],
+                    tip: b,
+                    end: None,
+                });
+                self.follow();
+                Ok(())
+            }
+            State::Tip(id) => {
+                expect(id, b.id)?;
+                let walk = self.walk.as_mut().ok_or(WalkError::Unexpected)?;
+                walk.tip = b;
+                self.follow();
+                Ok(())
+            }
+            State::CommandBox(tx) => {
+                let want = tx.inputs.get(1).map(|i| i.box_id);
+                if want != Some(b.id) {
+                    return Err(WalkError::WrongAnswer {
+                        expected: want.map(|i| i.to_hex()).unwrap_or_default(),
+                        found: b.id.to_hex(),
+                    });
+                }
+                self.step(tx, b)
+            }
+            other => {
+                self.state = other;
+                Err(WalkError::Unexpected)
+            }
+        }
+    }
+
+    /// Feeds the answer to the last [`Need::Transaction`].
+    pub fn feed_transaction(&mut self, json: &str) -> Result<(), WalkError> {
+        self.feed_chain_transaction(decode_transaction(json)?)
+    }
+
+    /// [`BalanceWalker::feed_transaction`] with a transaction already decoded.
+    pub fn feed_chain_transaction(&mut self, tx: ChainTransaction) -> Result<(), WalkError> {
+        match std::mem::replace(&mut self.state, State::Done) {
+            State::Spender(id) => {
+                expect(id, tx.id)?;
+                // what a command did, and that it is the one that spent the tip, must be proven
+                if !tx.id_verified {
+                    let missing = tx.inputs.iter().any(|i| i.extension.is_none());
+                    let t = tx.id.to_hex();
+                    return Err(if missing {
+                        WalkError::NoExtension { tx: t }
+                    } else {
+                        WalkError::Unproven { tx: t }
+                    });
+                }
+                match tx.inputs.get(1).and_then(|i| i.spent_box.clone()) {
+                    Some(command_box) => self.step(tx, command_box),
+                    None => {
+                        self.state = State::CommandBox(tx);
+                        Ok(())
+                    }
+                }
+            }
+            other => {
+                self.state = other;
+                Err(WalkError::Unexpected)
+            }
+        }
+    }
+
+    fn follow(&mut self) {
+        self.state = match &self.walk {
+            Some(w) if w.end.is_none() => match w.tip.spent_transaction_id {
+                Some(tx) => State::Spender(tx),
+                None => State::Done,
+            },
+            _ => State::Done,
+        };
+    }
+
+    /// Checks the command `tx` that spent the tip, with its command box.
+    fn step(&mut self, tx: ChainTransaction, command_box: ChainBox) -> Result<(), WalkError> {
+        let walk = self.walk.as_mut().ok_or(WalkError::Unexpected)?;
+        if walk.steps.len() >= self.budget {
+            return Err(WalkError::StepBudget { budget: self.budget });
+        }
+        let from = walk.tip.clone();
+        let end = |why: String| BalanceEnd { tx_id: tx.id, why };
+        if tx.inputs.first().map(|i| i.box_id) != Some(from.id) {
+            let Some(at) = tx.inputs.iter().position(|i| i.box_id == from.id) else {
+                return Err(WalkError::NotAPayout {
+                    tx: tx.id.to_hex(),
+                    box_id: from.id.to_hex(),
+                });
+            };
+            walk.end = Some(end(format!(
+                "it spends the state box as input {at}, where a command spends it first"
+            )));
+            self.state = State::Done;
+            return Ok(());
+        }
+        let extension = tx.inputs.get(1).and_then(|i| i.extension.clone()).unwrap_or_default();
+        let outputs: Vec<Candidate> = tx.outputs.iter().map(|o| Candidate::from(&o.ergo_box)).collect();
+        let report = CommandTransaction::from_parts(&from.ergo_box, &command_box.ergo_box, &extension, &outputs)
+            .map_err(|e| e.to_string())
+            .and_then(|c| check_command(&c).map_err(|e| e.to_string()));
+        let report = match report {
+            Ok(r) => r,
+            Err(why) => {
+                walk.end = Some(end(format!("it is not a command of Design 2's contracts: {why}")));
+                self.state = State::Done;
+                return Ok(());
+            }
+        };
+        walk.steps.push(BalanceStep {
+            tx_id: tx.id,
+            tx_id_verified: tx.id_verified,
+            height: tx.inclusion_height,
+            timestamp: tx.timestamp,
+            from: from.id,
+            report,
+        });
+        match tx.outputs.first() {
+            Some(next) if matches!(next.ergo_box.register(4), Some(Ok(Constant::AvlTree(_)))) => {
+                walk.tip = next.clone();
+                self.state = State::Tip(next.id);
+            }
+            _ => {
+                walk.end = Some(end("its OUTPUTS(0) is not a state box (R4 is not an AvlTree)".into()));
+                self.state = State::Done;
+            }
+        }
+        Ok(())
+    }
+}
