@@ -16,6 +16,14 @@
 //! script with the pool token and a deadline of 0, spent with the last epoch's reward box: the
 //! reward box wants its own epoch's token beside it (refused).
 //!
+//! Design 2 (the Demo Balance Pool): every command it made (accepted); and on each contract set
+//! (deployed, hardened) the tamperings of a Payout, an Update and a Delete — a payment one
+//! nanoErg short, a payment to another script, a proof byte flipped, a balance still owed
+//! deleted (refused by both) — and the deployed set's weaknesses — two extra outputs, the pool
+//! NFT moved, the state moved to the operator's key, a negative delta, a key repeated on a
+//! payout (accepted by the deployed set, our check naming the weakness; refused by the hardened
+//! set, our check naming the clause).
+//!
 //! Each case is evaluated in the context of the block it was (or would be) in: `height` is
 //! the newest header before it, so the contract's HEIGHT is `height + 1`.
 
@@ -50,6 +58,7 @@ impl Verdict {
 
 struct Case {
     name: String,
+    /// Design 1's `draft` or `hardened`; Design 2's `balance deployed` or `balance hardened`.
     contract: &'static str,
     expect: Verdict,
     height: u32,
@@ -401,13 +410,30 @@ fn main() {
     tamperings(&d, &d.pool.epochs[1], &mut cases);
     deadline(&d, &d.pool.epochs[devnet::pool::CLOSED_EPOCH], &mut cases);
     foreign_state(&d, &mut cases);
+    balance::cases(&d, &mut cases);
 
     // sigma-rust and our check must agree with the expectation before anything is written
     let mut clauses = Vec::new();
+    let mut weaknesses = Vec::new();
     for c in &cases {
-        let (theirs, how) = sigma_rust(&d, &c.tx, c.height);
+        let design2 = c.contract.starts_with("balance");
+        let (theirs, how) = if design2 {
+            balance::sigma_rust(&d, &c.tx, c.height)
+        } else {
+            sigma_rust(&d, &c.tx, c.height)
+        };
         assert_eq!(theirs, c.expect, "sigma-rust on {}: {how}", c.name);
-        let (ours, failing) = our_check(&c.tx, c.height);
+        let (ours, failing) = if design2 {
+            balance::our_check(&c.tx)
+        } else {
+            our_check(&c.tx, c.height)
+        };
+        // a tampering the deployed set accepts is a weakness our check names
+        let used = if design2 { balance::weaknesses(&c.tx) } else { vec![] };
+        if design2 && c.expect == Verdict::Accept && !c.name.contains(": command ") {
+            assert!(!used.is_empty(), "{}: no weakness named", c.name);
+        }
+        weaknesses.push(used);
         assert_eq!(ours, c.expect, "our check on {}: {failing:?}", c.name);
         assert!(
             c.expect != Verdict::Reject || !failing.is_empty(),
@@ -418,10 +444,293 @@ fn main() {
     }
     let out = json!({
         "operatorSecret": hex::encode(&d.pool.operator.to_bytes()),
-        "cases": cases.iter().zip(&clauses).map(|(c, failing)| json!({
+        "balanceOperatorSecret": hex::encode(&devnet::balance_pool::operator(seed).to_bytes()),
+        "cases": cases.iter().zip(&clauses).zip(&weaknesses).map(|((c, failing), used)| json!({
             "name": c.name, "contract": c.contract, "expect": c.expect.name(), "height": c.height,
-            "clauses": failing, "tx": c.tx.to_eip12(),
+            "clauses": failing, "weaknesses": used, "tx": c.tx.to_eip12(),
         })).collect::<Vec<_>>(),
     });
     println!("{}", serde_json::to_string(&out).unwrap());
+}
+
+/// Design 2: every command of the devnet's Demo Balance Pool as it was made, and the tamperings
+/// of a Payout, an Update and a Delete on each contract set — refused by both sets where the
+/// deployed set checks, accepted by the deployed set (the weakness our check reports) and
+/// refused by the hardened set where it does not.
+mod balance {
+    use super::{before, unsigned, Case, Verdict};
+    use devnet::Devnet;
+    use sharestate::ergo::interpreter::{evaluate, Reduced};
+    use sharestate::ergo::json::UnsignedTransaction;
+    use sharestate::ergo::{Candidate, Id};
+    use sharestate::persistent::{
+        check_command, command_vars, prove_command, Batch, Command, CommandTransaction, CommandVars, ContractSet,
+    };
+    use sharestate::{Constant, Key, Operation, ShareState};
+
+    /// sigma-rust's verdict: the state box asks the operator's signature, the command's script
+    /// holds; anything false or failing to evaluate rejects.
+    pub fn sigma_rust(d: &Devnet, tx: &UnsignedTransaction, height: u32) -> (Verdict, String) {
+        let ctx = d.ledger.context_at(height).unwrap();
+        let v = evaluate(tx, &ctx);
+        let verdict = match &v {
+            Ok(r)
+                if matches!(r[0], Reduced::Proposition(_)) && r[1] == Reduced::True && !r.contains(&Reduced::False) =>
+            {
+                Verdict::Accept
+            }
+            _ => Verdict::Reject,
+        };
+        (verdict, format!("{v:?}"))
+    }
+
+    /// Our clause check, and the clauses it finds failing.
+    pub fn our_check(tx: &UnsignedTransaction) -> (Verdict, Vec<String>) {
+        match CommandTransaction::from_unsigned(tx).map(|t| check_command(&t)) {
+            Ok(Ok(r)) if r.accepted => (Verdict::Accept, vec![]),
+            Ok(Ok(r)) => (Verdict::Reject, r.failing()),
+            Ok(Err(e)) | Err(e) => (Verdict::Reject, vec![e.to_string()]),
+        }
+    }
+
+    /// The deployed set's weaknesses our check finds the transaction using, by kind.
+    pub fn weaknesses(tx: &UnsignedTransaction) -> Vec<String> {
+        let Ok(Ok(r)) = CommandTransaction::from_unsigned(tx).map(|t| check_command(&t)) else {
+            return vec![];
+        };
+        r.weaknesses
+            .iter()
+            .map(|w| serde_json::to_value(w).unwrap()["kind"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    fn batch(vars: &CommandVars, command: Command) -> Batch {
+        let key = |k: &Vec<u8>| -> Key { k.as_slice().try_into().unwrap() };
+        match (vars, command) {
+            (CommandVars::Keys { keys, .. }, _) => Batch::Delete(keys.iter().map(key).collect()),
+            (CommandVars::Pairs { pairs, .. }, Command::Insert) => {
+                Batch::Insert(pairs.iter().map(|p| key(&p.0)).collect())
+            }
+            (CommandVars::Pairs { pairs, .. }, Command::Payout) => {
+                Batch::Payout(pairs.iter().map(|p| key(&p.0)).collect())
+            }
+            (CommandVars::Pairs { pairs, .. }, _) => Batch::Update(
+                pairs
+                    .iter()
+                    .map(|p| (key(&p.0), i64::from_be_bytes(p.1.clone().try_into().unwrap())))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Every command transaction of the pool, in order, with its command.
+    fn commands(d: &Devnet) -> Vec<(Id, Command, ContractSet)> {
+        d.balance.state_boxes[1..]
+            .iter()
+            .map(|b| {
+                let tx_id = d.ledger.get_box(b).unwrap().ergo_box.transaction_id;
+                let c =
+                    sharestate::persistent::command_contract(&unsigned(d, &tx_id).inputs[1].spent.ergo_tree).unwrap();
+                (tx_id, c.command, c.set)
+            })
+            .collect()
+    }
+
+    /// The balance state just before `tx_id`, rebuilt from the pool's first state by replaying
+    /// every command before it.
+    fn state_before(d: &Devnet, tx_id: &Id) -> ShareState {
+        let mut state = ShareState::new();
+        for (id, command, _) in commands(d) {
+            if id == *tx_id {
+                return state;
+            }
+            let vars = command_vars(&unsigned(d, &id).inputs[1].extension).unwrap();
+            prove_command(&mut state, &batch(&vars, command)).unwrap();
+        }
+        panic!("not a command of the pool")
+    }
+
+    fn set_var(tx: &mut UnsignedTransaction, id: u8, c: Constant) {
+        let e = &mut tx.inputs[1].extension;
+        e.iter_mut().find(|(k, _)| *k == id).unwrap().1 = c.to_bytes();
+    }
+
+    pub fn cases(d: &Devnet, cases: &mut Vec<Case>) {
+        let all = commands(d);
+        for (n, (tx_id, command, set)) in all.iter().enumerate() {
+            cases.push(Case {
+                name: format!("balance pool ({}): command {} ({})", set.name(), n + 1, command.name()),
+                contract: name(*set),
+                expect: Verdict::Accept,
+                height: before(d, tx_id),
+                tx: unsigned(d, tx_id),
+            });
+        }
+        for set in [ContractSet::Deployed, ContractSet::Hardened] {
+            // the pool's last commands of each kind on this set (not the one that moved the state)
+            let pick = |c: Command| {
+                all.iter()
+                    .rev()
+                    .find(|(id, command, s)| {
+                        *command == c
+                            && *s == set
+                            && unsigned(d, id).outputs[0].ergo_tree == unsigned(d, id).inputs[0].spent.ergo_tree
+                    })
+                    .unwrap()
+                    .0
+            };
+            tamperings(
+                d,
+                set,
+                pick(Command::Payout),
+                pick(Command::Update),
+                pick(Command::Delete),
+                cases,
+            );
+        }
+    }
+
+    fn name(set: ContractSet) -> &'static str {
+        match set {
+            ContractSet::Deployed => "balance deployed",
+            ContractSet::Hardened => "balance hardened",
+        }
+    }
+
+    fn tamperings(d: &Devnet, set: ContractSet, payout: Id, update: Id, delete: Id, cases: &mut Vec<Case>) {
+        let deployed = set == ContractSet::Deployed;
+        let mut push = |what: &str, accept: bool, tx_id: &Id, tx: UnsignedTransaction| {
+            cases.push(Case {
+                name: format!("balance pool ({}): {what}", set.name()),
+                contract: name(set),
+                expect: if accept { Verdict::Accept } else { Verdict::Reject },
+                height: before(d, tx_id),
+                tx,
+            });
+        };
+        let honest = unsigned(d, &payout);
+        let fee = honest.outputs.len() - 1;
+        let operator_tree = {
+            let k = devnet::balance_pool::operator(d.pool.seed);
+            use ergo_lib::ergotree_ir::serialization::SigmaSerializable;
+            k.get_address_from_public_image()
+                .script()
+                .unwrap()
+                .sigma_serialize_bytes()
+                .unwrap()
+        };
+
+        let mut t = honest.clone();
+        t.outputs[1].value -= 1;
+        t.outputs[fee].value += 1;
+        push("a payment one nanoErg short", false, &payout, t);
+        let mut t = honest.clone();
+        t.outputs[1].ergo_tree = operator_tree.clone();
+        push("a payment to another script", false, &payout, t);
+        let mut t = honest.clone();
+        let proof = &mut t.inputs[1].extension.iter_mut().find(|(k, _)| *k == 1).unwrap().1;
+        let n = proof.len();
+        proof[n / 2] ^= 0x10;
+        push("one proof byte flipped", false, &payout, t);
+
+        // what the deployed set lets through: the fee split to make room (out of no one's due)
+        let carve = |t: &mut UnsignedTransaction, value: u64| {
+            let fee = t.outputs.len() - 1;
+            t.outputs[fee].value -= value;
+            let h = t.outputs[fee].creation_height;
+            t.outputs.insert(
+                fee,
+                Candidate {
+                    value,
+                    ergo_tree: operator_tree.clone(),
+                    creation_height: h,
+                    tokens: vec![],
+                    registers: vec![],
+                },
+            );
+        };
+        let mut t = honest.clone();
+        carve(&mut t, 100_000);
+        carve(&mut t, 100_000);
+        push("two extra outputs on a payout", deployed, &payout, t);
+        let mut t = honest.clone();
+        carve(&mut t, 100_000);
+        let token = t.outputs[0].tokens.remove(0);
+        t.outputs[fee].tokens.push(token); // the carved output, before the fee
+        push("the pool NFT moved out of the state", deployed, &payout, t);
+        let mut t = honest.clone();
+        t.outputs[0].ergo_tree = operator_tree.clone();
+        push("the state moved to the operator's key", deployed, &payout, t);
+
+        // a negative delta: the miner credited all the same, the state box drained twice over
+        let honest_update = unsigned(d, &update);
+        let mut t = honest_update.clone();
+        let vars = command_vars(&t.inputs[1].extension).unwrap();
+        let CommandVars::Pairs { mut pairs, .. } = vars else {
+            unreachable!()
+        };
+        let delta = i64::from_be_bytes(pairs[0].1.clone().try_into().unwrap());
+        pairs[0].1 = (-delta).to_be_bytes().to_vec();
+        set_var(&mut t, 0, Constant::BytePairs(pairs));
+        t.outputs[0].value -= 2 * delta as u64;
+        let last = t.outputs.len() - 1;
+        t.outputs[last].value += 2 * delta as u64;
+        push("a negative delta", deployed, &update, t);
+
+        // a repeated key on the payout: its balance leaves the state twice, is paid once
+        let mut state = state_before(d, &payout);
+        let vars = command_vars(&honest.inputs[1].extension).unwrap();
+        let CommandVars::Pairs { mut pairs, .. } = vars else {
+            unreachable!()
+        };
+        let first: Key = pairs[0].0.as_slice().try_into().unwrap();
+        let owed = honest.outputs[1].value;
+        let mut ops: Vec<Operation> = pairs
+            .iter()
+            .map(|(k, v)| Operation::Update(k.as_slice().try_into().unwrap(), v.clone()))
+            .collect();
+        ops.push(Operation::Update(first, vec![0; 8]));
+        let proof = state.prove_without_applying(&ops).unwrap().proof;
+        pairs.push(pairs[0].clone());
+        let mut t = honest.clone();
+        set_var(&mut t, 0, Constant::BytePairs(pairs));
+        set_var(&mut t, 1, Constant::Bytes(proof));
+        // what left the state box a second time goes to the operator
+        t.outputs[0].value -= owed;
+        let h = t.outputs[0].creation_height;
+        t.outputs.insert(
+            t.outputs.len() - 1,
+            Candidate {
+                value: owed,
+                ergo_tree: operator_tree.clone(),
+                creation_height: h,
+                tokens: vec![],
+                registers: vec![],
+            },
+        );
+        push("a key repeated on a payout", deployed, &payout, t);
+
+        // a Delete of a key still owed
+        let honest_delete = unsigned(d, &delete);
+        let mut state = state_before(d, &delete);
+        let owed_key = state
+            .entries()
+            .into_iter()
+            .find(|(_, v)| v.iter().any(|b| *b != 0))
+            .map(|(k, _)| k)
+            .unwrap();
+        let lookup = state.prove_lookups(&[owed_key]).unwrap().proof;
+        let removal = state.prove_without_applying(&[Operation::Remove(owed_key)]).unwrap();
+        let mut t = honest_delete.clone();
+        set_var(&mut t, 0, Constant::BytesColl(vec![owed_key.to_vec()]));
+        set_var(&mut t, 1, Constant::Bytes(lookup));
+        set_var(&mut t, 2, Constant::Bytes(removal.proof));
+        let mut tree = *Constant::parse(&t.outputs[0].registers[0])
+            .unwrap()
+            .as_avl_tree()
+            .unwrap();
+        tree.digest = removal.digest_after;
+        t.outputs[0].registers[0] = Constant::AvlTree(tree).to_bytes();
+        push("a balance still owed deleted", false, &delete, t);
+    }
 }
