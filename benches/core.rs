@@ -132,5 +132,64 @@ fn headers(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, hashing, lookups, payout, building, headers);
+/// Design 2: checking a 150-miner Update and Payout of a 10,000-miner pool, building such a
+/// state and proving one round crediting every miner; and each command's proof size against
+/// Design 1's payout of as many.
+fn balance(c: &mut Criterion) {
+    use sharestate::persistent::{balance_state, check_command, plan_round, prove_command, Batch};
+    let (state, credits, update, payout) = fixtures::balance_round(10_000);
+    let proof_len = |t: &sharestate::persistent::CommandTransaction| match &t.vars {
+        sharestate::persistent::CommandVars::Pairs { proof, .. } => proof.len(),
+        sharestate::persistent::CommandVars::Keys { .. } => 0,
+    };
+    let keys: Vec<Key> = state.keys().into_iter().take(150).collect();
+    let new: Vec<Key> = (0..150u64).map(|i| blake2b256(&(u64::MAX - i).to_be_bytes())).collect();
+    let insert = prove_command(&mut state.clone(), &Batch::Insert(new)).unwrap();
+    let mut zeroed = state.clone();
+    prove_command(&mut zeroed, &Batch::Payout(keys.clone())).unwrap();
+    let delete = prove_command(&mut zeroed, &Batch::Delete(keys.clone())).unwrap();
+    let (design1, _) = fixtures::payout(10_000, 150);
+    let len = |v: &sharestate::persistent::CommandVars| match v {
+        sharestate::persistent::CommandVars::Pairs { proof, .. } => proof.len(),
+        sharestate::persistent::CommandVars::Keys {
+            lookup_proof,
+            removal_proof,
+            ..
+        } => lookup_proof.len() + removal_proof.len(),
+    };
+    eprintln!(
+        "balance 150 of 10000: proof bytes update {}, payout {}, insert {}, delete {} (lookup + removal); Design 1 payout 150 of 10000: {}",
+        proof_len(&update),
+        proof_len(&payout),
+        len(&insert.vars),
+        len(&delete.vars),
+        design1.proof.len()
+    );
+    let mut g = c.benchmark_group("balance 10000 miners");
+    g.bench_function("check update of 150", |b| {
+        b.iter(|| assert!(check_command(black_box(&update)).unwrap().accepted))
+    });
+    g.bench_function("check payout of 150", |b| {
+        b.iter(|| assert!(check_command(black_box(&payout)).unwrap().accepted))
+    });
+    g.sample_size(10);
+    let rows: Vec<(Key, i64)> = state
+        .entries()
+        .into_iter()
+        .map(|(k, v)| (k, i64::from_be_bytes(v.try_into().unwrap())))
+        .collect();
+    g.bench_function("build the state and prove a round crediting all", |b| {
+        b.iter(|| {
+            let mut st = balance_state(black_box(rows.clone())).unwrap();
+            let plan = plan_round(&st, &credits, &|_| 100_500_000, 150).unwrap();
+            for batch in &plan.batches {
+                prove_command(&mut st, batch).unwrap();
+            }
+            st.digest()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, hashing, lookups, payout, building, headers, balance);
 criterion_main!(benches);

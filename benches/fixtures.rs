@@ -89,3 +89,84 @@ pub fn payout(miners: u64, paid: usize) -> (sharestate::posted::PayoutTransactio
     assert!(posted::check_payout(&tx).accepted);
     (tx, batch)
 }
+
+/// A Design 2 pool of `miners` (the hardened set), each owed 0.1 ERG + i nanoErg, and the
+/// commands of one round crediting all of them: returns the state before the round, the
+/// round's credits, and the first Update and first Payout of the round as the chain sees them
+/// (with each command's proof sizes, for the record).
+pub fn balance_round(
+    miners: u64,
+) -> (
+    ShareState,
+    Vec<([u8; 32], i64)>,
+    sharestate::persistent::CommandTransaction,
+    sharestate::persistent::CommandTransaction,
+) {
+    use sharestate::ergo::{ErgoBox, Funding, Id, Token};
+    use sharestate::persistent::{
+        balance_state, command, plan_round, prove_command, Batch, CommandTransaction, ContractSet, PoolContracts,
+    };
+    let pool = script(u64::MAX);
+    let s = balance_state((0..miners).map(|i| (blake2b256(&script(i)), 100_000_000 + i as i64))).unwrap();
+    let credits: Vec<([u8; 32], i64)> = (0..miners)
+        .map(|i| (blake2b256(&script(i)), 6_750_000 + (i as i64 % 1000)))
+        .collect();
+    let contracts = PoolContracts::new(ContractSet::Hardened, [7; 32], &pool[3..]).unwrap();
+    let state = s.clone();
+    let state_box = ErgoBox {
+        value: 1_000_000_000_000_000,
+        ergo_tree: contracts.state.clone(),
+        creation_height: 1_000_000,
+        tokens: vec![Token { id: [7; 32], amount: 1 }],
+        registers: vec![sharestate::Constant::AvlTree(state.clone().register()).to_bytes()],
+        transaction_id: Id([3; 32]),
+        index: 0,
+    };
+    let plan = plan_round(&state, &credits, &|_| 100_500_000, 150).unwrap();
+    let by_key: std::collections::HashMap<[u8; 32], Vec<u8>> =
+        (0..miners).map(|i| (blake2b256(&script(i)), script(i))).collect();
+    let first = |kind: fn(&Batch) -> bool| -> CommandTransaction {
+        let mut st = state.clone();
+        // the round up to the first batch of this kind, then that batch
+        for b in &plan.batches {
+            let proved = prove_command(&mut st, b).unwrap();
+            if kind(b) {
+                let mut sb = state_box.clone();
+                sb.registers[0] = sharestate::Constant::AvlTree(sharestate::AvlTreeData {
+                    digest: proved.digest_before,
+                    ..sharestate::AvlTreeData::share_state(proved.digest_before)
+                })
+                .to_bytes();
+                let command_box = ErgoBox {
+                    value: 2_000_000_000_000,
+                    ergo_tree: contracts.command(b.command()).to_vec(),
+                    creation_height: 1_000_000,
+                    tokens: vec![],
+                    registers: vec![],
+                    transaction_id: Id([4; 32]),
+                    index: 0,
+                };
+                let funding = Funding {
+                    inputs: vec![],
+                    change_tree: pool.clone(),
+                    fee: 1_100_000,
+                };
+                let tx = command::command(
+                    &proved,
+                    &sb,
+                    &command_box,
+                    None,
+                    &|k| by_key.get(k).cloned(),
+                    &funding,
+                    1_000_001,
+                )
+                .unwrap();
+                return CommandTransaction::from_unsigned(&tx).unwrap();
+            }
+        }
+        panic!("no such batch")
+    };
+    let update = first(|b| matches!(b, Batch::Update(_)));
+    let payout = first(|b| matches!(b, Batch::Payout(_)));
+    (s, credits, update, payout)
+}

@@ -43,4 +43,8 @@ for (const n of [2239, 100000, 1000000]) {
 const miners = load(x.load_payout, 'payout-300.bin');
 out.payoutMiners = miners;
 out.payoutCheckMicros = median(() => x.run_check(), 1, 50);
+for (const c of ['update', 'payout']) {
+  out[`${c}150CommandKeys`] = load(x.load_command, `command-${c}-150.bin`);
+  out[`${c}150CommandCheckMicros`] = median(() => x.run_command(), 1, 100);
+}
 console.log(JSON.stringify(out, null, 2));

@@ -186,7 +186,8 @@ pub fn check_command_as(tx: &CommandTransaction, contract: CommandContract) -> C
         CommandVars::Pairs { pairs, .. } => pairs.iter().map(|(_, v)| v.clone()).collect(),
         CommandVars::Keys { .. } => vec![],
     };
-    let first = |i: usize| keys.iter().position(|k| *k == keys[i]).unwrap_or(i);
+    let first_index = crate::persistent::replay::first_indices(&keys);
+    let first = |i: usize| first_index[i];
     let old_at = |i: usize| -> Result<Vec<u8>, String> {
         match &replay.old {
             None => Err("no lookup".into()),
@@ -541,8 +542,10 @@ fn state_clauses(tx: &CommandTransaction) -> Vec<NamedClause> {
 /// The deployed set's weaknesses `tx` uses.
 fn weaknesses(tx: &CommandTransaction, command: Command, keys: &[Vec<u8>], values: &[Vec<u8>]) -> Vec<Weakness> {
     let mut found = Vec::new();
+    let first_index = crate::persistent::replay::first_indices(keys);
     for (i, k) in keys.iter().enumerate() {
-        if let Some(first) = keys[..i].iter().position(|x| x == k) {
+        let first = first_index[i];
+        if first != i {
             found.push(Weakness::RepeatedKey {
                 key: k.clone(),
                 first,

@@ -64,6 +64,15 @@ fn long(bytes: &[u8], what: &str) -> Result<i64, String> {
     Ok(i64::from_be_bytes(first))
 }
 
+/// For each position, the first position holding the same key (`keys.indexOf(key, 0)`).
+pub(crate) fn first_indices<K: Ord>(keys: &[K]) -> Vec<usize> {
+    let mut seen = std::collections::BTreeMap::new();
+    keys.iter()
+        .enumerate()
+        .map(|(i, k)| *seen.entry(k).or_insert(i))
+        .collect()
+}
+
 /// Replays `vars` as `command`'s deployed contract does against `tree` (the spent state box's R4).
 pub fn replay_command(command: Command, tree: &AvlTreeData, vars: &CommandVars) -> CommandReplay {
     let fail = |why: String| CommandReplay {
@@ -106,12 +115,12 @@ pub fn replay_command(command: Command, tree: &AvlTreeData, vars: &CommandVars) 
         Err(e) => return fail(e.to_string()),
     };
     let flags = tree.flags;
-    let values = |vars: &CommandVars| -> Vec<Vec<u8>> {
-        match vars {
-            CommandVars::Pairs { pairs, .. } => pairs.iter().map(|(_, v)| v.clone()).collect(),
-            CommandVars::Keys { .. } => vec![],
-        }
+    let values: Vec<Vec<u8>> = match vars {
+        CommandVars::Pairs { pairs, .. } => pairs.iter().map(|(_, v)| v.clone()).collect(),
+        CommandVars::Keys { .. } => vec![],
     };
+    // each key's first index, as `keys.indexOf(key, 0)` finds it
+    let first_index = first_indices(&keys);
     // the contract's one tree call that changes the state, on the given proof
     let change = |ops: Vec<Operation>, proof: &[u8], allowed: bool, what: &str| -> Result<Digest, String> {
         if !allowed {
@@ -122,7 +131,7 @@ pub fn replay_command(command: Command, tree: &AvlTreeData, vars: &CommandVars) 
             .map_err(|e| format!("{what} fails: {e}"))
     };
     if command == Command::Insert {
-        let written = values(vars);
+        let written = values.clone();
         let ops = keys
             .iter()
             .zip(&written)
@@ -137,7 +146,7 @@ pub fn replay_command(command: Command, tree: &AvlTreeData, vars: &CommandVars) 
     let old = avl::verify_lookups(digest, proof, &keys, value_length).map_err(|e| format!("getMany fails: {e}"));
     // each key's old balance at its first index, as `indexOf(key, 0)` finds it
     let at_first = |old: &[Option<Vec<u8>>], i: usize| -> Result<Vec<u8>, String> {
-        let first = keys.iter().position(|k| *k == keys[i]).unwrap_or(i);
+        let first = first_index[i];
         old.get(first).cloned().flatten().ok_or_else(|| {
             format!(
                 "key {} is not in the tree (getMany's Option is empty)",
@@ -151,7 +160,7 @@ pub fn replay_command(command: Command, tree: &AvlTreeData, vars: &CommandVars) 
                 (0..keys.len())
                     .map(|i| {
                         let last = long(&at_first(&old, i)?, "old balance")?;
-                        let delta = long(&values(vars)[i], "delta")?;
+                        let delta = long(&values[i], "delta")?;
                         let corrected = if delta < 0 { delta.checked_neg() } else { Some(delta) };
                         let next = corrected
                             .and_then(|c| c.checked_add(last))
@@ -167,7 +176,7 @@ pub fn replay_command(command: Command, tree: &AvlTreeData, vars: &CommandVars) 
             (written, next)
         }
         Command::Payout => {
-            let written = values(vars);
+            let written = values.clone();
             let ops = keys
                 .iter()
                 .zip(&written)

@@ -114,3 +114,103 @@ pub fn decode_payout(b: &[u8]) -> Option<PayoutTransaction> {
         outputs,
     })
 }
+
+fn put_tokens(out: &mut Vec<u8>, tokens: &[sharestate::ergo::Token]) {
+    out.extend_from_slice(&(tokens.len() as u32).to_be_bytes());
+    for t in tokens {
+        out.extend_from_slice(&t.id);
+        out.extend_from_slice(&t.amount.to_be_bytes());
+    }
+}
+
+fn tokens(r: &mut R) -> Option<Vec<sharestate::ergo::Token>> {
+    let n = r.u32()?;
+    (0..n)
+        .map(|_| {
+            Some(sharestate::ergo::Token {
+                id: r.take(32)?.try_into().ok()?,
+                amount: r.i64()? as u64,
+            })
+        })
+        .collect()
+}
+
+/// A Design 2 command transaction: the state box's tree, script, value and tokens, the command
+/// box's script and value, its context variables (0, 1, 2 as constants), the outputs.
+pub fn encode_command(tx: &sharestate::persistent::CommandTransaction) -> Vec<u8> {
+    use sharestate::persistent::CommandVars;
+    let mut o = Vec::new();
+    put(&mut o, &tx.state.tree.to_bytes());
+    put(&mut o, &tx.state.script);
+    o.extend_from_slice(&tx.state.value.to_be_bytes());
+    put_tokens(&mut o, &tx.state.tokens);
+    put(&mut o, &tx.command_script);
+    o.extend_from_slice(&tx.command_value.to_be_bytes());
+    let vars: Vec<Constant> = match &tx.vars {
+        CommandVars::Pairs { pairs, proof } => vec![Constant::BytePairs(pairs.clone()), Constant::Bytes(proof.clone())],
+        CommandVars::Keys {
+            keys,
+            lookup_proof,
+            removal_proof,
+        } => vec![
+            Constant::BytesColl(keys.clone()),
+            Constant::Bytes(lookup_proof.clone()),
+            Constant::Bytes(removal_proof.clone()),
+        ],
+    };
+    o.extend_from_slice(&(vars.len() as u32).to_be_bytes());
+    for v in &vars {
+        put(&mut o, &v.to_bytes());
+    }
+    o.extend_from_slice(&(tx.outputs.len() as u32).to_be_bytes());
+    for out in &tx.outputs {
+        o.extend_from_slice(&out.value.to_be_bytes());
+        put(&mut o, &out.script);
+        put_constant(&mut o, &out.r4);
+        put_tokens(&mut o, &out.tokens);
+    }
+    o
+}
+
+pub fn decode_command(b: &[u8]) -> Option<sharestate::persistent::CommandTransaction> {
+    use sharestate::persistent::{command_vars, CommandTransaction, StateInput};
+    let mut r = R(Reader::new(b));
+    let tree = *Constant::parse(r.bytes()?).ok()?.as_avl_tree().ok()?;
+    let script = r.bytes()?.to_vec();
+    let value = r.i64()?;
+    let state_tokens = tokens(&mut r)?;
+    let command_script = r.bytes()?.to_vec();
+    let command_value = r.i64()?;
+    let n = r.u32()? as u8;
+    let mut extension = vec![];
+    for id in 0..n {
+        extension.push((id, r.bytes()?.to_vec()));
+    }
+    let n = r.u32()?;
+    let mut outputs = Vec::new();
+    for _ in 0..n {
+        let value = r.i64()?;
+        let script = r.bytes()?.to_vec();
+        let r4 = r.constant()?;
+        outputs.push(Output {
+            value,
+            script,
+            r4,
+            r5: None,
+            r6: None,
+            tokens: tokens(&mut r)?,
+        });
+    }
+    Some(CommandTransaction {
+        state: StateInput {
+            tree,
+            script,
+            tokens: state_tokens,
+            value,
+        },
+        command_script,
+        command_value,
+        vars: command_vars(&extension).ok()?,
+        outputs,
+    })
+}

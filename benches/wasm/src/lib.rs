@@ -16,6 +16,7 @@ type Lookup = (Digest, [u8; 32], Vec<u8>);
 thread_local! {
     static LOOKUP: RefCell<Option<Lookup>> = const { RefCell::new(None) };
     static PAYOUT: RefCell<Option<PayoutTransaction>> = const { RefCell::new(None) };
+    static COMMAND: RefCell<Option<sharestate::persistent::CommandTransaction>> = const { RefCell::new(None) };
 }
 
 /// Memory for the host to write inputs into.
@@ -89,4 +90,29 @@ pub extern "C" fn run_hash(n: u32, size: u32) -> u32 {
         buf[..32].copy_from_slice(&h);
     }
     buf[0] as u32
+}
+
+/// Loads an encoded Design 2 command transaction; returns its number of keys, or -1.
+#[no_mangle]
+pub extern "C" fn load_command(ptr: *const u8, len: usize) -> i32 {
+    match encoding::decode_command(input(ptr, len)) {
+        Some(tx) => {
+            let n = match &tx.vars {
+                sharestate::persistent::CommandVars::Pairs { pairs, .. } => pairs.len(),
+                sharestate::persistent::CommandVars::Keys { keys, .. } => keys.len(),
+            } as i32;
+            COMMAND.with(|c| *c.borrow_mut() = Some(tx));
+            n
+        }
+        None => -1,
+    }
+}
+
+/// The clause check of the loaded command: 1 accepted, 0 rejected, -1 nothing loaded or unknown.
+#[no_mangle]
+pub extern "C" fn run_command() -> i32 {
+    COMMAND.with(|c| match &*c.borrow() {
+        Some(tx) => sharestate::persistent::check_command(tx).map_or(-1, |r| r.accepted as i32),
+        None => -1,
+    })
 }
