@@ -14,7 +14,7 @@ function blockHeight(h, what) {
 /** Binds a class's factories to it, so that they work detached (`states.map(ShareState.fromSnapshot)`);
  *  a subclass binds the same factories to itself. */
 function bindFactories(cls) {
-  for (const f of ['fromEntries', 'fromScores', 'fromSnapshot', 'fromSnapshotBytes']) {
+  for (const f of ['fromEntries', 'fromScores', 'fromBalances', 'fromSnapshot', 'fromSnapshotBytes']) {
     const fn = cls[f]?.unbound ?? cls[f];
     if (typeof fn !== 'function') continue;
     const bound = fn.bind(cls);
@@ -83,6 +83,8 @@ export function makeApi(raw) {
     feedTransaction(json) { this.#raw.feedTransaction(json); }
     result() { return JSON.parse(this.#raw.result()); }
     audit(state) { return JSON.parse(this.#raw.audit(state.raw)); }
+    /** A Design 2 pool's walk: every command that touched `key`, and what it is owed now. */
+    history(key) { return JSON.parse(this.#raw.history(key)); }
     free() { this.#raw.free(); }
     /** Walks to the tip, fetching with `get(path)` (a function returning the response text). */
     async walk(get) {
@@ -102,6 +104,30 @@ export function makeApi(raw) {
       return this.result();
     }
   }
+
+  /** A Design 2 pool's balance state (the operator's side). */
+  class BalanceState {
+    constructor(r) { this.raw = r; }
+    static fromBalances(entries) {
+      return new this(raw.BalanceState.fromBalances(entries.map((e) => ({ ...e, balance: dec(e.balance) }))));
+    }
+    static fromSnapshot(json) { return new this(raw.BalanceState.fromSnapshot(text(json))); }
+    toSnapshot() { return JSON.parse(this.raw.toSnapshot()); }
+    digest() { return this.raw.digest(); }
+    register() { return this.raw.register(); }
+    get size() { return this.raw.size; }
+    get(key) { return this.raw.get(key); }
+    proveLookups(keys) { return this.raw.proveLookups(keys); }
+    planRound({ credits, minimum, batchSize }) {
+      return JSON.parse(this.raw.planRound(credits.map((c) => ({ key: c.key, amount: dec(c.amount) })), dec(minimum), batchSize));
+    }
+    buildCommand({ batch, stateBox, commandBox, fundingBoxes = [], changeAddress, fee, height }) {
+      return JSON.parse(this.raw.buildCommand(JSON.stringify(batch), text(stateBox), text(commandBox), text(fundingBoxes), changeAddress, dec(fee), height));
+    }
+    apply(batch) { return this.raw.apply(JSON.stringify(batch)); }
+    free() { this.raw.free(); }
+  }
+  bindFactories(BalanceState);
 
   class ProofService {
     #raw = new raw.ProofService();
@@ -125,6 +151,7 @@ export function makeApi(raw) {
   return {
     ...lite,
     checkPayout: (unsignedTx) => JSON.parse(raw.checkPayout(text(unsignedTx))),
+    checkCommand: (unsignedTx) => JSON.parse(raw.checkCommand(text(unsignedTx))),
     verifyProofAnswer: (answer, digest, key) => raw.verifyProofAnswer(text(answer), digest, key),
     transactionId: (unsignedTx) => raw.transactionId(text(unsignedTx)),
     headersRequest: (source, from, to) => raw.headersRequest(source, from, to),
@@ -164,6 +191,7 @@ export function makeApi(raw) {
       return JSON.parse(raw.anchorTransaction(network, source, txId, height, headers, inclusion));
     },
     ShareState,
+    BalanceState,
     Walker,
     ProofService,
     handleProofRequest,

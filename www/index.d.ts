@@ -147,6 +147,49 @@ export interface Eip12UnsignedTransaction {
 /** Every clause of the share-state contract evaluated on an unsigned payout transaction. */
 export function checkPayout(unsignedTx: Eip12UnsignedTransaction | string): PayoutReport;
 
+/** Design 2: one of the four commands, and the contract set a box runs. */
+export type Command = 'insert' | 'update' | 'payout' | 'delete';
+export type ContractSet = 'deployed' | 'hardened';
+export interface NamedClause { name: string; clause: Clause }
+/** A weakness of the deployed Design 2 contracts a command transaction uses (each closed by the hardened set). */
+export type CommandWeakness =
+  | { kind: 'negativeDelta'; key: Hex; delta: Decimal }
+  | { kind: 'nextStateScriptChanged'; script: Hex; toHardened: boolean }
+  | { kind: 'poolTokenNotCarried'; token: Hex }
+  | { kind: 'treeParametersChanged'; flags: number; keyLength: number; valueLength: number | null }
+  | { kind: 'extraOutputs'; payments: number; outputs: number }
+  | { kind: 'repeatedKey'; key: Hex; first: number; again: number }
+  | { kind: 'valueNotEightBytes'; key: Hex; length: number };
+/** One entry of a command's context variable 0. */
+export interface CommandMiner {
+  index: number;
+  key: Hex;
+  /** What getMany returned (null for Insert). */
+  old: Hex | null;
+  /** What is written (null for Delete). */
+  written: Hex | null;
+  delta: Decimal | null;
+  outputIndex: number | null;
+  paid: Decimal | null;
+  clauses: NamedClause[];
+}
+export interface CommandReport {
+  contract: { set: ContractSet; command: Command; poolNft: Hex };
+  accepted: boolean;
+  /** The state box's clauses. */
+  state: NamedClause[];
+  /** The command's clauses on the whole transaction. */
+  clauses: NamedClause[];
+  miners: CommandMiner[];
+  nextDigest: Hex | null;
+  weaknesses: CommandWeakness[];
+  /** Names of the failing clauses, e.g. "miner 3: paymentIsValid", "nextValue". */
+  failing: string[];
+}
+/** Every clause of a Design 2 command (Insert, Update, Payout, Delete) and of the state box,
+ * as the deployed or the hardened contracts evaluate it, on an unsigned transaction. */
+export function checkCommand(unsignedTx: Eip12UnsignedTransaction | string): CommandReport;
+
 /** The id an unsigned transaction will have once signed (signatures are not part of it). */
 export function transactionId(unsignedTx: Eip12UnsignedTransaction | string): Hex;
 
@@ -215,6 +258,96 @@ export class ShareState {
   toSnapshotBytes(): Uint8Array;
 }
 
+/** A round's command batch, as `planRound` gives it and `buildCommand` and `apply` take it. */
+export type CommandBatch =
+  | { command: 'insert' | 'payout' | 'delete'; keys: Hex[] }
+  | { command: 'update'; credits: { key: Hex; amount: Decimal }[] };
+
+/** A Design 2 pool's tree of balances owed (nanoErg, 8 bytes each): what its operator builds,
+ * proves and plans command batches with. */
+export class BalanceState {
+  private constructor();
+  /** From balances; an entry with an `address` keeps its script (a payout must pay it). */
+  static fromBalances(entries: ({ key: Hex; balance: Amount } | { address: string; balance: Amount })[]): BalanceState;
+  /** Imports a snapshot (the same format as a ShareState's); its digest is recomputed and must match. */
+  static fromSnapshot(snapshot: Snapshot | string): BalanceState;
+  toSnapshot(): Snapshot;
+  digest(): Hex;
+  /** The state box's R4 (AvlTree constant), hex. */
+  register(): Hex;
+  readonly size: number;
+  /** A key's balance, or undefined. */
+  get(key: Hex): Decimal | undefined;
+  proveLookups(keys: Hex[]): { digest: Hex; proof: Hex; results: { key: Hex; value: Hex | null }[] };
+  /** A round's batches as the deployed off-chain code makes them: miners in Scala's signed
+   * key order, batches of `batchSize` (150): Inserts for new miners, Updates for every credit,
+   * Payouts for balances reaching `minimum`, Deletes for miners at zero with no credit. */
+  planRound(args: { credits: { key: Hex; amount: Amount }[]; minimum: Amount; batchSize?: number }): CommandBatch[];
+  /** The command transaction of `batch` from the state box and a command box of the pool, checked clause by clause before it is returned. The state is not changed. */
+  buildCommand(args: {
+    batch: CommandBatch;
+    stateBox: BoxJson;
+    commandBox: BoxJson;
+    fundingBoxes?: BoxJson[] | string;
+    changeAddress: string;
+    fee: Amount;
+    height: number;
+  }): Eip12UnsignedTransaction;
+  /** Moves the state on by `batch` (once its transaction is accepted); returns the new digest. */
+  apply(batch: CommandBatch): Hex;
+  free(): void;
+}
+
+/** One command of a Design 2 walk. */
+export interface BalanceStep {
+  txId: Hex;
+  txIdVerified: boolean;
+  height: number | null;
+  timestamp: number | null;
+  from: Hex;
+  command: Command;
+  contract: ContractSet;
+  poolNft: Hex;
+  accepted: boolean;
+  failing: string[];
+  weaknesses: CommandWeakness[];
+  /** How many keys it touched. */
+  keys: number;
+}
+/** A Design 2 pool's walk (`Walker.result()` when the start box is a Design 2 state box). */
+export interface BalanceWalkResult {
+  design: 'persistent';
+  start: Hex;
+  tip: Hex;
+  tipDigest: Hex | null;
+  /** What the tip holds: every balance owed, and the pool's reserve (nanoErg). */
+  tipValue: Decimal;
+  /** A spend of the tip that is not a Design 2 command, or a next box that is no state box. */
+  end: { txId: Hex; why: string } | null;
+  done: boolean;
+  steps: BalanceStep[];
+}
+/** A miner's history in a Design 2 pool, as the replayed proofs show it. */
+export interface BalanceHistory {
+  key: Hex;
+  events: {
+    txId: Hex;
+    txIdVerified: boolean;
+    height: number | null;
+    timestamp: number | null;
+    command: Command;
+    before: Decimal | null;
+    after: Decimal | null;
+    /** Credited (update) or paid (payout). */
+    amount: Decimal;
+    accepted: boolean;
+  }[];
+  /** Owed at the tip, from the last command that touched the key (every command since accepted);
+   * null when the walk cannot tell (never touched, or a command since failed a clause). */
+  owed: Decimal | null;
+  deleted: boolean;
+}
+
 export type Need = { box: Hex } | { transaction: Hex } | null;
 export interface ShareValueJson { score: Decimal; paid: boolean }
 export interface WalkStep {
@@ -255,6 +388,7 @@ export interface EpochAudit {
   end: string | null;
 }
 export interface WalkResult {
+  design: 'posted';
   start: Hex;
   contract: 'draft' | 'hardened' | 'unknown';
   maxScore: number;
@@ -381,8 +515,9 @@ export function unspentVia(
  * extension: payouts then need a node or 'graphql' as the transactions' source). */
 export type SourceKind = 'node' | 'graphql' | 'explorer';
 
-/** Walks a pool's chain of share-state boxes; feed it the node's (or explorer's) JSON text, or
- * any source's answers to its `request()`s. */
+/** Walks a pool's chain of state boxes — a Design 1 epoch's share-state boxes, or a Design 2
+ * pool's balance state boxes, told apart by the start box; feed it the node's (or explorer's)
+ * JSON text, or any source's answers to its `request()`s. */
 export class Walker {
   /** `budget`: the most payouts one walk replays (10,000 if not given); beyond it, a ChainError.
    * `source`: the kind of source `request()` is for — 'node' (default), 'graphql' or 'explorer';
@@ -398,14 +533,16 @@ export class Walker {
   walkVia(
     send: (request: SourceRequest) => Promise<string>,
     sendTransactions?: (request: SourceRequest) => Promise<string>,
-  ): Promise<WalkResult>;
+  ): Promise<WalkResult | BalanceWalkResult>;
   feedBox(json: string): void;
   feedTransaction(json: string): void;
-  result(): WalkResult;
-  /** The epoch's audit from `state`, the pool's snapshot of the tip (checked against its digest). */
+  result(): WalkResult | BalanceWalkResult;
+  /** A Design 1 epoch's audit from `state`, the pool's snapshot of the tip (checked against its digest). */
   audit(state: ShareState): EpochAudit;
+  /** A Design 2 pool's record of `key`: every command that touched it, and what it is owed now. */
+  history(key: Hex): BalanceHistory;
   /** Walks to the tip; `get(path)` returns the node's answer text for a path like /blockchain/box/byId/…. */
-  walk(get: (path: string) => Promise<string>): Promise<WalkResult>;
+  walk(get: (path: string) => Promise<string>): Promise<WalkResult | BalanceWalkResult>;
   free(): void;
 }
 

@@ -5,8 +5,8 @@ import { makeApi } from './api.js';
 await init({ module_or_path: new URL('./pkg/web/sharestate_wasm_bg.wasm', import.meta.url) });
 
 export const {
-  minerKey, decodeRegister, verifyLookups, replayPayout, checkPayout, payoutAmount, verifyProofAnswer, transactionId,
+  minerKey, decodeRegister, verifyLookups, replayPayout, checkPayout, checkCommand, payoutAmount, verifyProofAnswer, transactionId,
   headersRequest, inclusionRequest, headerIdAt, anchorTransaction, anchorVia,
   unspentRequest, unspentBoxes, unspentVia,
-  ShareState, Walker, ProofService, handleProofRequest,
+  ShareState, BalanceState, Walker, ProofService, handleProofRequest,
 } = makeApi(raw);

@@ -5,8 +5,8 @@ import { makeApi } from './api.js';
 const raw = createRequire(import.meta.url)('./pkg/node/sharestate_wasm.js');
 
 export const {
-  minerKey, decodeRegister, verifyLookups, replayPayout, checkPayout, payoutAmount, verifyProofAnswer, transactionId,
+  minerKey, decodeRegister, verifyLookups, replayPayout, checkPayout, checkCommand, payoutAmount, verifyProofAnswer, transactionId,
   headersRequest, inclusionRequest, headerIdAt, anchorTransaction, anchorVia,
   unspentRequest, unspentBoxes, unspentVia,
-  ShareState, Walker, ProofService, handleProofRequest,
+  ShareState, BalanceState, Walker, ProofService, handleProofRequest,
 } = makeApi(raw);

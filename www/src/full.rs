@@ -5,8 +5,9 @@
 use crate::{hex_or_null, keys, list, object, text, Result, ShareState, Thrown};
 use serde_json::{json, Value};
 use sharestate::avl::snapshot;
-use sharestate::ergo::json::{decode_box, JsonError, UnsignedTransaction};
-use sharestate::ergo::{Address, ErgoBox, Id, MinerKey};
+use sharestate::ergo::json::{decode_box, decode_transaction, JsonError, UnsignedTransaction};
+use sharestate::ergo::{Address, ChainBox, ChainTransaction, Constant, ErgoBox, Id, MinerKey};
+use sharestate::persistent;
 use sharestate::pool::{parse_nanoerg, service, walk, WalkError};
 use sharestate::posted::{self, next_payout, Funding, PayoutTransaction};
 use sharestate::source::{Method, Query, Request, SourceKind};
@@ -222,7 +223,7 @@ pub fn unspent_boxes(
 }
 
 /// Boxes from a JSON array whose elements are box objects or box JSON text.
-fn boxes(json: &str, what: &str) -> Result<Vec<ErgoBox>> {
+pub(crate) fn boxes(json: &str, what: &str) -> Result<Vec<ErgoBox>> {
     let v: Vec<Value> = serde_json::from_str(json).map_err(|e| JsonError::Field {
         field: what.into(),
         message: format!("not a JSON array of boxes: {e}"),
@@ -310,7 +311,7 @@ impl ShareState {
 /// from any source's answers to the requests it builds (`request`, `feed`).
 #[wasm_bindgen]
 pub struct Walker {
-    inner: walk::Walker,
+    inner: Inner,
     kind: SourceKind,
     /// Where transactions are asked, when not of `kind` (the explorer API gives no context
     /// extensions: payouts need a node or ergo-graphql).
@@ -335,9 +336,84 @@ fn id32(s: &str, what: &str) -> Result<Id> {
     })
 }
 
+/// Which design's walk, decided by the start box: a Design 1 share-state box holds maxScore (an
+/// Int) in R5, a Design 2 state box does not.
+enum Inner {
+    Start { id: Id, budget: Option<usize> },
+    Posted(Box<walk::Walker>),
+    Balance(Box<persistent::BalanceWalker>),
+}
+
+impl Inner {
+    fn next(&self) -> Option<walk::Need> {
+        match self {
+            Inner::Start { id, .. } => Some(walk::Need::Box(*id)),
+            Inner::Posted(w) => w.next(),
+            Inner::Balance(w) => w.next(),
+        }
+    }
+
+    fn feed_chain_box(&mut self, b: ChainBox) -> std::result::Result<(), WalkError> {
+        if let Inner::Start { id, budget } = *self {
+            *self = if matches!(b.ergo_box.register(5), Some(Ok(Constant::Int(_)))) {
+                Inner::Posted(Box::new(walk::Walker::with_budget(
+                    id,
+                    budget.unwrap_or(walk::DEFAULT_STEP_BUDGET),
+                )))
+            } else {
+                Inner::Balance(Box::new(persistent::BalanceWalker::with_budget(
+                    id,
+                    budget.unwrap_or(persistent::walk::DEFAULT_STEP_BUDGET),
+                )))
+            };
+        }
+        match self {
+            Inner::Posted(w) => w.feed_chain_box(b),
+            Inner::Balance(w) => w.feed_chain_box(b),
+            Inner::Start { .. } => Err(WalkError::Unexpected),
+        }
+    }
+
+    fn feed_chain_transaction(&mut self, tx: ChainTransaction) -> std::result::Result<(), WalkError> {
+        match self {
+            Inner::Posted(w) => w.feed_chain_transaction(tx),
+            Inner::Balance(w) => w.feed_chain_transaction(tx),
+            Inner::Start { .. } => Err(WalkError::NotStarted),
+        }
+    }
+
+    fn balance(&self) -> Result<&persistent::BalanceWalk> {
+        match self {
+            Inner::Balance(w) => Ok(w.walk().ok_or(WalkError::NotStarted)?),
+            Inner::Start { .. } => Err(WalkError::NotStarted.into()),
+            Inner::Posted(_) => Err(not_this_design(
+                "a Design 1 epoch has no balances: see its steps' touched keys",
+            )),
+        }
+    }
+
+    fn posted(&self) -> Result<&walk::Walk> {
+        match self {
+            Inner::Posted(w) => Ok(w.walk().ok_or(WalkError::NotStarted)?),
+            Inner::Start { .. } => Err(WalkError::NotStarted.into()),
+            Inner::Balance(_) => Err(not_this_design("a Design 2 pool has no epochs to audit")),
+        }
+    }
+}
+
+/// A call that does not apply to the design of the walk's pool.
+fn not_this_design(why: &str) -> Thrown {
+    Thrown::from(JsonError::Field {
+        field: "design".into(),
+        message: why.into(),
+    })
+}
+
 #[wasm_bindgen]
 impl Walker {
-    /// A walk from `start_box_id`, replaying at most `budget` payouts (10,000 if not given),
+    /// A walk from `start_box_id` — a Design 1 epoch's share-state box or a Design 2 pool's state
+    /// box, told apart when it is read — replaying at most `budget` payouts or commands (10,000
+    /// payouts, 100,000 commands if not given),
     /// whose `request`s are for a source of kind `source` (`node`, the default, `graphql` or
     /// `explorer`) — and for transactions, of kind `transactions_source` if given (with the
     /// explorer API, whose transactions carry no context extensions, a node or `graphql`).
@@ -357,7 +433,10 @@ impl Walker {
             .map(|n| source_kind(n, "transactions source"))
             .transpose()?;
         Ok(Walker {
-            inner: walk::Walker::with_budget(start, budget.map_or(walk::DEFAULT_STEP_BUDGET, |b| b as usize)),
+            inner: Inner::Start {
+                id: start,
+                budget: budget.map(|b| b as usize),
+            },
             kind,
             transactions,
         })
@@ -403,7 +482,7 @@ impl Walker {
     /// The epoch's audit (see `EpochAudit` in index.d.ts) from `state`, the pool's snapshot of
     /// the walk's tip, as JSON text.
     pub fn audit(&self, state: &mut ShareState) -> Result<String> {
-        let w = self.inner.walk().ok_or(WalkError::NotStarted)?;
+        let w = self.inner.posted()?;
         let a = posted::audit(w, &mut state.inner)?;
         Ok(json!({
             "passed": a.passed(),
@@ -429,17 +508,29 @@ impl Walker {
 
     #[wasm_bindgen(js_name = feedBox)]
     pub fn feed_box(&mut self, json_text: &str) -> Result<()> {
-        Ok(self.inner.feed_box(json_text)?)
+        Ok(self.inner.feed_chain_box(decode_box(json_text)?)?)
     }
 
     #[wasm_bindgen(js_name = feedTransaction)]
     pub fn feed_transaction(&mut self, json_text: &str) -> Result<()> {
-        Ok(self.inner.feed_transaction(json_text)?)
+        Ok(self.inner.feed_chain_transaction(decode_transaction(json_text)?)?)
     }
 
-    /// The walk so far (see `WalkResult` in index.d.ts), as JSON text.
+    /// A Design 2 walk's record of `key`: every command that touched it and what it is owed
+    /// now (see `BalanceHistory` in index.d.ts), as JSON text.
+    pub fn history(&self, key: &str) -> Result<String> {
+        let w = self.inner.balance()?;
+        Ok(crate::balance::history_json(w, &crate::key32(key)?).to_string())
+    }
+
+    /// The walk so far (see `WalkResult` and `BalanceWalkResult` in index.d.ts), as JSON text.
     pub fn result(&self) -> Result<String> {
-        let w = self.inner.walk().ok_or(WalkError::NotStarted)?;
+        if let Inner::Balance(_) = self.inner {
+            let mut v = crate::balance::walk_json(self.inner.balance()?);
+            v["done"] = json!(self.inner.next().is_none());
+            return Ok(v.to_string());
+        }
+        let w = self.inner.posted()?;
         let value = |v: Option<&std::result::Result<ShareValue, sharestate::ValueError>>| match v {
             None => Value::Null,
             Some(Ok(v)) => json!({ "score": v.score.to_string(), "paid": v.paid }),
@@ -470,6 +561,7 @@ impl Walker {
             })
             .collect();
         Ok(json!({
+            "design": "posted",
             "start": w.start.id.to_hex(),
             "contract": w.contract.name(),
             "maxScore": w.max_score,

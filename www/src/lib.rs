@@ -55,6 +55,8 @@ impl Thrown {
 type Result<T> = std::result::Result<T, Thrown>;
 
 #[cfg(feature = "full")]
+mod balance;
+#[cfg(feature = "full")]
 mod full;
 
 /// A plain JS object of these fields.

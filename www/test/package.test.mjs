@@ -15,6 +15,7 @@ import ergo from 'ergo-lib-wasm-nodejs';
 import { execute, mockBlockchainStateContext } from '@fleet-sdk/mock-chain';
 import { ErgoHDKey } from '@fleet-sdk/wallet';
 import { blake2b256, hex } from '@fleet-sdk/crypto';
+import { TransactionBuilder, OutputBuilder } from '@fleet-sdk/core';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DEVNET = process.env.DEVNET_BIN ?? join(ROOT, 'target/debug/devnet');
@@ -54,6 +55,38 @@ const get = async (path) => {
   assert.equal(r.status, 200, `${path}: ${r.status}`);
   return r.text();
 };
+
+/** Signs an EIP-12 transaction with ergo-lib-wasm (the devnet key `secret`, hex) in the context of
+ *  the devnet's last headers, submits it to the devnet's node API, and returns its id. */
+async function signAndSubmit(tx, secret) {
+  const key = ergo.SecretKey.dlog_from_bytes(Uint8Array.from(Buffer.from(secret, 'hex')));
+  const secrets = new ergo.SecretKeys();
+  secrets.add(key);
+  const wallet = ergo.Wallet.from_secrets(secrets);
+  const boxes = ergo.ErgoBoxes.empty();
+  for (const i of tx.inputs) boxes.add(ergo.ErgoBox.from_json(JSON.stringify(i)));
+  const headers = JSON.parse(await get('/blocks/lastHeaders/10')).reverse();
+  const blockHeaders = ergo.BlockHeaders.from_json(headers.map((h) => JSON.stringify(h)));
+  const pre = ergo.PreHeader.from_block_header(blockHeaders.get(0));
+  const stateCtx = new ergo.ErgoStateContext(pre, blockHeaders, ergo.Parameters.default_parameters());
+  const unsigned = ergo.UnsignedTransaction.from_json(JSON.stringify(tx));
+  const signed = wallet.sign_transaction(stateCtx, unsigned, boxes, ergo.ErgoBoxes.empty());
+  const submit = await fetch(`${base}/transactions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: signed.to_json() });
+  assert.equal(submit.status, 200, await submit.clone().text());
+  return JSON.parse(await submit.text());
+}
+
+/** An address's largest unspent box, from every page of its boxes. */
+async function largestUnspent(address) {
+  const all = [];
+  for (let offset = 0; ; offset += 500) {
+    const r = await fetch(`${base}/blockchain/box/byAddress?offset=${offset}&limit=500`, { method: 'POST', body: address });
+    const items = JSON.parse(await r.text()).items;
+    all.push(...items);
+    if (items.length < 500) break;
+  }
+  return all.filter((b) => !b.spentTransactionId).sort((a, b) => (BigInt(b.value) > BigInt(a.value) ? -1 : 1))[0];
+}
 
 /** Throws an Error of this name? */
 function throwsKind(name, f) {
@@ -401,6 +434,91 @@ test('a payout built by the package: checked, parsed by ergo-lib-wasm with the s
   const after = await new s.Walker(last.startBox).walk(get);
   assert.equal(after.steps.length, walk.steps.length + 1);
   assert.equal(after.steps.at(-1).txId, s.transactionId(tx));
+});
+
+test('walking the devnet’s balance pool (Design 2) reproduces each miner’s history and balance', async () => {
+  const pool = JSON.parse(await get('/devnet/pools.json')).pools[1];
+  assert.equal(pool.design, 'persistent');
+  const walker = new s.Walker(pool.startBox);
+  const walk = await walker.walk(get);
+  assert.equal(walk.design, 'persistent');
+  assert.equal(walk.done, true);
+  assert.equal(walk.end, null);
+  assert.ok(walk.steps.every((st) => st.accepted && st.txIdVerified));
+  assert.deepEqual([...new Set(walk.steps.map((st) => st.contract))], ['deployed', 'hardened']);
+  const moved = walk.steps.find((st) => st.weaknesses.length > 0);
+  assert.deepEqual(moved.weaknesses.map((w) => [w.kind, w.toHardened]), [['nextStateScriptChanged', true]]);
+  const truth = JSON.parse(await get('/devnet/miners?pool=balance&limit=200')).items;
+  let paid = 0;
+  for (const m of truth) {
+    const h = walker.history(m.key);
+    assert.equal(h.owed, m.owed, m.address);
+    assert.deepEqual(
+      h.events.map((e) => [e.command, e.txId, e.amount, e.after ?? '0']),
+      m.events.map((e) => [e.command, e.transaction, e.amount, e.balance]),
+    );
+    paid += h.events.filter((e) => e.command === 'payout').length;
+  }
+  assert.ok(paid > 5, `${paid} payouts among 200 miners`);
+  // a Design 1 call on a Design 2 walk says so
+  assert.throws(() => walker.audit(s.ShareState.fromEntries([])), /Design 2/);
+});
+
+test('a balance command built by the package: checked, parsed by ergo-lib-wasm with the same id, run in the mock chain, signed and accepted by the devnet', async () => {
+  const pool = JSON.parse(await get('/devnet/pools.json')).pools[1];
+  const walker = new s.Walker(pool.startBox);
+  const walk = await walker.walk(get);
+  const state = s.BalanceState.fromSnapshot(await get(`/pool/snapshot/${walk.tip}`));
+  assert.equal(state.digest(), walk.tipDigest, 'the snapshot is of the on-chain digest');
+  // a miner owed something, credited once more
+  const owed = JSON.parse(await get('/devnet/miners?pool=balance&limit=2000')).items.find((m) => m.owed && m.owed !== '0');
+  assert.equal(state.get(owed.key), owed.owed);
+  const plan = state.planRound({ credits: [{ key: owed.key, amount: 1_000_000n }], minimum: 10n ** 15n });
+  assert.deepEqual(plan[0], { command: 'update', credits: [{ key: owed.key, amount: '1000000' }] });
+  // and the miners at zero who had no share in it deleted
+  assert.ok(plan.slice(1).every((b) => b.command === 'delete' && b.keys.every((k) => state.get(k) === '0')));
+  // an Update command box of the pool (its script: the command box of the pool's last Update)
+  const lastUpdate = walk.steps.findLast((st) => st.command === 'update');
+  const updateTree = JSON.parse(await get(`/blockchain/transaction/byId/${lastUpdate.txId}`)).inputs[1].ergoTree
+    ?? JSON.parse(await get(`/blockchain/box/byId/${JSON.parse(await get(`/blockchain/transaction/byId/${lastUpdate.txId}`)).inputs[1].boxId}`)).ergoTree;
+  const operator = ergo.SecretKey.dlog_from_bytes(Uint8Array.from(Buffer.from(keys.balanceOperator, 'hex')));
+  const operatorAddress = operator.get_address().to_base58(ergo.NetworkPrefix.Mainnet);
+  assert.equal(operatorAddress, pool.operator);
+  const headers = JSON.parse(await get('/blocks/lastHeaders/10'));
+  const height = headers[headers.length - 1].height;
+  const funding = await largestUnspent(operatorAddress);
+  const made = new TransactionBuilder(height)
+    .from([funding])
+    .to(new OutputBuilder(1_000_000n + 2_200_000n, updateTree))
+    .sendChangeTo(operatorAddress)
+    .payFee(1_100_000n)
+    .build()
+    .toEIP12Object();
+  const madeId = await signAndSubmit(made, keys.balanceOperator);
+  const commandBox = JSON.parse(await get(`/blockchain/transaction/byId/${madeId}`)).outputs[0];
+  const stateBox = await get(`/blockchain/box/byId/${walk.tip}`);
+  const tx = state.buildCommand({ batch: plan[0], stateBox, commandBox, changeAddress: operatorAddress, fee: 1_100_000n, height });
+  const report = s.checkCommand(tx);
+  assert.equal(report.accepted, true, report.failing.join(', '));
+  assert.deepEqual([report.contract.command, report.contract.set], ['update', 'hardened']);
+  assert.equal(report.miners[0].delta, '1000000');
+  assert.equal(BigInt(tx.outputs[0].value), BigInt(JSON.parse(stateBox).value) + 1_000_000n);
+  // ergo-lib-wasm parses it with the same id; sigmastate-js (the mock chain) accepts it, the
+  // state box signed by the pool's operator
+  const unsigned = ergo.UnsignedTransaction.from_json(JSON.stringify(tx));
+  assert.equal(unsigned.id().to_str(), s.transactionId(tx));
+  const hd = new ErgoHDKey({ privateKey: Buffer.from(keys.balanceOperator, 'hex'), chainCode: new Uint8Array(32) });
+  const result = execute(tx, [hd], { context: mockBlockchainStateContext({ headers: { quantity: 10, fromHeight: height - 8 } }) });
+  assert.equal(result.success, true, result.reason?.message);
+  // signed and accepted by the devnet, and the walk shows the credit
+  assert.equal(await signAndSubmit(tx, keys.balanceOperator), s.transactionId(tx));
+  assert.equal(state.apply(plan[0]), report.nextDigest);
+  const after = new s.Walker(pool.startBox);
+  await after.walk(get);
+  const h = after.history(owed.key);
+  assert.deepEqual([h.events.at(-1).command, h.events.at(-1).amount, h.owed], ['update', '1000000', String(BigInt(owed.owed) + 1_000_000n)]);
+  // a batch the contracts would refuse is not built: a key not in the tree
+  assert.throws(() => state.buildCommand({ batch: { command: 'payout', keys: ['00'.repeat(32)] }, stateBox, commandBox, changeAddress: operatorAddress, fee: 1_100_000n, height }), /ProverError|not in the balance state/);
 });
 
 test('the proof service handler serves from a Node http server, and its answers verify', async () => {

@@ -3,6 +3,7 @@
 import {
   minerKey, decodeRegister, verifyLookups, replayPayout, checkPayout, payoutAmount, verifyProofAnswer,
   transactionId, ShareState, Walker, ProofService, handleProofRequest, anchorTransaction, anchorVia,
+  checkCommand, BalanceState, type BalanceHistory, type CommandReport, type CommandBatch,
   type Anchored, type BlockRequest, type Register, type PayoutReport, type WalkResult, type Eip12UnsignedTransaction, type ErrorName,
 } from 'sharestate';
 
@@ -26,8 +27,25 @@ if (need && 'box' in need) {
   const id: string = need.box;
   void id;
 }
-async function walk(): Promise<WalkResult> {
-  return new Walker('00'.repeat(32)).walk(async (path: string) => path);
+async function walk(): Promise<WalkResult | null> {
+  const w = await new Walker('00'.repeat(32)).walk(async (path: string) => path);
+  // a Design 2 pool's walk: each miner's history
+  if (w.design === 'persistent') {
+    const h: BalanceHistory = new Walker(w.start).history(key);
+    const owed: string | null = h.owed;
+    void owed;
+    return null;
+  }
+  return w;
+}
+function command(tx: Eip12UnsignedTransaction): CommandReport {
+  const report = checkCommand(tx);
+  const set: 'deployed' | 'hardened' = report.contract.set;
+  void set;
+  const balances = BalanceState.fromBalances([{ key, balance: 10n }]);
+  const batches: CommandBatch[] = balances.planRound({ credits: [{ key, amount: '5' }], minimum: 1n });
+  void balances.apply(batches[0]);
+  return report;
 }
 function check(tx: Eip12UnsignedTransaction): PayoutReport {
   const report = checkPayout(tx);
@@ -55,7 +73,7 @@ const anchoredVia: Promise<Anchored> = anchorVia(async (r: BlockRequest) => (awa
 });
 const anchored: Anchored = anchorTransaction({ txId: key, height: 1, headers: [''], inclusion: '' });
 const confirmations: number = anchored.confirmations;
-void [v, same, walk, check, handler, value, anchoredVia, confirmations];
+void [v, same, walk, check, command, handler, value, anchoredVia, confirmations];
 
 // the verify-and-prove subset: the same functions, a ShareState without chain/transaction parts
 import * as lite from 'sharestate/lite';
