@@ -789,6 +789,7 @@ fn found_pool(name: String, token: Option<String>, starts: &[Id]) -> Pool {
         token,
         proof_service: None,
         explorer: None,
+        design: crate::model::Design::Posted,
         epochs: starts
             .iter()
             .enumerate()

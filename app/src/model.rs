@@ -23,7 +23,23 @@ pub struct Pool {
     /// Where a transaction id links to (the id is appended); the public explorer by default.
     #[serde(default)]
     pub explorer: Option<String>,
+    /// Design 1 (`posted`, the default) or Design 2 (`persistent`).
+    #[serde(default)]
+    pub design: Design,
+    #[serde(default)]
     pub epochs: Vec<EpochRef>,
+}
+
+/// Which of the two designs a pool runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Design {
+    /// Design 1: one share state per payout epoch.
+    #[default]
+    Posted,
+    /// Design 2: one long-lived tree of balances owed (issue 11: checked by the core and the
+    /// npm package; not yet shown by this app).
+    Persistent,
 }
 
 /// Where an epoch starts.
@@ -53,10 +69,11 @@ pub fn link_base(text: &str) -> Option<String> {
     ok.then(|| t.to_string())
 }
 
-/// Reads `pools.json`.
+/// Reads `pools.json`: the Design 1 pools, which this app checks (a Design 2 pool is listed
+/// there too, for the npm package and for this app once it shows balances).
 pub fn parse_pools(json: &str) -> Result<Vec<Pool>, String> {
     serde_json::from_str::<PoolsFile>(json)
-        .map(|f| f.pools)
+        .map(|f| f.pools.into_iter().filter(|p| p.design == Design::Posted).collect())
         .map_err(|e| format!("the pools file is not valid: {e}"))
 }
 
@@ -907,6 +924,21 @@ fn percent_decode(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::fixtures::{passed, test_step, test_walk};
+
+    #[test]
+    fn the_pools_file_lists_design_1_pools_and_leaves_a_design_2_pool_out() {
+        let json = r#"{"pools": [
+            {"name": "Demo Pool", "design": "posted", "epochs": [{"number": 1, "startBox": "aa"}]},
+            {"name": "Old Pool", "epochs": []},
+            {"name": "Demo Balance Pool", "design": "persistent", "nft": "bb", "startBox": "cc"}
+        ]}"#;
+        let pools = parse_pools(json).unwrap();
+        assert_eq!(
+            pools.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+            ["Demo Pool", "Old Pool"]
+        );
+        assert!(parse_pools(r#"{"pools": [{"name": "X", "design": "other"}]}"#).is_err());
+    }
 
     #[test]
     fn amounts_and_shares_are_exact() {

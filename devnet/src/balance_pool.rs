@@ -177,7 +177,6 @@ pub fn generate(seed: u64, ledger: &mut Ledger, service: &mut ProofService) -> R
         migration: None,
         state,
     };
-    service.insert(state_box.id(), pool.state.clone());
     let minimum: BTreeMap<Key, i64> = pool.miners.iter().map(|m| (m.miner.key, m.minimum)).collect();
     for round in 1..=ROUNDS {
         let set = usize::from(round > DEPLOYED_ROUNDS);
@@ -303,8 +302,9 @@ pub fn generate(seed: u64, ledger: &mut Ledger, service: &mut ProofService) -> R
                 });
             }
         }
-        service.insert(state_box.id(), pool.state.clone());
     }
+    // the proof service answers for the pool's current state box
+    service.insert(state_box.id(), pool.state.clone());
     Ok(pool)
 }
 
