@@ -194,7 +194,7 @@ impl HasKind for crate::persistent::PersistentError {
         match self {
             E::Prover(e) => e.kind(),
             E::UnknownKey { .. } | E::RepeatedKey { .. } | E::Balance { .. } => ErrorKind::Prover,
-            E::Refused { .. } => ErrorKind::Payout,
+            E::Refused { .. } | E::Weak { .. } => ErrorKind::Payout,
             _ => ErrorKind::Transaction,
         }
     }

@@ -273,6 +273,7 @@ fn assert_weakness(set: ContractSet, tx: &UnsignedTransaction, weakness: fn(&Wea
         ContractSet::Deployed => {
             assert!(!refused(tx), "the deployed set accepts it");
             assert!(r.accepted, "{:?}", r.failing());
+            assert!(r.require_sound(false).is_err(), "but no builder hands it out");
         }
         ContractSet::Hardened => assert_refused_by_all(tx, clause),
     }

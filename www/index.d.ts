@@ -175,6 +175,8 @@ export interface CommandMiner {
 }
 export interface CommandReport {
   contract: { set: ContractSet; command: Command; poolNft: Hex };
+  /** The state box's set (null: not a known state box). */
+  stateSet: ContractSet | null;
   accepted: boolean;
   /** The state box's clauses. */
   state: NamedClause[];
@@ -306,7 +308,10 @@ export interface BalanceStep {
   timestamp: number | null;
   from: Hex;
   command: Command;
+  /** The command box's set; `stateContract` the state box's (null: not a known state box). The
+   * pool runs the hardened set only when both are 'hardened'. */
   contract: ContractSet;
+  stateContract: ContractSet | null;
   poolNft: Hex;
   accepted: boolean;
   failing: string[];
@@ -342,8 +347,11 @@ export interface BalanceHistory {
     amount: Decimal;
     accepted: boolean;
   }[];
-  /** Owed at the tip, from the last command that touched the key (every command since accepted);
-   * null when the walk cannot tell (never touched, or a command since failed a clause). */
+  /** Owed at the tip, from the last command that touched the key — when it and every command since
+   * were accepted and used no weakness of the deployed contracts, and the tip is a known state box;
+   * null otherwise (never touched, deleted, or not known). It rests on the replayed proofs: that
+   * each step is in a mined block (`anchorVia`) and the tip unspent (`unspentVia`) is the
+   * caller's to show before marking it verified. */
   owed: Decimal | null;
   deleted: boolean;
 }

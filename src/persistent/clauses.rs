@@ -6,7 +6,9 @@
 //! `paymentIsValid`, `balanceReset`, `boxIsCorrect`, `wasZero`; hardened `uniqueKey`,
 //! `exactZero`, `deltaLength`), per transaction (`getMany`, the tree call, `nextState`,
 //! `nextValue`, `poolNFT`; hardened `outputCount`), and the state box's (`nextStateDefined`,
-//! `knownCommand`; hardened `scriptKept`, `tokensKept`). The operator's signature is the
+//! `knownCommand`; hardened `scriptKept`, `tokensKept`) — with `ownCommands`, which is not a
+//! clause of any contract but what makes the others mean anything: the state box's list of
+//! commands is its pool's four. The operator's signature is the
 //! chain's to check, not a clause here.
 
 use crate::avl::{AvlTreeData, Digest};
@@ -118,6 +120,10 @@ pub enum Weakness {
 pub struct CommandReport {
     /// The command box's contract: command, set, pool NFT.
     pub contract: CommandContract,
+    /// The state box's contract set, if its script is a known state box: the pool is hardened
+    /// only when this and the command's set both are (a hardened command under a deployed state
+    /// box leaves OUTPUTS(0) unpinned).
+    pub state_set: Option<ContractSet>,
     /// Whether the pool's contracts accept it: the state box's clauses (its script known) and
     /// the command's, the hardened set's included for a hardened command.
     pub accepted: bool,
@@ -144,6 +150,26 @@ impl CommandReport {
         }
         out.extend(self.clauses.iter().map(|c| (c.name.to_string(), &c.clause)));
         out
+    }
+
+    /// Whether a builder may hand this command out: the contracts accept it and it uses no
+    /// weakness of the deployed set — but the pool's move to the hardened set, when `moving`.
+    pub fn require_sound(&self, moving: bool) -> Result<(), PersistentError> {
+        let command = self.contract.command.name();
+        if !self.accepted {
+            return Err(PersistentError::Refused {
+                command,
+                failing: self.failing(),
+            });
+        }
+        let allowed = |w: &Weakness| moving && matches!(w, Weakness::NextStateScriptChanged { to_hardened: true, .. });
+        match self.weaknesses.iter().find(|w| !allowed(w)) {
+            None => Ok(()),
+            Some(w) => Err(PersistentError::Weak {
+                command,
+                weakness: serde_json::to_string(w).unwrap_or_default(),
+            }),
+        }
     }
 
     /// The names of the clauses that fail or throw.
@@ -208,6 +234,7 @@ pub fn check_command_as(tx: &CommandTransaction, contract: CommandContract) -> C
     let accepted = state.iter().chain(&clauses).all(|c| c.clause.holds()) && miners.iter().all(MinerLine::holds);
     CommandReport {
         contract,
+        state_set: state_contract(&tx.state.script).map(|s| s.set),
         accepted,
         state,
         clauses,
@@ -488,8 +515,10 @@ fn next_state(tx: &CommandTransaction, next: Option<&Output>, yields: &Result<Di
         digest: d,
         ..tx.state.tree
     };
+    // the chain reads a tree's flags as three booleans: other bits are not part of it
+    let meaningful = |t: &AvlTreeData| (t.digest, t.flags.0 & 0x07, t.key_length, t.value_length);
     if whole {
-        Clause::check(tree == expected, || {
+        Clause::check(meaningful(&tree) == meaningful(&expected), || {
             format!("OUTPUTS(0).R4 is {tree:?}; the command yields {expected:?}")
         })
     } else {
@@ -528,6 +557,23 @@ fn state_clauses(tx: &CommandTransaction) -> Vec<NamedClause> {
             }),
         ),
     ];
+    // the four hashes are this pool's own commands (its NFT, its set): a list naming another
+    // script would let that script change the tree in a way no command checks
+    let own = tx.state.tokens.first().map(|nft| {
+        PoolContracts::new(sc.set, nft.id, &sc.operator_key).map(|p| p.command_hashes() == sc.command_hashes)
+    });
+    out.push(named(
+        "ownCommands",
+        match own {
+            None => Clause::Error("INPUTS(0) holds no token: no pool NFT to name its commands".into()),
+            Some(Ok(true)) => Clause::Holds,
+            Some(Ok(false)) => Clause::Fails(
+                "the state box's list of commands is not its pool's four (its NFT's, its set's): another script may change the tree"
+                    .into(),
+            ),
+            Some(Err(e)) => Clause::Error(e.to_string()),
+        },
+    ));
     if sc.set == ContractSet::Hardened {
         let same = |f: &dyn Fn(&Output) -> bool, what: &str| match next {
             None => Clause::Error("OUTPUTS(0) does not exist".into()),
@@ -588,7 +634,7 @@ fn weaknesses(tx: &CommandTransaction, command: Command, keys: &[Vec<u8>], value
         }
         if let Some(Ok(t)) = o.r4.as_ref().map(|c| c.as_avl_tree()) {
             let s = &tx.state.tree;
-            if (t.flags, t.key_length, t.value_length) != (s.flags, s.key_length, s.value_length) {
+            if (t.flags.0 & 0x07, t.key_length, t.value_length) != (s.flags.0 & 0x07, s.key_length, s.value_length) {
                 found.push(Weakness::TreeParametersChanged {
                     flags: t.flags.0,
                     key_length: t.key_length,

@@ -82,6 +82,11 @@ pub struct PoolContracts {
 }
 
 impl PoolContracts {
+    /// The hashes of the command trees, in [`COMMANDS`]' order: what the state box lists.
+    pub fn command_hashes(&self) -> [[u8; 32]; 4] {
+        self.commands.each_ref().map(|c| blake2b256(c))
+    }
+
     /// The trees of the pool with this NFT and operator, in `set`.
     pub fn new(set: ContractSet, pool_nft: [u8; 32], operator_key: &[u8]) -> Result<PoolContracts, ContractError> {
         let operator = operator_constant(operator_key)?;
@@ -139,7 +144,8 @@ pub fn command_contract(ergo_tree: &[u8]) -> Option<CommandContract> {
     for set in [ContractSet::Deployed, ContractSet::Hardened] {
         for command in COMMANDS {
             if let Some([nft]) = parameters(template(set, Some(command)), &[&POOLNFT], ergo_tree).as_deref() {
-                let pool_nft = nft.get(2..).and_then(|b| <[u8; 32]>::try_from(b).ok())?;
+                // a Coll[Byte] of 32 bytes, nothing else in its place
+                let pool_nft = <[u8; 32]>::try_from(nft.strip_prefix(&[0x0e, 0x20][..])?).ok()?;
                 return Some(CommandContract { set, command, pool_nft });
             }
         }
@@ -163,16 +169,23 @@ pub fn state_contract(ergo_tree: &[u8]) -> Option<StateContract> {
         let Some([hashes, operator]) = found.as_deref() else {
             continue;
         };
+        // a Coll[Coll[Byte]] of four 32-byte hashes, nothing else in its place
+        if hashes.get(..2) != Some(&[0x1a, 0x04][..]) {
+            return None;
+        }
         let mut command_hashes = [[0u8; 32]; 4];
         for (i, h) in command_hashes.iter_mut().enumerate() {
-            // 1a 04, then per hash 20 and its 32 bytes
             let at = 2 + i * 33;
             if hashes.get(at) != Some(&0x20) {
                 return None;
             }
             h.copy_from_slice(hashes.get(at + 1..at + 33)?);
         }
+        // a ProveDlog of a compressed point's encoding
         let operator_key = <[u8; 33]>::try_from(operator.get(2..)?).ok()?;
+        if operator_constant(&operator_key).ok()? != *operator {
+            return None;
+        }
         return Some(StateContract {
             set,
             operator_key,

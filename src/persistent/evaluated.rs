@@ -38,12 +38,6 @@ pub fn command(
         context.height(),
     )?;
     let report = check_command(&CommandTransaction::from_unsigned(&tx)?)?;
-    if !report.accepted {
-        return Err(PersistentError::Refused {
-            command: proved.command.name(),
-            failing: report.failing(),
-        }
-        .into());
-    }
+    report.require_sound(next_script.is_some())?;
     Ok((checked(tx, context)?, report))
 }

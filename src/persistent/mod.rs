@@ -59,7 +59,7 @@ pub enum PersistentError {
     UnknownCommand { hash: String },
     #[error("key {key} is not in the balance state")]
     UnknownKey { key: String },
-    #[error("key {key} is credited twice in one round")]
+    #[error("key {key} appears twice in one round or command")]
     RepeatedKey { key: String },
     #[error("key {key}: {detail}")]
     Balance { key: String, detail: String },
@@ -76,6 +76,8 @@ pub enum PersistentError {
         command: &'static str,
         failing: Vec<String>,
     },
+    #[error("this {command} uses a weakness of the deployed contracts: {weakness}")]
+    Weak { command: &'static str, weakness: String },
 }
 
 #[cfg(test)]

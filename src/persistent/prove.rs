@@ -215,6 +215,18 @@ impl ProvedCommand {
 /// an Update's update proof (old + credit; the same proof serves the contract's `getMany`), a
 /// Payout's update proof (to zero), a Delete's lookup proof then its removal proof.
 pub fn prove_command(state: &mut ShareState, batch: &Batch) -> Result<ProvedCommand, PersistentError> {
+    // a key once per command: the deployed contracts would pay a repeated key once and take it
+    // twice, or credit only its last delta
+    let keys: Vec<&Key> = match batch {
+        Batch::Insert(k) | Batch::Payout(k) | Batch::Delete(k) => k.iter().collect(),
+        Batch::Update(c) => c.iter().map(|(k, _)| k).collect(),
+    };
+    let mut seen = BTreeSet::new();
+    if let Some(k) = keys.into_iter().find(|k| !seen.insert(**k)) {
+        return Err(PersistentError::RepeatedKey {
+            key: hex::encode(&k[..]),
+        });
+    }
     let zero = Balance(0).to_bytes().to_vec();
     let unknown = |k: &Key| PersistentError::UnknownKey {
         key: hex::encode(&k[..]),

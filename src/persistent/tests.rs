@@ -271,3 +271,195 @@ fn a_walk_gives_each_miners_history_and_balance_now_as_the_commands_proved_them(
         Err(WalkError::NoExtension { .. })
     ));
 }
+
+#[crate::test]
+fn a_key_credited_twice_in_one_deployed_update_shows_what_the_tree_kept_and_no_balance_vouched_for() {
+    use crate::avl::Operation;
+    use crate::ergo::json::Flavor;
+    use crate::pool::walk::Need;
+    let mut p = pool(ContractSet::Deployed);
+    let start = p.state_box.id();
+    let k = key(3);
+    p.run(&Batch::Insert(vec![k]));
+    // credits of 5 and then 7 for the same key: each entry reads the old balance 0, the tree
+    // keeps the last (7), the box takes both (12): accepted by the deployed set
+    let digest_before = p.state.digest();
+    let proof = p
+        .state
+        .prove(&[
+            Operation::Update(k, 5i64.to_be_bytes().to_vec()),
+            Operation::Update(k, 7i64.to_be_bytes().to_vec()),
+        ])
+        .unwrap()
+        .proof;
+    let proved = ProvedCommand {
+        command: Command::Update,
+        vars: CommandVars::Pairs {
+            pairs: vec![
+                (k.to_vec(), 5i64.to_be_bytes().to_vec()),
+                (k.to_vec(), 7i64.to_be_bytes().to_vec()),
+            ],
+            proof,
+        },
+        digest_before,
+        digest_after: p.state.digest(),
+        entries: vec![
+            prove::Entry {
+                key: k,
+                before: Some(0),
+                after: Some(5),
+            },
+            prove::Entry {
+                key: k,
+                before: Some(0),
+                after: Some(7),
+            },
+        ],
+    };
+    let command_box = a_box(2 * FEE + 12, p.contracts.command(Command::Update).to_vec(), 99);
+    let funding = Funding {
+        inputs: vec![],
+        change_tree: script(0),
+        fee: FEE,
+    };
+    let tx = command::command(&proved, &p.state_box, &command_box, None, &|_| None, &funding, 101).unwrap();
+    let r = check_command(&CommandTransaction::from_unsigned(&tx).unwrap()).unwrap();
+    assert!(r.accepted && matches!(r.weaknesses.as_slice(), [Weakness::RepeatedKey { .. }]));
+    p.height += 1;
+    p.ledger.apply(&tx, p.height);
+    let mut w = BalanceWalker::new(start);
+    while let Some(need) = w.next() {
+        let answer = p.ledger.answer(need, Flavor::Node);
+        match need {
+            Need::Box(_) => w.feed_box(&answer).unwrap(),
+            Need::Transaction(_) => w.feed_transaction(&answer).unwrap(),
+        }
+    }
+    let walk = w.into_walk().unwrap();
+    let last = walk.history(&k).pop().unwrap();
+    assert_eq!((last.before, last.after, last.amount), (Some(0), Some(7), 7));
+    // the history shows what the tree kept; the balance owed is not vouched for: the command
+    // used a weakness (the box took 12 for a credit of 7)
+    assert_eq!(walk.owed(&k), None);
+    assert_eq!(p.state.get(&k), Some(&7i64.to_be_bytes()[..]));
+}
+
+#[crate::test]
+fn a_state_box_listing_a_command_not_its_pools_is_never_accepted() {
+    use crate::pool::contracts::placeholders::{COMMANDHASHES, OPERATOR};
+    use crate::pool::contracts::{instantiate, operator_constant, trees};
+    let mut p = pool(ContractSet::Hardened);
+    let (tx, r) = p.run(&Batch::Insert(vec![key(1)]));
+    assert!(r.accepted);
+    // the same state script but for one hash in its list: the operator's own key's
+    let mut hashes = vec![0x1a, 0x04];
+    for (i, h) in p.contracts.command_hashes().iter().enumerate() {
+        hashes.push(0x20);
+        hashes.extend(if i == 3 { blake2b256(&script(0)) } else { *h });
+    }
+    let backdoor = instantiate(
+        &trees::PERSISTENT_HARDENED_BALANCE_STATE,
+        &[
+            (&COMMANDHASHES, &hashes),
+            (&OPERATOR, &operator_constant(&script(0)[3..]).unwrap()),
+        ],
+    )
+    .unwrap();
+    assert_eq!(state_contract(&backdoor).map(|s| s.set), Some(ContractSet::Hardened));
+    let mut t = CommandTransaction::from_unsigned(&tx).unwrap();
+    t.state.script = backdoor.clone();
+    t.outputs[0].script = backdoor;
+    let r = check_command(&t).unwrap();
+    assert!(!r.accepted);
+    assert_eq!(r.failing(), vec!["ownCommands".to_string()]);
+    // a command tree whose NFT constant is not a 32-byte Coll[Byte] is no known command
+    let mut odd = p.contracts.command(Command::Update).to_vec();
+    let at = odd.windows(2).position(|w| w == [0x0e, 0x20]).unwrap();
+    odd[at + 1] = 0x1f;
+    assert_eq!(command_contract(&odd), None);
+    // nor a state whose operator constant is no compressed point
+    let mut bad_key = p.contracts.state.clone();
+    let k = bad_key.windows(3).position(|w| w[0] == 0x08 && w[1] == 0xcd).unwrap();
+    bad_key[k + 2] = 0x04;
+    assert_eq!(state_contract(&bad_key), None);
+}
+
+#[crate::test]
+fn a_state_moved_elsewhere_and_swept_leaves_no_balance_known() {
+    use crate::ergo::json::Flavor;
+    use crate::pool::walk::Need;
+    let mut p = pool(ContractSet::Deployed);
+    let start = p.state_box.id();
+    let k = key(2);
+    p.run(&Batch::Insert(vec![k]));
+    p.run(&Batch::Update(vec![(k, 4_000_000)]));
+    // a deployed command whose next state box is the operator's key (accepted: a weakness)
+    let proved = prove_command(&mut p.state, &Batch::Update(vec![(k, 1_000_000)])).unwrap();
+    let command_box = a_box(2 * FEE + 1_000_000, p.contracts.command(Command::Update).to_vec(), 77);
+    let funding = Funding {
+        inputs: vec![],
+        change_tree: script(0),
+        fee: FEE,
+    };
+    let moved = command::command(
+        &proved,
+        &p.state_box,
+        &command_box,
+        Some(&script(0)),
+        &|_| None,
+        &funding,
+        101,
+    )
+    .unwrap();
+    let r = check_command(&CommandTransaction::from_unsigned(&moved).unwrap()).unwrap();
+    assert!(
+        r.accepted
+            && matches!(
+                r.weaknesses.as_slice(),
+                [Weakness::NextStateScriptChanged { to_hardened: false, .. }]
+            )
+    );
+    assert!(r.require_sound(false).is_err(), "a builder never hands it out");
+    p.height += 1;
+    p.ledger.apply(&moved, p.height);
+    let walk_now = |p: &Pool| {
+        let mut w = BalanceWalker::new(start);
+        while let Some(need) = w.next() {
+            let answer = p.ledger.answer(need, Flavor::Node);
+            match need {
+                Need::Box(_) => w.feed_box(&answer).unwrap(),
+                Need::Transaction(_) => w.feed_transaction(&answer).unwrap(),
+            }
+        }
+        w.into_walk().unwrap()
+    };
+    let walk = walk_now(&p);
+    assert_eq!(walk.history(&k).last().and_then(|h| h.after), Some(5_000_000));
+    assert_eq!(walk.owed(&k), None, "the tree sits in a box its operator may spend");
+    // then swept in a transaction of one input: the walk ends there
+    let moved_box = moved.transaction().output_boxes()[0].clone();
+    let sweep = crate::ergo::UnsignedTransaction {
+        inputs: vec![crate::ergo::UnsignedInput {
+            spent: moved_box.clone(),
+            extension: vec![],
+        }],
+        data_inputs: vec![],
+        outputs: vec![crate::ergo::Candidate {
+            value: moved_box.value,
+            ergo_tree: script(0),
+            creation_height: 102,
+            tokens: moved_box.tokens.clone(),
+            registers: vec![],
+        }],
+    };
+    p.height += 1;
+    p.ledger.apply(&sweep, p.height);
+    let walk = walk_now(&p);
+    assert!(walk.end.as_ref().is_some_and(|e| e.why.contains("no command box")));
+    assert_eq!(walk.owed(&k), None);
+    // a batch repeating a key is not proved
+    assert!(matches!(
+        prove_command(&mut p.state.clone(), &Batch::Payout(vec![k, k])),
+        Err(PersistentError::RepeatedKey { .. })
+    ));
+}

@@ -13,7 +13,7 @@
 use crate::avl::Digest;
 use crate::ergo::json::{decode_box, decode_transaction};
 use crate::ergo::{Candidate, ChainBox, ChainTransaction, Constant, Id};
-use crate::persistent::{check_command, Command, CommandReport, CommandTransaction};
+use crate::persistent::{check_command, state_contract, Command, CommandReport, CommandTransaction, Weakness};
 use crate::pool::walk::{Need, WalkError};
 use crate::pool::Balance;
 
@@ -84,14 +84,16 @@ impl BalanceWalk {
         let mut out = vec![];
         for (i, s) in self.steps.iter().enumerate() {
             let r = &s.report;
-            // a repeated key: the first entry is the one every check uses
+            // a repeated key: every check uses its first entry, and the tree keeps what its last
+            // entry wrote (the deployed Update lets a key be credited twice, only the last stays)
             let Some(m) = r.miners.iter().find(|m| m.key == key) else {
                 continue;
             };
+            let last = r.miners.iter().rev().find(|m| m.key == key).unwrap_or(m);
             let before = m.old.as_deref().and_then(balance);
-            let after = m.written.as_deref().and_then(balance);
+            let after = last.written.as_deref().and_then(balance);
             let amount = match r.contract.command {
-                Command::Update => after.zip(before).map_or(0, |(a, b)| a.saturating_sub(b)),
+                Command::Update => after.zip(before).and_then(|(a, b)| a.checked_sub(b)).unwrap_or(0),
                 Command::Payout => m.paid.unwrap_or(0),
                 _ => 0,
             };
@@ -107,15 +109,37 @@ impl BalanceWalk {
         out
     }
 
-    /// What `key` is owed at the tip, from the last command that touched it, when every
-    /// command since then was accepted (so each kept the key's value): `Some(None)` when that
-    /// command deleted it; none when no command touched it, or one since failed a clause.
+    /// What `key` is owed at the tip, from the last command that touched it, when that command
+    /// and every one since was accepted and used no weakness of the deployed set (so each kept
+    /// the key's value, and the box its due), and the tip is a state box of a known contract:
+    /// `Some(None)` when that command deleted it; none when no command touched it, the tree
+    /// left the state boxes (`end`), or a command since cannot be relied on. What it rests on
+    /// beyond the replayed proofs: that each step's transaction is in a block and the tip is
+    /// unspent — the caller's to show (`crate::trust`).
     pub fn owed(&self, key: &[u8]) -> Option<Option<i64>> {
-        let last = self.history(key).pop()?;
-        if !self.steps[last.step..].iter().all(|s| s.report.accepted) {
+        // the tree must still be in a state box of a contract sharestate knows
+        if self.end.is_some() || state_contract(&self.tip.ergo_box.ergo_tree).is_none() {
             return None;
         }
-        Some(last.after)
+        let last = self.history(key).pop()?;
+        // every command since (and the last itself) accepted, and none using a weakness of the
+        // deployed set — the one move allowed being the pool's to the hardened set
+        let sound = |s: &BalanceStep| {
+            s.report.accepted
+                && s.report
+                    .weaknesses
+                    .iter()
+                    .all(|w| matches!(w, Weakness::NextStateScriptChanged { to_hardened: true, .. }))
+        };
+        if !self.steps[last.step..].iter().all(sound) {
+            return None;
+        }
+        match (last.command, last.after) {
+            (Command::Delete, _) => Some(None),
+            // a value that is no balance: unknown, never "deleted"
+            (_, None) => None,
+            (_, after) => Some(after),
+        }
     }
 }
 
@@ -188,11 +212,12 @@ impl BalanceWalker {
         self.feed_chain_box(decode_box(json)?)
     }
 
-    /// [`BalanceWalker::feed_box`] with a box already decoded (its id recomputed).
+    /// [`BalanceWalker::feed_box`] with a box already decoded (its id recomputed). A wrong
+    /// answer is an error and leaves the walk waiting for the right one.
     pub fn feed_chain_box(&mut self, b: ChainBox) -> Result<(), WalkError> {
-        match std::mem::replace(&mut self.state, State::Done) {
+        match &self.state {
             State::Start(id) => {
-                expect(id, b.id)?;
+                expect(*id, b.id)?;
                 if !matches!(b.ergo_box.register(4), Some(Ok(Constant::AvlTree(_)))) {
                     return Err(WalkError::NotShareState {
                         box_id: b.id.to_hex(),
@@ -209,7 +234,7 @@ impl BalanceWalker {
                 Ok(())
             }
             State::Tip(id) => {
-                expect(id, b.id)?;
+                expect(*id, b.id)?;
                 let walk = self.walk.as_mut().ok_or(WalkError::Unexpected)?;
                 walk.tip = b;
                 self.follow();
@@ -223,12 +248,12 @@ impl BalanceWalker {
                         found: b.id.to_hex(),
                     });
                 }
+                let State::CommandBox(tx) = std::mem::replace(&mut self.state, State::Done) else {
+                    return Err(WalkError::Unexpected);
+                };
                 self.step(tx, b)
             }
-            other => {
-                self.state = other;
-                Err(WalkError::Unexpected)
-            }
+            _ => Err(WalkError::Unexpected),
         }
     }
 
@@ -237,32 +262,40 @@ impl BalanceWalker {
         self.feed_chain_transaction(decode_transaction(json)?)
     }
 
-    /// [`BalanceWalker::feed_transaction`] with a transaction already decoded.
+    /// [`BalanceWalker::feed_transaction`] with a transaction already decoded. A wrong or
+    /// unproven answer is an error and leaves the walk waiting for a proven one.
     pub fn feed_chain_transaction(&mut self, tx: ChainTransaction) -> Result<(), WalkError> {
-        match std::mem::replace(&mut self.state, State::Done) {
-            State::Spender(id) => {
-                expect(id, tx.id)?;
-                // what a command did, and that it is the one that spent the tip, must be proven
-                if !tx.id_verified {
-                    let missing = tx.inputs.iter().any(|i| i.extension.is_none());
-                    let t = tx.id.to_hex();
-                    return Err(if missing {
-                        WalkError::NoExtension { tx: t }
-                    } else {
-                        WalkError::Unproven { tx: t }
-                    });
-                }
-                match tx.inputs.get(1).and_then(|i| i.spent_box.clone()) {
-                    Some(command_box) => self.step(tx, command_box),
-                    None => {
-                        self.state = State::CommandBox(tx);
-                        Ok(())
-                    }
-                }
-            }
-            other => {
-                self.state = other;
-                Err(WalkError::Unexpected)
+        let State::Spender(id) = self.state else {
+            return Err(WalkError::Unexpected);
+        };
+        expect(id, tx.id)?;
+        // what a command did, and that it is the one that spent the tip, must be proven
+        if !tx.id_verified {
+            let missing = tx.inputs.iter().any(|i| i.extension.is_none());
+            let t = tx.id.to_hex();
+            return Err(if missing {
+                WalkError::NoExtension { tx: t }
+            } else {
+                WalkError::Unproven { tx: t }
+            });
+        }
+        if tx.inputs.len() < 2 {
+            // the state box spent with no command box: the tree is gone from the chain of
+            // state boxes (possible only where the state box was moved to another script)
+            let walk = self.walk.as_mut().ok_or(WalkError::Unexpected)?;
+            walk.end = Some(BalanceEnd {
+                tx_id: tx.id,
+                why: "it spends the state box with no command box beside it".into(),
+            });
+            self.state = State::Done;
+            return Ok(());
+        }
+        self.state = State::Done;
+        match tx.inputs.get(1).and_then(|i| i.spent_box.clone()) {
+            Some(command_box) => self.step(tx, command_box),
+            None => {
+                self.state = State::CommandBox(tx);
+                Ok(())
             }
         }
     }
@@ -281,12 +314,15 @@ impl BalanceWalker {
     fn step(&mut self, tx: ChainTransaction, command_box: ChainBox) -> Result<(), WalkError> {
         let walk = self.walk.as_mut().ok_or(WalkError::Unexpected)?;
         if walk.steps.len() >= self.budget {
-            return Err(WalkError::StepBudget { budget: self.budget });
+            let budget = self.budget;
+            self.state = State::CommandBox(tx);
+            return Err(WalkError::StepBudget { budget });
         }
         let from = walk.tip.clone();
         let end = |why: String| BalanceEnd { tx_id: tx.id, why };
         if tx.inputs.first().map(|i| i.box_id) != Some(from.id) {
             let Some(at) = tx.inputs.iter().position(|i| i.box_id == from.id) else {
+                self.state = State::Spender(tx.id);
                 return Err(WalkError::NotAPayout {
                     tx: tx.id.to_hex(),
                     box_id: from.id.to_hex(),
