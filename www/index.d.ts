@@ -318,6 +318,10 @@ export interface BalanceStep {
   weaknesses: CommandWeakness[];
   /** How many keys it touched. */
   keys: number;
+  commandBox: Hex;
+  /** An Update's credits: the transaction that made its command box and the pool's holding boxes
+   * (block rewards) it spent; `{error}` when the source does not show them; null for other commands. */
+  creditSource: { txId: Hex; txIdVerified: boolean; holding: { boxId: Hex; value: Decimal }[] } | { error: string } | null;
 }
 /** A Design 2 pool's walk (`Walker.result()` when the start box is a Design 2 state box). */
 export interface BalanceWalkResult {

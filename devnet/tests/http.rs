@@ -899,6 +899,17 @@ fn walking_the_demo_balance_pool_reproduces_every_miners_history_and_balance() {
     for c in [Command::Insert, Command::Update, Command::Payout, Command::Delete] {
         assert!(walk.steps.iter().any(|s| s.report.contract.command == c), "{c:?}");
     }
+    // each Update's credits came from the round's holding box (the command that moved the
+    // state to the hardened set excepted: its box was the operator's)
+    let updates: Vec<_> = walk
+        .steps
+        .iter()
+        .filter(|s| s.report.contract.command == Command::Update)
+        .map(|s| s.credit_source.clone().unwrap().unwrap())
+        .collect();
+    assert!(updates.iter().all(|u| u.tx_id_verified));
+    assert!(updates.iter().filter(|u| u.holding.is_empty()).count() <= 1);
+    assert!(updates.iter().filter(|u| u.holding.len() == 1).count() >= updates.len() - 1);
 
     // every miner, against the ground truth: each event, and what they are owed now
     let total = devnet::balance_pool::MINERS;

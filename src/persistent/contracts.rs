@@ -153,6 +153,18 @@ pub fn command_contract(ergo_tree: &[u8]) -> Option<CommandContract> {
     None
 }
 
+/// A holding box's script's parameters: the hash of the Update command tree it funds, and
+/// its operator's key — when the tree is the holding contract's.
+pub fn holding_contract(ergo_tree: &[u8]) -> Option<([u8; 32], [u8; 33])> {
+    let found = parameters(&trees::PERSISTENT_HOLDING, &[&UPDATEHASH, &OPERATOR], ergo_tree)?;
+    let [update, operator] = found.as_slice() else {
+        return None;
+    };
+    let update_hash = <[u8; 32]>::try_from(update.strip_prefix(&[0x0e, 0x20][..])?).ok()?;
+    let operator_key = <[u8; 33]>::try_from(operator.get(2..)?).ok()?;
+    (operator_constant(&operator_key).ok()? == *operator).then_some((update_hash, operator_key))
+}
+
 /// What a state box's script is: which set, its operator and the hashes of the four command
 /// trees it accepts (in [`COMMANDS`]' order).
 #[derive(Debug, Clone, PartialEq, Eq)]

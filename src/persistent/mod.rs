@@ -37,11 +37,13 @@ pub mod transaction;
 pub mod walk;
 
 pub use clauses::{check_command, check_command_as, CommandReport, MinerLine, Weakness};
-pub use contracts::{command_contract, state_contract, CommandContract, ContractSet, PoolContracts, StateContract};
+pub use contracts::{
+    command_contract, holding_contract, state_contract, CommandContract, ContractSet, PoolContracts, StateContract,
+};
 pub use prove::{balance_state, plan_round, prove_command, scala_order, Batch, ProvedCommand, RoundPlan};
 pub use replay::{replay_command, Command, CommandReplay, CommandVars};
 pub use transaction::{command_vars, CommandTransaction, StateInput};
-pub use walk::{BalanceEnd, BalanceStep, BalanceWalk, BalanceWalker, HistoryEntry};
+pub use walk::{BalanceEnd, BalanceStep, BalanceWalk, BalanceWalker, CreditSource, HistoryEntry};
 
 use crate::avl::ProverError;
 use crate::ergo::FundingError;

@@ -70,11 +70,33 @@ impl Pool {
         let proved = prove_command(&mut self.state, batch).unwrap();
         self.seed += 1;
         let value = 2 * FEE + u64::try_from(proved.value_change().max(0)).unwrap();
-        let command_box = a_box(value, self.contracts.command(batch.command()).to_vec(), self.seed);
         let funding = Funding {
             inputs: vec![],
             change_tree: script(0),
             fee: FEE,
+        };
+        // the command box, made on the ledger: an Update's from a holding box of the round's
+        // reward, the others' from the operator's box
+        let wallet = Funding {
+            inputs: vec![a_box(1_000_000_000_000, script(0), self.seed)],
+            ..funding.clone()
+        };
+        let tree = self.contracts.command(batch.command()).to_vec();
+        let command_box = if batch.command() == Command::Update {
+            let made = command::boxes(&[(&self.contracts.holding, value)], &wallet, 100).unwrap();
+            self.ledger.apply(&made, self.height);
+            let holding = made.transaction().output_boxes()[0].clone();
+            let spent = Funding {
+                inputs: vec![a_box(1_000_000_000, script(0), self.seed.wrapping_add(100))],
+                ..funding.clone()
+            };
+            let d = command::distribute(&self.contracts, &[holding], &[value], &spent, 100).unwrap();
+            self.ledger.apply(&d, self.height);
+            d.transaction().output_boxes()[0].clone()
+        } else {
+            let made = command::boxes(&[(&tree, value)], &wallet, 100).unwrap();
+            self.ledger.apply(&made, self.height);
+            made.transaction().output_boxes()[0].clone()
         };
         let scripts: std::collections::HashMap<Key, Vec<u8>> = (1..50).map(|i| (key(i), script(i))).collect();
         let tx = command::command(
@@ -243,6 +265,30 @@ fn a_walk_gives_each_miners_history_and_balance_now_as_the_commands_proved_them(
     };
     let walk = walk_with(Flavor::Node).unwrap();
     assert_eq!(walk.steps.len(), 6);
+    // each Update's credits came from a holding box of the pool, by a transaction proven
+    for st in &walk.steps {
+        match (st.report.contract.command, &st.credit_source) {
+            (Command::Update, Some(Ok(src))) => {
+                assert!(src.tx_id_verified);
+                assert_eq!(src.holding.len(), 1);
+            }
+            (Command::Update, other) => panic!("{other:?}"),
+            (_, src) => assert!(src.is_none()),
+        }
+    }
+    // without following them, one request less per Update
+    let mut w = BalanceWalker::new(start).without_credit_sources();
+    let mut asked = 0;
+    while let Some(need) = w.next() {
+        asked += 1;
+        let answer = p.ledger.answer(need, Flavor::Node);
+        match need {
+            Need::Box(_) => w.feed_box(&answer).unwrap(),
+            Need::Transaction(_) => w.feed_transaction(&answer).unwrap(),
+        }
+    }
+    assert!(w.walk().unwrap().steps.iter().all(|s| s.credit_source.is_none()));
+    assert_eq!(asked, 1 + 2 * 6);
     assert!(walk.end.is_none());
     assert_eq!(walk.tip.id, p.state_box.id());
     assert_eq!(walk.tip_digest(), Some(p.state.digest()));
@@ -327,7 +373,7 @@ fn a_key_credited_twice_in_one_deployed_update_shows_what_the_tree_kept_and_no_b
     assert!(r.accepted && matches!(r.weaknesses.as_slice(), [Weakness::RepeatedKey { .. }]));
     p.height += 1;
     p.ledger.apply(&tx, p.height);
-    let mut w = BalanceWalker::new(start);
+    let mut w = BalanceWalker::new(start).without_credit_sources();
     while let Some(need) = w.next() {
         let answer = p.ledger.answer(need, Flavor::Node);
         match need {
@@ -423,7 +469,7 @@ fn a_state_moved_elsewhere_and_swept_leaves_no_balance_known() {
     p.height += 1;
     p.ledger.apply(&moved, p.height);
     let walk_now = |p: &Pool| {
-        let mut w = BalanceWalker::new(start);
+        let mut w = BalanceWalker::new(start).without_credit_sources();
         while let Some(need) = w.next() {
             let answer = p.ledger.answer(need, Flavor::Node);
             match need {

@@ -27,8 +27,25 @@ pub struct BalanceStep {
     pub timestamp: Option<u64>,
     /// The state box it spent.
     pub from: Id,
+    /// The command box it spent (INPUTS(1)).
+    pub command_box: Id,
     /// Every clause of the command and the state box, evaluated.
     pub report: CommandReport,
+    /// An Update's credits: where its command box's value came from (none for the other
+    /// commands, or when the walk does not follow them), or why that is not known.
+    pub credit_source: Option<Result<CreditSource, String>>,
+}
+
+/// The transaction that made an Update's command box, and the pool's holding boxes it spent —
+/// holding boxes whose script sends their value to this Update command's tree (a block reward
+/// reaching the miners, within the holding contract's 1%).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditSource {
+    pub tx_id: Id,
+    /// Whether its id was recomputed from its content (so its inputs are the chain's).
+    pub tx_id_verified: bool,
+    /// The holding boxes it spent: id, value.
+    pub holding: Vec<(Id, u64)>,
 }
 
 /// How the chain of state boxes ended: a spend of the tip that is not a command of a known
@@ -143,11 +160,40 @@ impl BalanceWalk {
     }
 }
 
+/// Where an Update's command box's value came from, from the transaction that made it: the
+/// holding boxes it spent whose script funds the Update command tree of hash `update_hash`.
+fn credit_source(tx: &ChainTransaction, update_hash: &[u8; 32]) -> Result<CreditSource, String> {
+    let mut holding = vec![];
+    for (i, input) in tx.inputs.iter().enumerate() {
+        let b = input
+            .spent_box
+            .as_ref()
+            .ok_or_else(|| format!("the source does not show the box input {i} spent"))?;
+        if let Some((hash, _)) = crate::persistent::holding_contract(&b.ergo_box.ergo_tree) {
+            if hash == *update_hash {
+                holding.push((b.id, b.ergo_box.value));
+            }
+        }
+    }
+    Ok(CreditSource {
+        tx_id: tx.id,
+        tx_id_verified: tx.id_verified,
+        holding,
+    })
+}
+
 enum State {
     Start(Id),
     Spender(Id),
     /// Waiting for the command box (INPUTS(1)) of this transaction.
     CommandBox(ChainTransaction),
+    /// Waiting for the transaction that made the last step's command box (an Update's), then
+    /// for the tip.
+    Source {
+        tx: Id,
+        tip: Id,
+        update_hash: [u8; 32],
+    },
     Tip(Id),
     Done,
 }
@@ -160,6 +206,8 @@ pub struct BalanceWalker {
     state: State,
     walk: Option<BalanceWalk>,
     budget: usize,
+    /// Whether each Update's command box's making is asked for (one more request each).
+    credit_sources: bool,
 }
 
 fn expect(expected: Id, found: Id) -> Result<(), WalkError> {
@@ -186,14 +234,22 @@ impl BalanceWalker {
             state: State::Start(start),
             walk: None,
             budget,
+            credit_sources: true,
         }
+    }
+
+    /// The same walk without asking where each Update's credits came from (one request less
+    /// per Update).
+    pub fn without_credit_sources(mut self) -> BalanceWalker {
+        self.credit_sources = false;
+        self
     }
 
     /// What to fetch next, or `None` when done.
     pub fn next(&self) -> Option<Need> {
         match &self.state {
             State::Start(id) | State::Tip(id) => Some(Need::Box(*id)),
-            State::Spender(tx) => Some(Need::Transaction(*tx)),
+            State::Spender(tx) | State::Source { tx, .. } => Some(Need::Transaction(*tx)),
             State::CommandBox(tx) => tx.inputs.get(1).map(|i| Need::Box(i.box_id)),
             State::Done => None,
         }
@@ -265,6 +321,26 @@ impl BalanceWalker {
     /// [`BalanceWalker::feed_transaction`] with a transaction already decoded. A wrong or
     /// unproven answer is an error and leaves the walk waiting for a proven one.
     pub fn feed_chain_transaction(&mut self, tx: ChainTransaction) -> Result<(), WalkError> {
+        if let State::Source {
+            tx: id,
+            tip,
+            update_hash,
+        } = self.state
+        {
+            expect(id, tx.id)?;
+            let walk = self.walk.as_mut().ok_or(WalkError::Unexpected)?;
+            let step = walk.steps.last_mut().ok_or(WalkError::Unexpected)?;
+            // the command box is among its outputs, its id recomputed: this is its making
+            if !tx.outputs.iter().any(|o| o.id == step.command_box) {
+                return Err(WalkError::WrongAnswer {
+                    expected: format!("the transaction that made box {}", step.command_box.to_hex()),
+                    found: tx.id.to_hex(),
+                });
+            }
+            step.credit_source = Some(credit_source(&tx, &update_hash));
+            self.state = State::Tip(tip);
+            return Ok(());
+        }
         let State::Spender(id) = self.state else {
             return Err(WalkError::Unexpected);
         };
@@ -347,18 +423,29 @@ impl BalanceWalker {
                 return Ok(());
             }
         };
+        let update = report.contract.command == Command::Update;
         walk.steps.push(BalanceStep {
             tx_id: tx.id,
             tx_id_verified: tx.id_verified,
             height: tx.inclusion_height,
             timestamp: tx.timestamp,
             from: from.id,
+            command_box: command_box.id,
             report,
+            credit_source: None,
         });
         match tx.outputs.first() {
             Some(next) if matches!(next.ergo_box.register(4), Some(Ok(Constant::AvlTree(_)))) => {
                 walk.tip = next.clone();
-                self.state = State::Tip(next.id);
+                self.state = if update && self.credit_sources {
+                    State::Source {
+                        tx: command_box.ergo_box.transaction_id,
+                        tip: next.id,
+                        update_hash: crate::encoding::hash::blake2b256(&command_box.ergo_box.ergo_tree),
+                    }
+                } else {
+                    State::Tip(next.id)
+                };
             }
             _ => {
                 walk.end = Some(end("its OUTPUTS(0) is not a state box (R4 is not an AvlTree)".into()));

@@ -55,6 +55,15 @@ pub(crate) fn walk_json(w: &BalanceWalk) -> Value {
             "failing": s.report.failing(),
             "weaknesses": s.report.weaknesses,
             "keys": s.report.miners.len(),
+            "commandBox": s.command_box.to_hex(),
+            "creditSource": s.credit_source.as_ref().map(|c| match c {
+                Ok(src) => json!({
+                    "txId": src.tx_id.to_hex(),
+                    "txIdVerified": src.tx_id_verified,
+                    "holding": src.holding.iter().map(|(id, v)| json!({ "boxId": id.to_hex(), "value": v.to_string() })).collect::<Vec<_>>(),
+                }),
+                Err(why) => json!({ "error": why }),
+            }),
         })).collect::<Vec<_>>(),
     })
 }

@@ -446,6 +446,9 @@ test('walking the devnet’s balance pool (Design 2) reproduces each miner’s h
   assert.equal(walk.end, null);
   assert.ok(walk.steps.every((st) => st.accepted && st.txIdVerified));
   assert.deepEqual([...new Set(walk.steps.map((st) => st.contract))], ['deployed', 'hardened']);
+  // an Update's credits: the round's holding box, spent by a transaction proven
+  const credited = walk.steps.filter((st) => st.command === 'update' && st.creditSource.holding?.length === 1);
+  assert.ok(credited.length >= 20 && credited.every((st) => st.creditSource.txIdVerified));
   const moved = walk.steps.find((st) => st.weaknesses.length > 0);
   assert.deepEqual(moved.weaknesses.map((w) => [w.kind, w.toHardened]), [['nextStateScriptChanged', true]]);
   const truth = JSON.parse(await get('/devnet/miners?pool=balance&limit=200')).items;
