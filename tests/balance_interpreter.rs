@@ -5,10 +5,8 @@
 //! and, where the deployed set does not, accepted by it, reported as the weakness it uses, and
 //! refused by the hardened set.
 
-use ergo_lib::ergotree_ir::serialization::SigmaSerializable;
-use ergo_lib::wallet::secret_key::SecretKey;
 use sharestate::avl::{Operation, ShareState};
-use sharestate::ergo::interpreter::{evaluate, ChainContext, Reduced};
+use sharestate::ergo::interpreter::{evaluate, Reduced};
 use sharestate::ergo::json::UnsignedTransaction;
 use sharestate::ergo::{Candidate, Constant, ErgoBox, Funding, Id};
 use sharestate::persistent::{
@@ -21,18 +19,8 @@ use std::collections::HashMap;
 const FEE: u64 = 1_100_000;
 const RESERVE: u64 = 10_000_000;
 
-fn p2pk() -> Vec<u8> {
-    SecretKey::random_dlog()
-        .get_address_from_public_image()
-        .script()
-        .unwrap()
-        .sigma_serialize_bytes()
-        .unwrap()
-}
-
-fn context() -> ChainContext {
-    ChainContext::from_headers_json(include_str!("fixtures/header.json")).unwrap()
-}
+mod interpreter;
+use interpreter::{context, p2pk};
 
 fn a_box(value: u64, ergo_tree: Vec<u8>, seed: u32) -> ErgoBox {
     let mut id = [0u8; 32];

@@ -2,9 +2,7 @@
 //! pass the real contracts (draft and hardened), tampered ones fail them, and our own
 //! clause-by-clause check agrees — naming the clause, or the draft weakness a tampering uses.
 
-use ergo_lib::ergotree_ir::serialization::SigmaSerializable;
-use ergo_lib::wallet::secret_key::SecretKey;
-use sharestate::ergo::interpreter::{checked, evaluate, ChainContext, InterpreterError, Reduced};
+use sharestate::ergo::interpreter::{checked, evaluate, InterpreterError, Reduced};
 use sharestate::ergo::json::UnsignedTransaction;
 use sharestate::ergo::{ErgoBox, Id, Token};
 use sharestate::posted::epoch::{self, Contracts, Funding, Opening, Payout};
@@ -15,18 +13,8 @@ use std::collections::HashMap;
 const REWARD: u64 = 67_500_000_000;
 const FEE: u64 = 1_100_000;
 
-fn p2pk() -> Vec<u8> {
-    SecretKey::random_dlog()
-        .get_address_from_public_image()
-        .script()
-        .unwrap()
-        .sigma_serialize_bytes()
-        .unwrap()
-}
-
-fn context() -> ChainContext {
-    ChainContext::from_headers_json(include_str!("fixtures/header.json")).unwrap()
-}
+mod interpreter;
+use interpreter::{context, p2pk};
 
 struct Pool {
     state: ShareState,

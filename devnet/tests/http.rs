@@ -13,7 +13,7 @@ use sharestate::ergo::interpreter::{to_ergo_lib, ChainContext};
 use sharestate::ergo::json::{decode_box, decode_boxes, decode_transaction, transaction_json, Flavor};
 use sharestate::ergo::Id;
 use sharestate::pool::service::{verify_proof_answer, verify_snapshot_answer};
-use sharestate::pool::walk::{Need, Walk, Walker};
+use sharestate::pool::walk::{Need, Walk, Walker, Walking};
 use sharestate::posted::epoch::{self, Payout};
 use sharestate::{hex, posted, ShareValue};
 use std::sync::OnceLock;
@@ -103,18 +103,17 @@ fn operator_funding_box(address: &str) -> sharestate::ergo::ChainBox {
         .unwrap()
 }
 
+/// The node's answer to what a walk needs.
+fn node_answer(need: Need) -> String {
+    match need {
+        Need::Box(id) => ok(&format!("/blockchain/box/byId/{}", id.to_hex())),
+        Need::Transaction(id) => ok(&format!("/blockchain/transaction/byId/{}", id.to_hex())),
+    }
+}
+
 fn walk(start: Id) -> Walk {
     let mut w = Walker::new(start);
-    while let Some(need) = w.next() {
-        match need {
-            Need::Box(id) => w
-                .feed_box(&ok(&format!("/blockchain/box/byId/{}", id.to_hex())))
-                .unwrap(),
-            Need::Transaction(id) => w
-                .feed_transaction(&ok(&format!("/blockchain/transaction/byId/{}", id.to_hex())))
-                .unwrap(),
-        }
-    }
+    w.drive(node_answer).unwrap();
     w.into_walk().unwrap()
 }
 
@@ -859,16 +858,7 @@ fn every_block_is_mined_and_every_paying_transaction_is_in_its_block_through_eve
 /// The demo balance pool's chain, walked through the node's API from its first state box.
 fn balance_walk(start: Id) -> sharestate::persistent::BalanceWalk {
     let mut w = sharestate::persistent::BalanceWalker::new(start);
-    while let Some(need) = w.next() {
-        match need {
-            Need::Box(id) => w
-                .feed_box(&ok(&format!("/blockchain/box/byId/{}", id.to_hex())))
-                .unwrap(),
-            Need::Transaction(id) => w
-                .feed_transaction(&ok(&format!("/blockchain/transaction/byId/{}", id.to_hex())))
-                .unwrap(),
-        }
-    }
+    w.drive(node_answer).unwrap();
     w.into_walk().unwrap()
 }
 

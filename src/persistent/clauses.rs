@@ -226,10 +226,17 @@ pub fn check_command_as(tx: &CommandTransaction, contract: CommandContract) -> C
             }),
         }
     };
-    let miners: Vec<MinerLine> = (0..keys.len())
-        .map(|i| miner_line(tx, command, hardened, &replay, &keys, &values, i, first(i), &old_at))
-        .collect();
-    let clauses = command_clauses(tx, command, hardened, &replay, &keys, &values, &old_at, &contract);
+    let ctx = Ctx {
+        tx,
+        command,
+        hardened,
+        replay: &replay,
+        keys: &keys,
+        values: &values,
+        old_at: &old_at,
+    };
+    let miners: Vec<MinerLine> = (0..keys.len()).map(|i| miner_line(ctx, i, first(i))).collect();
+    let clauses = command_clauses(ctx, &contract);
     let state = state_clauses(tx);
     let accepted = state.iter().chain(&clauses).all(|c| c.clause.holds()) && miners.iter().all(MinerLine::holds);
     CommandReport {
@@ -244,18 +251,31 @@ pub fn check_command_as(tx: &CommandTransaction, contract: CommandContract) -> C
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn miner_line(
-    tx: &CommandTransaction,
+/// What every clause of one command is evaluated from.
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    tx: &'a CommandTransaction,
     command: Command,
+    /// The hardened set's clauses too.
     hardened: bool,
-    replay: &CommandReplay,
-    keys: &[Vec<u8>],
-    values: &[Vec<u8>],
-    i: usize,
-    first: usize,
-    old_at: &dyn Fn(usize) -> Result<Vec<u8>, String>,
-) -> MinerLine {
+    replay: &'a CommandReplay,
+    keys: &'a [Vec<u8>],
+    values: &'a [Vec<u8>],
+    /// `getMany`'s value at a position, or why there is none.
+    old_at: &'a dyn Fn(usize) -> Result<Vec<u8>, String>,
+}
+
+/// The clauses about entry `i` of variable 0, whose key first appears at `first`.
+fn miner_line(ctx: Ctx, i: usize, first: usize) -> MinerLine {
+    let Ctx {
+        tx,
+        command,
+        hardened,
+        replay,
+        keys,
+        values,
+        old_at,
+    } = ctx;
     let key = &keys[i];
     let value = values.get(i);
     let zero8 = |v: &[u8], what: &str| {
@@ -376,17 +396,17 @@ fn miner_line(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn command_clauses(
-    tx: &CommandTransaction,
-    command: Command,
-    hardened: bool,
-    replay: &CommandReplay,
-    keys: &[Vec<u8>],
-    values: &[Vec<u8>],
-    old_at: &dyn Fn(usize) -> Result<Vec<u8>, String>,
-    contract: &CommandContract,
-) -> Vec<NamedClause> {
+/// The command's clauses about the whole transaction.
+fn command_clauses(ctx: Ctx, contract: &CommandContract) -> Vec<NamedClause> {
+    let Ctx {
+        tx,
+        command,
+        hardened,
+        replay,
+        keys,
+        values,
+        old_at,
+    } = ctx;
     let mut out = Vec::new();
     if let Some(old) = &replay.old {
         out.push(named(

@@ -6,6 +6,7 @@ use super::*;
 use crate::avl::{Key, ShareState};
 use crate::encoding::hash::blake2b256;
 use crate::ergo::{ErgoBox, Funding, Id, UnsignedTransaction};
+use crate::pool::walk::Walking;
 use crate::pool::Clause;
 
 const FEE: u64 = 1_100_000;
@@ -241,7 +242,7 @@ fn a_script_that_is_no_known_command_or_state_is_named() {
 #[crate::test]
 fn a_walk_gives_each_miners_history_and_balance_now_as_the_commands_proved_them() {
     use crate::ergo::json::Flavor;
-    use crate::pool::walk::{Need, WalkError};
+    use crate::pool::walk::WalkError;
     let mut p = pool(ContractSet::Hardened);
     let start = p.state_box.id();
     let keys: Vec<Key> = (1..8).map(key).collect();
@@ -254,13 +255,7 @@ fn a_walk_gives_each_miners_history_and_balance_now_as_the_commands_proved_them(
     p.run(&Batch::Delete(vec![keys[2]]));
     let walk_with = |flavor| {
         let mut w = BalanceWalker::new(start);
-        while let Some(need) = w.next() {
-            let answer = p.ledger.answer(need, flavor);
-            match need {
-                Need::Box(_) => w.feed_box(&answer)?,
-                Need::Transaction(_) => w.feed_transaction(&answer)?,
-            }
-        }
+        w.drive(|need| p.ledger.answer(need, flavor))?;
         w.into_walk().ok_or(WalkError::NotStarted)
     };
     let walk = walk_with(Flavor::Node).unwrap();
@@ -279,14 +274,11 @@ fn a_walk_gives_each_miners_history_and_balance_now_as_the_commands_proved_them(
     // without following them, one request less per Update
     let mut w = BalanceWalker::new(start).without_credit_sources();
     let mut asked = 0;
-    while let Some(need) = w.next() {
+    w.drive(|need| {
         asked += 1;
-        let answer = p.ledger.answer(need, Flavor::Node);
-        match need {
-            Need::Box(_) => w.feed_box(&answer).unwrap(),
-            Need::Transaction(_) => w.feed_transaction(&answer).unwrap(),
-        }
-    }
+        p.ledger.answer(need, Flavor::Node)
+    })
+    .unwrap();
     assert!(w.walk().unwrap().steps.iter().all(|s| s.credit_source.is_none()));
     assert_eq!(asked, 1 + 2 * 6);
     assert!(walk.end.is_none());
@@ -322,7 +314,6 @@ fn a_walk_gives_each_miners_history_and_balance_now_as_the_commands_proved_them(
 fn a_key_credited_twice_in_one_deployed_update_shows_what_the_tree_kept_and_no_balance_vouched_for() {
     use crate::avl::Operation;
     use crate::ergo::json::Flavor;
-    use crate::pool::walk::Need;
     let mut p = pool(ContractSet::Deployed);
     let start = p.state_box.id();
     let k = key(3);
@@ -374,13 +365,7 @@ fn a_key_credited_twice_in_one_deployed_update_shows_what_the_tree_kept_and_no_b
     p.height += 1;
     p.ledger.apply(&tx, p.height);
     let mut w = BalanceWalker::new(start).without_credit_sources();
-    while let Some(need) = w.next() {
-        let answer = p.ledger.answer(need, Flavor::Node);
-        match need {
-            Need::Box(_) => w.feed_box(&answer).unwrap(),
-            Need::Transaction(_) => w.feed_transaction(&answer).unwrap(),
-        }
-    }
+    w.drive(|need| p.ledger.answer(need, Flavor::Node)).unwrap();
     let walk = w.into_walk().unwrap();
     let last = walk.history(&k).pop().unwrap();
     assert_eq!((last.before, last.after, last.amount), (Some(0), Some(7), 7));
@@ -433,7 +418,6 @@ fn a_state_box_listing_a_command_not_its_pools_is_never_accepted() {
 #[crate::test]
 fn a_state_moved_elsewhere_and_swept_leaves_no_balance_known() {
     use crate::ergo::json::Flavor;
-    use crate::pool::walk::Need;
     let mut p = pool(ContractSet::Deployed);
     let start = p.state_box.id();
     let k = key(2);
@@ -470,13 +454,7 @@ fn a_state_moved_elsewhere_and_swept_leaves_no_balance_known() {
     p.ledger.apply(&moved, p.height);
     let walk_now = |p: &Pool| {
         let mut w = BalanceWalker::new(start).without_credit_sources();
-        while let Some(need) = w.next() {
-            let answer = p.ledger.answer(need, Flavor::Node);
-            match need {
-                Need::Box(_) => w.feed_box(&answer).unwrap(),
-                Need::Transaction(_) => w.feed_transaction(&answer).unwrap(),
-            }
-        }
+        w.drive(|need| p.ledger.answer(need, Flavor::Node)).unwrap();
         w.into_walk().unwrap()
     };
     let walk = walk_now(&p);

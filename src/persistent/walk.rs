@@ -198,6 +198,18 @@ enum State {
     Done,
 }
 
+impl crate::pool::walk::Walking for BalanceWalker {
+    fn next(&self) -> Option<Need> {
+        BalanceWalker::next(self)
+    }
+    fn feed_box(&mut self, json: &str) -> Result<(), WalkError> {
+        BalanceWalker::feed_box(self, json)
+    }
+    fn feed_transaction(&mut self, json: &str) -> Result<(), WalkError> {
+        BalanceWalker::feed_transaction(self, json)
+    }
+}
+
 /// How many commands one walk replays at most, unless told otherwise.
 pub const DEFAULT_STEP_BUDGET: usize = 100_000;
 

@@ -22,4 +22,4 @@ pub use clause::{Clause, NamedClause, Output};
 pub use contracts::ContractError;
 pub use service::{verify_proof_answer, verify_snapshot_answer, ProofService, ServiceError};
 pub use value::{Balance, DualBalance, Owed, ShareValue, ValueError};
-pub use walk::{epoch_starts, is_share_state, Need, Step, Touched, Walk, WalkError, Walker};
+pub use walk::{epoch_starts, is_share_state, Need, Step, Touched, Walk, WalkError, Walker, Walking};

@@ -3,7 +3,7 @@
 //! of a Design 2 walk (the `Walker` of `full` walks both designs).
 
 use crate::full::boxes;
-use crate::{field, hex_text, key32, list, lookup_results, object, text, Result, Thrown};
+use crate::{field, key32, list, Result, Thrown};
 use serde_json::{json, Value};
 use sharestate::avl::snapshot;
 use sharestate::ergo::json::{decode_box, JsonError, UnsignedTransaction};
@@ -236,16 +236,7 @@ impl BalanceState {
     /// `{digest, proof, results: [{key, value|null}]}` for `keys` (array of hex).
     #[wasm_bindgen(js_name = proveLookups)]
     pub fn prove_lookups(&mut self, keys_list: JsValue) -> Result<JsValue> {
-        let ks = crate::keys(&keys_list)?;
-        let p = self.inner.prove_lookups(&ks)?;
-        Ok(object(&[
-            ("digest", text(p.digest_before.to_hex())),
-            ("proof", hex_text(&p.proof)),
-            (
-                "results",
-                lookup_results(&ks, p.old_values.iter().map(|v| v.as_deref())),
-            ),
-        ]))
+        crate::prove_lookups(&mut self.inner, &keys_list)
     }
 
     /// A round's command batches as the deployed off-chain code makes them, as JSON text of

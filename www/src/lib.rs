@@ -183,6 +183,21 @@ fn lookup_results<'a>(ks: &[Key], values: impl Iterator<Item = Option<&'a [u8]>>
     )
 }
 
+/// `{digest, proof, results: [{key, value|null}]}`: a tree's proof of the lookups of `keys_list`
+/// (array of hex), for both designs' states.
+fn prove_lookups(state: &mut sharestate::ShareState, keys_list: &JsValue) -> Result<JsValue> {
+    let ks = keys(keys_list)?;
+    let p = state.prove_lookups(&ks)?;
+    Ok(object(&[
+        ("digest", text(p.digest_before.to_hex())),
+        ("proof", hex_text(&p.proof)),
+        (
+            "results",
+            lookup_results(&ks, p.old_values.iter().map(|v| v.as_deref())),
+        ),
+    ]))
+}
+
 /// `{nextDigest, payments: [{key, score, amount}]}` as JSON text (one string across to
 /// JavaScript, parsed there, costs a fraction of building each of hundreds of objects through
 /// the boundary): a Design 1 payout's context variables replayed against the digest of the
@@ -293,16 +308,7 @@ impl ShareState {
     /// `{digest, proof, results: [{key, value|null}]}` for `keys` (array of hex).
     #[wasm_bindgen(js_name = proveLookups)]
     pub fn prove_lookups(&mut self, keys_list: JsValue) -> Result<JsValue> {
-        let ks = keys(&keys_list)?;
-        let p = self.inner.prove_lookups(&ks)?;
-        Ok(object(&[
-            ("digest", text(p.digest_before.to_hex())),
-            ("proof", hex_text(&p.proof)),
-            (
-                "results",
-                lookup_results(&ks, p.old_values.iter().map(|v| v.as_deref())),
-            ),
-        ]))
+        prove_lookups(&mut self.inner, &keys_list)
     }
 
     /// `{batches: [[key]], unpayable: [key]}`: the unpaid keys in ascending order, in batches.

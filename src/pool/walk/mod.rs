@@ -36,6 +36,44 @@ pub enum Need {
     Transaction(Id),
 }
 
+/// A walk that says what it needs and takes the answers, doing no I/O: both designs' walkers
+/// ([`Walker`], [`crate::persistent::BalanceWalker`]).
+pub trait Walking {
+    /// What to fetch next, or `None` when done.
+    fn next(&self) -> Option<Need>;
+    /// Feeds the answer to the last [`Need::Box`] (a node's or the explorer's JSON).
+    fn feed_box(&mut self, json: &str) -> Result<(), WalkError>;
+    /// Feeds the answer to the last [`Need::Transaction`].
+    fn feed_transaction(&mut self, json: &str) -> Result<(), WalkError>;
+
+    /// Feeds `answer(need)` for each need until the walk is done, or the first error.
+    fn drive(&mut self, mut answer: impl FnMut(Need) -> String) -> Result<(), WalkError>
+    where
+        Self: Sized,
+    {
+        while let Some(need) = self.next() {
+            let text = answer(need);
+            match need {
+                Need::Box(_) => self.feed_box(&text)?,
+                Need::Transaction(_) => self.feed_transaction(&text)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Walking for Walker {
+    fn next(&self) -> Option<Need> {
+        Walker::next(self)
+    }
+    fn feed_box(&mut self, json: &str) -> Result<(), WalkError> {
+        Walker::feed_box(self, json)
+    }
+    fn feed_transaction(&mut self, json: &str) -> Result<(), WalkError> {
+        Walker::feed_transaction(self, json)
+    }
+}
+
 /// Why the walk stopped.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum WalkError {

@@ -2,7 +2,7 @@
 //! the explorer's JSON, and an epoch built on it step by step — opened with any parameters
 //! (honest or not), paid out, closed.
 
-use super::{Need, Walk, WalkError, Walker};
+use super::{Need, Walk, WalkError, Walker, Walking};
 use crate::avl::{Key, ShareState};
 use crate::encoding::hash::blake2b256;
 use crate::ergo::json::{box_json, transaction_json, Flavor};
@@ -58,13 +58,7 @@ impl Ledger {
     /// Walks from `start` to the end, answering from the ledger.
     pub fn walk(&self, start: Id, flavor: Flavor, budget: usize) -> Result<Walk, WalkError> {
         let mut w = Walker::with_budget(start, budget);
-        while let Some(need) = w.next() {
-            let answer = self.answer(need, flavor);
-            match need {
-                Need::Box(_) => w.feed_box(&answer)?,
-                Need::Transaction(_) => w.feed_transaction(&answer)?,
-            }
-        }
+        w.drive(|need| self.answer(need, flavor))?;
         w.into_walk().ok_or(WalkError::NotStarted)
     }
 }

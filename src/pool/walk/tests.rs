@@ -9,13 +9,7 @@ use crate::posted::epoch;
 
 fn run(ledger: &Ledger, start: Id, flavor: Flavor) -> Result<Walk, WalkError> {
     let mut w = Walker::new(start);
-    while let Some(need) = w.next() {
-        let answer = ledger.answer(need, flavor);
-        match need {
-            Need::Box(_) => w.feed_box(&answer)?,
-            Need::Transaction(_) => w.feed_transaction(&answer)?,
-        }
-    }
+    w.drive(|need| ledger.answer(need, flavor))?;
     Ok(w.into_walk().unwrap())
 }
 
