@@ -901,7 +901,10 @@ fn walking_the_demo_balance_pool_reproduces_every_miners_history_and_balance() {
     assert!(updates.iter().filter(|u| u.holding.is_empty()).count() <= 1);
     assert!(updates.iter().filter(|u| u.holding.len() == 1).count() >= updates.len() - 1);
 
-    // every miner, against the ground truth: each event, and what they are owed now
+    // every miner, against the ground truth: each event (its round counted from the chain),
+    // and what they are owed now
+    let rounds = walk.rounds();
+    assert_eq!(rounds.last().copied(), Some(devnet::balance_pool::ROUNDS as u32));
     let total = devnet::balance_pool::MINERS;
     let mut checked = 0;
     let (mut paid, mut deleted, mut owed_total) = (0, 0, 0i64);
@@ -915,6 +918,7 @@ fn walking_the_demo_balance_pool_reproduces_every_miners_history_and_balance() {
             assert_eq!(history.len(), events.len(), "{}", m["address"]);
             for (h, e) in history.iter().zip(events) {
                 assert_eq!(walk.steps[h.step].tx_id.to_hex(), e["transaction"].as_str().unwrap());
+                assert_eq!(Some(u64::from(rounds[h.step])), e["round"].as_u64());
                 assert_eq!(h.command.name(), e["command"].as_str().unwrap());
                 assert_eq!(h.amount.to_string(), e["amount"].as_str().unwrap());
                 match h.command {

@@ -114,6 +114,47 @@ pub enum Weakness {
     },
 }
 
+impl std::fmt::Display for Weakness {
+    /// What the transaction did and what it lets happen, in words for a miner.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let key = |k: &[u8]| crate::hex::encode(&k[..k.len().min(6)]);
+        match self {
+            Weakness::NegativeDelta { key: k, delta } => write!(
+                f,
+                "miner {}… credited {} nanoErg by a negative delta, which the box paid out instead of holding",
+                key(k),
+                delta.unsigned_abs()
+            ),
+            Weakness::NextStateScriptChanged { to_hardened: true, .. } => {
+                write!(f, "the state moved to the hardened contracts of the same pool")
+            }
+            Weakness::NextStateScriptChanged { .. } => write!(
+                f,
+                "the state moved to a script that is not the pool's state box: whoever that script lets may spend every balance"
+            ),
+            Weakness::PoolTokenNotCarried { .. } => {
+                write!(f, "the next state box does not carry the pool's NFT: the chain of states can be forked")
+            }
+            Weakness::TreeParametersChanged { flags, key_length, .. } => write!(
+                f,
+                "the next state's tree changed its parameters (flags {flags}, key length {key_length})"
+            ),
+            Weakness::ExtraOutputs { payments, outputs } => write!(
+                f,
+                "a payout with {outputs} outputs for {payments} payments: the extra outputs may take value"
+            ),
+            Weakness::RepeatedKey { key: k, first, again } => write!(
+                f,
+                "miner {}… twice in one command (entries {first} and {again}): its balance counted once, moved twice",
+                key(k)
+            ),
+            Weakness::ValueNotEightBytes { key: k, length } => {
+                write!(f, "miner {}…: a value of {length} bytes, read on its first 8 only", key(k))
+            }
+        }
+    }
+}
+
 /// The verdict on a command transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -362,6 +362,12 @@ fn a_key_credited_twice_in_one_deployed_update_shows_what_the_tree_kept_and_no_b
     let tx = command::command(&proved, &p.state_box, &command_box, None, &|_| None, &funding, 101).unwrap();
     let r = check_command(&CommandTransaction::from_unsigned(&tx).unwrap()).unwrap();
     assert!(r.accepted && matches!(r.weaknesses.as_slice(), [Weakness::RepeatedKey { .. }]));
+    // said to a miner by what it does: their key, both entries, the balance moved twice
+    let said = r.weaknesses[0].to_string();
+    assert!(
+        said.contains(&crate::hex::encode(&k[..6])) && said.contains("twice"),
+        "{said}"
+    );
     p.height += 1;
     p.ledger.apply(&tx, p.height);
     let mut w = BalanceWalker::new(start).without_credit_sources();
@@ -450,6 +456,7 @@ fn a_state_moved_elsewhere_and_swept_leaves_no_balance_known() {
             )
     );
     assert!(r.require_sound(false).is_err(), "a builder never hands it out");
+    assert!(r.weaknesses[0].to_string().contains("may spend every balance"));
     p.height += 1;
     p.ledger.apply(&moved, p.height);
     let walk_now = |p: &Pool| {

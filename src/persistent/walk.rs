@@ -96,6 +96,48 @@ impl BalanceWalk {
         }
     }
 
+    /// The pool's round of each step, counted from 1 at the walk's start, as the chain shows
+    /// rounds: the off-chain code makes each round's commands in the order Insert, Update,
+    /// Payout, Delete ([`crate::persistent::prove::plan_round`]), and funds a round's Updates
+    /// from one transaction (its holding box spent). A step starts a new round when its command
+    /// comes before the last one's in that order, or when it is an Update funded by another
+    /// transaction than the Update before it. A label, not a verified figure: the chain knows
+    /// no rounds.
+    pub fn rounds(&self) -> Vec<u32> {
+        let rank = |c: Command| {
+            crate::persistent::contracts::COMMANDS
+                .iter()
+                .position(|x| *x == c)
+                .unwrap_or(0)
+        };
+        let funded_by = |s: &BalanceStep| match &s.credit_source {
+            Some(Ok(c)) => Some(c.tx_id),
+            _ => None,
+        };
+        let mut out = Vec::with_capacity(self.steps.len());
+        let mut round = 0u32;
+        let mut last: Option<&BalanceStep> = None;
+        for s in &self.steps {
+            let command = s.report.contract.command;
+            let new = match last {
+                None => true,
+                Some(l) => {
+                    let before = l.report.contract.command;
+                    rank(command) < rank(before)
+                        || (command == Command::Update
+                            && before == Command::Update
+                            && funded_by(s).is_some()
+                            && funded_by(l).is_some()
+                            && funded_by(s) != funded_by(l))
+                }
+            };
+            round = round.saturating_add(u32::from(new));
+            out.push(round);
+            last = Some(s);
+        }
+        out
+    }
+
     /// Every command that touched `key`, oldest first.
     pub fn history(&self, key: &[u8]) -> Vec<HistoryEntry> {
         let mut out = vec![];
