@@ -45,6 +45,8 @@ pub enum CheckError {
         epoch: usize,
         error: FixedHexError,
     },
+    /// A Design 2 pool's first state box in the pool's list is not a box id.
+    BalanceStartBox(FixedHexError),
     /// What was typed to find a pool is neither an id nor an address.
     NotAPoolReference(AddressError),
     /// No share-state box holds the token (hex).
@@ -74,6 +76,7 @@ impl std::fmt::Display for CheckError {
             CheckError::Chain(ChainError::Fetch(e)) => write!(f, "{e}"),
             CheckError::Chain(e) => write!(f, "{unverified}: {e}"),
             CheckError::StartBox { epoch, error } => write!(f, "{unverified}: epoch {epoch} start box: {error}"),
+            CheckError::BalanceStartBox(e) => write!(f, "{unverified}: the pool's first state box: {e}"),
             CheckError::NotAPoolReference(e) => write!(f, "{unverified}: not a box id, token id or address: {e}"),
             CheckError::NoBoxWithToken(token) => {
                 write!(f, "{unverified}: no share-state box holds token {}", short(token))
@@ -198,9 +201,9 @@ pub async fn check(
 }
 
 /// The rules a check ties its rows to blocks by, and the source's tip.
-struct Trust {
-    network: &'static Network,
-    tip: Option<u32>,
+pub struct Trust {
+    pub network: &'static Network,
+    pub tip: Option<u32>,
 }
 
 /// Proves the boxes the group's unpaid rows were checked against still unspent, where the
@@ -212,40 +215,54 @@ async fn prove_current(node: &Chain<'_>, trust: &Trust, rows: &mut [Result<Row, 
     let mut boxes: Vec<Id> = rows.iter().flatten().filter_map(unpaid).collect();
     boxes.sort();
     boxes.dedup();
-    let Some(tip) = trust.tip.filter(|_| !boxes.is_empty()) else {
+    let Some(proven) = prove_unspent(node, trust, &boxes).await else {
         return;
     };
-    let Some(fetched) = node.unspent(&boxes).await else {
-        return;
-    };
-    // the newest header whose state the proof replays against, mined to the rules and within
-    // the network's time of this computer's clock (an older state is one the chain moved past)
+    for row in rows.iter_mut().flatten() {
+        let Some(b) = unpaid(row) else { continue };
+        row.current = Some(current(&proven, &boxes, &b));
+    }
+}
+
+/// What the proof of [`prove_unspent`] says of box `b`, one of `boxes`.
+pub fn current(proven: &Result<(Header, Vec<bool>), String>, boxes: &[Id], b: &Id) -> Current {
+    match proven {
+        Ok((h, found)) => match boxes.iter().position(|x| x == b).map(|i| found[i]) {
+            Some(true) => Current::Unspent {
+                height: h.height,
+                time: h.timestamp,
+            },
+            Some(false) => Current::Spent { height: h.height },
+            None => Current::Unproven(format!("no proof about box {}", short(&b.to_hex()))),
+        },
+        Err(why) => Current::Unproven(why.clone()),
+    }
+}
+
+/// Whether each of `boxes` is in the UTXO set, where the source can prove it (a node): its
+/// proof replayed against the state root of its newest header (read beforehand by
+/// [`anchor_transactions`] with `state_run`), that header mined to the rules and within the
+/// network's time of this computer's clock (an older state is one the chain moved past). None
+/// when there is nothing to prove or the source cannot.
+pub async fn prove_unspent(
+    node: &Chain<'_>,
+    trust: &Trust,
+    boxes: &[Id],
+) -> Option<Result<(Header, Vec<bool>), String>> {
+    let tip = trust.tip.filter(|_| !boxes.is_empty())?;
+    let fetched = node.unspent(boxes).await?;
     let now = js_sys::Date::now() as u64;
-    let proven = fetched.map_err(|e| e.to_string()).and_then(|proof| {
+    Some(fetched.map_err(|e| e.to_string()).and_then(|proof| {
         let mut why = format!("no header at height {tip}");
         for h in node.known_headers(tip, tip.saturating_add(2)).iter().rev() {
             let checked = trust::check_header(trust.network, h).and_then(|()| trust::fresh(trust.network, h, now));
-            match checked.and_then(|()| trust::unspent(&boxes, &proof, h)) {
+            match checked.and_then(|()| trust::unspent(boxes, &proof, h)) {
                 Ok(found) => return Ok((h.clone(), found)),
                 Err(e) => why = e.to_string(),
             }
         }
         Err(why)
-    });
-    for row in rows.iter_mut().flatten() {
-        let Some(b) = unpaid(row) else { continue };
-        row.current = Some(match &proven {
-            Ok((h, found)) => match boxes.iter().position(|x| *x == b).map(|i| found[i]) {
-                Some(true) => Current::Unspent {
-                    height: h.height,
-                    time: h.timestamp,
-                },
-                Some(false) => Current::Spent { height: h.height },
-                None => Current::Unproven(format!("no proof about box {}", short(&b.to_hex()))),
-            },
-            Err(why) => Current::Unproven(why.clone()),
-        });
-    }
+    }))
 }
 
 /// The box an unpaid row's lookup was checked against: what "not yet paid" rests on.
@@ -256,30 +273,26 @@ fn unpaid_box(r: &Row) -> Option<Id> {
     }
 }
 
-/// Ties each verified row of a group to a block ([`Anchor`]): the transaction the row rests on
-/// ([`model::Verified::rests_on`]) in the block the source says (its inclusion proof against the
-/// header's transactions root), that header and up to [`Network::blocks_after`] after it read
-/// (all the group's runs at once, each header once), each mined to the network's rules and the
-/// parent of the next.
-async fn anchor_rows(
-    node: &Chain<'_>,
-    trust: &Trust,
-    rows: &mut [Result<Row, CheckError>],
-    progress: &RefCell<Progress>,
-    on_progress: &impl Fn(Progress),
-) {
-    // (lists rather than maps throughout: less code in the app)
-    let mut wanted: Vec<(Id, Option<u32>)> = rows.iter().flatten().filter_map(|r| r.verified.rests_on()).collect();
+/// Transactions (and heights) sorted by id, each once.
+fn distinct(mut wanted: Vec<(Id, Option<u32>)>) -> Vec<(Id, Option<u32>)> {
     wanted.sort_by_key(|w| w.0);
     wanted.dedup_by_key(|w| w.0);
-    if wanted.is_empty() {
-        return;
-    }
-    {
-        let mut p = progress.borrow_mut();
-        p.step = format!("checking the proof of work of {} blocks", wanted.len());
-        on_progress(p.clone());
-    }
+    wanted
+}
+
+/// Ties each transaction of `wanted` (its id, and the height the source gave) to a block
+/// ([`Anchor`]): its inclusion proof against the header's transactions root, that header and
+/// up to [`Network::blocks_after`] after it read (all runs at once, each header once), each
+/// mined to the network's rules and the parent of the next. With `state_too`, the newest
+/// headers are read as well, for [`prove_unspent`].
+pub async fn anchor_transactions(
+    node: &Chain<'_>,
+    trust: &Trust,
+    wanted: Vec<(Id, Option<u32>)>,
+    state_too: bool,
+) -> Vec<(Id, Anchor)> {
+    // (lists rather than maps throughout: less code in the app)
+    let wanted = distinct(wanted);
     let run_of = |h: u32| {
         let to = h.saturating_add(trust.network.blocks_after);
         (h, trust.tip.map_or(to, |t| to.min(t.max(h))))
@@ -289,7 +302,7 @@ async fn anchor_rows(
     let proves_state = node.kind().unspent_request(&[]).is_some();
     let state_run = trust
         .tip
-        .filter(|_| proves_state && rows.iter().flatten().any(|r| unpaid_box(r).is_some()))
+        .filter(|_| proves_state && state_too)
         .map(|t| (t, t.saturating_add(2)));
     // every run's headers, read together (merged where they overlap)
     let merged = merged(
@@ -385,6 +398,30 @@ async fn anchor_rows(
         };
         anchors.push((*tx, anchor));
     }
+    anchors
+}
+
+/// Ties each verified row of a group to a block ([`anchor_transactions`]): the transaction the
+/// row rests on ([`model::Verified::rests_on`]); a lookup's box must also be an output of the
+/// transaction the row says made it.
+async fn anchor_rows(
+    node: &Chain<'_>,
+    trust: &Trust,
+    rows: &mut [Result<Row, CheckError>],
+    progress: &RefCell<Progress>,
+    on_progress: &impl Fn(Progress),
+) {
+    let wanted = distinct(rows.iter().flatten().filter_map(|r| r.verified.rests_on()).collect());
+    if wanted.is_empty() {
+        return;
+    }
+    {
+        let mut p = progress.borrow_mut();
+        p.step = format!("checking the proof of work of {} blocks", wanted.len());
+        on_progress(p.clone());
+    }
+    let unpaid = rows.iter().flatten().any(|r| unpaid_box(r).is_some());
+    let anchors = anchor_transactions(node, trust, wanted, unpaid).await;
     // a lookup's box must be an output of the transaction it rests on: the box names it, but
     // only the transaction (its id recomputed) says which boxes it made
     let made: Vec<(Id, Id)> = rows
@@ -798,6 +835,9 @@ fn found_pool(name: String, token: Option<String>, starts: &[Id]) -> Pool {
                 start_box: s.to_hex(),
             })
             .collect(),
+        nft: None,
+        start_box: None,
+        minimum_payout: None,
     }
 }
 

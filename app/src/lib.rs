@@ -7,6 +7,7 @@
 //! | [`cache`] | this browser's cache of answers that cannot change (IndexedDB), checked again on every use |
 //! | [`chain`] | the one client for chain data: the node's boxes and transactions (listings paged), its height, a pool's proof service; the walk of an epoch driven through it |
 //! | [`check`] | a miner's check of a pool: walks, lookups, progress; a pool's epochs discovered |
+//! | [`persistent`] | Design 2: a miner's balance owed and history, in the app's second module |
 //! | [`pay`] | "pay out now": a payout built, checked locally, signed by the wallet |
 //! | [`wallet`] | the EIP-12 connector |
 //! | [`ui`] | the page: components over one state, wired by callbacks |
@@ -20,6 +21,7 @@ pub mod fixtures;
 pub mod model;
 pub mod net;
 pub mod pay;
+pub mod persistent;
 pub mod ui;
 pub mod wallet;
 

@@ -28,6 +28,14 @@ pub struct Pool {
     pub design: Design,
     #[serde(default)]
     pub epochs: Vec<EpochRef>,
+    /// Design 2: the pool's NFT (hex), the state box its walk starts from (hex), and the
+    /// minimum payout it states (nanoErg, its word: the contracts do not hold it).
+    #[serde(default)]
+    pub nft: Option<String>,
+    #[serde(default)]
+    pub start_box: Option<String>,
+    #[serde(default)]
+    pub minimum_payout: Option<String>,
 }
 
 /// Which of the two designs a pool runs.
@@ -37,8 +45,8 @@ pub enum Design {
     /// Design 1: one share state per payout epoch.
     #[default]
     Posted,
-    /// Design 2: one long-lived tree of balances owed (issue 11: checked by the core and the
-    /// npm package; not yet shown by this app).
+    /// Design 2: one long-lived tree of balances owed, checked by the app's second module
+    /// (`crate::persistent`), loaded when such a pool is checked.
     Persistent,
 }
 
@@ -69,12 +77,18 @@ pub fn link_base(text: &str) -> Option<String> {
     ok.then(|| t.to_string())
 }
 
-/// Reads `pools.json`: the Design 1 pools, which this app checks (a Design 2 pool is listed
-/// there too, for the npm package and for this app once it shows balances).
+/// Reads `pools.json`: the pools of both designs (a Design 2 pool needs its first state box).
 pub fn parse_pools(json: &str) -> Result<Vec<Pool>, String> {
-    serde_json::from_str::<PoolsFile>(json)
-        .map(|f| f.pools.into_iter().filter(|p| p.design == Design::Posted).collect())
-        .map_err(|e| format!("the pools file is not valid: {e}"))
+    let pools = serde_json::from_str::<PoolsFile>(json)
+        .map(|f| f.pools)
+        .map_err(|e| format!("the pools file is not valid: {e}"))?;
+    match pools
+        .iter()
+        .find(|p| p.design == Design::Persistent && p.start_box.is_none())
+    {
+        Some(p) => Err(format!("the pools file is not valid: pool {} has no startBox", p.name)),
+        None => Ok(pools),
+    }
 }
 
 /// nanoErg as ERG with all nine decimals (the core's one formatting).
@@ -831,20 +845,24 @@ pub fn csv(address: &str, rows: &[Row]) -> String {
             height,
             r.trust(),
         ];
-        let line: Vec<String> = cells
-            .iter()
-            .map(|c| {
-                if c.contains([',', '"', '\n']) {
-                    format!("\"{}\"", c.replace('"', "\"\""))
-                } else {
-                    c.clone()
-                }
-            })
-            .collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
+        out += &csv_line(&cells);
     }
     out
+}
+
+/// One CSV line (RFC 4180): cells quoted where they hold a comma, a quote or a line break.
+pub fn csv_line(cells: &[String]) -> String {
+    let line: Vec<String> = cells
+        .iter()
+        .map(|c| {
+            if c.contains([',', '"', '\n']) {
+                format!("\"{}\"", c.replace('"', "\"\""))
+            } else {
+                c.clone()
+            }
+        })
+        .collect();
+    line.join(",") + "\n"
 }
 
 /// `?pool=…&address=…` from the page's query string.
@@ -926,18 +944,29 @@ mod tests {
     use crate::fixtures::{passed, test_step, test_walk};
 
     #[test]
-    fn the_pools_file_lists_design_1_pools_and_leaves_a_design_2_pool_out() {
+    fn the_pools_file_lists_the_pools_of_both_designs() {
         let json = r#"{"pools": [
             {"name": "Demo Pool", "design": "posted", "epochs": [{"number": 1, "startBox": "aa"}]},
             {"name": "Old Pool", "epochs": []},
-            {"name": "Demo Balance Pool", "design": "persistent", "nft": "bb", "startBox": "cc"}
+            {"name": "Demo Balance Pool", "design": "persistent", "nft": "bb", "startBox": "cc", "minimumPayout": "500"}
         ]}"#;
         let pools = parse_pools(json).unwrap();
+        let designs: Vec<_> = pools.iter().map(|p| (p.name.as_str(), p.design)).collect();
         assert_eq!(
-            pools.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
-            ["Demo Pool", "Old Pool"]
+            designs,
+            [
+                ("Demo Pool", Design::Posted),
+                ("Old Pool", Design::Posted),
+                ("Demo Balance Pool", Design::Persistent)
+            ]
+        );
+        assert_eq!(
+            (pools[2].start_box.as_deref(), pools[2].minimum_payout.as_deref()),
+            (Some("cc"), Some("500"))
         );
         assert!(parse_pools(r#"{"pools": [{"name": "X", "design": "other"}]}"#).is_err());
+        let no_start = r#"{"pools": [{"name": "X", "design": "persistent", "nft": "bb"}]}"#;
+        assert!(parse_pools(no_start).unwrap_err().contains("X has no startBox"));
     }
 
     #[test]

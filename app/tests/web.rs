@@ -183,3 +183,168 @@ fn pay_out_now_is_offered_on_payable_rows_only_and_hands_the_row_to_the_callback
     // without a callback, nothing is offered
     assert_eq!(mount(rows()).query_selector_all("button.pay").unwrap().length(), 0);
 }
+
+/// A Design 2 row: a payout of 1.5 ERG in a block with `confirmations` of the 10 asked.
+fn balance_row(confirmations: u32) -> sharestate_app::persistent::model::BalanceRow {
+    sharestate_app::persistent::model::BalanceRow {
+        round: 4,
+        command: sharestate::persistent::Command::Payout,
+        tx: Id([5; 32]),
+        height: Some(90),
+        amount: 1_500_000_000,
+        after: Some(0),
+        set: sharestate::persistent::ContractSet::Deployed,
+        refused: None,
+        weaknesses: vec![],
+        anchor: Some(model::Anchor::InBlock {
+            height: 90,
+            block: Id([6; 32]),
+            confirmations,
+            needed: 10,
+            tip: Some(200),
+            network: "devnet",
+        }),
+    }
+}
+
+fn mount_view(f: impl FnOnce() -> AnyView + 'static) -> web_sys::HtmlElement {
+    let doc = document();
+    let host: web_sys::HtmlElement = doc.create_element("table").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&host).unwrap();
+    leptos::mount::mount_to(host.clone(), f).forget();
+    host
+}
+
+#[wasm_bindgen_test]
+fn a_balance_row_is_marked_verified_only_when_sound_and_final_in_a_block() {
+    use sharestate_app::persistent::view::RowView;
+    let ex = "https://example.org/tx/".to_string();
+    let ok = mount_view({
+        let ex = ex.clone();
+        move || view! { <RowView row=balance_row(11) explorer=ex/> }.into_any()
+    });
+    let text = ok.text_content().unwrap();
+    assert!(
+        text.contains("✓") && text.contains("verified: payout command's proof replayed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1.500000000") && text.contains("transaction in block 90"),
+        "{text}"
+    );
+    let link = ok.query_selector("a").unwrap().unwrap();
+    assert_eq!(
+        link.get_attribute("href").unwrap(),
+        format!("{ex}{}", Id([5; 32]).to_hex())
+    );
+    // each way a row falls short: never ✓, never "verified"
+    let mut weak = balance_row(11);
+    weak.weaknesses = vec!["a payout with 5 outputs for 1 payments: the extra outputs may take value".into()];
+    let mut refused = balance_row(11);
+    refused.refused = Some("the contracts refuse it (miner 0: paymentIsValid)".into());
+    let mut unanchored = balance_row(11);
+    unanchored.anchor = Some(model::Anchor::Failed(
+        "no proof that transaction … is in block 90".into(),
+    ));
+    for (row, mark, says) in [
+        (balance_row(3), "?", "fewer than the 10 its rules ask"),
+        (
+            weak,
+            "✗",
+            "it used a weakness of the deployed contracts: a payout with 5 outputs",
+        ),
+        (
+            refused,
+            "✗",
+            "not relied on: the contracts refuse it (miner 0: paymentIsValid)",
+        ),
+        (unanchored, "✗", "not in a block of the chain"),
+    ] {
+        let ex = ex.clone();
+        let host = mount_view(move || view! { <RowView row=row explorer=ex/> }.into_any());
+        let text = host.text_content().unwrap();
+        assert!(
+            text.contains(mark) && !text.contains("✓") && !text.contains("verified:"),
+            "{text}"
+        );
+        assert!(text.contains(says), "{text}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_balance_owed_is_verified_only_with_its_state_box_proven_unspent() {
+    use sharestate_app::model::Current;
+    use sharestate_app::persistent::model::{BalanceReport, Owed};
+    use sharestate_app::persistent::view::OwedView;
+    let report = |owed: Owed| BalanceReport {
+        rows: vec![balance_row(11)],
+        owed,
+        nft: None,
+        start: Id([3; 32]),
+        first_state: Ok(()),
+        tip: Id([2; 32]),
+        current: None,
+        set_now: Some(sharestate::persistent::ContractSet::Hardened),
+        commands: 9,
+        rounds: 4,
+        deployed_until: None,
+        weak_commands: 0,
+        warnings: vec![],
+        end: None,
+    };
+    let proven = report(Owed::Proven {
+        amount: 2_000_000_000,
+        current: Current::Unspent {
+            height: 1_600_123,
+            time: 0,
+        },
+    });
+    let host = mount_view(move || view! { <div><OwedView report=proven/></div> }.into_any());
+    let text = host.text_content().unwrap();
+    assert!(text.starts_with("✓") && text.contains("2.000000000 ERG"), "{text}");
+    assert!(
+        text.contains("proven unspent by the node's proof of the chain's state at block 1,600,123"),
+        "{text}"
+    );
+    for (owed, mark) in [
+        (
+            Owed::Unproven {
+                amount: 2_000_000_000,
+                why: "that box … is the pool's current state is the source's word (only a node proves it)".into(),
+            },
+            "?",
+        ),
+        (
+            Owed::Unknown("a command since the last that touched you was refused".into()),
+            "✗",
+        ),
+        (Owed::Nothing { deleted: true }, "?"),
+    ] {
+        let r = report(owed);
+        let host = mount_view(move || view! { <div><OwedView report=r/></div> }.into_any());
+        let text = host.text_content().unwrap();
+        assert!(
+            text.starts_with(mark) && !text.contains("✓") && !text.contains("verified"),
+            "{text}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_balance_check_asked_for_wrongly_says_so_and_checks_nothing() {
+    let doc = document();
+    let host: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&host).unwrap();
+    sharestate_app::persistent::view::mount(host.clone(), &["Demo Balance Pool".into(), "9f".into()]);
+    let text = host.text_content().unwrap();
+    assert!(
+        text.contains("The check asked for is not valid: 2 fields, not 8"),
+        "{text}"
+    );
+    assert!(!text.contains("Owed now"), "{text}");
+    // a second mount replaces the first
+    sharestate_app::persistent::view::mount(host.clone(), &[]);
+    assert_eq!(host.query_selector_all("section.balance").unwrap().length(), 1);
+    sharestate_app::persistent::view::unmount();
+    assert_eq!(host.query_selector_all("section.balance").unwrap().length(), 0);
+}

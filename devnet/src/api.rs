@@ -761,6 +761,9 @@ fn balance_pool_entry(d: &crate::Devnet) -> Value {
             "deployed": address(&b.contracts[0].state),
             "hardened": address(&b.contracts[1].state),
         },
+        // what the pool states as its minimum payout, nanoErg (its word: the contracts do not
+        // hold it; each demo miner chose their own, `/devnet/miners?pool=balance`)
+        "minimumPayout": crate::balance_pool::DEFAULT_MINIMUM.to_string(),
         // its current state, served live (the published files are the demo pool's)
         "proofService": "/pool",
         "explorer": "/api/v1/transactions/",

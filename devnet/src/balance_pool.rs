@@ -26,6 +26,8 @@ use std::collections::BTreeMap;
 pub const NAME: &str = "Demo Balance Pool";
 pub const MINERS: usize = 2000;
 pub const ROUNDS: usize = 30;
+/// The minimum payout the pool states (nanoErg); each miner chooses theirs, this or more.
+pub const DEFAULT_MINIMUM: i64 = 500_000_000;
 pub const DEPLOYED_ROUNDS: usize = 12;
 /// A round's block reward, nanoErg.
 pub const ROUND_REWARD: u64 = 67_500_000_000;
@@ -146,7 +148,7 @@ pub fn generate(seed: u64, ledger: &mut Ledger, service: &mut ProofService) -> R
             let rounds = (join..(join + stay).min(ROUNDS + 1))
                 .filter(|_| rng.unit() < 0.8)
                 .collect();
-            let minimum = [500_000_000, 1_000_000_000, 2_000_000_000, 5_000_000_000][(rng.next_u64() % 4) as usize];
+            let minimum = [DEFAULT_MINIMUM, 1_000_000_000, 2_000_000_000, 5_000_000_000][(rng.next_u64() % 4) as usize];
             BalanceMiner {
                 miner: sharestate_miner(script, address),
                 minimum,

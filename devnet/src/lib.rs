@@ -59,7 +59,8 @@ pub enum Tamper {
     /// gone from the UTXO set the headers commit to) served as if it never happened — its state
     /// box unspent, the payout and its outputs nowhere — so that the miners it paid read "not yet
     /// paid". The node's UTXO proof (`/utxo/getBoxesBinaryProof`) stays the chain's: it cannot
-    /// be made to show a spent box.
+    /// be made to show a spent box. Likewise the balance pool's last command: its state box
+    /// before it served unspent, so that the miners it touched read what they were owed before.
     HiddenSpend,
 }
 
@@ -158,6 +159,11 @@ impl Devnet {
             let e = self.pool.epochs.get(pool::REWARDS.len() - 1).ok_or_else(missing)?;
             let before_last = e.state_boxes.len().checked_sub(2).ok_or_else(missing)?;
             let spent = self.ledger.get_box(&e.state_boxes[before_last]).ok_or_else(missing)?;
+            let tx = spent.spent_by.ok_or_else(missing)?;
+            self.ledger.hide_spend(&tx).ok_or_else(missing)?;
+            let boxes = &self.balance.state_boxes;
+            let before_last = boxes.len().checked_sub(2).ok_or_else(missing)?;
+            let spent = self.ledger.get_box(&boxes[before_last]).ok_or_else(missing)?;
             let tx = spent.spent_by.ok_or_else(missing)?;
             self.ledger.hide_spend(&tx).ok_or_else(missing)?;
         }

@@ -8,7 +8,9 @@
 //! | [`status`] | notice, progress, the alert with Retry |
 //! | [`payout`] | "pay out now": preparing a row's payout, the dialog, signing and submitting |
 //! | [`results`] | warnings, the table and its rows, totals, chart, CSV |
+//! | [`balance`] | where a Design 2 check is shown: the second module loaded and mounted |
 
+pub mod balance;
 pub mod payout;
 pub mod query;
 pub mod results;
@@ -63,6 +65,7 @@ pub fn App() -> impl IntoView {
             <ProgressView state=state/>
             <Alert state=state on_retry=check/>
             <PayoutDialog state=state on_submitted=check/>
+            <div id=balance::HOST></div>
             <Results rows=state.rows address=state.address running=state.running explorer=state.explorer() on_pay=pay/>
             <ShareLink state=state/>
         </main>

@@ -49,7 +49,10 @@ pub fn QueryForm(state: AppState, on_check: Callback<()>) -> impl IntoView {
                 <label for="pool">"Pool"</label>
                 <select id="pool" prop:value=move || pool_name.get() on:change=move |ev| pool_name.set(event_target_value(&ev))>
                     <For each=move || pools.get() key=|p| p.name.clone() let:p>
-                        <option value=p.name.clone()>{p.name.clone()}</option>
+                        <option value=p.name.clone()>{match p.design {
+                            model::Design::Posted => p.name.clone(),
+                            model::Design::Persistent => format!("{} (balances owed)", p.name),
+                        }}</option>
                     </For>
                 </select>
             </div>

@@ -5,7 +5,7 @@ use crate::model::{self, Anchor, Audited, Cross, Current, Paid, Row};
 use leptos::prelude::*;
 
 /// Offers `text` for download as the CSV file `name`.
-fn download(name: &str, text: &str) {
+pub fn download(name: &str, text: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let props = web_sys::BlobPropertyBag::new();
     props.set_type("text/csv");

@@ -68,7 +68,7 @@ impl PayStatus {
 /// The proof-of-work rules this page applies: the address's `network=…` on a page served from
 /// this machine (the devnet's), mainnet's anywhere else — a pool's website cannot link a miner
 /// to rules under which anyone can mine.
-fn rules() -> &'static sharestate::trust::Network {
+pub fn rules() -> &'static sharestate::trust::Network {
     let local = matches!(
         window().location().hostname().unwrap_or_default().as_str(),
         "localhost" | "127.0.0.1" | "[::1]"
@@ -241,6 +241,22 @@ impl AppState {
         (fetch, self.generation.get_value())
     }
 
+    /// A Design 2 check of `pool` for the second module: the address and the sources as set,
+    /// in the order of `persistent::view::Request::FIELDS`.
+    fn balance_request(&self, pool: &str) -> Vec<String> {
+        let s = self.source_setting();
+        vec![
+            pool.to_string(),
+            self.address.get_untracked().trim().to_string(),
+            s.kind.name().to_string(),
+            s.urls,
+            s.second_kind.name().to_string(),
+            s.second_urls,
+            s.cross_kind.name().to_string(),
+            s.cross_urls,
+        ]
+    }
+
     /// Checks the miner in every epoch of the pool chosen, replacing any check under way; the
     /// address bar becomes the view's shareable URL.
     pub fn check(self) {
@@ -261,6 +277,13 @@ impl AppState {
             .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&q)));
         self.rows.set(vec![]);
         self.failure.set(None);
+        if pool.design == model::Design::Persistent {
+            // the second module checks it; this one's check is cancelled above
+            self.progress.set(None);
+            super::balance::show(self, self.balance_request(&pool.name));
+            return;
+        }
+        super::balance::stop();
         self.running.set(true);
         self.progress.set(Some(Progress {
             step: "starting".into(),
