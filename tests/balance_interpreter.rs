@@ -436,3 +436,40 @@ fn a_deployed_pool_moves_to_the_hardened_set_in_one_command_and_goes_on_there() 
     assert!(txs.iter().all(|t| report(t).contract.set == ContractSet::Hardened));
     assert!(txs.iter().any(|t| report(t).contract.command == Command::Payout));
 }
+
+/// sigma-rust's AVL verifier (ergo_avltree_rust 0.1.1) panics on some proofs of no operation;
+/// `evaluate` turns such a panic into an error naming it, so that a command of no keys gets a
+/// verdict — ours, and sigma-rust's or the reason it has none — and never takes a process down.
+#[test]
+fn a_command_of_no_keys_gets_a_verdict_never_a_panic() {
+    for set in [ContractSet::Deployed, ContractSet::Hardened] {
+        let mut p = Pool::new(set);
+        let all = p.miners(12);
+        let credits: Vec<(Key, i64)> = all.iter().map(|k| (*k, 20_000_000)).collect();
+        p.round(&credits, 60_000_000);
+        for batch in [
+            Batch::Insert(vec![]),
+            Batch::Update(vec![]),
+            Batch::Payout(vec![]),
+            Batch::Delete(vec![]),
+        ] {
+            let mut state = p.state.clone();
+            let Ok(proved) = prove_command(&mut state, &batch) else {
+                continue;
+            };
+            p.seed += 1;
+            let command_box = a_box(FEE + 2_000_000, p.contracts.command(batch.command()).to_vec(), p.seed);
+            let funding = Funding {
+                inputs: vec![],
+                change_tree: p.operator.clone(),
+                fee: FEE,
+            };
+            let tx = command::command(&proved, &p.state_box, &command_box, None, &|_| None, &funding, 471_100).unwrap();
+            let ours = report(&tx).accepted;
+            match evaluate(&tx, &context()) {
+                Ok(v) => assert_eq!(!v.contains(&Reduced::False), ours, "{set:?} {:?}", batch.command()),
+                Err(e) => eprintln!("{set:?} {:?} of no keys: ours {ours}, sigma-rust: {e}", batch.command()),
+            }
+        }
+    }
+}

@@ -304,6 +304,10 @@ export class BalanceState {
 export interface BalanceStep {
   txId: Hex;
   txIdVerified: boolean;
+  /** The pool's round, counted from the walk's start as the chain shows rounds (a round's
+   * commands come in the order insert, update, payout, delete; its updates funded by one
+   * transaction): a label, not a verified figure. */
+  round: number;
   height: number | null;
   timestamp: number | null;
   from: Hex;
@@ -342,6 +346,8 @@ export interface BalanceHistory {
   events: {
     txId: Hex;
     txIdVerified: boolean;
+    /** The pool's round (see `BalanceStep.round`). */
+    round: number;
     height: number | null;
     timestamp: number | null;
     command: Command;

@@ -77,18 +77,11 @@ pub fn link_base(text: &str) -> Option<String> {
     ok.then(|| t.to_string())
 }
 
-/// Reads `pools.json`: the pools of both designs (a Design 2 pool needs its first state box).
+/// Reads `pools.json`: the pools of both designs.
 pub fn parse_pools(json: &str) -> Result<Vec<Pool>, String> {
-    let pools = serde_json::from_str::<PoolsFile>(json)
+    serde_json::from_str::<PoolsFile>(json)
         .map(|f| f.pools)
-        .map_err(|e| format!("the pools file is not valid: {e}"))?;
-    match pools
-        .iter()
-        .find(|p| p.design == Design::Persistent && p.start_box.is_none())
-    {
-        Some(p) => Err(format!("the pools file is not valid: pool {} has no startBox", p.name)),
-        None => Ok(pools),
-    }
+        .map_err(|e| format!("the pools file is not valid: {e}"))
 }
 
 /// nanoErg as ERG with all nine decimals (the core's one formatting).
@@ -965,8 +958,6 @@ mod tests {
             (Some("cc"), Some("500"))
         );
         assert!(parse_pools(r#"{"pools": [{"name": "X", "design": "other"}]}"#).is_err());
-        let no_start = r#"{"pools": [{"name": "X", "design": "persistent", "nft": "bb"}]}"#;
-        assert!(parse_pools(no_start).unwrap_err().contains("X has no startBox"));
     }
 
     #[test]

@@ -194,8 +194,10 @@ fn balance_row(confirmations: u32) -> sharestate_app::persistent::model::Balance
         amount: 1_500_000_000,
         after: Some(0),
         set: sharestate::persistent::ContractSet::Deployed,
+        state_set: Some(sharestate::persistent::ContractSet::Deployed),
         refused: None,
         weaknesses: vec![],
+        unasked: None,
         anchor: Some(model::Anchor::InBlock {
             height: 90,
             block: Id([6; 32]),
@@ -272,13 +274,17 @@ fn a_balance_row_is_marked_verified_only_when_sound_and_final_in_a_block() {
 }
 
 #[wasm_bindgen_test]
-fn the_balance_owed_is_verified_only_with_its_state_box_proven_unspent() {
-    use sharestate_app::model::Current;
-    use sharestate_app::persistent::model::{BalanceReport, Owed};
+fn the_balance_owed_shows_its_mark_and_what_it_rests_on() {
+    use sharestate_app::persistent::model::{BalanceReport, Mark, Owed};
     use sharestate_app::persistent::view::OwedView;
-    let report = |owed: Owed| BalanceReport {
+    let report = |amount, gone, mark| BalanceReport {
         rows: vec![balance_row(11)],
-        owed,
+        owed: Owed {
+            amount,
+            gone,
+            mark,
+            why: "what it rests on".into(),
+        },
         nft: None,
         start: Id([3; 32]),
         first_state: Ok(()),
@@ -292,41 +298,17 @@ fn the_balance_owed_is_verified_only_with_its_state_box_proven_unspent() {
         warnings: vec![],
         end: None,
     };
-    let proven = report(Owed::Proven {
-        amount: 2_000_000_000,
-        current: Current::Unspent {
-            height: 1_600_123,
-            time: 0,
-        },
-    });
-    let host = mount_view(move || view! { <div><OwedView report=proven/></div> }.into_any());
-    let text = host.text_content().unwrap();
-    assert!(text.starts_with("✓") && text.contains("2.000000000 ERG"), "{text}");
-    assert!(
-        text.contains("proven unspent by the node's proof of the chain's state at block 1,600,123"),
-        "{text}"
-    );
-    for (owed, mark) in [
-        (
-            Owed::Unproven {
-                amount: 2_000_000_000,
-                why: "that box … is the pool's current state is the source's word (only a node proves it)".into(),
-            },
-            "?",
-        ),
-        (
-            Owed::Unknown("a command since the last that touched you was refused".into()),
-            "✗",
-        ),
-        (Owed::Nothing { deleted: true }, "?"),
+    for (amount, gone, mark, shown) in [
+        (Some(2_000_000_000), None, Mark::Verified, "✓ Owed now: 2.000000000 ERG"),
+        (Some(2_000_000_000), None, Mark::Partial, "? Owed now: 2.000000000 ERG"),
+        (Some(0), Some(true), Mark::Verified, "✓ Owed now: nothing"),
+        (Some(0), Some(false), Mark::Partial, "? Owed now: nothing"),
+        (None, None, Mark::Refused, "✗ Owed now: unknown"),
     ] {
-        let r = report(owed);
+        let r = report(amount, gone, mark);
         let host = mount_view(move || view! { <div><OwedView report=r/></div> }.into_any());
         let text = host.text_content().unwrap();
-        assert!(
-            text.starts_with(mark) && !text.contains("✓") && !text.contains("verified"),
-            "{text}"
-        );
+        assert!(text.starts_with(shown) && text.ends_with("what it rests on"), "{text}");
     }
 }
 

@@ -103,6 +103,8 @@ fn sigma_rust(d: &Devnet, tx: &UnsignedTransaction, height: u32) -> (Verdict, St
     // an evaluation error (a proof that does not parse, say) rejects as a false script does
     let v = evaluate(tx, &ctx);
     let verdict = match &v {
+        // no verdict at all: never counted as a rejection
+        Err(e @ sharestate::ergo::interpreter::InterpreterError::Panicked { .. }) => panic!("{e}"),
         Ok(r) if r[..2].iter().all(|r| *r == Reduced::True) => Verdict::Accept,
         // the operator's own key: what their funding box (input 2, a P2PK box) reduces to
         Ok(r) if matches!(r[0], Reduced::Proposition(_)) && r.get(2) == Some(&r[0]) && r[1] == Reduced::True => {

@@ -393,7 +393,9 @@ impl Ledger {
             data.iter().map(theirs).collect::<Result<_, _>>()?,
         )
         .map_err(|e| LedgerError::Invalid(e.to_string()))?;
-        ctx.validate(&self.context().state())
+        let state = self.context().state();
+        sharestate::ergo::interpreter::unpanicked("validating the transaction", || ctx.validate(&state))
+            .map_err(|e| LedgerError::Invalid(e.to_string()))?
             .map_err(|e| LedgerError::Invalid(e.to_string()))?;
 
         // ours, from the node JSON sigma-rust writes: ids recomputed on the way

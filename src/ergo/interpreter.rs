@@ -98,6 +98,23 @@ pub enum InterpreterError {
     Rejected { input: usize },
     #[error("input {input}: the script does not evaluate: {message}")]
     Evaluation { input: usize, message: String },
+    /// sigma-rust panicked: its AVL verifier does on some proofs of no operation.
+    #[error("sigma-rust panicked while {what}: {message}")]
+    Panicked { what: String, message: String },
+}
+
+/// `f()`, or the panic it raised as [`InterpreterError::Panicked`]: sigma-rust's AVL verifier
+/// (ergo_avltree_rust 0.1.1) panics on some proofs of no operation, and a verdict must never
+/// take its caller down.
+pub fn unpanicked<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, InterpreterError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| InterpreterError::Panicked {
+        what: what.to_string(),
+        message: p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "(no message)".into()),
+    })
 }
 
 fn convert<T: SigmaSerializable>(what: impl Into<String>, bytes: &[u8]) -> Result<T, InterpreterError> {
@@ -148,7 +165,8 @@ pub fn to_ergo_lib(tx: &UnsignedTransaction) -> Result<TransactionContext<TheirU
 /// Reduces every input's script in `context`.
 pub fn evaluate(tx: &UnsignedTransaction, context: &ChainContext) -> Result<Vec<Reduced>, InterpreterError> {
     let ctx = to_ergo_lib(tx)?;
-    let reduced = reduce_tx(ctx, &context.state()).map_err(|e| {
+    let state = context.state();
+    let reduced = unpanicked("reducing the transaction", || reduce_tx(ctx, &state))?.map_err(|e| {
         let message = e.to_string();
         let input = match &e {
             ergo_lib::wallet::signing::TxSigningError::ProverError(_, i) => *i,

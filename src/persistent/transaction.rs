@@ -31,10 +31,14 @@ pub struct CommandTransaction {
 }
 
 fn long(v: u64, what: &'static str) -> Result<i64, PersistentError> {
-    i64::try_from(v).map_err(|_| PersistentError::Box {
+    i64::try_from(v).map_err(|_| beyond_long(v, what))
+}
+
+fn beyond_long(v: u64, what: &'static str) -> PersistentError {
+    PersistentError::Box {
         what,
         detail: format!("value {v} beyond a Long"),
-    })
+    }
 }
 
 /// A command box's context variables, by their types: `(key, value)` pairs and a proof
@@ -120,12 +124,7 @@ impl CommandTransaction {
         };
         let outputs = outputs
             .iter()
-            .map(|o| {
-                Output::from_candidate(o).map_err(|v| PersistentError::Box {
-                    what: "output",
-                    detail: format!("value {v} beyond a Long"),
-                })
-            })
+            .map(|o| Output::from_candidate(o).map_err(|v| beyond_long(v, "output")))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(CommandTransaction {
             state: StateInput {

@@ -96,6 +96,41 @@ impl BalanceWalk {
         }
     }
 
+    /// Why the commands from step `from` on, and the tip, cannot vouch for what the tree holds
+    /// — the tree left its state boxes, the tip is no state box of a contract sharestate knows,
+    /// or a command was refused or used a weakness of the deployed set (the one move allowed
+    /// being the pool's to the hardened set); none when they can. From step 0: whether the
+    /// whole walk can say a key was never in the tree.
+    pub fn unsound_since(&self, from: usize) -> Option<String> {
+        if let Some(e) = &self.end {
+            return Some(format!(
+                "the pool's state left its state boxes in transaction {}: {}",
+                e.tx_id.to_hex(),
+                e.why
+            ));
+        }
+        if state_contract(&self.tip.ergo_box.ergo_tree).is_none() {
+            return Some(format!(
+                "box {} is not a state box of a contract sharestate knows",
+                self.tip.id.to_hex()
+            ));
+        }
+        self.steps.get(from..).unwrap_or_default().iter().find_map(|s| {
+            let tx = s.tx_id.to_hex();
+            if !s.report.accepted {
+                return Some(format!(
+                    "the contracts refuse command {tx} ({})",
+                    s.report.failing().join(", ")
+                ));
+            }
+            s.report
+                .weaknesses
+                .iter()
+                .find(|w| !matches!(w, Weakness::NextStateScriptChanged { to_hardened: true, .. }))
+                .map(|w| format!("command {tx} used a weakness of the deployed contracts: {w}"))
+        })
+    }
+
     /// The pool's round of each step, counted from 1 at the walk's start, as the chain shows
     /// rounds: the off-chain code makes each round's commands in the order Insert, Update,
     /// Payout, Delete ([`crate::persistent::prove::plan_round`]), and funds a round's Updates
@@ -176,21 +211,8 @@ impl BalanceWalk {
     /// beyond the replayed proofs: that each step's transaction is in a block and the tip is
     /// unspent — the caller's to show (`crate::trust`).
     pub fn owed(&self, key: &[u8]) -> Option<Option<i64>> {
-        // the tree must still be in a state box of a contract sharestate knows
-        if self.end.is_some() || state_contract(&self.tip.ergo_box.ergo_tree).is_none() {
-            return None;
-        }
         let last = self.history(key).pop()?;
-        // every command since (and the last itself) accepted, and none using a weakness of the
-        // deployed set — the one move allowed being the pool's to the hardened set
-        let sound = |s: &BalanceStep| {
-            s.report.accepted
-                && s.report
-                    .weaknesses
-                    .iter()
-                    .all(|w| matches!(w, Weakness::NextStateScriptChanged { to_hardened: true, .. }))
-        };
-        if !self.steps[last.step..].iter().all(sound) {
+        if self.unsound_since(last.step).is_some() {
             return None;
         }
         match (last.command, last.after) {

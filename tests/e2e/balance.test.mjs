@@ -66,11 +66,11 @@ function sameAsTruth(table, miner) {
     assert.ok(e.transaction.startsWith(tx.replace('…', '')), `${tx} vs ${e.transaction}`);
     // a ✓ rests on the replayed command and its transaction in a block whose work was checked
     assert.match(verified, /^✓\s*verified: /, verified);
-    assert.match(verified, new RegExp(`${e.command} command's proof replayed against the state box's digest, every clause of the (deployed|hardened) contracts evaluated`), verified);
+    assert.match(verified, new RegExp(`${e.command} command's proof replayed against the state box's digest, every clause of the (deployed|hardened) command contract and of the (deployed|hardened) state box evaluated`), verified);
     assert.ok(verified.includes(`transaction in block ${thousands(e.height)} (proof of work checked, devnet)`), verified);
     // rounds 1–12 on the deployed set, 14 on the hardened; round 13's first command (the
     // deployed set's last) moved the state to the hardened set
-    if (e.round !== 13) assert.match(verified, e.round < 13 ? /deployed contracts/ : /hardened contracts/, verified);
+    if (e.round !== 13) assert.match(verified, e.round < 13 ? /the deployed command contract and of the deployed state box/ : /the hardened command contract and of the hardened state box/, verified);
   }
 }
 
@@ -88,10 +88,10 @@ test('a miner owed a balance sees it verified, every command that touched them, 
   assert.equal(await page.innerText('.owed-amount'), `${erg(miner.owed)} ERG`);
   const owed = await page.innerText('.owed');
   assert.match(owed, /^✓/, owed);
-  assert.match(owed, /the pool's state box proven unspent by the node's proof of the chain's state at block [\d,]+ \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\), its header's proof of work checked/, owed);
+  assert.match(owed, /the pool's state box [0-9a-f]{12}… proven unspent by the node's proof of the chain's state at block [\d,]+ \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\), its header's proof of work checked; the transaction that made it in a block with its confirmations checked/, owed);
   // the pool's story: its contracts now, and its move from the deployed set
   const warnings = await page.innerText('section.balance');
-  assert.match(warnings, new RegExp(`Pool NFT ${pool.nft}: 147 commands replayed over 30 rounds; the pool.s state box now runs the hardened contracts`));
+  assert.match(warnings, new RegExp(`Pool NFT ${pool.nft} \\(the list of pools names the pool by it\\): 147 commands replayed over 30 rounds; the pool.s state box now runs the hardened contracts`));
   assert.match(warnings, /Rounds 1–13 ran the deployed contracts: no command used one of their weaknesses\./);
   assert.ok(!/these may be another pool/.test(warnings));
   assert.match(warnings, /Round 13, transaction [0-9a-f]{12}…: the pool moved from the deployed contracts to the hardened set\./);
@@ -147,7 +147,13 @@ test('an address the pool never had: nothing owed, no rows; a Design 1 check doe
   const { page, errors } = await open(outsider);
   assert.deepEqual(await history(page), []);
   assert.equal(await page.innerText('.owed-amount'), 'nothing');
-  assert.match(await page.innerText('.owed'), /no command of the pool touched your address/);
+  const owed = await page.innerText('.owed');
+  // verified: the walk from the pool's first state (its NFT minted there, its tree empty), every
+  // command sound, the state box proven unspent, the transaction that made it in a block
+  assert.match(owed, /^✓/, owed);
+  assert.match(owed, /no command of the pool touched your address since box [0-9a-f]{12}…, where the walk starts, every command replayed and sound; the pool's state box [0-9a-f]{12}… proven unspent/, owed);
+  assert.ok(!(await page.innerText('section.balance')).includes('not shown to be the pool\'s first state box'));
+  assert.deepEqual(errors, []);
   await page.close();
   // the same address on the Design 1 pool: no request for Design 2's module
   const d1 = await browser.newPage();
@@ -187,8 +193,8 @@ test('a source that hides the pool\'s last command (its state box shown unspent)
     // the lie shows what they were owed before it, and the rows it keeps replay
     assert.equal(table.length, miner.events.length - 1);
     const owed = await page.innerText('.owed');
-    assert.match(owed, /^\?/, owed);
-    assert.match(owed, /the node's proof of the chain's state at block [\d,]+ shows the pool's state box [0-9a-f]{12}… spent, though the source showed it unspent/, owed);
+    assert.match(owed, /^✗/, owed);
+    assert.match(owed, /the node's proof of the chain's state at block [\d,]+ shows the pool's state box [0-9a-f]{12}… spent, though the source showed it unspent: the source hides commands/, owed);
     await page.screenshot({ path: `${SHOTS}/balance-lie-hidden-command.png`, fullPage: true });
     await page.close();
   } finally {
@@ -209,8 +215,8 @@ test('a source serving headers nobody mined: no command row and no balance verif
       assert.match(r[6], /not in a block of the chain: header [0-9a-f]{64} at height \d+: its proof of work does not meet its difficulty/, r[6]);
     }
     const owed = await page.innerText('.owed');
-    assert.match(owed, /^\?/, owed);
-    assert.match(owed, /is the source's word: its proof failed/, owed);
+    assert.match(owed, /^[?✗]/, owed);
+    assert.ok(!owed.includes('verified'), owed);
     assert.match(await page.innerText('table.balance-history tfoot td'), /^0\.000000000 ERG credited, 0\.000000000 ERG paid$/);
     await page.close();
   } finally {
@@ -234,7 +240,9 @@ test('a list of pools that starts the walk at a later state box: the commands be
   assert.deepEqual(await history(page), []);
   const owed = await page.innerText('.owed');
   assert.match(owed, /^\?/, owed);
-  assert.ok(owed.includes(`no command of the pool touched your address since box ${laterBox.slice(0, 12)}…, where the walk starts: that it is the pool's first state box is the list of pools' word`), owed);
-  assert.match(await page.innerText('ul.warnings'), /The walk starts at box [0-9a-f]{12}…, which is not shown to be the pool's first state box \(the transaction that made it did not mint the NFT it holds/);
+  assert.ok(owed.includes(`no command of the pool touched your address since box ${laterBox.slice(0, 12)}…, where the walk starts`), owed);
+  assert.match(owed, /but that box is the pool's first state box is the list of pools' word \(its tree is not empty\)/, owed);
+  assert.match(await page.innerText('ul.warnings'), /The walk starts at box [0-9a-f]{12}…, which is not shown to be the pool's first state box \(its tree is not empty\)/);
+  assert.match(await page.innerText('caption'), /since box [0-9a-f]{12}, where the walk starts/);
   await page.close();
 });

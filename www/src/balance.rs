@@ -34,6 +34,7 @@ pub fn check_command_json(eip12_json: &str) -> Result<String> {
 
 /// A Design 2 walk as JSON (see `BalanceWalkResult` in index.d.ts).
 pub(crate) fn walk_json(w: &BalanceWalk) -> Value {
+    let rounds = w.rounds();
     json!({
         "design": "persistent",
         "start": w.start.id.to_hex(),
@@ -41,8 +42,9 @@ pub(crate) fn walk_json(w: &BalanceWalk) -> Value {
         "tipDigest": w.tip_digest().map(|d| d.to_hex()),
         "tipValue": w.tip.ergo_box.value.to_string(),
         "end": w.end.as_ref().map(|e| json!({ "txId": e.tx_id.to_hex(), "why": e.why })),
-        "steps": w.steps.iter().map(|s| json!({
+        "steps": w.steps.iter().zip(&rounds).map(|(s, round)| json!({
             "txId": s.tx_id.to_hex(),
+            "round": round,
             "txIdVerified": s.tx_id_verified,
             "height": s.height,
             "timestamp": s.timestamp,
@@ -70,6 +72,7 @@ pub(crate) fn walk_json(w: &BalanceWalk) -> Value {
 
 /// A miner's Design 2 history as JSON (see `BalanceHistory` in index.d.ts).
 pub(crate) fn history_json(w: &BalanceWalk, key: &Key) -> Value {
+    let rounds = w.rounds();
     let events: Vec<Value> = w
         .history(key)
         .iter()
@@ -78,6 +81,7 @@ pub(crate) fn history_json(w: &BalanceWalk, key: &Key) -> Value {
             json!({
                 "txId": s.tx_id.to_hex(),
                 "txIdVerified": s.tx_id_verified,
+                "round": rounds[e.step],
                 "height": s.height,
                 "timestamp": s.timestamp,
                 "command": e.command,

@@ -446,6 +446,7 @@ test('walking the devnet’s balance pool (Design 2) reproduces each miner’s h
   assert.equal(walk.end, null);
   assert.ok(walk.steps.every((st) => st.accepted && st.txIdVerified));
   assert.deepEqual([...new Set(walk.steps.map((st) => st.contract))], ['deployed', 'hardened']);
+  assert.deepEqual([walk.steps[0].round, walk.steps.at(-1).round], [1, 30]);
   // an Update's credits: the round's holding box, spent by a transaction proven
   const credited = walk.steps.filter((st) => st.command === 'update' && st.creditSource.holding?.length === 1);
   assert.ok(credited.length >= 20 && credited.every((st) => st.creditSource.txIdVerified));
@@ -457,8 +458,8 @@ test('walking the devnet’s balance pool (Design 2) reproduces each miner’s h
     const h = walker.history(m.key);
     assert.equal(h.owed, m.owed, m.address);
     assert.deepEqual(
-      h.events.map((e) => [e.command, e.txId, e.amount, e.after ?? '0']),
-      m.events.map((e) => [e.command, e.transaction, e.amount, e.balance]),
+      h.events.map((e) => [e.round, e.command, e.txId, e.amount, e.after ?? '0']),
+      m.events.map((e) => [e.round, e.command, e.transaction, e.amount, e.balance]),
     );
     paid += h.events.filter((e) => e.command === 'payout').length;
   }

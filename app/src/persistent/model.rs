@@ -9,7 +9,7 @@ use sharestate::persistent::{BalanceStep, BalanceWalk, Command, ContractSet};
 /// One command that touched the miner.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BalanceRow {
-    /// The pool's round, counted from the chain ([`BalanceWalk::rounds`]): a label.
+    /// The pool's round, counted from the walk's start ([`BalanceWalk::rounds`]): a label.
     pub round: u32,
     pub command: Command,
     pub tx: Id,
@@ -19,27 +19,37 @@ pub struct BalanceRow {
     pub amount: i64,
     /// The balance the tree holds for the miner after it (none once deleted, or not 8 bytes).
     pub after: Option<i64>,
-    /// The contract set its command box runs.
+    /// The contract sets of its command box and of the state box it spent (none: unknown).
     pub set: ContractSet,
-    /// Why its replay cannot be relied on: the contracts refuse it (the clauses that fail), or
-    /// its id was not recomputed. None: replayed and accepted.
+    pub state_set: Option<ContractSet>,
+    /// Why it cannot be relied on: the contracts refuse it (the clauses that fail), its id was
+    /// not recomputed, or the pool is not the one the list names. None: replayed and accepted.
     pub refused: Option<String>,
     /// The deployed set's weaknesses it used, in words (the move to the hardened set is none).
     pub weaknesses: Vec<String>,
     /// Its transaction in a block of a mined chain, or why not (none: not asked).
     pub anchor: Option<Anchor>,
+    /// What a ✓ would also need and was not done (a second source set but not asked).
+    pub unasked: Option<String>,
 }
 
 impl BalanceRow {
-    /// Replayed, accepted, no weakness used, and in a block with the confirmations the rules ask.
+    /// Replayed, accepted, no weakness used, in a block with the confirmations the rules ask,
+    /// nothing left unasked.
     pub fn trusted(&self) -> bool {
-        self.refused.is_none() && self.weaknesses.is_empty() && self.anchor.as_ref().is_some_and(Anchor::ok)
+        self.refused.is_none()
+            && self.weaknesses.is_empty()
+            && self.anchor.as_ref().is_some_and(Anchor::ok)
+            && self.unasked.is_none()
     }
 
     /// What the row rests on, in words.
     pub fn trust(&self) -> String {
+        let state = self
+            .state_set
+            .map_or("an unknown".to_string(), |s| format!("the {}", s.name()));
         let mut out = format!(
-            "{} command's proof replayed against the state box's digest, every clause of the {} contracts evaluated",
+            "{} command's proof replayed against the state box's digest, every clause of the {} command contract and of {state} state box evaluated",
             self.command.name(),
             self.set.name()
         );
@@ -53,43 +63,35 @@ impl BalanceRow {
             Some(a) => out += &format!("; {}", a.describe()),
             None => out += "; not tied to a block",
         }
+        if let Some(u) = &self.unasked {
+            out += &format!("; {u}");
+        }
         out
     }
 }
 
-/// The balance owed now, and what it rests on.
+/// How far a figure is verified: ✓, ? or ✗.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Verified,
+    Partial,
+    Refused,
+}
+
+/// The balance owed now: the amount (0 when deleted or never in the tree; none when the walk
+/// cannot say), its mark, and what it rests on in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Owed {
-    /// Owed `amount`, proven: the last command that touched the miner and every one since
-    /// replayed and sound, and the pool's current state box proven unspent (`current`).
-    Proven { amount: i64, current: Current },
-    /// Owed `amount` by the replayed commands, but that the state box is the pool's current one
-    /// rests on `why` (the source's word, or a proof that failed).
-    Unproven { amount: i64, why: String },
-    /// Deleted from the tree, or never in it: nothing owed (`deleted`: by which).
-    Nothing { deleted: bool },
-    /// The commands cannot say (why).
-    Unknown(String),
+pub struct Owed {
+    pub amount: Option<i64>,
+    /// Removed from the tree (`Some(true)`), never in it since the walk's start (`Some(false)`).
+    pub gone: Option<bool>,
+    pub mark: Mark,
+    pub why: String,
 }
 
 impl Owed {
-    /// The amount, if the walk says one.
-    pub fn amount(&self) -> Option<i64> {
-        match self {
-            Owed::Proven { amount, .. } | Owed::Unproven { amount, .. } => Some(*amount),
-            Owed::Nothing { .. } => Some(0),
-            Owed::Unknown(_) => None,
-        }
-    }
-
     pub fn proven(&self) -> bool {
-        matches!(
-            self,
-            Owed::Proven {
-                current: Current::Unspent { .. },
-                ..
-            }
-        )
+        self.mark == Mark::Verified
     }
 }
 
@@ -98,25 +100,25 @@ impl Owed {
 pub struct BalanceReport {
     pub rows: Vec<BalanceRow>,
     pub owed: Owed,
+    /// The NFT the pool's state box holds (hex), which the list of pools names the pool by.
+    pub nft: Option<String>,
+    /// The box the walk starts at.
+    pub start: Id,
+    /// Whether the walk starts at the pool's first state box (where its NFT was minted, its
+    /// tree empty), or why that is not shown: the history is whole only from there.
+    pub first_state: Result<(), String>,
+    /// The last round a command ran on the deployed set, and how many commands used one of
+    /// its weaknesses (the move to the hardened set is none).
+    pub deployed_until: Option<u32>,
+    pub weak_commands: usize,
     /// The pool's current state box, what a proof of the chain's state says of it (none: the
-    /// source cannot prove it), and the set it runs (none: no known state box).
+    /// source gave none), and the set it runs (none: no known state box).
     pub tip: Id,
     pub current: Option<Current>,
     pub set_now: Option<ContractSet>,
     /// Commands replayed, and the rounds they make.
     pub commands: usize,
     pub rounds: u32,
-    /// The NFT the pool's state box holds (hex): the pool's identity.
-    pub nft: Option<String>,
-    /// The box the walk starts at.
-    pub start: Id,
-    /// Whether the walk starts at the pool's first state box (where its NFT was minted), or
-    /// why that is not shown: "no command touched you" is verified only from there.
-    pub first_state: Result<(), String>,
-    /// The last round a command ran on the deployed set, and how many commands used one of
-    /// its weaknesses (the move to the hardened set is none).
-    pub deployed_until: Option<u32>,
-    pub weak_commands: usize,
     /// Warnings about the pool as a whole: its contracts, and every command that used a
     /// weakness or was refused, each with its round and transaction.
     pub warnings: Vec<String>,
@@ -149,21 +151,57 @@ fn weaknesses(s: &BalanceStep) -> Vec<String> {
         .collect()
 }
 
-/// The miner `key`'s report from the pool's `walk`: `anchors`, the blocks its rows'
-/// transactions are in; `current`, what a proof of the chain's state says of the walk's tip
-/// (none: the source cannot prove it).
-///
-/// `named_nft` is the NFT the list of pools names (hex): a state box without it is said to be
-/// another pool's.
-pub fn report(
-    walk: &BalanceWalk,
-    key: &[u8],
-    anchors: &[(Id, Anchor)],
-    current: Option<Current>,
-    named_nft: Option<&str>,
-    first_state: Result<(), String>,
-) -> BalanceReport {
+/// The transaction that made the walk's tip: the last command's, or (no command) the one that
+/// made the first state box; and the height the source gives it.
+pub fn tip_maker(walk: &BalanceWalk) -> (Id, Option<u32>) {
+    match walk.steps.last() {
+        Some(s) => (s.tx_id, s.height),
+        None => (walk.start.ergo_box.transaction_id, walk.start.inclusion_height),
+    }
+}
+
+/// What a check found beyond the walk: the blocks of the transactions asked about, what a
+/// proof of the chain's state says of the tip (none: the source gave none), the NFT the list
+/// of pools names (hex), whether the walk starts at the pool's first state box, and what a ✓
+/// would also need and was not done.
+pub struct Found<'a> {
+    pub anchors: &'a [(Id, Anchor)],
+    pub current: Option<Current>,
+    pub named_nft: Option<&'a str>,
+    pub first_state: Result<(), String>,
+    pub unasked: Option<String>,
+}
+
+/// Why `anchor` does not tie transaction `what` to the chain yet (none: it does), with the
+/// mark that earns.
+fn unanchored(anchor: Option<&Anchor>, what: &str) -> Option<(Mark, String)> {
+    match anchor {
+        Some(a) if a.ok() => None,
+        Some(Anchor::Failed(why)) => Some((Mark::Refused, format!("{what} is not in a block of the chain: {why}"))),
+        Some(a) => Some((Mark::Partial, format!("{what}: {}", a.describe()))),
+        None => Some((Mark::Partial, format!("{what} is not tied to a block"))),
+    }
+}
+
+/// The miner `key`'s report from the pool's `walk` and what the check `found`.
+pub fn report(walk: &BalanceWalk, key: &[u8], found: Found<'_>) -> BalanceReport {
+    let Found {
+        anchors,
+        current,
+        named_nft,
+        first_state,
+        unasked,
+    } = found;
+    let anchor_of = |tx: &Id| anchors.iter().find(|a| a.0 == *tx).map(|a| &a.1);
     let rounds = walk.rounds();
+    let nft = walk.tip.ergo_box.tokens.first().map(|t| sharestate::hex::encode(&t.id));
+    // the list names the pool by its NFT: a state box without it is another pool's
+    let foreign = named_nft.filter(|n| Some(n.to_ascii_lowercase()) != nft).map(|named| {
+        format!(
+            "the pool's state box holds {}, not the NFT {named} the list of pools names",
+            nft.as_deref().map_or("no token".to_string(), |n| format!("NFT {n}"))
+        )
+    });
     let rows: Vec<BalanceRow> = walk
         .history(key)
         .into_iter()
@@ -177,56 +215,28 @@ pub fn report(
                 amount: h.amount,
                 after: h.after,
                 set: s.report.contract.set,
-                refused: refused(s),
+                state_set: s.report.state_set,
+                refused: foreign.clone().or_else(|| refused(s)),
                 weaknesses: weaknesses(s),
-                anchor: anchors.iter().find(|a| a.0 == s.tx_id).map(|a| a.1.clone()),
+                anchor: anchor_of(&s.tx_id).cloned(),
+                unasked: unasked.clone(),
             }
         })
         .collect();
+    let owed = owed(
+        walk,
+        key,
+        &rows,
+        anchor_of(&tip_maker(walk).0),
+        &current,
+        &first_state,
+        &foreign,
+        &unasked,
+    );
     let set_now = sharestate::persistent::state_contract(&walk.tip.ergo_box.ergo_tree).map(|c| c.set);
-    let tip_words = |c: &Option<Current>| {
-        match c {
-        Some(Current::Unspent { .. }) => None,
-        Some(Current::Spent { height }) => Some(format!(
-            "the node's proof of the chain's state at block {} shows the pool's state box {} spent, though the source showed it unspent",
-            thousands(*height),
-            short(&walk.tip.id)
-        )),
-        Some(Current::Unproven(why)) => Some(format!(
-            "that box {} is the pool's current state is the source's word: its proof failed ({why})",
-            short(&walk.tip.id)
-        )),
-        None => Some(format!(
-            "that box {} is the pool's current state is the source's word (only a node proves it)",
-            short(&walk.tip.id)
-        )),
-    }
-    };
-    let owed = match walk.owed(key) {
-        _ if rows.is_empty() => Owed::Nothing { deleted: false },
-        Some(None) => Owed::Nothing { deleted: true },
-        Some(Some(amount)) => match (tip_words(&current), current.clone()) {
-            (None, Some(current)) => Owed::Proven { amount, current },
-            (why, _) => Owed::Unproven {
-                amount,
-                why: why.unwrap_or_default(),
-            },
-        },
-        None => Owed::Unknown(match &walk.end {
-            Some(e) => format!("the pool's state left its state boxes: {}", e.why),
-            None => {
-                "a command since the last that touched you was refused or used a weakness of the deployed contracts"
-                    .into()
-            }
-        }),
-    };
     let mut warnings = vec![];
-    let nft = walk.tip.ergo_box.tokens.first().map(|t| sharestate::hex::encode(&t.id));
-    if let Some(named) = named_nft.filter(|n| Some(n.to_ascii_lowercase()) != nft) {
-        warnings.push(format!(
-            "The pool's state box holds {}, not the NFT {named} the list of pools names: these may be another pool's balances.",
-            nft.as_deref().map_or("no token".to_string(), |n| format!("NFT {n}"))
-        ));
+    if let Some(f) = &foreign {
+        warnings.push(format!("Not this pool: {f}. Nothing here is verified."));
     }
     if let Err(why) = &first_state {
         warnings.push(format!(
@@ -240,7 +250,6 @@ pub fn report(
                 .to_string(),
         );
     }
-    let rounds_made = rounds.last().copied().unwrap_or(0);
     for (i, s) in walk.steps.iter().enumerate() {
         let round = rounds[i];
         for w in weaknesses(s) {
@@ -271,19 +280,116 @@ pub fn report(
     let weak_commands = walk.steps.iter().filter(|s| !weaknesses(s).is_empty()).count();
     BalanceReport {
         rows,
+        owed,
         nft,
         start: walk.start.id,
         first_state,
         deployed_until,
         weak_commands,
-        owed,
         tip: walk.tip.id,
         current,
         set_now,
         commands: walk.steps.len(),
-        rounds: rounds_made,
+        rounds: rounds.last().copied().unwrap_or(0),
         warnings,
         end: walk.end.as_ref().map(|e| e.why.clone()),
+    }
+}
+
+/// The balance owed now, and how far it is verified: the commands since the miner's last touch
+/// (all of them, for a miner never in the tree) replayed and sound, the pool's state box proven
+/// unspent by a node's proof of the chain's state, the transaction that made it and the miner's
+/// last command each in a block with the confirmations the rules ask, "never in the tree"
+/// only from the pool's first state, and nothing a ✓ also needs left undone.
+#[allow(clippy::too_many_arguments)]
+fn owed(
+    walk: &BalanceWalk,
+    key: &[u8],
+    rows: &[BalanceRow],
+    tip_anchor: Option<&Anchor>,
+    current: &Option<Current>,
+    first_state: &Result<(), String>,
+    foreign: &Option<String>,
+    unasked: &Option<String>,
+) -> Owed {
+    let refuse = |why: String| Owed {
+        amount: None,
+        gone: None,
+        mark: Mark::Refused,
+        why,
+    };
+    if let Some(f) = foreign {
+        return refuse(format!("unknown: {f}"));
+    }
+    let last = rows.last();
+    let touched = last
+        .map(|l| {
+            format!(
+                "the last command that touched you ({} in round {}, transaction {}) and every one since replayed and sound",
+                l.command.name(),
+                l.round,
+                short(&l.tx)
+            )
+        })
+        .unwrap_or_default();
+    let (amount, gone, said) = match (last, walk.owed(key)) {
+        (None, _) => match walk.unsound_since(0) {
+            None => (
+                0,
+                Some(false),
+                format!("no command of the pool touched your address since box {}, where the walk starts, every command replayed and sound", short(&walk.start.id)),
+            ),
+            Some(why) => return refuse(format!("unknown: no command touched your address, but {why}")),
+        },
+        (Some(_), Some(None)) => (0, Some(true), format!("you were removed from the tree: {touched}")),
+        (Some(_), Some(Some(a))) => (a, None, touched),
+        (Some(l), None) => {
+            return refuse(format!(
+                "unknown: since the last command that touched you (round {}), {}",
+                l.round,
+                walk.unsound_since(0).unwrap_or_else(|| "a command cannot be relied on".into())
+            ))
+        }
+    };
+    let tip = short(&walk.tip.id);
+    // the first reason it falls short of a ✓, with the mark that earns
+    let short_of = match current {
+        Some(Current::Spent { height }) => Some((Mark::Refused, format!(
+            "but the node's proof of the chain's state at block {} shows the pool's state box {tip} spent, though the source showed it unspent: the source hides commands",
+            thousands(*height)
+        ))),
+        Some(Current::Unproven(why)) => Some((Mark::Partial, format!(
+            "but that box {tip} is the pool's current state is the source's word: its proof failed ({why})"
+        ))),
+        None => Some((Mark::Partial, format!(
+            "but that box {tip} is the pool's current state is the source's word: it gave no proof of the chain's state"
+        ))),
+        Some(Current::Unspent { .. }) => None,
+    }
+    .or_else(|| unanchored(tip_anchor, &format!("the transaction that made the pool's state box {tip}")).map(|(m, w)| (m, format!("but {w}"))))
+    .or_else(|| last.and_then(|l| unanchored(l.anchor.as_ref(), &format!("your last command's transaction {}", short(&l.tx)))).map(|(m, w)| (m, format!("but {w}"))))
+    .or_else(|| match (gone, first_state) {
+        (Some(false), Err(why)) => Some((Mark::Partial, format!("but that box is the pool's first state box is the list of pools' word ({why})"))),
+        _ => None,
+    })
+    .or_else(|| unasked.clone().map(|u| (Mark::Partial, format!("but {u}"))));
+    let (mark, why) = match (short_of, current) {
+        (Some((mark, why)), _) => (mark, format!("{said}; {why}")),
+        (None, Some(Current::Unspent { height, time })) => (
+            Mark::Verified,
+            format!(
+                "verified: {said}; the pool's state box {tip} proven unspent by the node's proof of the chain's state at block {} ({}), its header's proof of work checked; the transaction that made it in a block with its confirmations checked",
+                thousands(*height),
+                crate::model::when(*time)
+            ),
+        ),
+        (None, _) => (Mark::Partial, said),
+    };
+    Owed {
+        amount: Some(amount),
+        gone,
+        mark,
+        why,
     }
 }
 
@@ -302,7 +408,7 @@ impl BalanceReport {
 
     /// Whether what is owed reaches `minimum` nanoErg (none: the balance is unknown).
     pub fn reaches(&self, minimum: i64) -> Option<bool> {
-        self.owed.amount().map(|a| a >= minimum)
+        self.owed.amount.map(|a| a >= minimum)
     }
 
     /// The table as CSV (RFC 4180), amounts exact in ERG.
@@ -357,62 +463,278 @@ pub fn parse_erg(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sharestate::ergo::{ChainBox, Constant, ErgoBox, Token};
+    use sharestate::persistent::clauses::MinerLine;
+    use sharestate::persistent::contracts::CommandContract;
+    use sharestate::persistent::{balance_state, BalanceEnd, BalanceStep, CommandReport, PoolContracts, Weakness};
 
-    fn row(command: Command, amount: i64, anchor: Option<Anchor>) -> BalanceRow {
-        BalanceRow {
-            round: 1,
-            command,
-            tx: Id([7; 32]),
-            height: Some(100),
-            amount,
-            after: Some(amount),
-            set: ContractSet::Hardened,
-            refused: None,
-            weaknesses: vec![],
-            anchor,
-        }
-    }
+    const NFT: [u8; 32] = [0xee; 32];
+    const MINER: [u8; 32] = [9; 32];
 
-    fn in_block(confirmations: u32) -> Option<Anchor> {
-        Some(Anchor::InBlock {
+    fn in_block(confirmations: u32) -> Anchor {
+        Anchor::InBlock {
             height: 100,
             block: Id([1; 32]),
             confirmations,
             needed: 10,
             tip: Some(200),
             network: "devnet",
-        })
+        }
     }
 
-    fn report(rows: Vec<BalanceRow>, owed: Owed) -> BalanceReport {
-        BalanceReport {
-            rows,
-            owed,
-            nft: None,
-            start: Id([3; 32]),
-            first_state: Ok(()),
-            tip: Id([2; 32]),
-            current: None,
-            set_now: Some(ContractSet::Hardened),
-            commands: 1,
-            rounds: 1,
-            deployed_until: None,
-            weak_commands: 0,
-            warnings: vec![],
+    /// A hardened pool's state box holding `balances`, made by transaction `by`.
+    fn state_box(balances: &[([u8; 32], i64)], by: u8) -> ChainBox {
+        let g = sharestate::hex::decode("0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798").unwrap();
+        let c = PoolContracts::new(ContractSet::Hardened, NFT, &g).unwrap();
+        let tree = balance_state(balances.iter().copied()).unwrap().register();
+        let b = ErgoBox {
+            value: 1_000_000,
+            ergo_tree: c.state,
+            creation_height: 1,
+            tokens: vec![Token { id: NFT, amount: 1 }],
+            registers: vec![Constant::AvlTree(tree).to_bytes()],
+            transaction_id: Id([by; 32]),
+            index: 0,
+        };
+        ChainBox {
+            id: b.id(),
+            ergo_box: b,
+            spent_transaction_id: None,
+            inclusion_height: Some(90),
+            address: None,
+        }
+    }
+
+    /// A walk of one Update crediting MINER 500, made by transaction [2; 32].
+    fn walk() -> BalanceWalk {
+        let start = state_box(&[(MINER, 0)], 1);
+        let tip = state_box(&[(MINER, 500)], 2);
+        let line = MinerLine {
+            index: 0,
+            key: MINER.to_vec(),
+            old: Some(0i64.to_be_bytes().to_vec()),
+            written: Some(500i64.to_be_bytes().to_vec()),
+            delta: Some(500),
+            output_index: None,
+            paid: None,
+            clauses: vec![],
+        };
+        let step = BalanceStep {
+            tx_id: Id([2; 32]),
+            tx_id_verified: true,
+            height: Some(100),
+            timestamp: None,
+            from: start.id,
+            command_box: Id([3; 32]),
+            report: CommandReport {
+                contract: CommandContract {
+                    set: ContractSet::Hardened,
+                    command: Command::Update,
+                    pool_nft: NFT,
+                },
+                state_set: Some(ContractSet::Hardened),
+                accepted: true,
+                state: vec![],
+                clauses: vec![],
+                miners: vec![line],
+                next_digest: None,
+                weaknesses: vec![],
+            },
+            credit_source: None,
+        };
+        BalanceWalk {
+            start,
+            steps: vec![step],
+            tip,
             end: None,
         }
     }
 
+    fn unspent() -> Option<Current> {
+        Some(Current::Unspent { height: 200, time: 0 })
+    }
+
+    /// What a check that found everything sound would give.
+    fn found(anchors: &[(Id, Anchor)]) -> Found<'_> {
+        Found {
+            anchors,
+            current: unspent(),
+            named_nft: Some("EE".repeat(32).leak()),
+            first_state: Ok(()),
+            unasked: None,
+        }
+    }
+
+    #[test]
+    fn the_balance_owed_is_verified_with_the_tip_proven_unspent_and_its_commands_final_in_blocks() {
+        let w = walk();
+        let anchors = [(Id([2; 32]), in_block(11))];
+        let r = report(&w, &MINER, found(&anchors));
+        assert_eq!(
+            (r.owed.amount, r.owed.mark),
+            (Some(500), Mark::Verified),
+            "{}",
+            r.owed.why
+        );
+        assert!(r
+            .owed
+            .why
+            .starts_with("verified: the last command that touched you (update in round 1"));
+        assert!(r.rows[0].trusted() && r.warnings.is_empty(), "{:?}", r.warnings);
+        assert_eq!(r.totals(), (Some(500), Some(0)));
+    }
+
+    #[test]
+    fn each_thing_a_balance_rests_on_that_fails_takes_its_check_mark() {
+        let w = walk();
+        let ok = [(Id([2; 32]), in_block(11))];
+        let failed = [(Id([2; 32]), Anchor::Failed("no proof".into()))];
+        let pending = [(Id([2; 32]), in_block(3))];
+        let cases: Vec<(Found, Mark, &str)> = vec![
+            (
+                Found {
+                    current: Some(Current::Spent { height: 201 }),
+                    ..found(&ok)
+                },
+                Mark::Refused,
+                "the source hides commands",
+            ),
+            (
+                Found {
+                    current: None,
+                    ..found(&ok)
+                },
+                Mark::Partial,
+                "it gave no proof of the chain's state",
+            ),
+            (
+                Found {
+                    current: Some(Current::Unproven("no header".into())),
+                    ..found(&ok)
+                },
+                Mark::Partial,
+                "its proof failed (no header)",
+            ),
+            (found(&[]), Mark::Partial, "is not tied to a block"),
+            (
+                found(&failed),
+                Mark::Refused,
+                "is not in a block of the chain: no proof",
+            ),
+            (found(&pending), Mark::Partial, "not final yet"),
+            (
+                Found {
+                    unasked: Some("not cross-checked".into()),
+                    ..found(&ok)
+                },
+                Mark::Partial,
+                "but not cross-checked",
+            ),
+        ];
+        for (f, mark, says) in cases {
+            let r = report(&w, &MINER, f);
+            assert_eq!(r.owed.mark, mark, "{}", r.owed.why);
+            assert!(
+                r.owed.why.contains(says) && !r.owed.why.starts_with("verified"),
+                "{}",
+                r.owed.why
+            );
+        }
+    }
+
+    #[test]
+    fn never_in_the_tree_is_verified_only_over_a_sound_walk_from_the_pool_s_first_state() {
+        let outsider = [4u8; 32];
+        let ok = [(Id([2; 32]), in_block(11))];
+        let r = report(&walk(), &outsider, found(&ok));
+        assert_eq!(
+            (r.owed.amount, r.owed.gone, r.owed.mark),
+            (Some(0), Some(false), Mark::Verified),
+            "{}",
+            r.owed.why
+        );
+        assert!(r.rows.is_empty());
+        // from a box the list of pools says is the first: its word
+        let later = report(
+            &walk(),
+            &outsider,
+            Found {
+                first_state: Err("not minted there".into()),
+                ..found(&ok)
+            },
+        );
+        assert_eq!(later.owed.mark, Mark::Partial);
+        assert!(later.owed.why.contains("is the list of pools' word (not minted there)"));
+        // a command that used a weakness: the walk cannot say who was never in the tree
+        let mut weak = walk();
+        weak.steps[0].report.weaknesses = vec![Weakness::PoolTokenNotCarried { token: NFT.to_vec() }];
+        let r = report(&weak, &outsider, found(&ok));
+        assert_eq!((r.owed.amount, r.owed.mark), (None, Mark::Refused));
+        assert!(
+            r.owed.why.contains(
+                "used a weakness of the deployed contracts: the next state box does not carry the pool's NFT"
+            ),
+            "{}",
+            r.owed.why
+        );
+        // nor once the state left its state boxes, nor the miner's balance
+        let mut ended = walk();
+        ended.end = Some(BalanceEnd {
+            tx_id: Id([5; 32]),
+            why: "spent by one input".into(),
+        });
+        for key in [outsider, MINER] {
+            let r = report(&ended, &key, found(&ok));
+            assert_eq!((r.owed.amount, r.owed.mark), (None, Mark::Refused), "{}", r.owed.why);
+            assert!(r.owed.why.contains("left its state boxes"), "{}", r.owed.why);
+        }
+    }
+
+    #[test]
+    fn a_pool_that_is_not_the_one_the_list_names_gets_no_check_mark_anywhere() {
+        let ok = [(Id([2; 32]), in_block(11))];
+        let other = "ab".repeat(32);
+        let r = report(
+            &walk(),
+            &MINER,
+            Found {
+                named_nft: Some(&other),
+                ..found(&ok)
+            },
+        );
+        assert_eq!((r.owed.amount, r.owed.mark), (None, Mark::Refused));
+        assert!(r.rows.iter().all(|row| !row.trusted()));
+        assert!(
+            r.warnings[0].starts_with("Not this pool: the pool's state box holds NFT eeee"),
+            "{:?}",
+            r.warnings
+        );
+        assert_eq!(r.totals(), (Some(0), Some(0)));
+    }
+
+    #[test]
+    fn a_second_source_set_but_not_asked_keeps_every_row_from_a_check_mark() {
+        let ok = [(Id([2; 32]), in_block(11))];
+        let r = report(
+            &walk(),
+            &MINER,
+            Found {
+                unasked: Some("not cross-checked".into()),
+                ..found(&ok)
+            },
+        );
+        assert!(!r.rows[0].trusted() && r.rows[0].trust().ends_with("; not cross-checked"));
+    }
+
     #[test]
     fn a_row_is_trusted_only_replayed_accepted_without_weakness_and_final_in_a_block() {
-        assert!(row(Command::Update, 5, in_block(11)).trusted());
-        assert!(!row(Command::Update, 5, in_block(3)).trusted(), "too few confirmations");
-        assert!(!row(Command::Update, 5, None).trusted(), "not tied to a block");
-        assert!(!row(Command::Update, 5, Some(Anchor::Failed("no".into()))).trusted());
-        let mut refused = row(Command::Update, 5, in_block(11));
+        let ok = [(Id([2; 32]), in_block(11))];
+        let row = || report(&walk(), &MINER, found(&ok)).rows[0].clone();
+        assert!(row().trusted());
+        let mut refused = row();
         refused.refused = Some("the contracts refuse it (miner 0: paymentIsValid)".into());
         assert!(!refused.trusted() && refused.trust().contains("not relied on: the contracts refuse it"));
-        let mut weak = row(Command::Update, 5, in_block(11));
+        let mut weak = row();
         weak.weaknesses = vec!["a negative delta".into()];
         assert!(
             !weak.trusted()
@@ -420,39 +742,26 @@ mod tests {
                     .trust()
                     .contains("weakness of the deployed contracts: a negative delta")
         );
-    }
-
-    #[test]
-    fn totals_count_verified_rows_only_and_never_wrap() {
-        let rows = vec![
-            row(Command::Update, 7, in_block(11)),
-            row(Command::Update, 100, in_block(2)),
-            row(Command::Payout, 5, in_block(11)),
-            row(Command::Insert, 0, in_block(11)),
-        ];
-        assert_eq!(report(rows, Owed::Unknown(String::new())).totals(), (Some(7), Some(5)));
-        let huge = vec![
-            row(Command::Update, i64::MAX, in_block(11)),
-            row(Command::Update, 1, in_block(11)),
-        ];
-        assert_eq!(report(huge, Owed::Unknown(String::new())).totals(), (None, Some(0)));
+        let mut pending = row();
+        pending.anchor = Some(in_block(3));
+        assert!(!pending.trusted());
     }
 
     #[test]
     fn the_minimum_is_reached_by_what_is_owed() {
-        let owed = |amount| {
-            report(
-                vec![],
-                Owed::Unproven {
-                    amount,
-                    why: String::new(),
-                },
-            )
-        };
-        assert_eq!(owed(500).reaches(500), Some(true));
-        assert_eq!(owed(499).reaches(500), Some(false));
-        assert_eq!(report(vec![], Owed::Nothing { deleted: true }).reaches(1), Some(false));
-        assert_eq!(report(vec![], Owed::Unknown("why".into())).reaches(0), None);
+        let ok = [(Id([2; 32]), in_block(11))];
+        let r = report(&walk(), &MINER, found(&ok));
+        assert_eq!((r.reaches(500), r.reaches(501)), (Some(true), Some(false)));
+        let other = "ab".repeat(32);
+        let unknown = report(
+            &walk(),
+            &MINER,
+            Found {
+                named_nft: Some(&other),
+                ..found(&ok)
+            },
+        );
+        assert_eq!(unknown.reaches(0), None);
     }
 
     #[test]
@@ -477,20 +786,14 @@ mod tests {
 
     #[test]
     fn the_csv_has_a_line_per_row_with_what_it_rests_on_quoted() {
-        let r = report(
-            vec![row(Command::Payout, 1_500_000_000, in_block(11))],
-            Owed::Nothing { deleted: true },
-        );
-        let csv = r.csv("9fAddr");
+        let ok = [(Id([2; 32]), in_block(11))];
+        let csv = report(&walk(), &MINER, found(&ok)).csv("9fAddr");
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 2);
-        assert!(
-            lines[1].starts_with(&format!(
-                "9fAddr,1,payout,100,1.500000000,1.500000000,{},\"yes: ",
-                Id([7; 32]).to_hex()
-            )),
-            "{}",
-            lines[1]
+        let start = format!(
+            "9fAddr,1,update,100,0.000000500,0.000000500,{},\"yes: ",
+            Id([2; 32]).to_hex()
         );
+        assert!(lines[1].starts_with(&start), "{}", lines[1]);
     }
 }

@@ -3,9 +3,9 @@
 //! rests on, whether it reaches the miner's minimum, the commands that touched the miner (each
 //! with what was verified), totals, a chart of the balance, CSV.
 
-use super::model::{parse_erg, BalanceReport, BalanceRow, Owed};
+use super::model::{parse_erg, BalanceReport, BalanceRow, Mark};
 use crate::cache::AnswerCache;
-use crate::model::{self, erg, thousands, Anchor, Current};
+use crate::model::{self, erg, thousands, Anchor};
 use crate::net::Fetcher;
 use crate::ui::settings::SourceSetting;
 use leptos::prelude::*;
@@ -231,12 +231,14 @@ fn reached(r: &BalanceReport, minimum: &str) -> String {
     let Some(m) = parse_erg(minimum) else {
         return "Type an amount in ERG (at most 9 decimals).".into();
     };
-    match (r.reaches(m), r.owed.amount()) {
-        (Some(true), _) => "Reached: the pool's off-chain code pays you in its next round (the minimum is the pool's setting: the contracts do not hold it).".into(),
-        (Some(false), Some(owed)) => format!(
-            "Not reached: {} ERG to go (the minimum is the pool's setting: the contracts do not hold it).",
-            erg(m - owed)
-        ),
+    let whose = "the minimum is the pool's setting, which the contracts do not hold; the pool says it pays balances at or above it";
+    let unproven = match r.owed.mark {
+        Mark::Verified => "",
+        _ => ", for a balance not verified (see above)",
+    };
+    match (r.reaches(m), r.owed.amount) {
+        (Some(true), _) => format!("Reached ({whose}){unproven}."),
+        (Some(false), Some(owed)) => format!("Not reached: {} ERG to go ({whose}){unproven}.", erg(m - owed)),
         _ => "Unknown: the balance owed is not known.".into(),
     }
 }
@@ -247,7 +249,7 @@ fn Warnings(report: BalanceReport) -> impl IntoView {
     let set = report.set_now.map_or("no contract sharestate knows", |s| s.name());
     view! {
         <p class="contracts">{format!(
-            "Pool NFT {}: {} commands replayed over {} rounds; the pool's state box now runs the {set} contracts{}.",
+            "Pool NFT {} (the list of pools names the pool by it): {} commands replayed over {} rounds; the pool's state box now runs the {set} contracts{}.",
             report.nft.as_deref().unwrap_or("none"),
             report.commands,
             report.rounds,
@@ -271,60 +273,27 @@ fn Warnings(report: BalanceReport) -> impl IntoView {
 /// The balance owed now, its mark, and what it rests on.
 #[component]
 pub fn OwedView(report: BalanceReport) -> impl IntoView {
-    let last = report.rows.last();
-    let touched = last
-        .map(|l| format!("the last command that touched you ({} in round {}, transaction {}…) and every one since replayed and sound", l.command.name(), l.round, &l.tx.to_hex()[..12]))
-        .unwrap_or_default();
-    let (mark, class, amount, why) = match &report.owed {
-        Owed::Proven { amount, current } => {
-            let at = match current {
-                Current::Unspent { height, time } => {
-                    format!(" at block {} ({})", thousands(*height), model::when(*time))
-                }
-                _ => String::new(),
-            };
-            (
-                "✓",
-                "ok",
-                format!("{} ERG", erg(*amount)),
-                format!("verified: {touched}; the pool's state box proven unspent by the node's proof of the chain's state{at}, its header's proof of work checked"),
-            )
-        }
-        Owed::Unproven { amount, why } => (
-            "?",
-            "partial",
-            format!("{} ERG", erg(*amount)),
-            format!("{touched}; but {why}"),
-        ),
-        Owed::Nothing { deleted } => {
-            let said = match deleted {
-                true => format!("you were removed from the tree: {touched}"),
-                false => "no command of the pool touched your address".into(),
-            };
-            match (&report.current, &report.first_state) {
-                // never in the tree is known only from the pool's first state on
-                (_, Err(_)) if !deleted => (
-                    "?",
-                    "partial",
-                    "nothing".into(),
-                    format!("{said} since box {}…, where the walk starts: that it is the pool's first state box is the list of pools' word", &report.start.to_hex()[..12]),
-                ),
-                (Some(Current::Unspent { height, .. }), _) => (
-                    "✓",
-                    "ok",
-                    "nothing".into(),
-                    format!("verified: {said}; the pool's state box proven unspent by the node's proof of the chain's state at block {}, its header's proof of work checked", thousands(*height)),
-                ),
-                _ => ("?", "partial", "nothing".into(), format!("{said}; that the pool's state box is its current one is the source's word")),
-            }
-        }
-        Owed::Unknown(why) => ("✗", "bad", "unknown".into(), why.clone()),
+    let o = &report.owed;
+    let (mark, class) = mark(o.mark);
+    let amount = match (o.amount, o.gone) {
+        (None, _) => "unknown".to_string(),
+        (Some(_), Some(_)) => "nothing".to_string(),
+        (Some(a), None) => format!("{} ERG", erg(a)),
     };
     view! {
         <div class="owed">
             <p><span class=class aria-hidden="true">{mark}</span> " Owed now: " <strong class="owed-amount">{amount}</strong></p>
-            <p class="why">{why}</p>
+            <p class="why">{o.why.clone()}</p>
         </div>
+    }
+}
+
+/// A mark and its class.
+fn mark(m: Mark) -> (&'static str, &'static str) {
+    match m {
+        Mark::Verified => ("✓", "ok"),
+        Mark::Partial => ("?", "partial"),
+        Mark::Refused => ("✗", "bad"),
     }
 }
 
@@ -335,7 +304,10 @@ fn Table(report: BalanceReport, explorer: String) -> impl IntoView {
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label="Commands that touched you">
             <table class="balance-history">
-                <caption>"Every command that touched you: credits, payouts, insertion and removal."</caption>
+                <caption>{match &report.first_state {
+                    Ok(()) => "Every command that touched you: credits, payouts, insertion and removal.".to_string(),
+                    Err(_) => format!("Every command that touched you since box {}, where the walk starts: credits, payouts, insertion and removal.", &report.start.to_hex()[..12]),
+                }}</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Round"</th>

@@ -20,6 +20,9 @@ const MODULE: &str = "balance.js";
 thread_local! {
     /// The second module once imported and started.
     static LOADED: std::cell::RefCell<Option<JsValue>> = const { std::cell::RefCell::new(None) };
+    /// Which request is the latest: one still loading the module is dropped once another, or
+    /// a Design 1 check, comes after it.
+    static LATEST: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// Calls the second module's export `name` with `args`.
@@ -45,8 +48,9 @@ async fn module() -> Result<JsValue, String> {
     Ok(m)
 }
 
-/// Stops the second module's check, if it was loaded.
+/// Stops the second module's check, if it was loaded, and drops one waiting for it.
 pub fn stop() {
+    LATEST.with(|l| l.set(l.get() + 1));
     if let Some(m) = LOADED.with(|l| l.borrow().clone()) {
         let _ = call(&m, "unmount", &[]);
     }
@@ -58,6 +62,10 @@ pub const HOST: &str = "balance-host";
 /// Shows the Design 2 check `request` (`persistent::view::Request`'s fields) in the page's
 /// [`HOST`] element, the second module imported first if need be.
 pub fn show(state: AppState, request: Vec<String>) {
+    let mine = LATEST.with(|l| {
+        l.set(l.get() + 1);
+        l.get()
+    });
     spawn_local(async move {
         let failed = |why: String| state.failure.set(Some(super::Failure::plain(why)));
         let Some(host) = document().get_element_by_id(HOST) else {
@@ -65,6 +73,8 @@ pub fn show(state: AppState, request: Vec<String>) {
         };
         state.running.set(true);
         match module().await {
+            // a newer check came while the module loaded
+            Ok(_) if LATEST.with(|l| l.get()) != mine => {}
             Ok(m) => {
                 let fields: js_sys::Array = request.iter().map(|f| JsValue::from_str(f)).collect();
                 if let Err(e) = call(&m, "mount", &[host.into(), fields.into()]) {

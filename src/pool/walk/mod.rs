@@ -326,7 +326,12 @@ impl Walker {
     }
 
     /// [`Walker::feed_box`] with a box already decoded (its id recomputed) from any source.
+    /// Another box than the one asked for is an error and leaves the walk waiting for it.
     pub fn feed_chain_box(&mut self, b: ChainBox) -> Result<(), WalkError> {
+        match self.next() {
+            Some(Need::Box(asked)) => expect(asked, b.id)?,
+            _ => return Err(WalkError::Unexpected),
+        }
         match std::mem::replace(&mut self.state, State::Done) {
             State::Start(id) => {
                 expect(id, b.id)?;
@@ -393,7 +398,12 @@ impl Walker {
     }
 
     /// [`Walker::feed_transaction`] with a transaction already decoded from any source.
+    /// Another transaction than the one asked for is an error and leaves the walk waiting for it.
     pub fn feed_chain_transaction(&mut self, tx: ChainTransaction) -> Result<(), WalkError> {
+        match self.next() {
+            Some(Need::Transaction(asked)) => expect(asked, tx.id)?,
+            _ => return Err(WalkError::Unexpected),
+        }
         match std::mem::replace(&mut self.state, State::Done) {
             State::Spender(id) => {
                 expect(id, tx.id)?;
