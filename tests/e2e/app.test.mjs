@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SHOTS, freePort, launchBrowser, startDevnet, stopDevnet } from './harness.mjs';
+import { SHOTS, erg, freePort, launchBrowser, startDevnet, stopDevnet, thousands } from './harness.mjs';
 
 let browser, port, devnet, base, miners;
 
@@ -24,11 +24,6 @@ after(async () => {
   await browser?.close();
   await stopDevnet(devnet);
 });
-
-const erg = (nano) => {
-  const n = BigInt(nano);
-  return `${n / 1_000_000_000n}.${(n % 1_000_000_000n).toString().padStart(9, '0')}`;
-};
 
 async function open(address, { viewport = { width: 1200, height: 900 }, at = base } = {}) {
   const page = await browser.newPage({ viewport });
@@ -60,9 +55,6 @@ async function rows(page, count = 4, timeout = 60_000) {
     return text;
   })));
 }
-
-/** 1600012 → "1,600,012", as the app writes heights. */
-const thousands = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 function checkAgainstTruth(table, miner) {
   for (const [i, truth] of miner.epochs.entries()) {

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SHOTS, freePort, launchBrowser, startDevnet, stopDevnet } from './harness.mjs';
+import { SHOTS, erg, freePort, launchBrowser, startDevnet, stopDevnet, thousands } from './harness.mjs';
 
 const POOL = 'Demo Balance Pool';
 let browser, port, devnet, base, miners, pool;
@@ -23,14 +23,6 @@ after(async () => {
   await browser?.close();
   await stopDevnet(devnet);
 });
-
-const erg = (nano) => {
-  const n = BigInt(nano);
-  const sign = n < 0n ? '-' : '';
-  const a = n < 0n ? -n : n;
-  return `${sign}${a / 1_000_000_000n}.${(a % 1_000_000_000n).toString().padStart(9, '0')}`;
-};
-const thousands = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** The app checking `address` in the balance pool, and every request it made. */
 async function open(address, { at = base } = {}) {

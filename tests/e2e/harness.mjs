@@ -50,3 +50,14 @@ export function stopDevnet(child) {
     child.kill('SIGTERM');
   });
 }
+
+/** nanoErg (a decimal string, number or BigInt) as ERG with all nine decimals, as the app writes it. */
+export const erg = (nano) => {
+  const n = BigInt(nano);
+  const sign = n < 0n ? '-' : '';
+  const a = n < 0n ? -n : n;
+  return `${sign}${a / 1_000_000_000n}.${(a % 1_000_000_000n).toString().padStart(9, '0')}`;
+};
+
+/** 1600012 → "1,600,012", as the app writes heights. */
+export const thousands = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
