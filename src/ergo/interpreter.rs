@@ -193,3 +193,26 @@ pub fn checked(tx: UnsignedTransaction, context: &ChainContext) -> Result<Unsign
         None => Ok(tx),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_sigma_rust_is_an_error_that_names_it() {
+        let quiet = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let caught = unpanicked("reducing", || -> u8 { panic!("index out of bounds") });
+        let formatted = unpanicked("validating", || -> u8 { panic!("{} of {}", 3, 2) });
+        std::panic::set_hook(quiet);
+        assert_eq!(
+            caught.unwrap_err().to_string(),
+            "sigma-rust panicked while reducing: index out of bounds"
+        );
+        assert_eq!(
+            formatted.unwrap_err().to_string(),
+            "sigma-rust panicked while validating: 3 of 2"
+        );
+        assert_eq!(unpanicked("reducing", || 7), Ok(7));
+    }
+}
