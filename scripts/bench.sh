@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures what BENCHMARKS.md records: criterion benchmarks of the core (native), the Node
 # harness timing the wasm build, wasm sizes (raw and gzip), and build time / peak memory of
-# large share states. Run on an otherwise idle machine.
+# large share states, the app's Design 2 check over a slow network. Run on an otherwise idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -22,3 +22,8 @@ echo "raw $(wc -c < "$f") bytes, gzip -9 $(gzip -9c "$f" | wc -c) bytes"
 echo "== build time and peak memory"
 cargo build --release --quiet --example peak_memory
 for n in 10000 100000 1000000; do ./target/release/examples/peak_memory "$n"; done
+
+echo "== the app's Design 2 check with 50 ms per request (after scripts/build-app.sh)"
+./scripts/build-app.sh | tail -2
+cargo build --release --quiet -p sharestate-devnet
+DEVNET_BIN=target/release/devnet node benches/app/balance-latency.mjs

@@ -74,7 +74,8 @@ test('a miner owed a balance sees it verified, every command that touched them, 
   const t0 = Date.now();
   const { page, errors, requested } = await open(miner.address);
   const table = await history(page);
-  console.log(`# balance pool: 147 commands walked and replayed, ${table.length} rows tied to blocks, the tip proven unspent: ${Date.now() - t0} ms`);
+  const asked = requested.filter((u) => /^\/(blockchain|blocks|utxo|info|api|graphql|pool)\b/.test(new URL(u).pathname)).length;
+  console.log(`# balance pool: 147 commands walked and replayed, ${table.length} rows tied to blocks, the tip proven unspent: ${Date.now() - t0} ms, ${asked} requests to the source`);
   sameAsTruth(table, miner);
   // owed now: the amount, ✓, and what it rests on
   assert.equal(await page.innerText('.owed-amount'), `${erg(miner.owed)} ERG`);
@@ -236,5 +237,32 @@ test('a list of pools that starts the walk at a later state box: the commands be
   assert.match(owed, /but that box is the pool's first state box is the list of pools' word \(its tree is not empty\)/, owed);
   assert.match(await page.innerText('ul.warnings'), /The walk starts at box [0-9a-f]{12}…, which is not shown to be the pool's first state box \(its tree is not empty\)/);
   assert.match(await page.innerText('caption'), /since box [0-9a-f]{12}, where the walk starts/);
+  await page.close();
+});
+
+test('through the explorer\'s GraphQL the balance pool gives the same figures, every command tied to its block; the balance rests on its word, which proves no state, and says so', async () => {
+  const miner = miners.find((m) => m.owed !== null && m.owed !== '0' && m.events.length > 3);
+  const page = await browser.newPage();
+  const asked = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  await page.goto(`${base}/?network=devnet`);
+  await page.waitForFunction(() => document.querySelectorAll('#pool option').length > 1);
+  await page.getByText('Settings', { exact: true }).click();
+  await page.getByLabel('Kind of source').selectOption('graphql');
+  await page.getByLabel('Source URL').fill(`${base}/graphql`);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForFunction(() => /Settings saved: explorer GraphQL/.test(document.querySelector('.notice')?.innerText ?? ''));
+  await page.selectOption('#pool', POOL);
+  await page.getByLabel('Miner address').fill(miner.address);
+  await page.getByRole('button', { name: 'Check' }).click();
+  sameAsTruth(await history(page), miner);
+  assert.equal(await page.innerText('.owed-amount'), `${erg(miner.owed)} ERG`);
+  const owed = await page.innerText('.owed');
+  assert.match(owed, /^\?/, owed);
+  assert.match(owed, /but that box [0-9a-f]{12}… is the pool's current state is the source's word: it gave no proof of the chain's state/, owed);
+  // every chain answer came from GraphQL, many ids per request
+  assert.ok(asked.filter((p) => p === '/graphql').length > 3, 'GraphQL was asked');
+  assert.deepEqual(asked.filter((p) => p.startsWith('/blockchain/') || p === '/info'), []);
+  await page.evaluate(() => localStorage.clear());
   await page.close();
 });

@@ -8,11 +8,14 @@ use super::model::{report, tip_maker, BalanceReport, Found};
 use crate::chain::{Chain, ChainError};
 use crate::check::{anchor_transactions, current, prove_unspent, CheckError, Trust};
 use crate::model::Pool;
-use sharestate::ergo::{ChainBox, Constant, Id};
+use crate::net::FetchError;
+use sharestate::ergo::{ChainBox, ChainTransaction, Constant, Id};
 use sharestate::persistent::BalanceWalker;
+use sharestate::persistent::Command;
 use sharestate::pool::walk::Need;
 use sharestate::trust::Network;
 use sharestate::{hex, Digest, Key};
+use std::collections::HashMap;
 
 /// Walks `pool` and reports what `key` is owed and every command that touched it.
 /// `on_progress` hears where the check stands, in words.
@@ -28,27 +31,36 @@ pub async fn check(
         .map_err(CheckError::BalanceStartBox)?;
     let tip = node.height().await.ok();
     let trust = Trust { network, tip };
+    let nft = pool
+        .nft
+        .as_deref()
+        .and_then(|n| hex::decode_array::<32>(n).ok())
+        .map(Id);
+    on_progress("reading the pool's state boxes and commands".into());
+    let (mut boxes, txs) = read_ahead(node, nft).await?;
     let mut walker = BalanceWalker::new(start);
-    // the boxes a transaction already showed, spent (a tip is asked again: it may be unspent)
-    let mut shown: Vec<ChainBox> = vec![];
     let mut steps = 0;
     while let Some(need) = walker.next() {
         match need {
             Need::Box(id) => {
-                let b = match shown.iter().position(|b| b.id == id) {
-                    Some(at) => shown.swap_remove(at),
+                let b = match boxes.remove(&id) {
+                    Some(b) => b,
                     None => node.box_by_id(id).await?,
                 };
                 walker.feed_chain_box(b).map_err(ChainError::from)?;
             }
             Need::Transaction(id) => {
-                let t = node.transaction_by_id(id).await?;
-                // (the last two transactions': a command's, then the one that made its box)
-                if shown.len() > 64 {
-                    shown.drain(..32);
+                let t = match txs.get(&id) {
+                    Some(t) => t.clone(),
+                    None => node.transaction_by_id(id).await?,
+                };
+                // its spent outputs (a tip is asked again: it may be unspent) and its inputs
+                for b in t.outputs.iter().filter(|o| o.spent_transaction_id.is_some()) {
+                    boxes.insert(b.id, b.clone());
                 }
-                shown.extend(t.outputs.iter().filter(|o| o.spent_transaction_id.is_some()).cloned());
-                shown.extend(t.inputs.iter().filter_map(|i| i.spent_box.clone()));
+                for b in t.inputs.iter().filter_map(|i| i.spent_box.as_ref()) {
+                    boxes.insert(b.id, b.clone());
+                }
                 walker.feed_chain_transaction(t).map_err(ChainError::from)?;
             }
         }
@@ -90,6 +102,68 @@ pub async fn check(
         unasked,
     };
     Ok(report(&walk, &key, found))
+}
+
+/// What the walk will ask for, read ahead many at a time: the boxes that ever held the pool's
+/// NFT (its state boxes, listed in pages), the transactions that spent them, their command
+/// boxes where those do not show them, and the transactions that made the Update command
+/// boxes (a round's credits). The walk takes each from here as if it had asked for it alone,
+/// and checks it the same way; what this leaves out (a listing too long, an answer missing) it
+/// asks for by id. Only a cancelled check is an error.
+async fn read_ahead(
+    node: &Chain<'_>,
+    nft: Option<Id>,
+) -> Result<(HashMap<Id, ChainBox>, HashMap<Id, ChainTransaction>), ChainError> {
+    let cancelled = |e: &ChainError| matches!(e, ChainError::Fetch(FetchError::Cancelled));
+    let is_update = |b: &ChainBox| {
+        sharestate::persistent::command_contract(&b.ergo_box.ergo_tree).is_some_and(|c| c.command == Command::Update)
+    };
+    let (mut boxes, mut txs) = (HashMap::new(), HashMap::new());
+    let Some(nft) = nft else { return Ok((boxes, txs)) };
+    let listed = match node.boxes_by_token_id(nft).await {
+        Ok(listed) => listed,
+        Err(e) if cancelled(&e) => return Err(e),
+        Err(_) => return Ok((boxes, txs)),
+    };
+    let mut ids: Vec<Id> = listed.iter().filter_map(|b| b.spent_transaction_id).collect();
+    boxes.extend(listed.into_iter().map(|b| (b.id, b)));
+    // the spenders, then what they leave to ask: command boxes, and Update boxes' makers
+    for round in 0..2 {
+        ids.sort();
+        ids.dedup();
+        let mut command_boxes = vec![];
+        let mut makers = vec![];
+        for t in node.transactions_by_ids(&ids).await {
+            let t = match t {
+                Ok(t) => t,
+                Err(e) if cancelled(&e) => return Err(e),
+                Err(_) => continue,
+            };
+            match t.inputs.get(1).map(|i| (i.box_id, i.spent_box.as_ref())) {
+                Some((_, Some(b))) if is_update(b) => makers.push(b.ergo_box.transaction_id),
+                Some((id, None)) if round == 0 => command_boxes.push(id),
+                _ => {}
+            }
+            txs.insert(t.id, t);
+        }
+        for b in node.boxes_by_ids(&command_boxes).await {
+            match b {
+                Ok(b) => {
+                    if is_update(&b) {
+                        makers.push(b.ergo_box.transaction_id);
+                    }
+                    boxes.insert(b.id, b);
+                }
+                Err(e) if cancelled(&e) => return Err(e),
+                Err(_) => {}
+            }
+        }
+        ids = makers.into_iter().filter(|m| !txs.contains_key(m)).collect();
+        if ids.is_empty() {
+            break;
+        }
+    }
+    Ok((boxes, txs))
 }
 
 /// Whether `start` is the pool's first state box: its tree empty, made by the transaction that
