@@ -98,7 +98,7 @@ impl BalanceWalk {
 
     /// Why the commands from step `from` on, and the tip, cannot vouch for what the tree holds
     /// — the tree left its state boxes, the tip is no state box of a contract sharestate knows,
-    /// or a command was refused or used a weakness of the deployed set (the one move allowed
+    /// or a command's id was not recomputed, was refused or used a weakness of the deployed set (the one move allowed
     /// being the pool's to the hardened set); none when they can. From step 0: whether the
     /// whole walk can say a key was never in the tree.
     pub fn unsound_since(&self, from: usize) -> Option<String> {
@@ -117,6 +117,9 @@ impl BalanceWalk {
         }
         self.steps.get(from..).unwrap_or_default().iter().find_map(|s| {
             let tx = s.tx_id.to_hex();
+            if !s.tx_id_verified {
+                return Some(format!("command {tx}'s id was not recomputed from its content"));
+            }
             if !s.report.accepted {
                 return Some(format!(
                     "the contracts refuse command {tx} ({})",

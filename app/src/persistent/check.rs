@@ -36,30 +36,30 @@ pub async fn check(
         .as_deref()
         .and_then(|n| hex::decode_array::<32>(n).ok())
         .map(Id);
-    on_progress("reading the pool's state boxes and commands".into());
-    let (mut boxes, txs) = read_ahead(node, nft).await?;
+    on_progress("reading the pool's state boxes".into());
+    let mut ahead = Ahead::list(node, nft).await?;
     let mut walker = BalanceWalker::new(start);
     let mut steps = 0;
     while let Some(need) = walker.next() {
         match need {
             Need::Box(id) => {
-                let b = match boxes.remove(&id) {
+                let b = match ahead.boxes.remove(&id) {
                     Some(b) => b,
                     None => node.box_by_id(id).await?,
                 };
                 walker.feed_chain_box(b).map_err(ChainError::from)?;
             }
             Need::Transaction(id) => {
-                let t = match txs.get(&id) {
-                    Some(t) => t.clone(),
+                let t = match ahead.take(node, id).await? {
+                    Some(t) => t,
                     None => node.transaction_by_id(id).await?,
                 };
-                // its spent outputs (a tip is asked again: it may be unspent) and its inputs
+                // its spent outputs (a tip is asked again: it may be unspent) and its command box
                 for b in t.outputs.iter().filter(|o| o.spent_transaction_id.is_some()) {
-                    boxes.insert(b.id, b.clone());
+                    ahead.boxes.insert(b.id, b.clone());
                 }
-                for b in t.inputs.iter().filter_map(|i| i.spent_box.as_ref()) {
-                    boxes.insert(b.id, b.clone());
+                if let Some(b) = t.inputs.get(1).and_then(|i| i.spent_box.as_ref()) {
+                    ahead.boxes.insert(b.id, b.clone());
                 }
                 walker.feed_chain_transaction(t).map_err(ChainError::from)?;
             }
@@ -104,36 +104,80 @@ pub async fn check(
     Ok(report(&walk, &key, found))
 }
 
-/// What the walk will ask for, read ahead many at a time: the boxes that ever held the pool's
-/// NFT (its state boxes, listed in pages), the transactions that spent them, their command
-/// boxes where those do not show them, and the transactions that made the Update command
-/// boxes (a round's credits). The walk takes each from here as if it had asked for it alone,
-/// and checks it the same way; what this leaves out (a listing too long, an answer missing) it
-/// asks for by id. Only a cancelled check is an error.
-async fn read_ahead(
-    node: &Chain<'_>,
-    nft: Option<Id>,
-) -> Result<(HashMap<Id, ChainBox>, HashMap<Id, ChainTransaction>), ChainError> {
-    let cancelled = |e: &ChainError| matches!(e, ChainError::Fetch(FetchError::Cancelled));
-    let is_update = |b: &ChainBox| {
-        sharestate::persistent::command_contract(&b.ergo_box.ergo_tree).is_some_and(|c| c.command == Command::Update)
-    };
-    let (mut boxes, mut txs) = (HashMap::new(), HashMap::new());
-    let Some(nft) = nft else { return Ok((boxes, txs)) };
-    let listed = match node.boxes_by_token_id(nft).await {
-        Ok(listed) => listed,
-        Err(e) if cancelled(&e) => return Err(e),
-        Err(_) => return Ok((boxes, txs)),
-    };
-    let mut ids: Vec<Id> = listed.iter().filter_map(|b| b.spent_transaction_id).collect();
-    boxes.extend(listed.into_iter().map(|b| (b.id, b)));
-    // the spenders, then what they leave to ask: command boxes, and Update boxes' makers
-    for round in 0..2 {
-        ids.sort();
-        ids.dedup();
+/// How many of the pool's commands are read ahead at once.
+const WINDOW: usize = 120;
+
+/// What the walk will ask for, read ahead many at a time: the pool's spent state boxes, listed
+/// by its NFT (in pages, as many as a listing may take), and, a window of [`WINDOW`] commands at a
+/// time in the listing's order, the transactions that spent them, their command boxes where
+/// those do not show them, and the transactions that made the Update command boxes (a round's
+/// credits). The walk takes each from here as if it had asked for it alone, and checks it the
+/// same way; what this leaves out (a listing too long, an answer missing) it asks for by id.
+/// An unspent box is never taken from the listing: the tip is asked for when the walk gets
+/// there. Only a cancelled check is an error.
+struct Ahead {
+    boxes: HashMap<Id, ChainBox>,
+    /// The spending transactions, in the listing's order.
+    order: Vec<Id>,
+    /// The window read: taken once each; a round's makers, shared by its Updates, kept.
+    spenders: HashMap<Id, ChainTransaction>,
+    makers: HashMap<Id, ChainTransaction>,
+}
+
+fn cancelled(e: &ChainError) -> bool {
+    matches!(e, ChainError::Fetch(FetchError::Cancelled))
+}
+
+fn is_update(b: &ChainBox) -> bool {
+    sharestate::persistent::command_contract(&b.ergo_box.ergo_tree).is_some_and(|c| c.command == Command::Update)
+}
+
+impl Ahead {
+    /// The pool's spent state boxes, listed by its NFT.
+    async fn list(node: &Chain<'_>, nft: Option<Id>) -> Result<Ahead, ChainError> {
+        let mut ahead = Ahead {
+            boxes: HashMap::new(),
+            order: vec![],
+            spenders: HashMap::new(),
+            makers: HashMap::new(),
+        };
+        let Some(nft) = nft else { return Ok(ahead) };
+        let listed = match node.boxes_by_token_id(nft).await {
+            Ok(listed) => listed,
+            Err(e) if cancelled(&e) => return Err(e),
+            Err(_) => return Ok(ahead),
+        };
+        for b in listed.into_iter().filter(|b| b.spent_transaction_id.is_some()) {
+            ahead.order.extend(b.spent_transaction_id);
+            ahead.boxes.insert(b.id, b);
+        }
+        Ok(ahead)
+    }
+
+    /// Transaction `id`, from the window read, reading the window from it first if it is a
+    /// listed spender not read yet; none when this does not have it.
+    async fn take(&mut self, node: &Chain<'_>, id: Id) -> Result<Option<ChainTransaction>, ChainError> {
+        if let Some(t) = self.spenders.remove(&id) {
+            return Ok(Some(t));
+        }
+        if let Some(t) = self.makers.get(&id) {
+            return Ok(Some(t.clone()));
+        }
+        let Some(at) = self.order.iter().position(|x| *x == id) else {
+            return Ok(None);
+        };
+        // (what comes before it in the listing is behind the walk, or not on its way)
+        let end = (at + WINDOW).min(self.order.len());
+        let window: Vec<Id> = self.order.drain(..end).skip(at).collect();
+        self.read(node, &window).await?;
+        Ok(self.spenders.remove(&id))
+    }
+
+    /// Reads `window`'s spending transactions, their command boxes, the Update boxes' makers.
+    async fn read(&mut self, node: &Chain<'_>, window: &[Id]) -> Result<(), ChainError> {
         let mut command_boxes = vec![];
         let mut makers = vec![];
-        for t in node.transactions_by_ids(&ids).await {
+        for t in node.transactions_by_ids(window).await {
             let t = match t {
                 Ok(t) => t,
                 Err(e) if cancelled(&e) => return Err(e),
@@ -141,10 +185,10 @@ async fn read_ahead(
             };
             match t.inputs.get(1).map(|i| (i.box_id, i.spent_box.as_ref())) {
                 Some((_, Some(b))) if is_update(b) => makers.push(b.ergo_box.transaction_id),
-                Some((id, None)) if round == 0 => command_boxes.push(id),
+                Some((id, None)) => command_boxes.push(id),
                 _ => {}
             }
-            txs.insert(t.id, t);
+            self.spenders.insert(t.id, t);
         }
         for b in node.boxes_by_ids(&command_boxes).await {
             match b {
@@ -152,18 +196,26 @@ async fn read_ahead(
                     if is_update(&b) {
                         makers.push(b.ergo_box.transaction_id);
                     }
-                    boxes.insert(b.id, b);
+                    self.boxes.insert(b.id, b);
                 }
                 Err(e) if cancelled(&e) => return Err(e),
                 Err(_) => {}
             }
         }
-        ids = makers.into_iter().filter(|m| !txs.contains_key(m)).collect();
-        if ids.is_empty() {
-            break;
+        makers.sort();
+        makers.dedup();
+        makers.retain(|m| !self.makers.contains_key(m));
+        for t in node.transactions_by_ids(&makers).await {
+            match t {
+                Ok(t) => {
+                    self.makers.insert(t.id, t);
+                }
+                Err(e) if cancelled(&e) => return Err(e),
+                Err(_) => {}
+            }
         }
+        Ok(())
     }
-    Ok((boxes, txs))
 }
 
 /// Whether `start` is the pool's first state box: its tree empty, made by the transaction that

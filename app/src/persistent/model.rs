@@ -298,9 +298,10 @@ pub fn report(walk: &BalanceWalk, key: &[u8], found: Found<'_>) -> BalanceReport
 
 /// The balance owed now, and how far it is verified: the commands since the miner's last touch
 /// (all of them, for a miner never in the tree) replayed and sound, the pool's state box proven
-/// unspent by a node's proof of the chain's state, the transaction that made it and the miner's
-/// last command each in a block with the confirmations the rules ask, "never in the tree"
-/// only from the pool's first state, and nothing a ✓ also needs left undone.
+/// unspent by a node's proof of the chain's state, the transaction that made it in a block with
+/// the confirmations the rules ask (box ids chain every command back to the walk's start, the
+/// miner's last one included), "never in the tree" only from the pool's first state, and
+/// nothing a ✓ also needs left undone.
 #[allow(clippy::too_many_arguments)]
 fn owed(
     walk: &BalanceWalk,
@@ -344,11 +345,13 @@ fn owed(
         (Some(_), Some(None)) => (0, Some(true), format!("you were removed from the tree: {touched}")),
         (Some(_), Some(Some(a))) => (a, None, touched),
         (Some(l), None) => {
+            let since = walk.history(key).last().map_or(0, |h| h.step);
             return refuse(format!(
                 "unknown: since the last command that touched you (round {}), {}",
                 l.round,
-                walk.unsound_since(0).unwrap_or_else(|| "a command cannot be relied on".into())
-            ))
+                walk.unsound_since(since)
+                    .unwrap_or_else(|| "the tree holds a value for you that is not a balance of 8 bytes".into())
+            ));
         }
     };
     let tip = short(&walk.tip.id);
@@ -367,7 +370,6 @@ fn owed(
         Some(Current::Unspent { .. }) => None,
     }
     .or_else(|| unanchored(tip_anchor, &format!("the transaction that made the pool's state box {tip}")).map(|(m, w)| (m, format!("but {w}"))))
-    .or_else(|| last.and_then(|l| unanchored(l.anchor.as_ref(), &format!("your last command's transaction {}", short(&l.tx)))).map(|(m, w)| (m, format!("but {w}"))))
     .or_else(|| match (gone, first_state) {
         (Some(false), Err(why)) => Some((Mark::Partial, format!("but that box is the pool's first state box is the list of pools' word ({why})"))),
         _ => None,
@@ -677,6 +679,14 @@ mod tests {
             "{}",
             r.owed.why
         );
+        // nor over a command whose id the source did not let us recompute: nor the balance
+        let mut unproven = walk();
+        unproven.steps[0].tx_id_verified = false;
+        for key in [outsider, MINER] {
+            let r = report(&unproven, &key, found(&ok));
+            assert_eq!((r.owed.amount, r.owed.mark), (None, Mark::Refused), "{}", r.owed.why);
+            assert!(r.owed.why.contains("id was not recomputed"), "{}", r.owed.why);
+        }
         // nor once the state left its state boxes, nor the miner's balance
         let mut ended = walk();
         ended.end = Some(BalanceEnd {

@@ -81,8 +81,11 @@ pub fn show(state: AppState, request: Vec<String>) {
                     failed(format!("The balance check failed to start: {e:?}"));
                 }
             }
+            Err(_) if LATEST.with(|l| l.get()) != mine => {}
             Err(e) => failed(format!("The balance check could not be loaded ({MODULE}): {e}")),
         }
-        state.running.set(false);
+        if LATEST.with(|l| l.get()) == mine {
+            state.running.set(false);
+        }
     });
 }
