@@ -207,6 +207,7 @@ impl Walk {
     }
 }
 
+#[derive(Clone)]
 enum State {
     /// Waiting for the starting box.
     Start(Id),
@@ -326,12 +327,20 @@ impl Walker {
     }
 
     /// [`Walker::feed_box`] with a box already decoded (its id recomputed) from any source.
-    /// Another box than the one asked for is an error and leaves the walk waiting for it.
+    /// Another box than the one asked for, or one the walk cannot go on from, is an error and
+    /// leaves the walk waiting for it.
     pub fn feed_chain_box(&mut self, b: ChainBox) -> Result<(), WalkError> {
         match self.next() {
             Some(Need::Box(asked)) => expect(asked, b.id)?,
             _ => return Err(WalkError::Unexpected),
         }
+        let waiting = self.state.clone();
+        self.take_box(b).inspect_err(|_| self.state = waiting)
+    }
+
+    /// The box asked for, taken: the walk goes on; an error leaves it as it was (the caller
+    /// restores the state).
+    fn take_box(&mut self, b: ChainBox) -> Result<(), WalkError> {
         match std::mem::replace(&mut self.state, State::Done) {
             State::Start(id) => {
                 expect(id, b.id)?;
@@ -398,12 +407,21 @@ impl Walker {
     }
 
     /// [`Walker::feed_transaction`] with a transaction already decoded from any source.
-    /// Another transaction than the one asked for is an error and leaves the walk waiting for it.
+    /// Another transaction than the one asked for, or one that cannot be replayed (no context
+    /// extension, not a payout, over the step budget), is an error and leaves the walk waiting
+    /// for it.
     pub fn feed_chain_transaction(&mut self, tx: ChainTransaction) -> Result<(), WalkError> {
         match self.next() {
             Some(Need::Transaction(asked)) => expect(asked, tx.id)?,
             _ => return Err(WalkError::Unexpected),
         }
+        let waiting = self.state.clone();
+        self.take_transaction(tx).inspect_err(|_| self.state = waiting)
+    }
+
+    /// The transaction asked for, taken: the walk goes on; an error leaves it as it was (the
+    /// caller restores the state).
+    fn take_transaction(&mut self, tx: ChainTransaction) -> Result<(), WalkError> {
         match std::mem::replace(&mut self.state, State::Done) {
             State::Spender(id) => {
                 expect(id, tx.id)?;
@@ -498,6 +516,16 @@ impl Walker {
                 paid: m.paid,
             })
             .collect();
+        // the next share state is OUTPUTS(0); ask for it to learn whether it is spent (found
+        // before the walk changes: an error leaves it as it was)
+        let next = tx
+            .outputs
+            .first()
+            .ok_or(WalkError::NotAPayout {
+                tx: txh,
+                box_id: from.id.to_hex(),
+            })?
+            .clone();
         // the epoch's reward box is now OUTPUTS(1), whatever it is (the clauses say whether it
         // is a reward box; a later payout that spends another is flagged)
         walk.reward_box = tx.outputs.get(1).cloned();
@@ -512,13 +540,8 @@ impl Walker {
             reward_input,
             reward_followed,
         });
-        // the next share state is OUTPUTS(0); ask for it to learn whether it is spent
-        let next = tx.outputs.first().ok_or(WalkError::NotAPayout {
-            tx: txh,
-            box_id: from.id.to_hex(),
-        })?;
-        walk.tip = next.clone();
         self.state = State::Tip(next.id);
+        walk.tip = next;
         Ok(())
     }
 }

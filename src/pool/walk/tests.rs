@@ -153,6 +153,28 @@ fn the_explorer_cannot_replay_and_says_so() {
 }
 
 #[crate::test]
+fn an_answer_that_cannot_be_replayed_leaves_the_walk_waiting_for_one_that_can() {
+    let (ledger, start, _) = epoch_with_payouts(2);
+    let spender = ledger.boxes[&start].1.unwrap();
+    let mut w = Walker::new(start);
+    while let Some(need) = w.next().filter(|n| *n != Need::Transaction(spender)) {
+        match need {
+            Need::Box(_) => w.feed_box(&ledger.answer(need, Flavor::Node)).unwrap(),
+            Need::Transaction(_) => w.feed_transaction(&ledger.answer(need, Flavor::Node)).unwrap(),
+        }
+    }
+    // the explorer's copy: the right id, but no context extension to replay the payout from
+    let explorer = ledger.answer(Need::Transaction(spender), Flavor::Explorer);
+    assert!(matches!(
+        w.feed_transaction(&explorer),
+        Err(WalkError::NoExtension { .. })
+    ));
+    assert_eq!(w.next(), Some(Need::Transaction(spender)), "not frozen as done");
+    w.drive(|need| ledger.answer(need, Flavor::Node)).unwrap();
+    assert_eq!(w.into_walk().unwrap().steps.len(), 2);
+}
+
+#[crate::test]
 fn a_lying_answer_is_refused_and_the_walk_waits_for_the_right_one() {
     let (ledger, start, _) = epoch_with_payouts(2);
     let mut w = Walker::new(start);
